@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Everything the tests need on a fresh Debian machine, then every test. The README's test command.
+#   1. Debian packages for native builds (no-ops when present).
+#   2. npm ci on Node 20 (builds dist/ through the prepare script).
+#   3. The API, store and lifecycle tests once more on Node 24 (the npm package `node`), in a copy of
+#      the tree so its native build does not replace Node 20's.
+#   4. The whole suite on Node 20; its summary is the last thing printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+need=()
+for p in python3 make g++; do command -v "$p" >/dev/null || need+=("$p"); done
+if [ "${#need[@]}" -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+export npm_config_nodedir=/usr npm_config_build_from_source=better-sqlite3 npm_config_fund=false npm_config_audit=false
+echo "== npm ci (node $(node -v))"
+npm ci --no-audit --no-fund
+
+if [ "${SKIP_NODE24:-}" != 1 ]; then
+  echo "== node 24: API, store and lifecycle tests"
+  n24="$root/.cache/node24"
+  bash scripts/node-version.sh install 24 "$n24" > "$root/.cache/node24.env"
+  copy=$(mktemp -d /tmp/elevate-node24.XXXXXX)
+  trap 'rm -rf "$copy"' EXIT
+  git ls-files -z | xargs -0 -I{} cp --parents {} "$copy"
+  (
+    # shellcheck disable=SC1091
+    . "$root/.cache/node24.env"
+    cd "$copy"
+    echo "   node $(node -v)"
+    npm ci --no-audit --no-fund > npm-ci.log 2>&1 || { tail -30 npm-ci.log; exit 1; }
+    bash scripts/test.sh domain adapters app http
+  )
+fi
+
+echo "== node $(node -v): all tests"
+bash scripts/test.sh

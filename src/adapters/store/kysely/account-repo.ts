@@ -1,0 +1,57 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Account } from '../../../domain/account/account.js';
+import type { AccountRepo } from '../../../ports/store.js';
+import type { AccountTable, Database } from './schema.js';
+
+const toAccount = (r: Selectable<AccountTable>): Account =>
+  Object.freeze({
+    id: r.id,
+    login: r.login,
+    displayName: r.display_name,
+    email: r.email,
+    passwordHash: r.password_hash,
+    isAdmin: r.is_admin === 1,
+    disabled: r.disabled === 1,
+  });
+
+const toRow = (a: Account): AccountTable => ({
+  id: a.id,
+  login: a.login,
+  login_key: a.login.toLowerCase(),
+  display_name: a.displayName,
+  email: a.email,
+  password_hash: a.passwordHash,
+  is_admin: a.isAdmin ? 1 : 0,
+  disabled: a.disabled ? 1 : 0,
+});
+
+export class KyselyAccountRepo implements AccountRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async byId(id: string): Promise<Account | undefined> {
+    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toAccount(r);
+  }
+
+  async byLogin(login: string): Promise<Account | undefined> {
+    const r = await this.db.selectFrom('accounts').selectAll().where('login_key', '=', login.toLowerCase()).executeTakeFirst();
+    return r && toAccount(r);
+  }
+
+  async list(): Promise<Account[]> {
+    return (await this.db.selectFrom('accounts').selectAll().orderBy('login_key').execute()).map(toAccount);
+  }
+
+  async insert(a: Account): Promise<void> {
+    await this.db.insertInto('accounts').values(toRow(a)).execute();
+  }
+
+  async update(a: Account): Promise<void> {
+    const { id, ...rest } = toRow(a);
+    await this.db.updateTable('accounts').set(rest).where('id', '=', id).execute();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('accounts').where('id', '=', id).execute();
+  }
+}

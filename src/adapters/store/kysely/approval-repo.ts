@@ -1,0 +1,92 @@
+import { type Kysely, sql } from 'kysely';
+import type { Approval, ApprovalStatus } from '../../../domain/request/approval.js';
+import type { ApprovalField, ListQuery } from '../../../ports/filter.js';
+import type { ApprovalRepo, ApprovalView } from '../../../ports/store.js';
+import { type ColumnMap, applyListQuery } from './filter-sql.js';
+import type { ApprovalTable, Database } from './schema.js';
+
+const toApproval = (r: ApprovalTable): Approval =>
+  Object.freeze({
+    id: r.id,
+    requestId: r.request_id,
+    status: r.status as ApprovalStatus,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at === null ? null : Number(r.decided_at),
+    comment: r.comment,
+  });
+
+export class KyselyApprovalRepo implements ApprovalRepo {
+  readonly #columns: ColumnMap<ApprovalField>;
+
+  /** `accountDomain` qualifies requester names as MIM showed them (`PRIV.jen`). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    accountDomain: string,
+  ) {
+    this.#columns = {
+      roleName: { expr: sql.ref('ro.name') },
+      requestorName: { expr: sql`(${accountDomain + '.'} || acc.login)` },
+      justification: { expr: sql.ref('rq.justification') },
+      requestedTtlSeconds: { expr: sql.ref('rq.requested_ttl_seconds') },
+      requestedAt: { expr: sql.ref('rq.requested_at') },
+      createdAt: { expr: sql.ref('rq.created_at') },
+      requestId: { expr: sql.ref('rq.id') },
+      requestorId: { expr: sql.ref('rq.creator_id') },
+      approvalId: { expr: sql.ref('ap.id') },
+    };
+  }
+
+  async byId(id: string): Promise<Approval | undefined> {
+    const r = await this.db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toApproval(r);
+  }
+
+  async insert(a: Approval): Promise<void> {
+    await this.db
+      .insertInto('approvals')
+      .values({ id: a.id, request_id: a.requestId, status: a.status, decided_by: a.decidedBy, decided_at: a.decidedAt, comment: a.comment })
+      .execute();
+  }
+
+  async update(a: Approval): Promise<void> {
+    await this.db
+      .updateTable('approvals')
+      .set({ status: a.status, decided_by: a.decidedBy, decided_at: a.decidedAt, comment: a.comment })
+      .where('id', '=', a.id)
+      .execute();
+  }
+
+  async pendingFor(approverId: string, q: ListQuery<ApprovalField>): Promise<ApprovalView[]> {
+    const base = this.db
+      .selectFrom('approvals as ap')
+      .innerJoin('requests as rq', 'rq.id', 'ap.request_id')
+      .innerJoin('roles as ro', 'ro.id', 'rq.role_id')
+      .innerJoin('role_approvers as ra', (j) => j.onRef('ra.role_id', '=', 'rq.role_id').on('ra.account_id', '=', approverId))
+      .innerJoin('accounts as acc', 'acc.id', 'rq.creator_id')
+      .select([
+        'ap.id as approvalId',
+        'rq.id as requestId',
+        'ro.name as roleName',
+        'rq.creator_id as requestorId',
+        'acc.login as requestorLogin',
+        'rq.justification as justification',
+        'rq.requested_ttl_seconds as requestedTtlSeconds',
+        'rq.requested_at as requestedAt',
+        'rq.created_at as createdAt',
+      ])
+      .where('ap.status', '=', 'Pending')
+      .where('rq.status', '=', 'PendingApproval')
+      // An approver never sees their own request as something to approve.
+      .where('rq.creator_id', '<>', approverId);
+    const rows = await applyListQuery(base, q, this.#columns, [
+      { expr: sql.ref('rq.created_at'), descending: false },
+      { expr: sql.ref('ap.id'), descending: false },
+    ]).execute();
+    return rows.map((r) => ({
+      ...r,
+      requestedTtlSeconds: Number(r.requestedTtlSeconds),
+      requestedAt: Number(r.requestedAt),
+      createdAt: Number(r.createdAt),
+    }));
+  }
+}

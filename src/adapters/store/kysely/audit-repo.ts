@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEntry, StoredAuditEntry } from '../../../domain/audit/audit-entry.js';
+import { GENESIS_HASH, chainText } from '../../../domain/audit/hash-chain.js';
+import type { AuditQuery, AuditRepo } from '../../../ports/store.js';
+import type { AuditTable, Database } from './schema.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+const toEntry = (r: Selectable<AuditTable>): StoredAuditEntry =>
+  Object.freeze({
+    seq: Number(r.seq),
+    at: Number(r.at),
+    actorId: r.actor_id,
+    action: r.action,
+    targetType: r.target_type as StoredAuditEntry['targetType'],
+    targetId: r.target_id,
+    requestId: r.request_id,
+    before: r.before_json === null ? null : JSON.parse(r.before_json),
+    after: r.after_json === null ? null : JSON.parse(r.after_json),
+    hash: r.hash,
+  });
+
+export class KyselyAuditRepo implements AuditRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Must run inside the caller's write transaction, which serialises appends and so the chain. */
+  async append(e: AuditEntry): Promise<StoredAuditEntry> {
+    const last = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const seq = last ? Number(last.seq) + 1 : 1;
+    // Round-trip through JSON so the hash covers exactly what is stored and read back.
+    const before = e.before === undefined || e.before === null ? null : JSON.stringify(e.before);
+    const after = e.after === undefined || e.after === null ? null : JSON.stringify(e.after);
+    const stored = { ...e, before: before === null ? null : JSON.parse(before), after: after === null ? null : JSON.parse(after) };
+    const hash = sha256(chainText(last?.hash ?? GENESIS_HASH, seq, stored));
+    await this.db
+      .insertInto('audit')
+      .values({
+        seq,
+        at: e.at,
+        actor_id: e.actorId,
+        action: e.action,
+        target_type: e.targetType,
+        target_id: e.targetId,
+        request_id: e.requestId,
+        before_json: before,
+        after_json: after,
+        hash,
+      })
+      .execute();
+    return Object.freeze({ ...stored, seq, hash });
+  }
+
+  async list(q: AuditQuery): Promise<StoredAuditEntry[]> {
+    let qb = this.db.selectFrom('audit').selectAll();
+    if (q.requestId !== undefined) qb = qb.where('request_id', '=', q.requestId);
+    if (q.actorId !== undefined) qb = qb.where('actor_id', '=', q.actorId);
+    if (q.action !== undefined) qb = qb.where('action', '=', q.action);
+    if (q.since !== undefined) qb = qb.where('at', '>=', q.since);
+    if (q.until !== undefined) qb = qb.where('at', '<', q.until);
+    const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();
+    return rows.reverse().map(toEntry);
+  }
+
+  async *all(): AsyncIterable<StoredAuditEntry> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db.selectFrom('audit').selectAll().where('seq', '>', after).orderBy('seq').limit(1000).execute();
+      if (rows.length === 0) return;
+      for (const r of rows) yield toEntry(r);
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+}
+
+/** Recomputes the chain; returns the first seq whose hash does not match, or null when intact. */
+export async function verifyAuditChain(entries: AsyncIterable<StoredAuditEntry>): Promise<number | null> {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  for await (const e of entries) {
+    if (e.seq !== expectedSeq || sha256(chainText(prev, e.seq, e)) !== e.hash) return e.seq;
+    prev = e.hash;
+    expectedSeq++;
+  }
+  return null;
+}

@@ -1,0 +1,67 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { CompareOp, FilterExpr, FilterValue, ListQuery } from '../../../ports/filter.js';
+
+/** How one neutral field reads in SQL: an expression, and how its values are encoded. */
+export interface ColumnSpec {
+  readonly expr: Expression<unknown>;
+  readonly encode?: (v: Exclude<FilterValue, null>) => unknown;
+}
+
+export type ColumnMap<F extends string> = Readonly<Record<F, ColumnSpec>>;
+
+const OPS: Readonly<Record<CompareOp, string>> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+export const boolColumn = (expr: Expression<unknown>): ColumnSpec => ({ expr, encode: (v) => (v ? 1 : 0) });
+
+/**
+ * Compiles a bound filter to a WHERE expression. Field names come from a closed map and values
+ * are always bound parameters: nothing from the client is ever spliced into SQL text.
+ */
+export function compileFilter<F extends string>(e: FilterExpr<F>, cols: ColumnMap<F>): RawBuilder<SqlBool> {
+  switch (e.kind) {
+    case 'and':
+      return sql<SqlBool>`(${compileFilter(e.left, cols)} and ${compileFilter(e.right, cols)})`;
+    case 'or':
+      return sql<SqlBool>`(${compileFilter(e.left, cols)} or ${compileFilter(e.right, cols)})`;
+    case 'not':
+      return sql<SqlBool>`(not ${compileFilter(e.expr, cols)})`;
+    case 'compare': {
+      const col = cols[e.field];
+      if (!col) throw new Error(`no column for field ${e.field}`);
+      if (e.value === null) {
+        return e.op === 'eq' ? sql<SqlBool>`(${col.expr} is null)` : sql<SqlBool>`(${col.expr} is not null)`;
+      }
+      const v = col.encode ? col.encode(e.value) : e.value;
+      // `ne` is null-safe in OData (null ne 'x' is true); SQL's <> would drop such rows.
+      if (e.op === 'ne') return sql<SqlBool>`(${col.expr} is null or ${col.expr} <> ${v})`;
+      return sql<SqlBool>`(${col.expr} ${sql.raw(OPS[e.op])} ${v})`;
+    }
+  }
+}
+
+/** Applies filter, order and paging of `q` to a select, with `tiebreak` last so pages are stable. */
+export function applyListQuery<F extends string, QB extends ListableQuery<QB>>(
+  qb: QB,
+  q: ListQuery<F>,
+  cols: ColumnMap<F>,
+  defaultOrder: readonly { expr: Expression<unknown>; descending: boolean }[],
+): QB {
+  let out = q.filter ? qb.where(compileFilter(q.filter, cols)) : qb;
+  const order = q.orderBy.length > 0
+    ? [...q.orderBy.map((o) => ({ expr: cols[o.field].expr, descending: o.descending })), ...defaultOrder]
+    : defaultOrder;
+  for (const o of order) out = out.orderBy(o.expr, o.descending ? 'desc' : 'asc');
+  if (q.top !== null) out = out.limit(q.top);
+  // SQLite needs a LIMIT before OFFSET; the largest safe integer is portable to PostgreSQL.
+  else if (q.skip > 0) out = out.limit(Number.MAX_SAFE_INTEGER);
+  if (q.skip > 0) out = out.offset(q.skip);
+  return out;
+}
+
+/** The slice of Kysely's SelectQueryBuilder that listing needs. */
+export interface ListableQuery<Self> {
+  where(e: Expression<SqlBool>): Self;
+  orderBy(e: Expression<unknown>, dir: 'asc' | 'desc'): Self;
+  limit(n: number): Self;
+  offset(n: number): Self;
+}

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Group } from '../../../domain/group/group.js';
+import type { GroupRepo } from '../../../ports/store.js';
+import type { Database, GroupTable } from './schema.js';
+
+const toGroup = (r: GroupTable): Group =>
+  Object.freeze({ id: r.id, name: r.name, description: r.description, directory: r.directory });
+
+export class KyselyGroupRepo implements GroupRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async byId(id: string): Promise<Group | undefined> {
+    const r = await this.db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toGroup(r);
+  }
+
+  async byName(name: string): Promise<Group | undefined> {
+    const r = await this.db.selectFrom('groups').selectAll().where('name', '=', name).executeTakeFirst();
+    return r && toGroup(r);
+  }
+
+  async list(): Promise<Group[]> {
+    return (await this.db.selectFrom('groups').selectAll().orderBy('name').execute()).map(toGroup);
+  }
+
+  async insert(g: Group): Promise<void> {
+    await this.db.insertInto('groups').values({ ...g }).execute();
+  }
+
+  async update(g: Group): Promise<void> {
+    await this.db
+      .updateTable('groups')
+      .set({ name: g.name, description: g.description, directory: g.directory })
+      .where('id', '=', g.id)
+      .execute();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('groups').where('id', '=', id).execute();
+  }
+
+  async members(groupId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('group_members').select('account_id').where('group_id', '=', groupId).execute();
+    return rows.map((r) => r.account_id);
+  }
+
+  async addMember(groupId: string, accountId: string): Promise<void> {
+    await this.db
+      .insertInto('group_members')
+      .values({ group_id: groupId, account_id: accountId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async removeMember(groupId: string, accountId: string): Promise<void> {
+    await this.db.deleteFrom('group_members').where('group_id', '=', groupId).where('account_id', '=', accountId).execute();
+  }
+}

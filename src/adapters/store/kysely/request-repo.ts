@@ -1,0 +1,173 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { DomainError } from '../../../domain/errors.js';
+import { type EndReason, type PamRequest, type RequestStatus, dueAt } from '../../../domain/request/request.js';
+import type { Instant } from '../../../domain/time.js';
+import type { ListQuery, RequestField } from '../../../ports/filter.js';
+import type { RequestRepo } from '../../../ports/store.js';
+import { type ColumnMap, applyListQuery } from './filter-sql.js';
+import { type Database, MIN_INSTANT, type RequestTable } from './schema.js';
+
+const COLUMNS: ColumnMap<RequestField> = {
+  id: { expr: sql.ref('id') },
+  creatorId: { expr: sql.ref('creator_id') },
+  justification: { expr: sql.ref('justification') },
+  displayName: { expr: sql.ref('display_name') },
+  createdAt: { expr: sql.ref('created_at') },
+  creationMethod: { expr: sql.ref('creation_method') },
+  expiresAt: { expr: sql.ref('expires_at') },
+  roleId: { expr: sql.ref('role_id') },
+  requestedTtlSeconds: { expr: sql.ref('requested_ttl_seconds') },
+  requestedAt: { expr: sql.ref('requested_at') },
+  status: { expr: sql.ref('status') },
+};
+
+/** Statuses in which the requester holds (or is being given) the role's groups. */
+export const HOLDING: readonly RequestStatus[] = ['Processing', 'Active'];
+
+const n = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
+  Object.freeze({
+    id: r.id,
+    creatorId: r.creator_id,
+    roleId: r.role_id,
+    displayName: r.display_name,
+    justification: r.justification,
+    creationMethod: r.creation_method,
+    createdAt: Number(r.created_at),
+    requestedTtlSeconds: Number(r.requested_ttl_seconds),
+    requestedAt: Number(r.requested_at),
+    status: r.status as RequestStatus,
+    startedAt: n(r.started_at),
+    expiresAt: Number(r.expires_at) === MIN_INSTANT ? null : Number(r.expires_at),
+    pendingUntil: n(r.pending_until),
+    endReason: r.end_reason as EndReason | null,
+    endedAt: n(r.ended_at),
+    approvalId: r.approval_id,
+    version: r.version,
+  });
+
+const toRow = (r: PamRequest): RequestTable => ({
+  id: r.id,
+  creator_id: r.creatorId,
+  role_id: r.roleId,
+  display_name: r.displayName,
+  justification: r.justification,
+  creation_method: r.creationMethod,
+  created_at: r.createdAt,
+  requested_ttl_seconds: r.requestedTtlSeconds,
+  requested_at: r.requestedAt,
+  status: r.status,
+  started_at: r.startedAt,
+  expires_at: r.expiresAt ?? MIN_INSTANT,
+  pending_until: r.pendingUntil,
+  end_reason: r.endReason,
+  ended_at: r.endedAt,
+  approval_id: r.approvalId,
+  version: r.version,
+  due_at: dueAt(r),
+});
+
+export class KyselyRequestRepo implements RequestRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async byId(id: string): Promise<PamRequest | undefined> {
+    const r = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toRequest(r);
+  }
+
+  async insert(r: PamRequest): Promise<void> {
+    await this.db.insertInto('requests').values(toRow(r)).execute();
+  }
+
+  async update(r: PamRequest): Promise<void> {
+    const { id, ...rest } = toRow(r);
+    const res = await this.db
+      .updateTable('requests')
+      .set(rest)
+      .where('id', '=', id)
+      .where('version', '=', r.version - 1)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) {
+      const now = await this.byId(id);
+      throw new DomainError('Conflict', `The request changed while this action was being applied; it is now ${now?.status ?? 'gone'}.`, {
+        status: now?.status,
+      });
+    }
+  }
+
+  async listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]> {
+    const base = this.db.selectFrom('requests').selectAll().where('creator_id', '=', creatorId);
+    const rows = await applyListQuery(base, q, COLUMNS, [
+      { expr: sql.ref('created_at'), descending: false },
+      { expr: sql.ref('id'), descending: false },
+    ]).execute();
+    return rows.map(toRequest);
+  }
+
+  async findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('creator_id', '=', creatorId)
+      .where('role_id', '=', roleId)
+      .where('status', 'in', statuses)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  async due(now: Instant, limit: number): Promise<PamRequest[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('due_at', 'is not', null)
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  async nextDueAt(): Promise<Instant | null> {
+    const r = await this.db
+      .selectFrom('requests')
+      .select('due_at')
+      .where('due_at', 'is not', null)
+      .orderBy('due_at')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? n(r.due_at) : null;
+  }
+
+  async existsForRole(roleId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('requests').select('id').where('role_id', '=', roleId).limit(1).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async holdersOf(roleId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .select('creator_id')
+      .distinct()
+      .where('role_id', '=', roleId)
+      .where('status', 'in', HOLDING)
+      .execute();
+    return rows.map((r) => r.creator_id);
+  }
+
+  async isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('requests')
+      .innerJoin('role_groups as rg', 'rg.role_id', 'requests.role_id')
+      .select('requests.id')
+      .where('rg.group_id', '=', groupId)
+      .where('requests.creator_id', '=', accountId)
+      .where('requests.status', 'in', HOLDING)
+      .where('requests.id', '<>', exceptRequestId)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+}

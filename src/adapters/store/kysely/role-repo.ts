@@ -1,0 +1,131 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Role } from '../../../domain/role/role.js';
+import type { ListQuery, RoleField } from '../../../ports/filter.js';
+import type { RoleRepo } from '../../../ports/store.js';
+import { type ColumnMap, applyListQuery, boolColumn } from './filter-sql.js';
+import type { Database, RoleTable } from './schema.js';
+
+const COLUMNS: ColumnMap<RoleField> = {
+  id: { expr: sql.ref('roles.id') },
+  name: { expr: sql.ref('roles.name') },
+  description: { expr: sql.ref('roles.description') },
+  ttlSeconds: { expr: sql.ref('roles.ttl_seconds') },
+  windowFrom: { expr: sql.ref('roles.window_from') },
+  windowTo: { expr: sql.ref('roles.window_to') },
+  mfaRequired: boolColumn(sql.ref('roles.mfa_required')),
+  approvalRequired: boolColumn(sql.ref('roles.approval_required')),
+  windowEnabled: boolColumn(sql.ref('roles.window_enabled')),
+};
+
+export class KyselyRoleRepo implements RoleRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async byId(id: string): Promise<Role | undefined> {
+    const r = await this.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && (await this.#hydrate([r]))[0];
+  }
+
+  async byName(name: string): Promise<Role | undefined> {
+    const r = await this.db.selectFrom('roles').selectAll().where('name', '=', name).executeTakeFirst();
+    return r && (await this.#hydrate([r]))[0];
+  }
+
+  async list(): Promise<Role[]> {
+    return this.#hydrate(await this.db.selectFrom('roles').selectAll().orderBy('name').execute());
+  }
+
+  async listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<Role[]> {
+    const base = this.db
+      .selectFrom('roles')
+      .innerJoin('role_candidates as c', 'c.role_id', 'roles.id')
+      .selectAll('roles')
+      .where('c.account_id', '=', accountId);
+    const rows = await applyListQuery(base, q, COLUMNS, [
+      { expr: sql.ref('roles.name'), descending: false },
+      { expr: sql.ref('roles.id'), descending: false },
+    ]).execute();
+    return this.#hydrate(rows);
+  }
+
+  async idsGranting(groupId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('role_groups').select('role_id').where('group_id', '=', groupId).execute();
+    return rows.map((r) => r.role_id);
+  }
+
+  async insert(r: Role): Promise<void> {
+    await this.db.insertInto('roles').values(toRow(r)).execute();
+    await this.#writeLinks(r);
+  }
+
+  async update(r: Role): Promise<void> {
+    const { id, ...rest } = toRow(r);
+    await this.db.updateTable('roles').set(rest).where('id', '=', id).execute();
+    await this.db.deleteFrom('role_groups').where('role_id', '=', id).execute();
+    await this.db.deleteFrom('role_candidates').where('role_id', '=', id).execute();
+    await this.db.deleteFrom('role_approvers').where('role_id', '=', id).execute();
+    await this.#writeLinks(r);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('roles').where('id', '=', id).execute();
+  }
+
+  async #writeLinks(r: Role): Promise<void> {
+    if (r.groupIds.length) {
+      await this.db.insertInto('role_groups').values(r.groupIds.map((g) => ({ role_id: r.id, group_id: g }))).execute();
+    }
+    if (r.candidateIds.length) {
+      await this.db.insertInto('role_candidates').values(r.candidateIds.map((a) => ({ role_id: r.id, account_id: a }))).execute();
+    }
+    if (r.approverIds.length) {
+      await this.db.insertInto('role_approvers').values(r.approverIds.map((a) => ({ role_id: r.id, account_id: a }))).execute();
+    }
+  }
+
+  /** Loads the link tables for many roles in three queries rather than three per role. */
+  async #hydrate(rows: Selectable<RoleTable>[]): Promise<Role[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [groups, candidates, approvers] = await Promise.all([
+      this.db.selectFrom('role_groups').select(['role_id', 'group_id as v']).where('role_id', 'in', ids).execute(),
+      this.db.selectFrom('role_candidates').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
+      this.db.selectFrom('role_approvers').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
+    ]);
+    const by = (links: { role_id: string; v: string }[]) => {
+      const m = new Map<string, string[]>();
+      for (const l of links) (m.get(l.role_id) ?? m.set(l.role_id, []).get(l.role_id)!).push(l.v);
+      for (const list of m.values()) list.sort();
+      return m;
+    };
+    const g = by(groups), c = by(candidates), a = by(approvers);
+    return rows.map((r) =>
+      Object.freeze({
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        ttlSeconds: Number(r.ttl_seconds),
+        mfaRequired: r.mfa_required === 1,
+        approvalRequired: r.approval_required === 1,
+        window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
+        groupIds: g.get(r.id) ?? [],
+        candidateIds: c.get(r.id) ?? [],
+        approverIds: a.get(r.id) ?? [],
+      }),
+    );
+  }
+}
+
+function toRow(r: Role): RoleTable {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    ttl_seconds: r.ttlSeconds,
+    mfa_required: r.mfaRequired ? 1 : 0,
+    approval_required: r.approvalRequired ? 1 : 0,
+    window_enabled: r.window ? 1 : 0,
+    window_from: r.window?.from ?? 0,
+    window_to: r.window?.to ?? 0,
+    window_time_zone: r.window?.timeZone ?? null,
+  };
+}

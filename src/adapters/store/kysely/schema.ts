@@ -1,0 +1,112 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes shared by every SQL store. Instants are integer epoch milliseconds; booleans are
+ * 0/1 integers so one schema serves SQLite and PostgreSQL through the same queries.
+ */
+export interface Database {
+  accounts: AccountTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  roles: RoleTable;
+  role_groups: { role_id: string; group_id: string };
+  role_candidates: { role_id: string; account_id: string };
+  role_approvers: { role_id: string; account_id: string };
+  requests: RequestTable;
+  approvals: ApprovalTable;
+  audit: AuditTable;
+  sessions: SessionTable;
+  settings: { key: string; value: string };
+}
+
+export interface AccountTable {
+  id: string;
+  login: string;
+  login_key: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string | null;
+  is_admin: number;
+  disabled: number;
+}
+
+export interface GroupTable {
+  id: string;
+  name: string;
+  description: string | null;
+  directory: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  account_id: string;
+}
+
+export interface RoleTable {
+  id: string;
+  name: string;
+  description: string | null;
+  ttl_seconds: number;
+  mfa_required: number;
+  approval_required: number;
+  window_enabled: number;
+  window_from: number;
+  window_to: number;
+  window_time_zone: string | null;
+}
+
+export interface RequestTable {
+  id: string;
+  creator_id: string;
+  role_id: string;
+  display_name: string;
+  justification: string | null;
+  creation_method: string;
+  created_at: number;
+  requested_ttl_seconds: number;
+  requested_at: number;
+  status: string;
+  started_at: number | null;
+  /** MIN_INSTANT when unset, so OData comparisons against "0001-01-01" behave as in MIM. */
+  expires_at: number;
+  pending_until: number | null;
+  end_reason: string | null;
+  ended_at: number | null;
+  approval_id: string | null;
+  version: number;
+  /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */
+  due_at: number | null;
+}
+
+export interface ApprovalTable {
+  id: string;
+  request_id: string;
+  status: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  comment: string | null;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  request_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  hash: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+/** The .NET minimum date (0001-01-01T00:00:00Z) in epoch ms: MIM's "unset" time. */
+export const MIN_INSTANT = -62135596800000;

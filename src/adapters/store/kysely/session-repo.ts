@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { Instant } from '../../../domain/time.js';
+import type { Session, SessionRepo, SettingsRepo } from '../../../ports/store.js';
+import type { Database } from './schema.js';
+
+export class KyselySessionRepo implements SessionRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(s: Session): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ token_hash: s.tokenHash, account_id: s.accountId, csrf_token: s.csrfToken, created_at: s.createdAt, last_seen_at: s.lastSeenAt })
+      .execute();
+  }
+
+  async byTokenHash(tokenHash: string): Promise<Session | undefined> {
+    const r = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return (
+      r && {
+        tokenHash: r.token_hash,
+        accountId: r.account_id,
+        csrfToken: r.csrf_token,
+        createdAt: Number(r.created_at),
+        lastSeenAt: Number(r.last_seen_at),
+      }
+    );
+  }
+
+  async touch(tokenHash: string, at: Instant): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_seen_at: at }).where('token_hash', '=', tokenHash).execute();
+  }
+
+  async remove(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async removeForAccount(accountId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+  }
+
+  async removeIdleSince(before: Instant, createdBefore: Instant): Promise<void> {
+    await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('last_seen_at', '<', before), eb('created_at', '<', createdBefore)]))
+      .execute();
+  }
+}
+
+export class KyselySettingsRepo implements SettingsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { DomainError } from '../../../domain/errors.js';
+import type { Store, StoreTx } from '../../../ports/store.js';
+import { migrationProvider } from '../kysely/migrations/index.js';
+import type { Database } from '../kysely/schema.js';
+import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
+
+export const SQLITE_FILE = 'elevate.db';
+
+/**
+ * The embedded store: one SQLite file in the data directory, in WAL mode with full fsync, so a
+ * committed transaction survives a crash or power loss before the API answers.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Kysely<Database>;
+  readonly #raw: SQLite.Database;
+  readonly #opts: StoreOptions;
+
+  private constructor(raw: SQLite.Database, opts: StoreOptions) {
+    this.#raw = raw;
+    this.#opts = opts;
+    this.#db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  }
+
+  /** Opens (creating when missing) the store in `dataDir`. */
+  static open(dataDir: string, opts: StoreOptions): SqliteStore {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const raw = new SQLite(join(dataDir, SQLITE_FILE));
+    raw.pragma('journal_mode = WAL');
+    // FULL syncs the WAL on every commit: "durable before the API answers" holds across power loss.
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+    // The CLI may write while a server runs; wait for the lock rather than fail at once.
+    raw.pragma('busy_timeout = 5000');
+    return new SqliteStore(raw, opts);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // Kysely's SQLite driver hands out one connection behind a mutex, so transactions in this
+    // process never interleave. BEGIN IMMEDIATE takes the write lock up front, which avoids the
+    // deadlock two deferred transactions in different processes can hit when both upgrade.
+    return this.#db.connection().execute(async (conn) => {
+      await run(() => sql`begin immediate`.execute(conn));
+      try {
+        const out = await fn(storeTx(conn, this.#opts));
+        await run(() => sql`commit`.execute(conn));
+        return out;
+      } catch (e) {
+        if (this.#raw.inTransaction) await sql`rollback`.execute(conn);
+        throw translate(e);
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await run(() => sql`select 1`.execute(this.#db));
+  }
+
+  async migrate(): Promise<void> {
+    const { error, results } = await new Migrator({ db: this.#db, provider: migrationProvider }).migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      throw new Error(`store migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+
+  /** Whether every known migration has been applied (for /readyz). */
+  async isMigrated(): Promise<boolean> {
+    const all = await new Migrator({ db: this.#db, provider: migrationProvider }).getMigrations();
+    return all.every((m) => m.executedAt !== undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}
+
+async function run<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+/** Infrastructure failures become the few domain codes the HTTP layer knows how to answer. */
+function translate(e: unknown): unknown {
+  if (e instanceof DomainError) return e;
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR')) {
+    return new DomainError('StoreUnavailable', 'The store is busy or unavailable; try again shortly.');
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT')) {
+    return new DomainError('Conflict', 'That conflicts with something already stored (a name or id is taken, or it is still in use).');
+  }
+  return e;
+}

@@ -1,0 +1,159 @@
+import { DomainError } from '../../domain/errors.js';
+import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
+import { isValidTimeZone } from '../../domain/time.js';
+import type { StoreTx } from '../../ports/store.js';
+import type { Caller, Deps } from '../deps.js';
+import { groupByName } from './groups.js';
+import { requireAdmin } from './require-admin.js';
+import { accountByLogin } from './users.js';
+
+/** A role as administrators write it: names instead of ids, "HH:MM" instead of minutes. */
+export interface RoleSpec {
+  readonly name: string;
+  readonly description?: string | null | undefined;
+  readonly ttlSeconds?: number | undefined;
+  readonly mfaRequired?: boolean | undefined;
+  readonly approvalRequired?: boolean | undefined;
+  /** null removes the window. */
+  readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
+  readonly groups?: readonly string[] | undefined;
+  readonly candidates?: readonly string[] | undefined;
+  readonly approvers?: readonly string[] | undefined;
+}
+
+/** A role with names, as shown to administrators. */
+export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds'> {
+  readonly groups: string[];
+  readonly candidates: string[];
+  readonly approvers: string[];
+}
+
+function parseTimeOfDay(s: string, what: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(s);
+  if (!m) throw new DomainError('BadRequest', `${what} must be a time of day as HH:MM (24-hour), got '${s}'.`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+export async function roleByName(tx: StoreTx, name: string): Promise<Role> {
+  const r = await tx.roles.byName(name);
+  if (!r) throw new DomainError('NotFound', `There is no role '${name}'.`);
+  return r;
+}
+
+export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
+  const names = async (ids: readonly string[], get: (id: string) => Promise<{ name?: string; login?: string } | undefined>) =>
+    Promise.all(ids.map(async (id) => {
+      const x = await get(id);
+      return x?.name ?? x?.login ?? id;
+    }));
+  const { groupIds, candidateIds, approverIds, ...rest } = r;
+  return {
+    ...rest,
+    groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
+    candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
+    approvers: (await names(approverIds, (id) => tx.accounts.byId(id))).sort(),
+  };
+}
+
+async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string): Promise<Role> {
+  const ttl = spec.ttlSeconds ?? existing?.ttlSeconds;
+  if (ttl === undefined) throw new DomainError('BadRequest', `Role '${spec.name}' needs a TTL (the longest activation, in seconds).`);
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
+    throw new DomainError('BadRequest', `A role's TTL must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}; got ${ttl}.`);
+  }
+  let window = existing?.window ?? null;
+  if (spec.window !== undefined) {
+    if (spec.window === null) window = null;
+    else {
+      const tz = spec.window.timeZone ?? null;
+      if (tz !== null && !isValidTimeZone(tz)) throw new DomainError('BadRequest', `'${tz}' is not a known time zone (use an IANA name such as Europe/Paris).`);
+      window = { from: parseTimeOfDay(spec.window.from, 'The window start'), to: parseTimeOfDay(spec.window.to, 'The window end'), timeZone: tz };
+    }
+  }
+  const ids = async <T extends { id: string }>(names: readonly string[] | undefined, current: readonly string[], get: (n: string) => Promise<T>) =>
+    names === undefined ? [...current] : [...new Set((await Promise.all(names.map(get))).map((x) => x.id))].sort();
+  return {
+    id: existing?.id ?? newId(),
+    name: spec.name,
+    description: spec.description !== undefined ? spec.description : (existing?.description ?? null),
+    ttlSeconds: ttl,
+    mfaRequired: spec.mfaRequired ?? existing?.mfaRequired ?? false,
+    approvalRequired: spec.approvalRequired ?? existing?.approvalRequired ?? false,
+    window,
+    groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
+    candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
+    approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
+  };
+}
+
+export async function upsertRole(
+  deps: Deps,
+  caller: Caller,
+  spec: RoleSpec,
+  mode: 'create' | 'update' | 'upsert',
+): Promise<{ role: RoleView; changed: boolean }> {
+  requireAdmin(caller);
+  if (typeof spec.name !== 'string' || spec.name.trim() === '' || spec.name.length > 256) {
+    throw new DomainError('BadRequest', 'A role needs a name of 1-256 characters.');
+  }
+  return deps.store.transaction(async (tx) => {
+    const existing = await tx.roles.byName(spec.name);
+    if (existing && mode === 'create') throw new DomainError('Conflict', `A role '${spec.name}' already exists.`);
+    if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no role '${spec.name}'.`);
+    const next = await resolve(tx, spec, existing, () => deps.ids.newId());
+    if (next.approvalRequired && next.approverIds.length === 0) {
+      throw new DomainError('BadRequest', `Role '${spec.name}' needs approval but names no approvers; nobody could ever approve it.`);
+    }
+    if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { role: await viewRole(tx, existing), changed: false };
+    if (existing) await tx.roles.update(next);
+    else await tx.roles.insert(next);
+    const view = await viewRole(tx, next);
+    await tx.audit.append({
+      at: deps.clock.now(),
+      actorId: caller.accountId,
+      action: existing ? 'role.updated' : 'role.created',
+      targetType: 'role',
+      targetId: next.id,
+      requestId: null,
+      before: existing ? await viewRole(tx, existing) : null,
+      after: view,
+    });
+    return { role: view, changed: true };
+  });
+}
+
+export async function listRoles(deps: Deps, caller: Caller): Promise<RoleView[]> {
+  requireAdmin(caller);
+  return deps.store.transaction(async (tx) => Promise.all((await tx.roles.list()).map((r) => viewRole(tx, r))));
+}
+
+export async function showRole(deps: Deps, caller: Caller, name: string): Promise<RoleView> {
+  requireAdmin(caller);
+  return deps.store.transaction(async (tx) => viewRole(tx, await roleByName(tx, name)));
+}
+
+/** Removes a role nobody ever requested; one with history is kept so the history stays readable. */
+export async function removeRole(deps: Deps, caller: Caller, name: string): Promise<void> {
+  requireAdmin(caller);
+  await deps.store.transaction(async (tx) => {
+    const r = await roleByName(tx, name);
+    if ((await tx.requests.holdersOf(r.id)).length > 0) {
+      throw new DomainError('Conflict', `Role '${name}' is active for someone now; wait for it to end or close those requests first.`);
+    }
+    if (await tx.requests.existsForRole(r.id)) {
+      throw new DomainError('Conflict', `Role '${name}' has request history; remove its candidates instead so nobody can request it.`);
+    }
+    const before = await viewRole(tx, r);
+    await tx.roles.remove(r.id);
+    await tx.audit.append({
+      at: deps.clock.now(),
+      actorId: caller.accountId,
+      action: 'role.removed',
+      targetType: 'role',
+      targetId: r.id,
+      requestId: null,
+      before,
+      after: null,
+    });
+  });
+}

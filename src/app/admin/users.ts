@@ -1,0 +1,122 @@
+import { type Account, isValidLogin } from '../../domain/account/account.js';
+import { DomainError } from '../../domain/errors.js';
+import type { PasswordHasher } from '../../ports/password-hasher.js';
+import type { StoreTx } from '../../ports/store.js';
+import type { Caller, Deps } from '../deps.js';
+import { requireAdmin } from './require-admin.js';
+
+export interface UserSpec {
+  readonly login: string;
+  readonly displayName?: string | undefined;
+  readonly email?: string | null | undefined;
+  readonly password?: string | undefined;
+  readonly isAdmin?: boolean | undefined;
+  readonly disabled?: boolean | undefined;
+}
+
+/** Never hand password hashes to callers. */
+export type PublicAccount = Omit<Account, 'passwordHash'> & { readonly hasPassword: boolean };
+
+export function publicAccount(a: Account): PublicAccount {
+  const { passwordHash, ...rest } = a;
+  return { ...rest, hasPassword: passwordHash !== null };
+}
+
+export async function accountByLogin(tx: StoreTx, login: string): Promise<Account> {
+  const a = await tx.accounts.byLogin(login);
+  if (!a) throw new DomainError('NotFound', `There is no user '${login}'.`);
+  return a;
+}
+
+function checkSpec(s: UserSpec): void {
+  if (!isValidLogin(s.login)) {
+    throw new DomainError('BadRequest', `'${s.login}' is not a valid login: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.`);
+  }
+  if (s.email != null && !/^[^\s@]+@[^\s@]+$/.test(s.email)) throw new DomainError('BadRequest', `'${s.email}' is not an email address.`);
+  if (s.password !== undefined && s.password.length < 1) throw new DomainError('BadRequest', 'A password must not be empty.');
+}
+
+/** Creates the user, or updates it when the login exists; returns whether anything changed. */
+export async function upsertUser(
+  deps: Deps,
+  hasher: PasswordHasher,
+  caller: Caller,
+  spec: UserSpec,
+  mode: 'create' | 'update' | 'upsert',
+): Promise<{ account: PublicAccount; changed: boolean }> {
+  requireAdmin(caller);
+  checkSpec(spec);
+  // Hash outside the transaction: it is slow and needs no lock. Re-applying the same password keeps
+  // the stored hash, so an idempotent apply changes nothing.
+  const existingHash = (await deps.store.transaction((tx) => tx.accounts.byLogin(spec.login)))?.passwordHash ?? null;
+  let passwordHash: string | undefined;
+  if (spec.password !== undefined) {
+    passwordHash = existingHash !== null && (await hasher.verify(spec.password, existingHash)) ? existingHash : await hasher.hash(spec.password);
+  }
+  return deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const existing = await tx.accounts.byLogin(spec.login);
+    if (existing && mode === 'create') throw new DomainError('Conflict', `A user '${spec.login}' already exists.`);
+    if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no user '${spec.login}'.`);
+    const next: Account = {
+      id: existing?.id ?? deps.ids.newId(),
+      login: existing?.login ?? spec.login,
+      displayName: spec.displayName ?? existing?.displayName ?? spec.login,
+      email: spec.email !== undefined ? spec.email : (existing?.email ?? null),
+      passwordHash: passwordHash ?? existing?.passwordHash ?? null,
+      isAdmin: spec.isAdmin ?? existing?.isAdmin ?? false,
+      disabled: spec.disabled ?? existing?.disabled ?? false,
+    };
+    if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { account: publicAccount(next), changed: false };
+    if (existing) await tx.accounts.update(next);
+    else await tx.accounts.insert(next);
+    if (existing && (existing.passwordHash !== next.passwordHash || next.disabled)) await tx.sessions.removeForAccount(next.id);
+    await tx.audit.append({
+      at: now,
+      actorId: caller.accountId,
+      action: existing ? 'account.updated' : 'account.created',
+      targetType: 'account',
+      targetId: next.id,
+      requestId: null,
+      before: existing ? publicAccount(existing) : null,
+      after: publicAccount(next),
+    });
+    return { account: publicAccount(next), changed: true };
+  });
+}
+
+export async function listUsers(deps: Deps, caller: Caller): Promise<PublicAccount[]> {
+  requireAdmin(caller);
+  return (await deps.store.transaction((tx) => tx.accounts.list())).map(publicAccount);
+}
+
+export async function showUser(deps: Deps, caller: Caller, login: string): Promise<PublicAccount> {
+  requireAdmin(caller);
+  return publicAccount(await deps.store.transaction((tx) => accountByLogin(tx, login)));
+}
+
+/**
+ * Removes a user who has never requested anything. One with history is kept for the audit trail:
+ * disable it instead.
+ */
+export async function removeUser(deps: Deps, caller: Caller, login: string): Promise<void> {
+  requireAdmin(caller);
+  await deps.store.transaction(async (tx) => {
+    const a = await accountByLogin(tx, login);
+    const history = await tx.requests.listByCreator(a.id, { filter: null, orderBy: [], top: 1, skip: 0 });
+    if (history.length > 0) {
+      throw new DomainError('Conflict', `User '${login}' has request history, which the audit trail refers to; disable the user instead.`);
+    }
+    await tx.accounts.remove(a.id);
+    await tx.audit.append({
+      at: deps.clock.now(),
+      actorId: caller.accountId,
+      action: 'account.removed',
+      targetType: 'account',
+      targetId: a.id,
+      requestId: null,
+      before: publicAccount(a),
+      after: null,
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Account } from '../domain/account/account.js';
+import type { PasswordHasher } from '../ports/password-hasher.js';
+import type { Caller, Deps } from './deps.js';
+
+export function callerOf(a: Account): Caller {
+  return { accountId: a.id, login: a.login, isAdmin: a.isAdmin };
+}
+
+interface CacheEntry {
+  readonly accountId: string;
+  readonly passwordHash: string;
+  readonly until: number;
+}
+
+/**
+ * Checks login and password. Basic credentials arrive on every call, and a memory-hard hash per call
+ * would cap throughput at a few dozen requests a second, so verified credentials are remembered for
+ * a short time under an HMAC key that never leaves this process. Each hit still reads the account,
+ * so a changed password or a disabled account takes effect at once.
+ */
+export class Authenticator {
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #key = randomBytes(32);
+  // Verifying against this for unknown logins makes "no such user" cost the same as a wrong password.
+  #dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly hasher: PasswordHasher,
+    private readonly opts: { cacheTtlMs: number; maxEntries: number } = { cacheTtlMs: 60_000, maxEntries: 10_000 },
+  ) {}
+
+  async verify(login: string, password: string): Promise<Caller | null> {
+    const now = this.deps.clock.now();
+    const key = createHmac('sha256', this.#key).update(login.toLowerCase()).update('\0').update(password).digest('base64');
+    const hit = this.#cache.get(key);
+    const account = await this.deps.store.transaction((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
+    if (hit && hit.until > now && account && !account.disabled && account.passwordHash === hit.passwordHash) {
+      return callerOf(account);
+    }
+    if (hit) this.#cache.delete(key);
+    const current = hit ? await this.deps.store.transaction((tx) => tx.accounts.byLogin(login)) : account;
+    if (!current || current.disabled || !current.passwordHash) {
+      await this.hasher.verify(password, await this.#dummy());
+      return null;
+    }
+    if (!(await this.hasher.verify(password, current.passwordHash))) return null;
+    if (this.#cache.size >= this.opts.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(key, { accountId: current.id, passwordHash: current.passwordHash, until: now + this.opts.cacheTtlMs });
+    return callerOf(current);
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
+    return this.#dummyHash;
+  }
+}

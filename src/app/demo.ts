@@ -1,0 +1,35 @@
+import type { PasswordHasher } from '../ports/password-hasher.js';
+import { LOCAL_OPERATOR } from './admin/require-admin.js';
+import { type Declaration, applyDeclaration } from './admin/apply.js';
+import type { Deps } from './deps.js';
+
+/** The demo users, groups and roles: the MIM test lab's cast, so the sample portal has something to show. */
+export const DEMO: Declaration = {
+  users: [
+    { login: 'jen', displayName: 'Jen', email: 'jen@priv.example', password: 'jen' },
+    { login: 'ann', displayName: 'Ann', email: 'ann@priv.example', password: 'ann' },
+    { login: 'admin', displayName: 'Administrator', email: 'admin@priv.example', password: 'admin', isAdmin: true },
+  ],
+  groups: [
+    { name: 'CORP Domain Admins', description: 'Shadow of the corporate Domain Admins group' },
+    { name: 'Approved Operators', description: 'Granted by ApprovalRole' },
+    { name: 'MFA Protected Share', description: 'Granted by MFA Role' },
+    { name: 'Business Hours Ops', description: 'Granted by Business Hours' },
+  ],
+  roles: [
+    { name: 'Allow AD Access', ttlSeconds: 3600, groups: ['CORP Domain Admins'], candidates: ['jen', 'ann'] },
+    { name: 'ApprovalRole', ttlSeconds: 3600, approvalRequired: true, approvers: ['ann'], groups: ['Approved Operators'], candidates: ['jen'] },
+    { name: 'MFA Role', ttlSeconds: 1800, mfaRequired: true, groups: ['MFA Protected Share'], candidates: ['jen'] },
+    { name: 'Business Hours', ttlSeconds: 3600, window: { from: '08:00', to: '18:00' }, groups: ['Business Hours Ops'], candidates: ['jen'] },
+  ],
+};
+
+const SEEDED = 'demo.seeded';
+
+/** Seeds the demo data into a fresh store once; later starts leave any changes an admin made. */
+export async function seedDemo(deps: Deps, hasher: PasswordHasher): Promise<boolean> {
+  if ((await deps.store.transaction((tx) => tx.settings.get(SEEDED))) !== undefined) return false;
+  await applyDeclaration(deps, hasher, LOCAL_OPERATOR, DEMO);
+  await deps.store.transaction((tx) => tx.settings.set(SEEDED, String(deps.clock.now())));
+  return true;
+}

@@ -1,0 +1,32 @@
+import type { Seconds } from '../domain/time.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory } from '../ports/directory.js';
+import type { IdGenerator } from '../ports/ids.js';
+import type { Store, StoreTx } from '../ports/store.js';
+
+/** Policy the use cases read; set from configuration at start-up. */
+export interface Policy {
+  /** How long a request may wait for an approver before it expires. */
+  readonly approvalTimeoutSeconds: Seconds;
+  /** How long a request may wait in PendingMFA before it expires. */
+  readonly mfaTimeoutSeconds: Seconds;
+  /** The zone availability windows and zone-less times are read in when nothing else says. */
+  readonly serverTimeZone: string;
+}
+
+/** What every use case may use. The composition root (main.ts) builds it once. */
+export interface Deps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly policy: Policy;
+  /** The directory that holds groups named `name`, working inside `tx` where it can. */
+  readonly directoryFor: (tx: StoreTx, name: string) => Directory | undefined;
+}
+
+/** Who is calling. Resolved by the HTTP or CLI layer before any use case runs. */
+export interface Caller {
+  readonly accountId: string;
+  readonly login: string;
+  readonly isAdmin: boolean;
+}

@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Authenticator } from './authenticate.js';
+import { callerOf } from './authenticate.js';
+import type { Caller, Deps } from './deps.js';
+
+export interface SessionPolicy {
+  readonly idleTimeoutMs: number;
+  readonly absoluteTimeoutMs: number;
+}
+
+export interface OpenSession {
+  /** The cookie value; only its hash is stored, so a copy of the database opens no session. */
+  readonly token: string;
+  readonly csrfToken: string;
+  readonly caller: Caller;
+}
+
+const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
+
+/** Cookie sessions for browser apps. */
+export class Sessions {
+  constructor(
+    private readonly deps: Deps,
+    private readonly auth: Authenticator,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  async login(login: string, password: string): Promise<OpenSession | null> {
+    const caller = await this.auth.verify(login, password);
+    if (!caller) return null;
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.sessions.insert({ tokenHash: hashToken(token), accountId: caller.accountId, csrfToken, createdAt: now, lastSeenAt: now });
+      await tx.audit.append({
+        at: now,
+        actorId: caller.accountId,
+        action: 'session.login',
+        targetType: 'session',
+        targetId: caller.accountId,
+        requestId: null,
+        before: null,
+        after: null,
+      });
+    });
+    return { token, csrfToken, caller };
+  }
+
+  /** The caller behind a cookie, or null when it is unknown, idle too long, too old, or disabled. */
+  async resolve(token: string): Promise<{ caller: Caller; csrfToken: string } | null> {
+    const now = this.deps.clock.now();
+    const tokenHash = hashToken(token);
+    return this.deps.store.transaction(async (tx) => {
+      const s = await tx.sessions.byTokenHash(tokenHash);
+      if (!s) return null;
+      const account = await tx.accounts.byId(s.accountId);
+      if (!account || account.disabled || now - s.lastSeenAt > this.policy.idleTimeoutMs || now - s.createdAt > this.policy.absoluteTimeoutMs) {
+        await tx.sessions.remove(tokenHash);
+        return null;
+      }
+      // Only write when a minute has passed: a busy page should not cost an fsync per call.
+      if (now - s.lastSeenAt > 60_000) await tx.sessions.touch(tokenHash, now);
+      return { caller: callerOf(account), csrfToken: s.csrfToken };
+    });
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.deps.store.transaction((tx) => tx.sessions.remove(hashToken(token)));
+  }
+
+  /** Ends every session of the account (sign-out everywhere). */
+  async logoutEverywhere(accountId: string): Promise<void> {
+    await this.deps.store.transaction((tx) => tx.sessions.removeForAccount(accountId));
+  }
+}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { type GroupSpec, groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Group } from '../../domain/group/group.js';
+import { emit, formatFields, yesNo } from '../output.js';
+import { formatTable } from '../table.js';
+import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
+
+interface GroupFlags extends AdminOptions {
+  description?: string;
+}
+
+const describe = (g: Group) =>
+  formatFields([
+    ['name', g.name],
+    ['description', g.description ?? '-'],
+    ['directory', g.directory],
+    ['id', g.id],
+  ]);
+
+/** An empty --description clears it: the store keeps null, not an empty string. */
+const specFrom = (name: string, f: GroupFlags): GroupSpec => ({
+  name,
+  description: f.description === undefined ? undefined : f.description === '' ? null : f.description,
+});
+
+function report(f: GroupFlags, verb: string, r: { group: Group; changed: boolean }): void {
+  emit(f, { changed: r.changed, group: r.group }, () => `${r.changed ? verb : 'unchanged'}: group ${r.group.name}\n${describe(r.group)}`);
+}
+
+export function registerGroupCommands(program: Command): void {
+  const group = program.command('group').description('manage the groups roles grant (works directly on the data directory)');
+
+  adminCommand(group, 'add <name>', 'create a group')
+    .option('--description <text>', 'what the group is for')
+    .action(async (name: string, f: GroupFlags) => {
+      report(f, 'created', await withCore(f, (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(name, f), 'create')));
+    });
+
+  adminCommand(group, 'list', 'list groups').action(async (f: AdminOptions) => {
+    const groups = await withCore(f, (core) => listGroups(core.deps, LOCAL_OPERATOR));
+    emit(f, groups, () => formatTable(['NAME', 'DESCRIPTION', 'DIRECTORY'], groups.map((g) => [g.name, g.description ?? '-', g.directory])));
+  });
+
+  adminCommand(group, 'show <name>', 'show one group').action(async (name: string, f: AdminOptions) => {
+    const g = await withCore(f, async (core) => {
+      const found = (await listGroups(core.deps, LOCAL_OPERATOR)).find((x) => x.name === name);
+      if (!found) throw new DomainError('NotFound', `There is no group '${name}'.`);
+      return found;
+    });
+    emit(f, g, () => describe(g));
+  });
+
+  adminCommand(group, 'set <name>', 'change a group; only the flags given change')
+    .option('--description <text>', 'what the group is for (empty to clear)')
+    .action(async (name: string, f: GroupFlags) => {
+      report(f, 'updated', await withCore(f, (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(name, f), 'update')));
+    });
+
+  adminCommand(group, 'remove <name>', 'remove a group no role grants and nobody holds').action(async (name: string, f: AdminOptions) => {
+    await withCore(f, (core) => removeGroup(core.deps, LOCAL_OPERATOR, name));
+    emit(f, { removed: { group: name } }, () => `removed: group ${name}`);
+  });
+
+  adminCommand(group, 'members <name>', "who holds the group now, beside who Elevate's active grants say should")
+    .action(async (name: string, f: AdminOptions) => {
+      const r = await withCore(f, (core) => groupMembers(core.deps, LOCAL_OPERATOR, name));
+      emit(f, r, () => {
+        if (r.members.length === 0) return `group ${r.group.name} has no members and no active grant expects any`;
+        const table = formatTable(
+          ['LOGIN', 'DISPLAY NAME', 'MEMBER NOW', 'EXPECTED BY ACTIVE GRANTS'],
+          r.members.map((m) => [m.login, m.displayName, yesNo(m.member), yesNo(m.expected)]),
+        );
+        // A difference means a grant or revoke has not reached the directory yet, or someone
+        // changed the group outside Elevate; either way the operator should know.
+        const drift = r.members.filter((m) => m.member !== m.expected).length;
+        return drift === 0 ? table : `${table}\n\n${drift} member(s) differ from what the active grants expect`;
+      });
+    });
+}

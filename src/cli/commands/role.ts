@@ -1,0 +1,164 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
+import { type RoleSpec, type RoleView, listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
+import type { AvailabilityWindow } from '../../domain/role/role.js';
+import { CliError, usageError } from '../cli-error.js';
+import { formatDuration } from '../format-time.js';
+import { emit, formatFields, yesNo } from '../output.js';
+import { parseDuration } from '../parse-duration.js';
+import { formatTable } from '../table.js';
+import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
+
+/** `false` is what commander stores for the --no-... form of a flag. */
+interface RoleFlags extends AdminOptions {
+  ttl?: number;
+  description?: string;
+  mfa?: boolean;
+  approval?: boolean;
+  window?: string | false;
+  timeZone?: string;
+  group?: string[] | false;
+  candidate?: string[] | false;
+  approver?: string[] | false;
+}
+
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/** A window as administrators write it, the same shape `apply` files use. */
+const windowText = (w: AvailabilityWindow) => ({ from: hhmm(w.from), to: hhmm(w.to), timeZone: w.timeZone });
+
+/** The role for --json: times of day as HH:MM rather than the store's minutes after midnight. */
+export const roleJson = (r: RoleView) => ({ ...r, window: r.window ? windowText(r.window) : null });
+
+const windowLabel = (w: AvailabilityWindow | null) =>
+  w ? `${hhmm(w.from)}-${hhmm(w.to)}${w.timeZone ? ` ${w.timeZone}` : ' (server time zone)'}` : 'any time';
+const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '-');
+
+function describe(r: RoleView): string {
+  return formatFields([
+    ['name', r.name],
+    ['description', r.description ?? '-'],
+    ['ttl', `${r.ttlSeconds} s (${formatDuration(r.ttlSeconds)})`],
+    ['mfa', yesNo(r.mfaRequired)],
+    ['approval', yesNo(r.approvalRequired)],
+    ['window', windowLabel(r.window)],
+    ['groups', list(r.groups)],
+    ['candidates', list(r.candidates)],
+    ['approvers', list(r.approvers)],
+    ['id', r.id],
+  ]);
+}
+
+function parseWindow(text: string): { from: string; to: string } {
+  const m = /^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$/.exec(text);
+  if (!m) throw usageError(`--window must look like 08:00-18:00; got '${text}'`);
+  const pad = (t: string) => t.padStart(5, '0');
+  return { from: pad(m[1]!), to: pad(m[2]!) };
+}
+
+/** Flags to a spec; `current` is the stored role when changing one (for a zone or range given alone). */
+function specFrom(name: string, f: RoleFlags, current: RoleView | undefined): RoleSpec {
+  let window: RoleSpec['window'];
+  if (f.window === false) {
+    if (f.timeZone !== undefined) throw usageError('--time-zone makes no sense with --no-window');
+    window = null;
+  } else if (f.window !== undefined) {
+    // Changing only the hours keeps the zone the role already had.
+    window = { ...parseWindow(f.window), timeZone: f.timeZone ?? current?.window?.timeZone ?? null };
+  } else if (f.timeZone !== undefined) {
+    if (!current?.window) throw usageError(`--time-zone needs --window${current ? `: role '${name}' has no window yet` : ''}`);
+    window = { ...windowText(current.window), timeZone: f.timeZone };
+  }
+  const names = (v: string[] | false | undefined) => (v === false ? [] : v);
+  return {
+    name,
+    description: f.description === undefined ? undefined : f.description === '' ? null : f.description,
+    ttlSeconds: f.ttl,
+    mfaRequired: f.mfa,
+    approvalRequired: f.approval,
+    window,
+    groups: names(f.group),
+    candidates: names(f.candidate),
+    approvers: names(f.approver),
+  };
+}
+
+function report(f: RoleFlags, verb: string, r: { role: RoleView; changed: boolean }): void {
+  emit(f, { changed: r.changed, role: roleJson(r.role) }, () => `${r.changed ? verb : 'unchanged'}: role ${r.role.name}\n${describe(r.role)}`);
+}
+
+const ttlArg = (v: string) => {
+  try {
+    return parseDuration(v, 'the TTL');
+  } catch (e) {
+    throw new InvalidArgumentError((e as CliError).message);
+  }
+};
+const collect = (v: string, prev: string[] | false | undefined) => [...(prev || []), v];
+
+const withRoleFlags = (c: Command) =>
+  c
+    .option('--description <text>', 'what the role is for')
+    .option('--mfa', 'activation needs an MFA challenge')
+    .option('--approval', "activation needs an approver's consent")
+    .option('--window <from-to>', 'activations may only start in this daily window, e.g. 08:00-18:00')
+    .option('--time-zone <zone>', "IANA zone the window is read in (default: the server's)")
+    .option('--group <name>', 'group an activation grants (repeatable)', collect)
+    .option('--candidate <login>', 'user allowed to request the role (repeatable)', collect)
+    .option('--approver <login>', 'user allowed to approve requests (repeatable)', collect);
+
+export function registerRoleCommands(program: Command): void {
+  const role = program.command('role').description('manage PAM roles (works directly on the data directory)');
+
+  withRoleFlags(adminCommand(role, 'add <name>', 'create a role'))
+    .requiredOption('--ttl <seconds>', 'longest activation: seconds, or e.g. 30m, 2h', ttlArg)
+    .action(async (name: string, f: RoleFlags) => {
+      const spec = specFrom(name, f, undefined);
+      report(f, 'created', await withCore(f, (core) => upsertRole(core.deps, LOCAL_OPERATOR, spec, 'create')));
+    });
+
+  adminCommand(role, 'list', 'list roles').action(async (f: AdminOptions) => {
+    const roles = await withCore(f, (core) => listRoles(core.deps, LOCAL_OPERATOR));
+    emit(f, roles.map(roleJson), () =>
+      formatTable(
+        ['NAME', 'TTL', 'MFA', 'APPROVAL', 'WINDOW', 'GROUPS', 'CANDIDATES', 'APPROVERS'],
+        roles.map((r) => [
+          r.name,
+          formatDuration(r.ttlSeconds),
+          yesNo(r.mfaRequired),
+          yesNo(r.approvalRequired),
+          windowLabel(r.window),
+          list(r.groups),
+          list(r.candidates),
+          list(r.approvers),
+        ]),
+      ),
+    );
+  });
+
+  adminCommand(role, 'show <name>', 'show one role').action(async (name: string, f: AdminOptions) => {
+    const r = await withCore(f, (core) => showRole(core.deps, LOCAL_OPERATOR, name));
+    emit(f, roleJson(r), () => describe(r));
+  });
+
+  withRoleFlags(adminCommand(role, 'set <name>', 'change a role; only the flags given change, and a list flag replaces that list'))
+    .option('--ttl <seconds>', 'longest activation: seconds, or e.g. 30m, 2h', ttlArg)
+    .option('--no-mfa', 'activation needs no MFA challenge')
+    .option('--no-approval', 'activation needs no approval')
+    .option('--no-window', 'activations may start at any time')
+    .option('--no-group', 'grant no groups')
+    .option('--no-candidate', 'nobody may request the role (how to retire a role that has history)')
+    .option('--no-approver', 'remove all approvers')
+    .action(async (name: string, f: RoleFlags) => {
+      const r = await withCore(f, async (core) => {
+        const current = f.timeZone !== undefined || f.window !== undefined ? await showRole(core.deps, LOCAL_OPERATOR, name) : undefined;
+        return upsertRole(core.deps, LOCAL_OPERATOR, specFrom(name, f, current), 'update');
+      });
+      report(f, 'updated', r);
+    });
+
+  adminCommand(role, 'remove <name>', 'remove a role nobody ever requested').action(async (name: string, f: AdminOptions) => {
+    await withCore(f, (core) => removeRole(core.deps, LOCAL_OPERATOR, name));
+    emit(f, { removed: { role: name } }, () => `removed: role ${name}`);
+  });
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
+import { type PublicAccount, type UserSpec, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { usageError } from '../cli-error.js';
+import { emit, formatFields, yesNo } from '../output.js';
+import { passwordFromFlags } from '../password-input.js';
+import { formatTable } from '../table.js';
+import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
+
+interface UserFlags extends AdminOptions {
+  displayName?: string;
+  /** false from --no-email, which clears the address. */
+  email?: string | false;
+  passwordFile?: string;
+  passwordStdin?: boolean;
+  admin?: boolean;
+  disabled?: boolean;
+  enabled?: boolean;
+}
+
+function describe(a: PublicAccount): string {
+  return formatFields([
+    ['login', a.login],
+    ['display name', a.displayName],
+    ['email', a.email ?? '-'],
+    ['admin', yesNo(a.isAdmin)],
+    ['disabled', yesNo(a.disabled)],
+    ['password', a.hasPassword ? 'set' : 'none (cannot sign in with a password)'],
+    ['id', a.id],
+  ]);
+}
+
+async function specFrom(login: string, f: UserFlags): Promise<UserSpec> {
+  if (f.disabled && f.enabled) throw usageError('give either --disabled or --enabled, not both');
+  return {
+    login,
+    displayName: f.displayName,
+    email: f.email === false ? null : f.email,
+    password: await passwordFromFlags(f),
+    isAdmin: f.admin,
+    disabled: f.disabled ? true : f.enabled ? false : undefined,
+  };
+}
+
+/** Prints the outcome of an add or set, never the password hash (PublicAccount has none). */
+function report(f: UserFlags, verb: string, r: { account: PublicAccount; changed: boolean }): void {
+  emit(f, { changed: r.changed, user: r.account }, () => `${r.changed ? verb : 'unchanged'}: user ${r.account.login}\n${describe(r.account)}`);
+}
+
+const withUserFlags = (c: Command) =>
+  c
+    .option('--display-name <name>', 'name shown to people')
+    .option('--email <address>', 'email address')
+    .option('--password-file <file>', 'read the password from a file (one trailing newline is ignored)')
+    .option('--password-stdin', 'read the password from standard input');
+
+export function registerUserCommands(program: Command): void {
+  const user = program.command('user').description('manage users (works directly on the data directory)');
+
+  withUserFlags(adminCommand(user, 'add <login>', 'create a user'))
+    .option('--admin', 'may manage users, groups and roles')
+    .action(async (login: string, f: UserFlags) => {
+      const spec = await specFrom(login, f);
+      const r = await withCore(f, (core) => upsertUser(core.deps, core.hasher, LOCAL_OPERATOR, spec, 'create'));
+      report(f, 'created', r);
+    });
+
+  adminCommand(user, 'list', 'list users').action(async (f: AdminOptions) => {
+    const users = await withCore(f, (core) => listUsers(core.deps, LOCAL_OPERATOR));
+    emit(f, users, () =>
+      formatTable(
+        ['LOGIN', 'DISPLAY NAME', 'EMAIL', 'ADMIN', 'DISABLED', 'PASSWORD'],
+        users.map((a) => [a.login, a.displayName, a.email ?? '-', yesNo(a.isAdmin), yesNo(a.disabled), a.hasPassword ? 'set' : 'none']),
+      ),
+    );
+  });
+
+  adminCommand(user, 'show <login>', 'show one user').action(async (login: string, f: AdminOptions) => {
+    const a = await withCore(f, (core) => showUser(core.deps, LOCAL_OPERATOR, login));
+    emit(f, a, () => describe(a));
+  });
+
+  withUserFlags(adminCommand(user, 'set <login>', 'change a user; only the flags given change'))
+    .option('--no-email', 'remove the email address')
+    .option('--admin', 'may manage users, groups and roles')
+    .option('--no-admin', 'may no longer manage users, groups and roles')
+    .option('--disabled', 'refuse sign-in (ends the user\'s sessions)')
+    .option('--enabled', 'allow sign-in again')
+    .action(async (login: string, f: UserFlags) => {
+      const spec = await specFrom(login, f);
+      const r = await withCore(f, (core) => upsertUser(core.deps, core.hasher, LOCAL_OPERATOR, spec, 'update'));
+      report(f, 'updated', r);
+    });
+
+  adminCommand(user, 'remove <login>', 'remove a user who never made a request').action(async (login: string, f: AdminOptions) => {
+    await withCore(f, (core) => removeUser(core.deps, LOCAL_OPERATOR, login));
+    emit(f, { removed: { user: login } }, () => `removed: user ${login}`);
+  });
+}

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Core } from '../main.js';
+import type { OutputOptions } from './output.js';
+
+/** Options of every command that works on the data directory. */
+export interface AdminOptions extends OutputOptions {
+  readonly data?: string | undefined;
+  readonly config?: string | undefined;
+}
+
+/** Declares a subcommand of `parent` that opens the store: `--data`, `--config` and `--json`. */
+export function adminCommand(parent: Command, nameAndArgs: string, description: string): Command {
+  return parent
+    .command(nameAndArgs)
+    .description(description)
+    .option('--data <dir>', 'data directory (default: from the config file, ELEVATE_DATA, or ./data)')
+    .option('--config <file>', 'configuration file (YAML or JSON)')
+    .option('--json', 'print machine-readable JSON');
+}
+
+/**
+ * Opens the store for one admin command and always closes it. The composition root is imported
+ * lazily: the end-user commands never touch the store, and need not load it, the HTTP server and
+ * their native modules just to send one request.
+ */
+export async function withCore<T>(opts: AdminOptions, fn: (core: Core) => Promise<T>): Promise<T> {
+  const config = loadConfig({ file: opts.config, overrides: { dataDir: opts.data } });
+  const { openCore } = await import('../main.js');
+  const core = await openCore(config);
+  try {
+    return await fn(core);
+  } finally {
+    await core.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { type Config, configSchema } from './schema.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Settings from the command line; they win over the environment, which wins over the file. */
+export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
+
+const ENV: Record<string, keyof Config> = {
+  ELEVATE_HOST: 'host',
+  ELEVATE_PORT: 'port',
+  ELEVATE_DATA: 'dataDir',
+  ELEVATE_DOMAIN: 'accountDomain',
+  ELEVATE_TIME_ZONE: 'timeZone',
+  ELEVATE_LOG_LEVEL: 'logLevel',
+  ELEVATE_APPROVAL_TIMEOUT_SECONDS: 'approvalTimeoutSeconds',
+  ELEVATE_MFA_TIMEOUT_SECONDS: 'mfaTimeoutSeconds',
+};
+
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text); // YAML is a superset of JSON, so one parser reads both
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${path} must hold a mapping of settings`);
+  return doc as Record<string, unknown>;
+}
+
+/** Builds the frozen configuration. The only place that reads process.env. */
+export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides } = {}): Config {
+  const env = opts.env ?? process.env;
+  const raw: Record<string, unknown> = opts.file ? readConfigFile(opts.file) : {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
+  if (env.ELEVATE_CORS_ORIGINS) raw.corsOrigins = env.ELEVATE_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+    if (v === undefined) continue;
+    // Repeated --cors-origin flags add to the file's list rather than replace it.
+    if (k === 'corsOrigins' && Array.isArray(v) && Array.isArray(raw.corsOrigins)) raw.corsOrigins = [...raw.corsOrigins, ...v];
+    else raw[k] = v;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'invalid configuration:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
+    );
+  }
+  return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../domain/time.js';
+
+const origin = z
+  .string()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+    } catch {
+      return false; // URL throws on malformed input; that is the answer
+    }
+  }, 'must be an origin such as http://portal.example:8090 (scheme, host and optional port, no path)')
+  .transform((s) => s.replace(/\/$/, ''));
+
+/** The one schema for the config file and ELEVATE_* variables. */
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8086),
+    dataDir: z.string().min(1).default('./data'),
+    corsOrigins: z.array(origin).default([]),
+    /** Shown as DOMAIN\\login in sessioninfo and DOMAIN.login in approvals, as MIM did. */
+    accountDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/).default('PRIV'),
+    timeZone: z
+      .string()
+      .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Paris')
+      .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    approvalTimeoutSeconds: z.coerce.number().int().min(60).default(86_400),
+    mfaTimeoutSeconds: z.coerce.number().int().min(30).default(600),
+    /** How often the scheduler looks for due work even when nothing woke it. */
+    tickMs: z.coerce.number().int().min(50).max(60_000).default(1000),
+    session: z
+      .object({
+        idleTimeoutSeconds: z.coerce.number().int().min(60).default(1800),
+        absoluteTimeoutSeconds: z.coerce.number().int().min(300).default(43_200),
+      })
+      .default({ idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 }),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    demo: z.boolean().default(false),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -1,0 +1,94 @@
+import { DomainError } from '../errors.js';
+import { checkWindow } from '../role/availability.js';
+import { MAX_TTL_SECONDS, type Role, isCandidate } from '../role/role.js';
+import { type Instant, type Seconds, addSeconds } from '../time.js';
+import type { PamRequest } from './request.js';
+import { type TransitionResult, apply } from './transitions.js';
+
+export interface NewRequest {
+  readonly id: string;
+  readonly approvalId: string;
+  readonly creatorId: string;
+  readonly role: Role;
+  readonly ttlSeconds: Seconds;
+  readonly justification: string | null;
+  /** The start asked for; null means now. */
+  readonly requestedAt: Instant | null;
+  readonly creationMethod: string;
+}
+
+export interface CreatePolicy {
+  readonly now: Instant;
+  readonly approvalTimeoutSeconds: Seconds;
+  readonly mfaTimeoutSeconds: Seconds;
+  readonly serverTimeZone: string;
+  /** When the requester holds the role already, the end of that elevation (see TransitionContext). */
+  readonly activeUntil: Instant | null;
+}
+
+export function checkTtl(role: Role, ttlSeconds: Seconds): void {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > Math.min(role.ttlSeconds, MAX_TTL_SECONDS)) {
+    throw new DomainError(
+      'TtlOutOfRange',
+      `RequestedTTL must be a whole number of seconds from 1 to ${role.ttlSeconds} (the TTL of role '${role.name}'), ` +
+        `or 0 to deactivate; got ${ttlSeconds}.`,
+      { max: role.ttlSeconds },
+    );
+  }
+}
+
+export function requireCandidate(role: Role, accountId: string): void {
+  if (!isCandidate(role, accountId)) {
+    throw new DomainError('NotCandidate', `You are not a candidate for role '${role.name}'.`);
+  }
+}
+
+/**
+ * A new request and what it sets off. A start in the past is read as "now": a client's clock or
+ * a form filled in a minute ago must not be refused, and access can never begin in the past.
+ */
+export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult {
+  requireCandidate(n.role, n.creatorId);
+  checkTtl(n.role, n.ttlSeconds);
+  const requestedAt = n.requestedAt !== null && n.requestedAt > p.now ? n.requestedAt : p.now;
+  checkWindow(n.role.window, requestedAt, p.serverTimeZone);
+
+  const base: PamRequest = Object.freeze({
+    id: n.id,
+    creatorId: n.creatorId,
+    roleId: n.role.id,
+    displayName: `${n.role.name} elevation`,
+    justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
+    creationMethod: n.creationMethod,
+    createdAt: p.now,
+    requestedTtlSeconds: n.ttlSeconds,
+    requestedAt,
+    status: 'PendingMFA',
+    startedAt: null,
+    expiresAt: null,
+    pendingUntil: null,
+    endReason: null,
+    endedAt: null,
+    approvalId: n.role.approvalRequired ? n.approvalId : null,
+    version: 0,
+  });
+
+  if (n.role.mfaRequired) {
+    return { request: { ...base, pendingUntil: addSeconds(p.now, p.mfaTimeoutSeconds), version: 1 }, effects: [] };
+  }
+  const ctx = {
+    now: p.now,
+    role: n.role,
+    approvalTimeoutSeconds: p.approvalTimeoutSeconds,
+    serverTimeZone: p.serverTimeZone,
+    activeUntil: p.activeUntil,
+  };
+  if (n.role.approvalRequired) {
+    return {
+      request: { ...base, status: 'PendingApproval', pendingUntil: addSeconds(p.now, p.approvalTimeoutSeconds), version: 1 },
+      effects: [],
+    };
+  }
+  // Reuse the lifecycle table for the first step so creation cannot drift from it.
+  return apply({ ...base, status: 'PendingApproval' }, { kind: 'Approved' }, ctx);
+}

@@ -1,0 +1,175 @@
+import { DomainError } from '../errors.js';
+import { checkWindow } from '../role/availability.js';
+import type { Role } from '../role/role.js';
+import { type Instant, type Seconds, addSeconds } from '../time.js';
+import type { Effect } from './effect.js';
+import type { EndReason, PamRequest, RequestStatus } from './request.js';
+
+export type RequestEvent =
+  | { readonly kind: 'MfaPassed' }
+  | { readonly kind: 'MfaFailed' }
+  | { readonly kind: 'Approved' }
+  | { readonly kind: 'Rejected' }
+  | { readonly kind: 'StartDue' }
+  | { readonly kind: 'GrantConfirmed' }
+  | { readonly kind: 'Close'; readonly reason: Extract<EndReason, 'closed' | 'deactivated' | 'superseded'> }
+  | { readonly kind: 'ExpiryDue' }
+  | { readonly kind: 'RevokeConfirmed' }
+  | { readonly kind: 'TimedOut' };
+
+export type RequestEventKind = RequestEvent['kind'];
+
+/** Everything a transition may read besides the request: the role, the time and the policy. */
+export interface TransitionContext {
+  readonly now: Instant;
+  readonly role: Role;
+  readonly approvalTimeoutSeconds: Seconds;
+  /** The zone availability windows are read in when a role names none. */
+  readonly serverTimeZone: string;
+  /**
+   * When the requester already holds this role, the instant that elevation ends: an extension
+   * never shortens access, and the two overlap so access has no gap.
+   */
+  readonly activeUntil?: Instant | null;
+}
+
+export interface TransitionResult {
+  readonly request: PamRequest;
+  readonly effects: readonly Effect[];
+}
+
+type Handler<E extends RequestEvent> = (r: PamRequest, e: E, ctx: TransitionContext) => TransitionResult;
+type Handlers = { readonly [K in RequestEventKind]?: Handler<Extract<RequestEvent, { kind: K }>> };
+
+function to(r: PamRequest, status: RequestStatus, patch: Partial<PamRequest> = {}): PamRequest {
+  return Object.freeze({ ...r, ...patch, status, version: r.version + 1 });
+}
+
+function end(r: PamRequest, status: RequestStatus, reason: EndReason, now: Instant): TransitionResult {
+  return { request: to(r, status, { endReason: reason, endedAt: now, pendingUntil: null }), effects: [] };
+}
+
+function requireDue(at: Instant | null, now: Instant, what: string): void {
+  if (at === null || now < at) {
+    throw new DomainError('InvalidTransition', `The ${what} of this request is not due yet.`);
+  }
+}
+
+/**
+ * Starts access at `startAt`, capped by the availability window. A request that could only start
+ * after its window or its own time had passed ends as Expired without ever granting anything.
+ */
+function begin(r: PamRequest, startAt: Instant, ctx: TransitionContext): TransitionResult {
+  let windowEnd: Instant | null;
+  try {
+    windowEnd = checkWindow(ctx.role.window, startAt, ctx.serverTimeZone);
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'OutsideAvailabilityWindow') {
+      return end(r, 'Expired', 'window-missed', ctx.now);
+    }
+    throw e;
+  }
+  let expiresAt = addSeconds(startAt, r.requestedTtlSeconds);
+  if (windowEnd !== null && windowEnd < expiresAt) expiresAt = windowEnd;
+  if (ctx.activeUntil != null && ctx.activeUntil > expiresAt) expiresAt = ctx.activeUntil;
+  if (expiresAt <= ctx.now) return end(r, 'Expired', 'window-missed', ctx.now);
+  return {
+    request: to(r, 'Processing', { startedAt: startAt, expiresAt, pendingUntil: null }),
+    effects: [{ kind: 'grant', requestId: r.id, accountId: r.creatorId, roleId: r.roleId }],
+  };
+}
+
+/** After every gate has passed: wait for the requested start, or begin now. */
+function proceed(r: PamRequest, ctx: TransitionContext): TransitionResult {
+  if (r.requestedAt > ctx.now) return { request: to(r, 'Scheduled', { pendingUntil: null }), effects: [] };
+  return begin(r, ctx.now, ctx);
+}
+
+function closeWithoutAccess(r: PamRequest, e: { reason: EndReason }, ctx: TransitionContext): TransitionResult {
+  return end(r, 'Closed', e.reason, ctx.now);
+}
+
+function startClosing(r: PamRequest, reason: EndReason, ctx: TransitionContext, expiresAt: Instant | null): TransitionResult {
+  return {
+    request: to(r, 'Closing', { endReason: reason, expiresAt }),
+    effects: [{ kind: 'revoke', requestId: r.id, accountId: r.creatorId, roleId: r.roleId }],
+  };
+}
+
+/**
+ * The whole lifecycle. Each status lists the events it accepts; anything else is refused.
+ * Terminal statuses accept nothing, so no event sequence can leave them.
+ */
+export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
+  PendingMFA: {
+    MfaPassed: (r, _e, ctx) =>
+      ctx.role.approvalRequired
+        ? {
+            request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }),
+            effects: [],
+          }
+        : proceed(r, ctx),
+    MfaFailed: (r, _e, ctx) => end(r, 'Rejected', 'mfa-failed', ctx.now),
+    Close: closeWithoutAccess,
+    TimedOut: (r, _e, ctx) => {
+      requireDue(r.pendingUntil, ctx.now, 'MFA deadline');
+      return end(r, 'Expired', 'timed-out', ctx.now);
+    },
+  },
+  PendingApproval: {
+    Approved: (r, _e, ctx) => proceed(r, ctx),
+    Rejected: (r, _e, ctx) => end(r, 'Rejected', 'rejected', ctx.now),
+    Close: closeWithoutAccess,
+    TimedOut: (r, _e, ctx) => {
+      requireDue(r.pendingUntil, ctx.now, 'approval deadline');
+      return end(r, 'Expired', 'timed-out', ctx.now);
+    },
+  },
+  Scheduled: {
+    // The window and TTL count from the requested start even when the server was down then:
+    // a late start never lengthens access past what was asked for.
+    StartDue: (r, _e, ctx) => {
+      requireDue(r.requestedAt, ctx.now, 'start');
+      return begin(r, r.requestedAt, ctx);
+    },
+    Close: closeWithoutAccess,
+  },
+  Processing: {
+    GrantConfirmed: (r) => ({ request: to(r, 'Active'), effects: [] }),
+    // The grant may already have reached the directory, so closing must revoke.
+    Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now),
+  },
+  Active: {
+    Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now),
+    ExpiryDue: (r, _e, ctx) => {
+      requireDue(r.expiresAt, ctx.now, 'expiry');
+      return startClosing(r, 'expired', ctx, r.expiresAt);
+    },
+  },
+  Closing: {
+    RevokeConfirmed: (r, _e, ctx) => ({
+      request: to(r, r.endReason === 'expired' ? 'Expired' : 'Closed', { endedAt: ctx.now }),
+      effects: [],
+    }),
+  },
+  Closed: {},
+  Expired: {},
+  Rejected: {},
+};
+
+/** Applies `event` to `r`: the new request and its effects, or InvalidTransition. Pure. */
+export function apply(r: PamRequest, event: RequestEvent, ctx: TransitionContext): TransitionResult {
+  const handler = TRANSITIONS[r.status][event.kind] as Handler<RequestEvent> | undefined;
+  if (!handler) {
+    throw new DomainError(
+      'InvalidTransition',
+      `A request that is ${r.status} cannot take '${event.kind}'.`,
+      { status: r.status, event: event.kind },
+    );
+  }
+  return handler(r, event, ctx);
+}
+
+export function accepts(status: RequestStatus, kind: RequestEventKind): boolean {
+  return TRANSITIONS[status][kind] !== undefined;
+}

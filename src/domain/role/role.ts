@@ -1,0 +1,39 @@
+import type { MinuteOfDay, Seconds } from '../time.js';
+
+/** When activations may start: a daily window of local time in the role's zone. */
+export interface AvailabilityWindow {
+  /** Local start of the window, minutes after midnight. */
+  readonly from: MinuteOfDay;
+  /** Local end of the window; when `to <= from` the window runs past midnight. */
+  readonly to: MinuteOfDay;
+  /** IANA zone the window is read in; null means the server's zone. */
+  readonly timeZone: string | null;
+}
+
+export interface Role {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  /** The longest activation the role allows. */
+  readonly ttlSeconds: Seconds;
+  readonly mfaRequired: boolean;
+  readonly approvalRequired: boolean;
+  /** null when activations may start at any time. */
+  readonly window: AvailabilityWindow | null;
+  /** Ids of the groups an activation grants. */
+  readonly groupIds: readonly string[];
+  /** Ids of the accounts allowed to request the role. */
+  readonly candidateIds: readonly string[];
+  /** Ids of the accounts allowed to approve requests for the role. */
+  readonly approverIds: readonly string[];
+}
+
+export const MAX_TTL_SECONDS: Seconds = 10 * 365 * 24 * 3600;
+
+export function isCandidate(role: Role, accountId: string): boolean {
+  return role.candidateIds.includes(accountId);
+}
+
+export function isApprover(role: Role, accountId: string): boolean {
+  return role.approverIds.includes(accountId);
+}

@@ -1,0 +1,95 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Core } from '../main.js';
+import { requireCaller, registerCallerSlot } from './plugins/auth.js';
+import { installErrorHandlers } from './plugins/error-handler.js';
+import { LoginThrottle } from './plugins/login-throttle.js';
+import { methodNotAllowed } from './plugins/method-not-allowed.js';
+import { originGuard } from './plugins/origin-guard.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { pamResources } from './routes/pam-resources.js';
+import { sessionRoutes } from './routes/session.js';
+
+export interface AppOptions {
+  readonly core: Core;
+  readonly logger: Logger;
+  /** Wakes the scheduler after a change that may have near-term due work. */
+  readonly poke: () => void;
+}
+
+/** Bodies are small forms and JSON objects; anything larger is a mistake or an attack. */
+const BODY_LIMIT = 64 * 1024;
+
+/** Builds the HTTP app without listening, so tests can drive it with inject(). */
+export async function buildApp({ core, logger, poke }: AppOptions): Promise<FastifyInstance> {
+  const { config, deps } = core;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Request ids in logs and 500 messages; never taken from the client.
+    genReqId: (() => {
+      let n = 0;
+      return () => `req-${(++n).toString(36)}`;
+    })(),
+  });
+  registerCallerSlot(app);
+  installErrorHandlers(app);
+
+  const allowed = new Set(config.corsOrigins);
+  await app.register(cors, {
+    // Only listed origins get CORS headers, with credentials; everyone else gets none at all.
+    origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+    strictPreflight: false,
+  });
+  app.addHook('onRequest', originGuard(config.corsOrigins));
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'no-store');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+
+  const auth = { authenticator: core.authenticator, sessions: core.sessions, accountDomain: config.accountDomain };
+
+  await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', requireCaller(auth));
+      await api.register(pamResources, { deps, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      methodNotAllowed(api, '/pamroles', ['GET']);
+      methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
+      methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
+      methodNotAllowed(api, '/sessioninfo', ['GET']);
+      methodNotAllowed(api, '/$metadata', ['GET']);
+      methodNotAllowed(api, '/:key/:action', ['POST']);
+    },
+    { prefix: '/api/pamresources' },
+  );
+
+  await app.register(sessionRoutes, {
+    prefix: '/api/session',
+    ...auth,
+    absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds,
+    throttle: new LoginThrottle(() => deps.clock.now()),
+  });
+
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', requireCaller(auth));
+      await admin.register(adminRoutes, { deps, hasher: core.hasher });
+    },
+    { prefix: '/api/admin' },
+  );
+
+  return app;
+}

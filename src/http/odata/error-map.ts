@@ -1,0 +1,35 @@
+import type { DomainErrorCode } from '../../domain/errors.js';
+
+/** The one mapping from domain refusals to HTTP statuses. */
+export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
+  BadRequest: 400,
+  Unauthenticated: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  RoleNotFound: 404,
+  RequestNotFound: 404,
+  ApprovalNotFound: 404,
+  NotCandidate: 403,
+  NotApprover: 403,
+  TtlOutOfRange: 400,
+  OutsideAvailabilityWindow: 400,
+  NothingToDeactivate: 409,
+  SelfApproval: 403,
+  InvalidTransition: 409,
+  Conflict: 409,
+  MfaNotEnrolled: 409,
+  MfaCodeRejected: 403,
+  StoreUnavailable: 503,
+};
+
+export interface ODataErrorBody {
+  readonly 'odata.error': {
+    readonly code: string;
+    readonly message: { readonly lang: 'en-US'; readonly value: string };
+  };
+}
+
+/** The sample portal reads `responseJSON["odata.error"]["message"]["value"]`: every error has this shape. */
+export function odataError(code: string, message: string): ODataErrorBody {
+  return { 'odata.error': { code, message: { lang: 'en-US', value: message } } };
+}

@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../../app/authenticate.js';
+import type { Caller } from '../../app/deps.js';
+import type { Sessions } from '../../app/sessions.js';
+import { odataError } from '../odata/error-map.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireCaller` before any protected handler runs. */
+    caller: Caller | null;
+  }
+}
+
+export const SESSION_COOKIE = 'elevate_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface AuthOptions {
+  readonly authenticator: Authenticator;
+  readonly sessions: Sessions;
+  readonly accountDomain: string;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * `PRIV\jen`, `jen@PRIV` and `jen` all name the same account when PRIV is this server's domain,
+ * as Windows sign-in accepted them.
+ */
+export function loginFromUserName(userName: string, domain: string): string {
+  const d = domain.toLowerCase();
+  const slash = userName.indexOf('\\');
+  if (slash >= 0 && userName.slice(0, slash).toLowerCase() === d) return userName.slice(slash + 1);
+  const at = userName.lastIndexOf('@');
+  if (at >= 0 && userName.slice(at + 1).toLowerCase() === d) return userName.slice(0, at);
+  return userName;
+}
+
+function parseBasic(header: string): { user: string; password: string } | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) return null;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0) return null;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a), y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function challenge(reply: FastifyReply, message: string): FastifyReply {
+  // A browser answers a Basic challenge on a credentialed cross-origin call only when the 401
+  // carries WWW-Authenticate (the sample portal relies on it).
+  return reply
+    .code(401)
+    .header('www-authenticate', 'Basic realm="Elevate", charset="UTF-8"')
+    .send(odataError('Unauthorized', message));
+}
+
+/**
+ * Resolves the caller from HTTP Basic credentials or the session cookie, and refuses everything
+ * else. A cookie alone never authorises a state change: it must come with the session's CSRF token.
+ */
+export function requireCaller(opts: AuthOptions) {
+  return async function (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const creds = parseBasic(header);
+      if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).');
+      const caller = await opts.authenticator.verify(loginFromUserName(creds.user, opts.accountDomain), creds.password);
+      if (!caller) return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
+      req.caller = caller;
+      return;
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const s = await opts.sessions.resolve(token);
+      if (!s) return challenge(reply, 'Your session has ended; sign in again.');
+      if (UNSAFE.has(req.method)) {
+        const sent = req.headers[CSRF_HEADER];
+        if (typeof sent !== 'string' || !sameSecret(sent, s.csrfToken)) {
+          return reply.code(403).send(odataError('Forbidden', `This change needs the ${CSRF_HEADER} header from your session; reload the page and try again.`));
+        }
+      }
+      req.caller = s.caller;
+      return;
+    }
+    return challenge(reply, 'Sign in: send HTTP Basic credentials or a session cookie.');
+  };
+}
+
+export function registerCallerSlot(app: FastifyInstance): void {
+  app.decorateRequest('caller', null);
+}

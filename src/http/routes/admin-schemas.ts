@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+
+export const userBody = z
+  .object({
+    login: z.string(),
+    displayName: z.string().min(1).max(256).optional(),
+    email: z.string().max(320).nullable().optional(),
+    password: z.string().min(1).max(1024).optional(),
+    isAdmin: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const groupBody = z
+  .object({
+    name: z.string(),
+    description: z.string().max(1024).nullable().optional(),
+    directory: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const roleBody = z
+  .object({
+    name: z.string(),
+    description: z.string().max(4000).nullable().optional(),
+    ttlSeconds: z.number().int().optional(),
+    mfaRequired: z.boolean().optional(),
+    approvalRequired: z.boolean().optional(),
+    window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
+    groups: z.array(z.string()).max(1000).optional(),
+    candidates: z.array(z.string()).max(100_000).optional(),
+    approvers: z.array(z.string()).max(10_000).optional(),
+  })
+  .strict();
+
+/** Validates a JSON body; the message names the first bad field so the caller can fix it. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return r.data;
+  const i = r.error.issues[0]!;
+  throw new DomainError('BadRequest', `Invalid body: ${i.path.join('.') || '(body)'}: ${i.message}`);
+}

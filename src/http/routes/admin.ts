@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { readAudit } from '../../app/admin/audit.js';
+import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { requireAdmin } from '../../app/admin/require-admin.js';
+import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
+import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import type { Deps } from '../../app/deps.js';
+import { DomainError } from '../../domain/errors.js';
+import type { PasswordHasher } from '../../ports/password-hasher.js';
+import { methodNotAllowed } from '../plugins/method-not-allowed.js';
+import { parseWireDateTime } from '../odata/wire-time.js';
+import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
+
+export interface AdminOptions {
+  readonly deps: Deps;
+  readonly hasher: PasswordHasher;
+}
+
+type NameParams = { Params: { name: string } };
+
+/** Elevate's own administration API (not part of MIM): users, groups, roles, audit. Admins only. */
+export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
+  const { deps, hasher } = opts;
+  // Checked here as well as in every use case: nothing under /api/admin answers a non-admin.
+  app.addHook('preHandler', async (req) => requireAdmin(req.caller!));
+
+  app.get('/users', async (req) => ({ value: await listUsers(deps, req.caller!) }));
+  app.post('/users', async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, parseBody(userBody, req.body), 'create')).account));
+  app.get<NameParams>('/users/:name', async (req) => showUser(deps, req.caller!, req.params.name));
+  app.patch<NameParams>('/users/:name', async (req) => {
+    const body = parseBody(userBody.partial(), req.body);
+    return (await upsertUser(deps, hasher, req.caller!, { ...body, login: req.params.name }, 'update')).account;
+  });
+  app.delete<NameParams>('/users/:name', async (req, reply) => {
+    await removeUser(deps, req.caller!, req.params.name);
+    return reply.code(204).send();
+  });
+
+  app.get('/groups', async (req) => ({ value: await listGroups(deps, req.caller!) }));
+  app.post('/groups', async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, parseBody(groupBody, req.body), 'create')).group));
+  app.get<NameParams>('/groups/:name', async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
+  app.patch<NameParams>('/groups/:name', async (req) => {
+    const body = parseBody(groupBody.partial(), req.body);
+    return (await upsertGroup(deps, req.caller!, { ...body, name: req.params.name }, 'update')).group;
+  });
+  app.delete<NameParams>('/groups/:name', async (req, reply) => {
+    await removeGroup(deps, req.caller!, req.params.name);
+    return reply.code(204).send();
+  });
+  // Who holds the group right now, for other systems to ask (and beside it, who should).
+  app.get<NameParams>('/groups/:name/members', async (req) => {
+    const { group, members } = await groupMembers(deps, req.caller!, req.params.name);
+    return { group: group.name, directory: group.directory, value: members };
+  });
+
+  app.get('/roles', async (req) => ({ value: await listRoles(deps, req.caller!) }));
+  app.post('/roles', async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, parseBody(roleBody, req.body), 'create')).role));
+  app.get<NameParams>('/roles/:name', async (req) => showRole(deps, req.caller!, req.params.name));
+  app.patch<NameParams>('/roles/:name', async (req) => {
+    const body = parseBody(roleBody.partial(), req.body);
+    return (await upsertRole(deps, req.caller!, { ...body, name: req.params.name }, 'update')).role;
+  });
+  app.delete<NameParams>('/roles/:name', async (req, reply) => {
+    await removeRole(deps, req.caller!, req.params.name);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/audit', async (req) => {
+    const q = req.query;
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new DomainError('BadRequest', 'limit must be a whole number from 1 to 10000.');
+    for (const [k, v] of Object.entries(q)) if (typeof v !== 'string') throw new DomainError('BadRequest', `${k} is given more than once.`);
+    return {
+      value: await readAudit(deps, req.caller!, {
+        requestId: q.requestId,
+        actorId: q.actorId,
+        action: q.action,
+        since: q.since === undefined ? undefined : parseWireDateTime(q.since),
+        until: q.until === undefined ? undefined : parseWireDateTime(q.until),
+        limit,
+      }),
+    };
+  });
+
+  for (const [url, methods] of [
+    ['/users', ['GET', 'POST']],
+    ['/users/:name', ['GET', 'PATCH', 'DELETE']],
+    ['/groups', ['GET', 'POST']],
+    ['/groups/:name', ['GET', 'PATCH', 'DELETE']],
+    ['/groups/:name/members', ['GET']],
+    ['/roles', ['GET', 'POST']],
+    ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
+    ['/audit', ['GET']],
+  ] as const) {
+    methodNotAllowed(app, url, methods);
+  }
+}

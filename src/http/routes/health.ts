@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { odataError } from '../odata/error-map.js';
+
+export interface HealthOptions {
+  /** Resolves when the store answers and every migration has run; rejects or returns false otherwise. */
+  readonly ready: () => Promise<boolean>;
+}
+
+/** /healthz: the process is up. /readyz: it can serve (store reachable, schema current). */
+export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (req, reply) => {
+    let ok = false;
+    try {
+      ok = await opts.ready();
+    } catch (err) {
+      req.log.warn({ err }, 'readiness check failed');
+    }
+    if (ok) return { status: 'ready' };
+    return reply.code(503).header('retry-after', '5').send(odataError('NotReady', 'The store is unreachable or its migrations have not run.'));
+  });
+}

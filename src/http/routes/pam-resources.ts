@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { closeRequestUseCase } from '../../app/close-request.js';
+import { createRequestUseCase } from '../../app/create-request.js';
+import { decideApprovalUseCase } from '../../app/decide-approval.js';
+import type { Deps } from '../../app/deps.js';
+import { listMyApprovals, listMyRequests, listMyRoles } from '../../app/list-for-caller.js';
+import { DomainError } from '../../domain/errors.js';
+import { collection, element } from '../odata/envelope.js';
+import { odataError } from '../odata/error-map.js';
+import { parseListQuery } from '../odata/list-query.js';
+import { METADATA_XML } from '../odata/metadata.js';
+import { optionalText, parseEntityKey, readParams, requireGuid, requireSeconds } from '../odata/request-params.js';
+import { APPROVAL_PROPERTIES, REQUEST_PROPERTIES, ROLE_PROPERTIES } from '../odata/resource-properties.js';
+import { parseRequestedTime } from '../odata/wire-time.js';
+import { approvalToWire, requestToWire, roleToWire } from '../odata/wire-shapes.js';
+
+export interface PamResourcesOptions {
+  readonly deps: Deps;
+  readonly accountDomain: string;
+  readonly creationMethod: string;
+  /** Called after a change that may have created near-term due work. */
+  readonly poke: () => void;
+}
+
+const SUPPORTED_VERSIONS = ['1'];
+
+/** MIM's `v` parameter: absent means the newest version; any other version is a client error. */
+function checkVersion(req: FastifyRequest): void {
+  const v = (req.query as Record<string, unknown> | undefined)?.v;
+  if (v === undefined) return;
+  if (typeof v !== 'string' || !SUPPORTED_VERSIONS.includes(v.trim())) {
+    throw new DomainError('BadRequest', `API version '${String(v)}' is not supported; this server supports v=${SUPPORTED_VERSIONS.join(', ')}.`);
+  }
+}
+
+/** Close, Approve and Reject answer 200 with an empty body that is not typed JSON (jQuery would fail to parse it). */
+function emptyOk(reply: FastifyReply): FastifyReply {
+  return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('');
+}
+
+/** The eight MIM PAM operations and `$metadata`, under /api/pamresources. */
+export async function pamResources(app: FastifyInstance, opts: PamResourcesOptions): Promise<void> {
+  const { deps } = opts;
+  const caller = (req: FastifyRequest) => req.caller!;
+  app.addHook('preHandler', async (req) => checkVersion(req));
+
+  app.get('/$metadata', async (_req, reply) => reply.type('application/xml; charset=utf-8').send(METADATA_XML));
+
+  app.get('/pamroles', async (req) => {
+    const q = parseListQuery(req.query as Record<string, unknown>, ROLE_PROPERTIES);
+    return collection(req, 'pamroles', (await listMyRoles(deps, caller(req), q)).map(roleToWire));
+  });
+
+  app.get('/pamrequests', async (req) => {
+    const q = parseListQuery(req.query as Record<string, unknown>, REQUEST_PROPERTIES);
+    return collection(req, 'pamrequests', (await listMyRequests(deps, caller(req), q)).map(requestToWire));
+  });
+
+  app.post('/pamrequests', async (req, reply) => {
+    const p = readParams(req.query, req.body, ['RoleId', 'RequestedTTL', 'Justification', 'RequestedTime']);
+    const result = await createRequestUseCase(deps, caller(req), {
+      roleId: requireGuid('RoleId', p.RoleId),
+      ttlSeconds: requireSeconds('RequestedTTL', p.RequestedTTL),
+      justification: optionalText('Justification', p.Justification, 4000),
+      requestedAt: p.RequestedTime === undefined ? null : parseRequestedTime(p.RequestedTime, deps.policy.serverTimeZone),
+      creationMethod: opts.creationMethod,
+    });
+    opts.poke();
+    return reply.code(result.created ? 201 : 200).send(element(req, 'pamrequests', requestToWire(result.request)));
+  });
+
+  app.get('/pamrequeststoapprove', async (req) => {
+    const q = parseListQuery(req.query as Record<string, unknown>, APPROVAL_PROPERTIES);
+    const rows = await listMyApprovals(deps, caller(req), q);
+    return collection(req, 'pamrequeststoapprove', rows.map((a) => approvalToWire(a, opts.accountDomain)));
+  });
+
+  app.post<{ Params: { key: string; action: string } }>('/:key/:action', async (req, reply) => {
+    const key = parseEntityKey(req.params.key);
+    const action = req.params.action;
+    if (key?.set === 'pamrequests' && action === 'Close') {
+      await closeRequestUseCase(deps, caller(req), key.id);
+      return emptyOk(reply);
+    }
+    if (key?.set === 'pamrequeststoapprove' && (action === 'Approve' || action === 'Reject')) {
+      const p = readParams(req.query, req.body, ['Comment']);
+      await decideApprovalUseCase(deps, caller(req), key.id, action === 'Approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000));
+      opts.poke();
+      return emptyOk(reply);
+    }
+    return reply
+      .code(404)
+      .send(odataError('NotFound', `There is no action '${action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close, pamrequeststoapprove(guid'…')/Approve or /Reject.`));
+  });
+
+  // The sample portal calls it with and without a trailing slash; the router ignores trailing slashes.
+  app.get('/sessioninfo', async (req) => collection(req, 'sessioninfo', [{ Username: `${opts.accountDomain}\\${caller(req).login}` }]));
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Sessions } from '../../app/sessions.js';
+import { DomainError } from '../../domain/errors.js';
+import { type AuthOptions, SESSION_COOKIE, loginFromUserName, requireCaller } from '../plugins/auth.js';
+import { odataError } from '../odata/error-map.js';
+import { readParams } from '../odata/request-params.js';
+import type { LoginThrottle } from '../plugins/login-throttle.js';
+
+export interface SessionRoutesOptions extends AuthOptions {
+  readonly sessions: Sessions;
+  readonly absoluteTimeoutSeconds: number;
+  readonly throttle: LoginThrottle;
+}
+
+/** Cookie sessions for browser apps: /api/session/login, /logout, and GET /api/session. */
+export async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOptions): Promise<void> {
+  app.post('/login', async (req, reply) => {
+    const p = readParams(undefined, req.body, ['login', 'password']);
+    if (!p.login || p.password === undefined) throw new DomainError('BadRequest', 'Send login and password.');
+    const login = loginFromUserName(p.login, opts.accountDomain);
+    const wait = opts.throttle.retryAfterSeconds(login, req.ip);
+    if (wait > 0) {
+      return reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send(odataError('TooManyAttempts', `Too many failed sign-ins for this account; try again in ${wait} seconds.`));
+    }
+    const s = await opts.sessions.login(login, p.password);
+    if (!s) {
+      opts.throttle.failed(login, req.ip);
+      return reply.code(401).send(odataError('Unauthorized', 'The user name or password is incorrect, or the account is disabled.'));
+    }
+    opts.throttle.succeeded(login, req.ip);
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.protocol === 'https',
+      path: '/',
+      maxAge: opts.absoluteTimeoutSeconds,
+    });
+    return { login: s.caller.login, isAdmin: s.caller.isAdmin, csrfToken: s.csrfToken };
+  });
+
+  app.register(async (authed) => {
+    authed.addHook('onRequest', requireCaller(opts));
+    authed.get('/', async (req) => {
+      const token = req.cookies[SESSION_COOKIE];
+      const s = token ? await opts.sessions.resolve(token) : null;
+      return { login: req.caller!.login, isAdmin: req.caller!.isAdmin, csrfToken: s?.csrfToken ?? null };
+    });
+    authed.post('/logout', async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await opts.sessions.logout(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    });
+    authed.post('/logout-everywhere', async (req, reply) => {
+      await opts.sessions.logoutEverywhere(req.caller!.accountId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    });
+  });
+}

@@ -1,0 +1,110 @@
+import { pino, type Logger } from 'pino';
+import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
+import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
+import { systemClock } from './adapters/clock/system-clock.js';
+import { randomIds } from './adapters/ids/random-ids.js';
+import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
+import { Authenticator } from './app/authenticate.js';
+import { seedDemo } from './app/demo.js';
+import type { Deps } from './app/deps.js';
+import { DueWorkLoop } from './app/due-work-loop.js';
+import { Sessions } from './app/sessions.js';
+import type { Clock } from './ports/clock.js';
+import type { PasswordHasher } from './ports/password-hasher.js';
+import type { Config } from './config/schema.js';
+import { buildApp } from './http/app.js';
+
+/** Everything a server or an admin command needs, built from the configuration. */
+export interface Core {
+  readonly config: Config;
+  readonly deps: Deps;
+  readonly store: SqliteStore;
+  readonly hasher: PasswordHasher;
+  readonly authenticator: Authenticator;
+  readonly sessions: Sessions;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  readonly clock?: Clock;
+  /** Tests lower the scrypt cost; production keeps the default. */
+  readonly hasher?: PasswordHasher;
+}
+
+/** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
+export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
+  const store = SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
+  await store.migrate();
+  const deps: Deps = {
+    store,
+    clock: opts.clock ?? systemClock,
+    ids: randomIds,
+    policy: {
+      approvalTimeoutSeconds: config.approvalTimeoutSeconds,
+      mfaTimeoutSeconds: config.mfaTimeoutSeconds,
+      serverTimeZone: config.timeZone,
+    },
+    directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups) : undefined),
+  };
+  const hasher = opts.hasher ?? new ScryptHasher();
+  const authenticator = new Authenticator(deps, hasher);
+  const sessions = new Sessions(deps, authenticator, {
+    idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
+    absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,
+  });
+  return { config, deps, store, hasher, authenticator, sessions, close: () => store.close() };
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly core: Core;
+  readonly loop: DueWorkLoop;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    // Secrets never reach the log, whatever a future log line includes.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'csrfToken'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** Starts `elevate serve`: store, scheduler, HTTP. */
+export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config);
+  const core = await openCore(config, opts);
+  if (config.demo && (await seedDemo(core.deps, core.hasher))) {
+    logger.warn({ users: ['jen', 'ann', 'admin'] }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
+  }
+  const loop = new DueWorkLoop(
+    core.deps,
+    config.tickMs,
+    (r) => {
+      const lateness = [...r.expiryLatenessMs].sort((a, b) => a - b);
+      const maxLateMs = lateness.at(-1);
+      logger.info(
+        { component: 'scheduler', processed: r.processed, failed: r.failed, expiries: lateness.length, maxLateMs, p50LateMs: lateness[Math.floor(lateness.length / 2)] },
+        'due work done',
+      );
+      for (const e of r.errors) logger.error({ component: 'scheduler', requestId: e.requestId, err: e.message }, 'due work failed; will retry');
+    },
+    (e) => logger.error({ component: 'scheduler', err: e }, 'due work pass failed; will retry on the next tick'),
+  );
+  await loop.start();
+  const app = await buildApp({ core, logger, poke: () => void loop.poke() });
+  const address = await app.listen({ host: config.host, port: config.port });
+  return {
+    url: address,
+    core,
+    loop,
+    async close() {
+      await app.close();
+      await loop.stop();
+      await core.close();
+    },
+  };
+}

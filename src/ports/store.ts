@@ -1,0 +1,154 @@
+import type { Account } from '../domain/account/account.js';
+import type { AuditEntry, StoredAuditEntry } from '../domain/audit/audit-entry.js';
+import type { Group } from '../domain/group/group.js';
+import type { Approval } from '../domain/request/approval.js';
+import type { PamRequest } from '../domain/request/request.js';
+import type { Role } from '../domain/role/role.js';
+import type { Instant } from '../domain/time.js';
+import type { ApprovalField, ListQuery, RequestField, RoleField } from './filter.js';
+
+/**
+ * Persistence. Every use case runs inside `transaction`, so a state change, its effects and its
+ * audit records commit together or not at all, and are durable when the promise resolves.
+ */
+export interface Store {
+  /** Runs `fn` in one serialisable transaction; rolls back when it throws. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Resolves when the store answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Applies pending schema migrations; idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreTx {
+  readonly accounts: AccountRepo;
+  readonly groups: GroupRepo;
+  readonly roles: RoleRepo;
+  readonly requests: RequestRepo;
+  readonly approvals: ApprovalRepo;
+  readonly audit: AuditRepo;
+  readonly sessions: SessionRepo;
+  readonly settings: SettingsRepo;
+}
+
+export interface AccountRepo {
+  byId(id: string): Promise<Account | undefined>;
+  byLogin(login: string): Promise<Account | undefined>;
+  list(): Promise<Account[]>;
+  insert(a: Account): Promise<void>;
+  update(a: Account): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface GroupRepo {
+  byId(id: string): Promise<Group | undefined>;
+  byName(name: string): Promise<Group | undefined>;
+  list(): Promise<Group[]>;
+  insert(g: Group): Promise<void>;
+  update(g: Group): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Account ids in the embedded directory's membership of the group. */
+  members(groupId: string): Promise<string[]>;
+  /** Adds a member; adding a present member changes nothing (idempotent by contract). */
+  addMember(groupId: string, accountId: string): Promise<void>;
+  /** Removes a member; removing an absent member changes nothing (idempotent by contract). */
+  removeMember(groupId: string, accountId: string): Promise<void>;
+}
+
+export interface RoleRepo {
+  byId(id: string): Promise<Role | undefined>;
+  byName(name: string): Promise<Role | undefined>;
+  list(): Promise<Role[]>;
+  /** Roles `accountId` is a candidate for, filtered and ordered in the database. */
+  listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<Role[]>;
+  /** Ids of roles granting `groupId`. */
+  idsGranting(groupId: string): Promise<string[]>;
+  insert(r: Role): Promise<void>;
+  update(r: Role): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface RequestRepo {
+  byId(id: string): Promise<PamRequest | undefined>;
+  insert(r: PamRequest): Promise<void>;
+  /**
+   * Writes `r` if the stored version is `r.version - 1`; otherwise throws a DomainError 'Conflict'.
+   * This is the optimistic concurrency check every transition goes through.
+   */
+  update(r: PamRequest): Promise<void>;
+  /** The requester's requests, filtered, ordered and paged in the database. */
+  listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
+  /** Requests of `creatorId` for `roleId` in one of `statuses`. */
+  findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
+  /** Requests whose time-driven step is due at or before `now`, oldest first. */
+  due(now: Instant, limit: number): Promise<PamRequest[]>;
+  /** The earliest instant any request becomes due, to know when to look again. */
+  nextDueAt(): Promise<Instant | null>;
+  /** Whether any request, in any state, was ever made for `roleId`. */
+  existsForRole(roleId: string): Promise<boolean>;
+  /** Ids of accounts holding `roleId` through an elevation that is Processing or Active. */
+  holdersOf(roleId: string): Promise<string[]>;
+  /** Whether `accountId` still holds `groupId` through some Processing or Active elevation. */
+  isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean>;
+}
+
+/** A pending approval as an approver sees it. */
+export interface ApprovalView {
+  readonly approvalId: string;
+  readonly requestId: string;
+  readonly roleName: string;
+  readonly requestorId: string;
+  readonly requestorLogin: string;
+  readonly justification: string | null;
+  readonly requestedTtlSeconds: number;
+  readonly requestedAt: Instant;
+  readonly createdAt: Instant;
+}
+
+export interface ApprovalRepo {
+  byId(id: string): Promise<Approval | undefined>;
+  insert(a: Approval): Promise<void>;
+  update(a: Approval): Promise<void>;
+  /** Pending approvals `approverId` may decide (never their own requests), in the database. */
+  pendingFor(approverId: string, q: ListQuery<ApprovalField>): Promise<ApprovalView[]>;
+}
+
+export interface AuditQuery {
+  readonly requestId?: string;
+  readonly actorId?: string;
+  readonly action?: string;
+  readonly since?: Instant;
+  readonly until?: Instant;
+  readonly limit: number;
+}
+
+export interface AuditRepo {
+  append(e: AuditEntry): Promise<StoredAuditEntry>;
+  list(q: AuditQuery): Promise<StoredAuditEntry[]>;
+  /** All entries in order, for verifying the hash chain. */
+  all(): AsyncIterable<StoredAuditEntry>;
+}
+
+export interface Session {
+  readonly tokenHash: string;
+  readonly accountId: string;
+  readonly csrfToken: string;
+  readonly createdAt: Instant;
+  readonly lastSeenAt: Instant;
+}
+
+export interface SessionRepo {
+  insert(s: Session): Promise<void>;
+  byTokenHash(tokenHash: string): Promise<Session | undefined>;
+  touch(tokenHash: string, at: Instant): Promise<void>;
+  remove(tokenHash: string): Promise<void>;
+  removeForAccount(accountId: string): Promise<void>;
+  removeIdleSince(before: Instant, createdBefore: Instant): Promise<void>;
+}
+
+/** Small durable key-value settings (e.g. whether demo data was seeded). */
+export interface SettingsRepo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
