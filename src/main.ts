@@ -3,14 +3,16 @@ import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
 import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { randomIds } from './adapters/ids/random-ids.js';
+import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
-import { seedDemo } from './app/demo.js';
+import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
 import type { Deps } from './app/deps.js';
 import { DueWorkLoop } from './app/due-work-loop.js';
 import { Sessions } from './app/sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
+import type { Totp } from './ports/totp.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
 
@@ -22,6 +24,7 @@ export interface Core {
   readonly hasher: PasswordHasher;
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
+  readonly totp: Totp;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
     absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,
   });
-  return { config, deps, store, hasher, authenticator, sessions, close: () => store.close() };
+  return { config, deps, store, hasher, authenticator, sessions, totp: otpauthTotp, close: () => store.close() };
 }
 
 export interface RunningServer {
@@ -78,7 +81,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   const logger = opts.logger ?? createLogger(config);
   const core = await openCore(config, opts);
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
-    logger.warn({ users: ['jen', 'ann', 'admin'] }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
+    logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
   const loop = new DueWorkLoop(
     core.deps,

@@ -26,10 +26,20 @@ export const DEMO: Declaration = {
 
 const SEEDED = 'demo.seeded';
 
+/**
+ * jen's authenticator secret in demo mode, published so anyone can try the MFA Role
+ * (e.g. `oathtool --totp -b JBSWY3DPEHPK3PXP`). Never used outside demo mode.
+ */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+
 /** Seeds the demo data into a fresh store once; later starts leave any changes an admin made. */
 export async function seedDemo(deps: Deps, hasher: PasswordHasher): Promise<boolean> {
   if ((await deps.store.transaction((tx) => tx.settings.get(SEEDED))) !== undefined) return false;
   await applyDeclaration(deps, hasher, LOCAL_OPERATOR, DEMO);
-  await deps.store.transaction((tx) => tx.settings.set(SEEDED, String(deps.clock.now())));
+  await deps.store.transaction(async (tx) => {
+    const jen = await tx.accounts.byLogin('jen');
+    if (jen) await tx.mfa.saveTotp({ accountId: jen.id, secret: DEMO_TOTP_SECRET, confirmed: true, lastStep: 0, createdAt: deps.clock.now() });
+    await tx.settings.set(SEEDED, String(deps.clock.now()));
+  });
   return true;
 }

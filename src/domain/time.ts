@@ -91,11 +91,12 @@ function offsetAt(at: Instant, timeZone: string): number {
  */
 export function fromLocal(local: LocalDateTime, timeZone: string): Instant {
   const wanted = localAsUtc(local);
-  const HALF_DAY = 12 * 3600 * 1000;
-  // Zones change offset at most once within a day, so the offsets half a day either side are
-  // the only candidates.
-  const before = offsetAt(wanted - HALF_DAY, timeZone);
-  const after = offsetAt(wanted + HALF_DAY, timeZone);
+  // Offsets run from -12:00 to +14:00, so the instant lies within 14 hours either side of
+  // `wanted` (12 hours is too narrow for Pacific/Auckland in summer, at +13:00). Zones change
+  // offset at most once in that span, so the offsets at its two ends are the only candidates.
+  const SPAN = 14 * 3600 * 1000;
+  const before = offsetAt(wanted - SPAN, timeZone);
+  const after = offsetAt(wanted + SPAN, timeZone);
   const fits = [wanted - before, wanted - after].filter((t) => localAsUtc(toLocal(t, timeZone)) === wanted);
   if (fits.length > 0) return Math.min(...fits);
   return wanted - before;

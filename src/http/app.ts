@@ -11,6 +11,7 @@ import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
+import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
 import { sessionRoutes } from './routes/session.js';
 
@@ -65,7 +66,7 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireCaller(auth));
-      await api.register(pamResources, { deps, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      await api.register(pamResources, { deps, totp: core.totp, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
       methodNotAllowed(api, '/pamroles', ['GET']);
       methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
@@ -84,9 +85,17 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   });
 
   await app.register(
+    async (mfa) => {
+      mfa.addHook('onRequest', requireCaller(auth));
+      await mfa.register(mfaRoutes, { deps, totp: core.totp, issuer: 'Elevate' });
+    },
+    { prefix: '/api/mfa' },
+  );
+
+  await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, totp: core.totp });
     },
     { prefix: '/api/admin' },
   );

@@ -30,6 +30,7 @@ export interface StoreTx {
   readonly audit: AuditRepo;
   readonly sessions: SessionRepo;
   readonly settings: SettingsRepo;
+  readonly mfa: MfaRepo;
 }
 
 export interface AccountRepo {
@@ -151,4 +152,24 @@ export interface SessionRepo {
 export interface SettingsRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+}
+
+export interface TotpFactor {
+  readonly accountId: string;
+  /** Base32 shared secret. */
+  readonly secret: string;
+  /** False until the owner proved possession with a first code. */
+  readonly confirmed: boolean;
+  /** Highest time step a code was accepted for; codes at or below it are replays. */
+  readonly lastStep: number;
+  readonly createdAt: Instant;
+}
+
+export interface MfaRepo {
+  totp(accountId: string): Promise<TotpFactor | undefined>;
+  saveTotp(f: TotpFactor): Promise<void>;
+  removeAll(accountId: string): Promise<void>;
+  /** Wrong codes entered for a request so far. */
+  failures(requestId: string): Promise<number>;
+  setFailures(requestId: string, n: number): Promise<void>;
 }

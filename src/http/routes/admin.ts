@@ -7,6 +7,8 @@ import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/use
 import type { Deps } from '../../app/deps.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
+import type { Totp } from '../../ports/totp.js';
+import { enrolTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
@@ -14,6 +16,7 @@ import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
 export interface AdminOptions {
   readonly deps: Deps;
   readonly hasher: PasswordHasher;
+  readonly totp: Totp;
 }
 
 type NameParams = { Params: { name: string } };
@@ -33,6 +36,13 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   });
   app.delete<NameParams>('/users/:name', async (req, reply) => {
     await removeUser(deps, req.caller!, req.params.name);
+    return reply.code(204).send();
+  });
+
+  // Provision an authenticator for a user (shown once) or remove every factor they have.
+  app.post<NameParams>('/users/:name/totp', async (req, reply) => reply.code(201).send(await enrolTotp(deps, opts.totp, req.caller!, req.params.name, 'Elevate')));
+  app.delete<NameParams>('/users/:name/mfa', async (req, reply) => {
+    await resetMfa(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
 
@@ -85,6 +95,8 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   for (const [url, methods] of [
     ['/users', ['GET', 'POST']],
     ['/users/:name', ['GET', 'PATCH', 'DELETE']],
+    ['/users/:name/totp', ['POST']],
+    ['/users/:name/mfa', ['DELETE']],
     ['/groups', ['GET', 'POST']],
     ['/groups/:name', ['GET', 'PATCH', 'DELETE']],
     ['/groups/:name/members', ['GET']],

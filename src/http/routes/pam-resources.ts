@@ -3,6 +3,8 @@ import { closeRequestUseCase } from '../../app/close-request.js';
 import { createRequestUseCase } from '../../app/create-request.js';
 import { decideApprovalUseCase } from '../../app/decide-approval.js';
 import type { Deps } from '../../app/deps.js';
+import { verifyMfaUseCase } from '../../app/mfa/verify-mfa.js';
+import type { Totp } from '../../ports/totp.js';
 import { listMyApprovals, listMyRequests, listMyRoles } from '../../app/list-for-caller.js';
 import { DomainError } from '../../domain/errors.js';
 import { collection, element } from '../odata/envelope.js';
@@ -16,6 +18,7 @@ import { approvalToWire, requestToWire, roleToWire } from '../odata/wire-shapes.
 
 export interface PamResourcesOptions {
   readonly deps: Deps;
+  readonly totp: Totp;
   readonly accountDomain: string;
   readonly creationMethod: string;
   /** Called after a change that may have created near-term due work. */
@@ -82,6 +85,14 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       await closeRequestUseCase(deps, caller(req), key.id);
       return emptyOk(reply);
     }
+    // Extension: the MFA challenge MIM delegated to a phone call, answered with a TOTP code.
+    if (key?.set === 'pamrequests' && action === 'VerifyMFA') {
+      const p = readParams(req.query, req.body, ['Code']);
+      if (!p.Code) throw new DomainError('BadRequest', 'Code is required: the 6-digit code from your authenticator.');
+      const r = await verifyMfaUseCase(deps, opts.totp, caller(req), key.id, p.Code);
+      opts.poke();
+      return reply.code(200).send(element(req, 'pamrequests', requestToWire(r)));
+    }
     if (key?.set === 'pamrequeststoapprove' && (action === 'Approve' || action === 'Reject')) {
       const p = readParams(req.query, req.body, ['Comment']);
       await decideApprovalUseCase(deps, caller(req), key.id, action === 'Approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000));
@@ -90,7 +101,7 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
     }
     return reply
       .code(404)
-      .send(odataError('NotFound', `There is no action '${action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close, pamrequeststoapprove(guid'…')/Approve or /Reject.`));
+      .send(odataError('NotFound', `There is no action '${action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close or /VerifyMFA, pamrequeststoapprove(guid'…')/Approve or /Reject.`));
   });
 
   // The sample portal calls it with and without a trailing slash; the router ignores trailing slashes.

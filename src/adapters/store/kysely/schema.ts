@@ -17,6 +17,8 @@ export interface Database {
   audit: AuditTable;
   sessions: SessionTable;
   settings: { key: string; value: string };
+  mfa_totp: { account_id: string; secret: string; confirmed: number; last_step: number; created_at: number };
+  request_mfa: { request_id: string; failures: number };
 }
 
 export interface AccountTable {

@@ -4,6 +4,7 @@ import { KyselyAccountRepo } from './account-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
+import { KyselyMfaRepo } from './mfa-repo.js';
 import { KyselyRequestRepo } from './request-repo.js';
 import { KyselyRoleRepo } from './role-repo.js';
 import type { Database } from './schema.js';
@@ -25,5 +26,6 @@ export function storeTx(db: Kysely<Database>, opts: StoreOptions): StoreTx {
     audit: new KyselyAuditRepo(db),
     sessions: new KyselySessionRepo(db),
     settings: new KyselySettingsRepo(db),
+    mfa: new KyselyMfaRepo(db),
   };
 }
