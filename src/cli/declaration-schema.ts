@@ -107,7 +107,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseDeclaration(doc: unknown, file: string): ParsedDeclaration {
   const r = declarationSchema.safeParse(doc ?? {});
   if (r.success) return r.data;
-  const lines = r.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`);
+  const lines = r.error.issues.flatMap((i) =>
+    // Point at the misspelt key itself, the way the other messages point at a bad value.
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => `  ${formatPath([...i.path, k])}: unknown field`)
+      : [`  ${formatPath(i.path)}: ${i.message}`],
+  );
   throw new CliError(`${file} is not a valid declaration:\n${lines.join('\n')}`);
 }
 

@@ -31,8 +31,11 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // IIS, which hosted MIM's API, matched paths without regard to case; clients written against it may too.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 200 },
     // Request ids in logs and 500 messages; never taken from the client.
+    // Responses point at `%24metadata` (as MIM's did); the router does not decode `%24`, so do it here.
+    rewriteUrl: (req) => (req.url ?? '/').replace(/^(\/api\/pamresources\/)%24(metadata)/i, '$1$$$2'),
     genReqId: (() => {
       let n = 0;
       return () => `req-${(++n).toString(36)}`;

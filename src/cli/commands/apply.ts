@@ -27,7 +27,7 @@ function readDeclaration(file: string): ParsedDeclaration {
   try {
     doc = parseYaml(text); // YAML is a superset of JSON, so one parser reads both
   } catch (e) {
-    throw new CliError(`${file} is not valid YAML or JSON: ${(e as Error).message}`);
+    throw new CliError(`${file} is not valid YAML or JSON: ${(e as Error).message.trimEnd()}`);
   }
   return parseDeclaration(doc, file);
 }

@@ -80,28 +80,28 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
 
   app.post<{ Params: { key: string; action: string } }>('/:key/:action', async (req, reply) => {
     const key = parseEntityKey(req.params.key);
-    const action = req.params.action;
-    if (key?.set === 'pamrequests' && action === 'Close') {
+    const action = req.params.action.toLowerCase();
+    if (key?.set === 'pamrequests' && action === 'close') {
       await closeRequestUseCase(deps, caller(req), key.id);
       return emptyOk(reply);
     }
     // Extension: the MFA challenge MIM delegated to a phone call, answered with a TOTP code.
-    if (key?.set === 'pamrequests' && action === 'VerifyMFA') {
+    if (key?.set === 'pamrequests' && action === 'verifymfa') {
       const p = readParams(req.query, req.body, ['Code']);
       if (!p.Code) throw new DomainError('BadRequest', 'Code is required: the 6-digit code from your authenticator.');
       const r = await verifyMfaUseCase(deps, opts.totp, caller(req), key.id, p.Code);
       opts.poke();
       return reply.code(200).send(element(req, 'pamrequests', requestToWire(r)));
     }
-    if (key?.set === 'pamrequeststoapprove' && (action === 'Approve' || action === 'Reject')) {
+    if (key?.set === 'pamrequeststoapprove' && (action === 'approve' || action === 'reject')) {
       const p = readParams(req.query, req.body, ['Comment']);
-      await decideApprovalUseCase(deps, caller(req), key.id, action === 'Approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000));
+      await decideApprovalUseCase(deps, caller(req), key.id, action === 'approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000));
       opts.poke();
       return emptyOk(reply);
     }
     return reply
       .code(404)
-      .send(odataError('NotFound', `There is no action '${action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close or /VerifyMFA, pamrequeststoapprove(guid'…')/Approve or /Reject.`));
+      .send(odataError('NotFound', `There is no action '${req.params.action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close or /VerifyMFA, pamrequeststoapprove(guid'…')/Approve or /Reject.`));
   });
 
   // The sample portal calls it with and without a trailing slash; the router ignores trailing slashes.

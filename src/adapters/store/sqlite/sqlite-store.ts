@@ -10,6 +10,11 @@ import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
 
 export const SQLITE_FILE = 'elevate.db';
 
+export interface SqliteStoreOptions extends StoreOptions {
+  /** Sees every statement and its bound parameters (for debugging and for tests of the SQL). */
+  readonly onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+}
+
 /**
  * The embedded store: one SQLite file in the data directory, in WAL mode with full fsync, so a
  * committed transaction survives a crash or power loss before the API answers.
@@ -17,16 +22,20 @@ export const SQLITE_FILE = 'elevate.db';
 export class SqliteStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #raw: SQLite.Database;
-  readonly #opts: StoreOptions;
+  readonly #opts: SqliteStoreOptions;
 
-  private constructor(raw: SQLite.Database, opts: StoreOptions) {
+  private constructor(raw: SQLite.Database, opts: SqliteStoreOptions) {
     this.#raw = raw;
     this.#opts = opts;
-    this.#db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    const onQuery = opts.onQuery;
+    this.#db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: raw }),
+      ...(onQuery && { log: (e) => onQuery(e.query.sql, e.query.parameters) }),
+    });
   }
 
   /** Opens (creating when missing) the store in `dataDir`. */
-  static open(dataDir: string, opts: StoreOptions): SqliteStore {
+  static open(dataDir: string, opts: SqliteStoreOptions): SqliteStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const raw = new SQLite(join(dataDir, SQLITE_FILE));
     raw.pragma('journal_mode = WAL');
@@ -71,6 +80,14 @@ export class SqliteStore implements Store {
   async isMigrated(): Promise<boolean> {
     const all = await new Migrator({ db: this.#db, provider: migrationProvider }).getMigrations();
     return all.every((m) => m.executedAt !== undefined);
+  }
+
+  /** SQLite's plan for a statement, one line per step (to prove queries use an index). */
+  explain(sqlText: string, parameters: readonly unknown[]): string[] {
+    return this.#raw
+      .prepare(`explain query plan ${sqlText}`)
+      .all(...(parameters as unknown[]))
+      .map((r) => String((r as { detail: unknown }).detail));
   }
 
   async close(): Promise<void> {

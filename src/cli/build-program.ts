@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { registerApplyCommand } from './commands/apply.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerGroupCommands } from './commands/group.js';
+import { registerPamApprovalCommands } from './commands/pam-approvals.js';
+import { registerPamRequestCommands } from './commands/pam-requests.js';
+import { registerPamRolesCommand } from './commands/pam-roles.js';
+import { registerRoleCommands } from './commands/role.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerUserCommands } from './commands/user.js';
+import { registerWhoamiCommand } from './commands/whoami.js';
+
+/**
+ * The whole command tree. Settings made here before any `.command()` call are inherited by every
+ * subcommand, exitOverride included, so misuse anywhere surfaces as a CommanderError to map to exit 2.
+ */
+export function buildProgram(version: string): Command {
+  const program = new Command('elevate')
+    .description('Elevate: just-in-time privileged access with a MIM 2016 PAM compatible REST API')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nServer: serve. Administration on the data directory: user, group, role, apply, audit.\n' +
+        'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami\n' +
+        '(credentials from ELEVATE_USER / ELEVATE_PASSWORD or --user and a prompt; server from ELEVATE_SERVER or --server).',
+    );
+  registerServeCommand(program);
+  registerUserCommands(program);
+  registerGroupCommands(program);
+  registerRoleCommands(program);
+  registerApplyCommand(program);
+  registerAuditCommands(program);
+  registerPamRolesCommand(program);
+  registerPamRequestCommands(program);
+  registerPamApprovalCommands(program);
+  registerWhoamiCommand(program);
+  return program;
+}

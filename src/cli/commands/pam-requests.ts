@@ -1,0 +1,129 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { CliError, usageError } from '../cli-error.js';
+import { type ClientOptions, clientCommand, connect } from '../client-command.js';
+import { formatDuration, formatLocalTime } from '../format-time.js';
+import { emit, formatFields } from '../output.js';
+import { type PamClient, isGuid, odataString } from '../pam-client.js';
+import { parseDuration } from '../parse-duration.js';
+import { formatTable } from '../table.js';
+import { REQUEST_STATUSES, type WireRequest, type WireRole, odataDateTime } from '../wire-types.js';
+
+interface RequestFlags extends ClientOptions {
+  ttl: number;
+  justification?: string;
+  at?: number;
+}
+
+interface RequestsFlags extends ClientOptions {
+  since?: number;
+  status?: string;
+}
+
+const ttlArg = (v: string) => {
+  try {
+    return parseDuration(v, 'the TTL');
+  } catch (e) {
+    throw new InvalidArgumentError((e as CliError).message);
+  }
+};
+
+/**
+ * A time the person typed. Without a zone it is their own local time (Date reads it so), which is
+ * what someone at a terminal means; it goes on the wire as UTC so the server's zone cannot change it.
+ */
+export const timeArg = (v: string) => {
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('expected a date and time such as 2025-01-31T08:00 (local), 2025-01-31T07:00:00Z or 2025-01-31 08:00');
+  return t;
+};
+
+const statusArg = (v: string) => {
+  const s = REQUEST_STATUSES.find((x) => x.toLowerCase() === v.toLowerCase());
+  if (!s) throw new InvalidArgumentError(`expected one of ${REQUEST_STATUSES.join(', ')}`);
+  return s;
+};
+
+/** A role by id or by display name, among the roles the caller may request. */
+async function findRole(api: PamClient, role: string): Promise<WireRole> {
+  const filter = isGuid(role) ? `RoleId eq guid'${role.toLowerCase()}'` : `DisplayName eq ${odataString(role)}`;
+  const found = await api.list<WireRole>('pamroles', filter);
+  if (found.length === 0) throw new CliError(`there is no role '${role}' that you may request (see: elevate roles)`);
+  return found[0]!;
+}
+
+function describe(r: WireRequest, roleName: string): string {
+  return formatFields([
+    ['request', r.RequestId],
+    ['role', roleName],
+    ['status', r.RequestStatus],
+    ['requested ttl', formatDuration(r.RequestedTTL)],
+    ['requested time', formatLocalTime(r.RequestedTime)],
+    ['created', formatLocalTime(r.CreationTime)],
+    ['expires', formatLocalTime(r.ExpirationTime)],
+    ['justification', r.Justification ?? '-'],
+  ]);
+}
+
+/** What the person should expect next, for the states that wait on something. */
+const NEXT: Partial<Record<string, string>> = {
+  PendingApproval: 'waiting for an approver (they see it with: elevate approvals)',
+  PendingMFA: 'waiting for the MFA challenge; complete it in the portal',
+  Scheduled: 'will be activated at the requested time',
+};
+
+export function registerPamRequestCommands(program: Command): void {
+  clientCommand(program, 'request <role>', 'request a role by name or id (New-PAMRequest); a request while active extends it')
+    .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 ends your active elevation for the role', ttlArg)
+    .option('--justification <text>', 'why you need it')
+    .option('--at <time>', 'start later (your local time unless it carries Z or an offset)', timeArg)
+    .action(async (role: string, f: RequestFlags) => {
+      const api = await connect(f);
+      const r = await findRole(api, role);
+      const params: Record<string, string> = { RoleId: r.RoleId, RequestedTTL: String(f.ttl) };
+      if (f.justification !== undefined) params.Justification = f.justification;
+      if (f.at !== undefined) params.RequestedTime = new Date(f.at).toISOString();
+      const created = (await api.post('pamrequests', params)) as WireRequest | undefined;
+      if (!created?.RequestId) throw new CliError('the server accepted the request but did not return it');
+      emit(f, created, () => {
+        const next = NEXT[created.RequestStatus];
+        return describe(created, r.DisplayName) + (next ? `\n\n${next}` : '');
+      });
+    });
+
+  clientCommand(program, 'requests', 'your requests, oldest first (Get-PAMRequest)')
+    .option('--since <time>', 'only requests created at or after this time', timeArg)
+    .option('--status <status>', `only requests in this status (${REQUEST_STATUSES.join(', ')})`, statusArg)
+    .action(async (f: RequestsFlags) => {
+      const api = await connect(f);
+      const clauses: string[] = [];
+      if (f.since !== undefined) clauses.push(`CreationTime ge ${odataDateTime(f.since)}`);
+      if (f.status !== undefined) clauses.push(`RequestStatus eq ${odataString(f.status)}`);
+      const requests = await api.list<WireRequest>('pamrequests', clauses.length ? clauses.join(' and ') : undefined);
+      requests.sort((a, b) => Date.parse(a.CreationTime) - Date.parse(b.CreationTime));
+      // Roles no longer requestable are shown by id: the API names only the caller's current roles.
+      const names = new Map((await api.list<WireRole>('pamroles')).map((r) => [r.RoleId, r.DisplayName]));
+      emit(f, requests, () =>
+        requests.length === 0
+          ? 'no requests match'
+          : formatTable(
+              ['REQUEST ID', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'TTL', 'JUSTIFICATION'],
+              requests.map((r) => [
+                r.RequestId,
+                names.get(r.RoleId) ?? r.RoleId,
+                r.RequestStatus,
+                formatLocalTime(r.CreationTime),
+                formatLocalTime(r.ExpirationTime),
+                formatDuration(r.RequestedTTL),
+                r.Justification ?? '',
+              ]),
+            ),
+      );
+    });
+
+  clientCommand(program, 'close <id>', 'end one of your requests, pending or active (Close-PAMRequest)').action(async (id: string, f: ClientOptions) => {
+    if (!isGuid(id)) throw usageError(`'${id}' is not a request id (a GUID such as c0112f13-b16b-40ad-b547-07f23a7fba52)`);
+    const api = await connect(f);
+    await api.post(`pamrequests(guid'${id.toLowerCase()}')/Close`);
+    emit(f, { closed: id.toLowerCase() }, () => `closed request ${id.toLowerCase()}`);
+  });
+}

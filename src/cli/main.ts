@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { isDomainError } from '../domain/errors.js';
+import { buildProgram } from './build-program.js';
+import { CliError } from './cli-error.js';
+
+/** The package version, found by walking up: this file runs from src/ under tests and dist/ when installed. */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'elevate') return pkg.version ?? '0.0.0';
+    }
+  }
+  return '0.0.0';
+}
+
+/**
+ * Runs one command line and returns the exit status: 0 success, 1 the work failed, 2 the command
+ * line was wrong. Expected failures print one `elevate: ...` line; only bugs print a stack.
+ */
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram(packageVersion()).parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    // Commander has already printed its message (or the help it was asked for).
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliError) return fail(e.message, e.exitCode);
+    if (isDomainError(e) || e instanceof ConfigError) return fail(e.message, 1);
+    return fail(`unexpected error: ${(e as Error)?.stack ?? String(e)}`, 1);
+  }
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`elevate: ${message}\n`);
+  return code;
+}
+
+// `elevate audit | head` closes the pipe early; that is the reader's choice, not a failure.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+process.exitCode = await run(process.argv);

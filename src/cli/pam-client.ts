@@ -1,0 +1,94 @@
+import { CliError } from './cli-error.js';
+
+/** The OData error body the API answers with; the sample portal reads the same field. */
+interface ODataErrorBody {
+  readonly 'odata.error'?: { readonly code?: string; readonly message?: { readonly value?: string } };
+}
+
+/** A collection as the API returns it. */
+interface Collection<T> {
+  readonly value: T[];
+}
+
+const TIMEOUT_MS = 30_000;
+
+/** An OData string literal: single quotes, with a quote inside doubled (OData v3 ABNF). */
+export function odataString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(s: string): boolean {
+  return GUID.test(s);
+}
+
+/**
+ * Talks to a running server the way the MIM cmdlets and the sample portal did: Basic credentials on
+ * every call, URLs formed as the spec writes them (`pamrequests(guid'…')/Close`).
+ */
+export class PamClient {
+  readonly #base: URL;
+  readonly #authorization: string;
+
+  constructor(server: URL, login: string, password: string) {
+    // Keep any path prefix a reverse proxy adds in front of the API.
+    this.#base = new URL(`${server.pathname.replace(/\/+$/, '')}/api/pamresources/`, server);
+    this.#authorization = `Basic ${Buffer.from(`${login}:${password}`, 'utf8').toString('base64')}`;
+  }
+
+  /** GET an entity set, optionally filtered; returns its `value` array. */
+  async list<T>(entitySet: string, filter?: string): Promise<T[]> {
+    // encodeURIComponent rather than URLSearchParams: a '+' for a space is read as a literal plus
+    // by some OData servers, '%20' by all.
+    const query = filter === undefined ? '' : `?$filter=${encodeURIComponent(filter)}`;
+    const body = (await this.#send('GET', `${entitySet}${query}`)) as Collection<T> | undefined;
+    if (!body || !Array.isArray(body.value)) throw new CliError(`the server's answer to GET ${entitySet} has no 'value' list`);
+    return body.value;
+  }
+
+  /**
+   * POST with parameters form-encoded, as the sample portal sends them (the API also takes JSON,
+   * but the form is the path every MIM client exercised). Returns the parsed body, if any.
+   */
+  async post(path: string, params?: Record<string, string>): Promise<unknown> {
+    return this.#send('POST', path, params && new URLSearchParams(params));
+  }
+
+  async #send(method: string, path: string, body?: URLSearchParams): Promise<unknown> {
+    const url = new URL(path, this.#base);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { authorization: this.#authorization, accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      throw new CliError(`cannot reach the server at ${this.#base.origin}: ${why}`);
+    }
+    const text = await res.text();
+    if (!res.ok) throw new CliError(errorMessage(res, text));
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new CliError(`the server answered ${method} ${path} with something that is not JSON`);
+    }
+  }
+}
+
+/** The server's own words when it gave them, else the HTTP status. */
+function errorMessage(res: Response, text: string): string {
+  let value: string | undefined;
+  try {
+    value = (JSON.parse(text) as ODataErrorBody)['odata.error']?.message?.value;
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall back to the status line below.
+  }
+  const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  return value ? `${value} (${status})` : `the server answered ${status}`;
+}

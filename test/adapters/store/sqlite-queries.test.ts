@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { SqliteStore } from '../../../src/adapters/store/sqlite/sqlite-store.js';
+import type { PamRequest } from '../../../src/domain/request/request.js';
+import type { FilterExpr, RequestField } from '../../../src/ports/filter.js';
+import { tempDir } from '../../support/harness.js';
+
+const dir = tempDir();
+const seen: { sql: string; params: readonly unknown[] }[] = [];
+let store: SqliteStore;
+const T0 = Date.UTC(2026, 0, 1);
+const DAY = 86_400_000;
+
+function request(i: number, creator: string, status: PamRequest['status']): PamRequest {
+  return {
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    creatorId: creator,
+    roleId: 'role-1',
+    displayName: 'R elevation',
+    justification: i % 3 === 0 ? null : `reason ${i}`,
+    creationMethod: 'test',
+    createdAt: T0 + i * DAY,
+    requestedTtlSeconds: 3600,
+    requestedAt: T0 + i * DAY,
+    status,
+    startedAt: status === 'Active' ? T0 + i * DAY : null,
+    expiresAt: status === 'Active' ? T0 + i * DAY + 3600_000 : null,
+    pendingUntil: null,
+    endReason: null,
+    endedAt: null,
+    approvalId: null,
+    version: 1,
+  };
+}
+
+before(async () => {
+  store = SqliteStore.open(dir, { accountDomain: 'PRIV', onQuery: (sql, params) => seen.push({ sql, params }) });
+  await store.migrate();
+  await store.transaction(async (tx) => {
+    for (const login of ['jen', 'ann']) {
+      await tx.accounts.insert({ id: login, login, displayName: login, email: null, passwordHash: null, isAdmin: false, disabled: false });
+    }
+    await tx.roles.insert({
+      id: 'role-1', name: 'R', description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false,
+      window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [],
+    });
+    for (let i = 0; i < 40; i++) await tx.requests.insert(request(i, i % 2 ? 'jen' : 'ann', i % 5 ? 'Expired' : 'Active'));
+  });
+});
+
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function list(filter: FilterExpr<RequestField> | null) {
+  seen.length = 0;
+  const rows = await store.transaction((tx) => tx.requests.listByCreator('jen', { filter, orderBy: [], top: null, skip: 0 }));
+  const q = seen.find((s) => /from "requests"/.test(s.sql))!;
+  return { rows, q };
+}
+
+test('client values reach SQL only as bound parameters', async () => {
+  const evil = "x' or 1=1 --";
+  const { rows, q } = await list({ kind: 'compare', op: 'eq', field: 'justification', value: evil });
+  assert.equal(rows.length, 0);
+  assert.ok(!q.sql.includes(evil), q.sql);
+  assert.ok(q.params.includes(evil));
+});
+
+test('the portal\'s active filter and the history range compile to indexed lookups', async () => {
+  const active = await list({ kind: 'compare', op: 'gt', field: 'expiresAt', value: T0 + 20 * DAY });
+  assert.deepEqual(active.rows.map((r) => r.status), ['Active', 'Active']);
+  const plan = store.explain(active.q.sql, active.q.params).join('\n');
+  assert.match(plan, /USING INDEX requests_by_creator_(expires|created)/, plan);
+  assert.doesNotMatch(plan, /SCAN requests\b(?! USING)/, plan);
+
+  const range = await list({
+    kind: 'and',
+    left: { kind: 'compare', op: 'gt', field: 'createdAt', value: T0 + 5 * DAY },
+    right: { kind: 'compare', op: 'lt', field: 'createdAt', value: T0 + 15 * DAY },
+  });
+  assert.deepEqual(range.rows.map((r) => r.createdAt), [7, 9, 11, 13].map((i) => T0 + i * DAY));
+  assert.match(store.explain(range.q.sql, range.q.params).join('\n'), /USING INDEX requests_by_creator_created/);
+});
+
+test('unset times compare as the .NET minimum date, as in MIM', async () => {
+  // Expired rows here have no expiry recorded (null), which the wire shows as 0001-01-01.
+  const unset = await list({ kind: 'compare', op: 'lt', field: 'expiresAt', value: T0 });
+  assert.ok(unset.rows.length > 0);
+  assert.ok(unset.rows.every((r) => r.expiresAt === null));
+});
+
+test('ne is null-safe: rows without a justification are "not equal" to any text', async () => {
+  const { rows } = await list({ kind: 'compare', op: 'ne', field: 'justification', value: 'reason 1' });
+  assert.equal(rows.length, 19);
+  assert.ok(rows.some((r) => r.justification === null));
+});
+
+test('a stale version is refused and nothing is written', async () => {
+  const r = (await store.transaction((tx) => tx.requests.byId(request(1, 'jen', 'Expired').id)))!;
+  await assert.rejects(
+    store.transaction((tx) => tx.requests.update({ ...r, status: 'Closed', version: r.version })),
+    (e: Error & { code?: string }) => e.code === 'Conflict',
+  );
+  assert.equal((await store.transaction((tx) => tx.requests.byId(r.id)))!.status, 'Expired');
+});
+
+test('the scheduler queue is read through its partial index', async () => {
+  seen.length = 0;
+  await store.transaction((tx) => tx.requests.due(T0 + 100 * DAY, 10));
+  const q = seen.find((s) => /"due_at"/.test(s.sql))!;
+  assert.match(store.explain(q.sql, q.params).join('\n'), /USING INDEX requests_due/);
+});
