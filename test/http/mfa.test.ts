@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
+import { API, type TestApp, basic, makeApp, roleId } from '../support/harness.js';
+
+const form = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
+
+function code(secret: string, at: number): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6 }).generate({ timestamp: at });
+}
+
+async function requestMfaRole(t: TestApp, login = 'jen') {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `${API}/pamrequests`,
+    headers: { ...basic(login), ...form },
+    payload: `RoleId=${await roleId(t.app, 'MFA Role')}&RequestedTTL=600&Justification=patch`,
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().RequestStatus, 'PendingMFA');
+  return res.json().RequestId as string;
+}
+
+function verify(t: TestApp, id: string, c: string, login = 'jen') {
+  return t.app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${id}')/VerifyMFA`, headers: { ...basic(login), ...form }, payload: `Code=${c}` });
+}
+
+describe('MFA challenge through the API', () => {
+  let t: TestApp;
+  before(async () => (t = await makeApp()));
+  after(async () => t.destroy());
+
+  test('a right code activates the request; the same code again is a replay', async () => {
+    const id = await requestMfaRole(t);
+    const c = code(DEMO_TOTP_SECRET, t.clock.now());
+    const ok = await verify(t, id, c);
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().RequestStatus, 'Active');
+
+    await t.app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${id}')/Close`, headers: basic('jen') });
+    const second = await requestMfaRole(t);
+    const replay = await verify(t, second, c);
+    assert.equal(replay.statusCode, 403);
+    assert.match(replay.json()['odata.error'].message.value, /already used/);
+    t.clock.advance(30_000);
+    const next = await verify(t, second, code(DEMO_TOTP_SECRET, t.clock.now()));
+    assert.equal(next.json().RequestStatus, 'Active');
+  });
+
+  test('five wrong codes refuse the request, and the count survives each refusal', async () => {
+    t.clock.advance(3600_000);
+    const id = await requestMfaRole(t);
+    for (let i = 1; i <= 4; i++) {
+      const res = await verify(t, id, '000000');
+      assert.equal(res.statusCode, 403);
+      assert.match(res.json()['odata.error'].message.value, new RegExp(`${5 - i} attempt`));
+    }
+    const last = await verify(t, id, '000000');
+    assert.match(last.json()['odata.error'].message.value, /refused/);
+    const list = await t.app.inject({ method: 'GET', url: `${API}/pamrequests?$filter=RequestId eq guid'${id}'`, headers: basic('jen') });
+    assert.equal(list.json().value[0].RequestStatus, 'Rejected');
+    // Even the right code cannot revive it.
+    const late = await verify(t, id, code(DEMO_TOTP_SECRET, t.clock.now() + 60_000));
+    assert.equal(late.statusCode, 409);
+  });
+
+  test('an unanswered challenge expires after the configured time', async () => {
+    const id = await requestMfaRole(t);
+    t.clock.advance(11 * 60_000);
+    await t.tick();
+    const list = await t.app.inject({ method: 'GET', url: `${API}/pamrequests?$filter=RequestId eq guid'${id}'`, headers: basic('jen') });
+    assert.equal(list.json().value[0].RequestStatus, 'Expired');
+  });
+
+  test('someone else cannot answer my challenge, and nobody without an authenticator can pass', async () => {
+    const id = await requestMfaRole(t);
+    const other = await verify(t, id, code(DEMO_TOTP_SECRET, t.clock.now()), 'ann');
+    assert.equal(other.statusCode, 404);
+    // admin resets jen's factors: the pending request can no longer pass until she enrols again.
+    const reset = await t.app.inject({ method: 'DELETE', url: '/api/admin/users/jen/mfa', headers: basic('admin') });
+    assert.equal(reset.statusCode, 204);
+    const res = await verify(t, id, code(DEMO_TOTP_SECRET, t.clock.now()));
+    assert.equal(res.statusCode, 409);
+    assert.match(res.json()['odata.error'].message.value, /enrol/);
+  });
+
+  test('self-service enrolment counts only after a first code confirms it', async () => {
+    const start = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
+    assert.equal(start.statusCode, 201);
+    const { secret, uri, confirmed } = start.json();
+    assert.equal(confirmed, false);
+    assert.match(uri, /^otpauth:\/\/totp\/Elevate:jen\?/);
+    const id = await requestMfaRole(t);
+    assert.equal((await verify(t, id, code(secret, t.clock.now()))).statusCode, 409, 'unconfirmed factor does not count');
+    const bad = await t.app.inject({ method: 'POST', url: '/api/mfa/totp/confirm', headers: basic('jen'), payload: { Code: '123456' } });
+    assert.equal(bad.statusCode, 403);
+    const good = await t.app.inject({ method: 'POST', url: '/api/mfa/totp/confirm', headers: basic('jen'), payload: { Code: code(secret, t.clock.now()) } });
+    assert.equal(good.statusCode, 204);
+    // The confirming code is spent; the next step's code passes the challenge.
+    t.clock.advance(30_000);
+    assert.equal((await verify(t, id, code(secret, t.clock.now()))).json().RequestStatus, 'Active');
+    // A confirmed authenticator cannot be swapped by its owner's session alone.
+    const swap = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
+    assert.equal(swap.statusCode, 409);
+  });
+});
