@@ -85,21 +85,29 @@ function offsetAt(at: Instant, timeZone: string): number {
 }
 
 /**
- * The instant at which the wall clock in `timeZone` reads `local`. In a fall-back overlap the
- * earlier of the two instants wins; a reading inside a spring-forward gap does not exist and is
- * moved forward by the gap (02:30 becomes 03:30), as most calendars do.
+ * Every instant at which the wall clock in `timeZone` reads `local`, earliest first: one normally,
+ * two in a fall-back overlap, none in a spring-forward gap.
  */
-export function fromLocal(local: LocalDateTime, timeZone: string): Instant {
+export function instantsAtLocal(local: LocalDateTime, timeZone: string): Instant[] {
   const wanted = localAsUtc(local);
   // Offsets run from -12:00 to +14:00, so the instant lies within 14 hours either side of
   // `wanted` (12 hours is too narrow for Pacific/Auckland in summer, at +13:00). Zones change
   // offset at most once in that span, so the offsets at its two ends are the only candidates.
   const SPAN = 14 * 3600 * 1000;
-  const before = offsetAt(wanted - SPAN, timeZone);
-  const after = offsetAt(wanted + SPAN, timeZone);
-  const fits = [wanted - before, wanted - after].filter((t) => localAsUtc(toLocal(t, timeZone)) === wanted);
-  if (fits.length > 0) return Math.min(...fits);
-  return wanted - before;
+  const candidates = new Set([wanted - offsetAt(wanted - SPAN, timeZone), wanted - offsetAt(wanted + SPAN, timeZone)]);
+  return [...candidates].filter((t) => localAsUtc(toLocal(t, timeZone)) === wanted).sort((a, b) => a - b);
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `local`. In a fall-back overlap the
+ * earlier of the two instants wins; a reading inside a spring-forward gap does not exist and is
+ * moved forward by the gap (02:30 becomes 03:30), as most calendars do.
+ */
+export function fromLocal(local: LocalDateTime, timeZone: string): Instant {
+  const fits = instantsAtLocal(local, timeZone);
+  if (fits.length > 0) return fits[0]!;
+  const wanted = localAsUtc(local);
+  return wanted - offsetAt(wanted - 14 * 3600 * 1000, timeZone);
 }
 
 /** Minutes after local midnight in `timeZone`. */

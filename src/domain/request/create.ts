@@ -27,12 +27,13 @@ export interface CreatePolicy {
 }
 
 export function checkTtl(role: Role, ttlSeconds: Seconds): void {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > Math.min(role.ttlSeconds, MAX_TTL_SECONDS)) {
+  const max = Math.min(role.ttlSeconds, MAX_TTL_SECONDS);
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > max) {
     throw new DomainError(
       'TtlOutOfRange',
-      `RequestedTTL must be a whole number of seconds from 1 to ${role.ttlSeconds} (the TTL of role '${role.name}'), ` +
+      `RequestedTTL must be a whole number of seconds from 1 to ${max} (the TTL of role '${role.name}'), ` +
         `or 0 to deactivate; got ${ttlSeconds}.`,
-      { max: role.ttlSeconds },
+      { max },
     );
   }
 }
@@ -74,7 +75,7 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
   });
 
   if (n.role.mfaRequired) {
-    return { request: { ...base, pendingUntil: addSeconds(p.now, p.mfaTimeoutSeconds), version: 1 }, effects: [] };
+    return { request: Object.freeze({ ...base, pendingUntil: addSeconds(p.now, p.mfaTimeoutSeconds), version: 1 }), effects: [] };
   }
   const ctx = {
     now: p.now,
@@ -85,7 +86,7 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
   };
   if (n.role.approvalRequired) {
     return {
-      request: { ...base, status: 'PendingApproval', pendingUntil: addSeconds(p.now, p.approvalTimeoutSeconds), version: 1 },
+      request: Object.freeze({ ...base, status: 'PendingApproval', pendingUntil: addSeconds(p.now, p.approvalTimeoutSeconds), version: 1 }),
       effects: [],
     };
   }

@@ -49,6 +49,13 @@ function end(r: PamRequest, status: RequestStatus, reason: EndReason, now: Insta
   return { request: to(r, status, { endReason: reason, endedAt: now, pendingUntil: null }), effects: [] };
 }
 
+/** A decision that arrives after its deadline does not count, even before the scheduler expires the request. */
+function requireBefore(deadline: Instant | null, now: Instant, what: string): void {
+  if (deadline !== null && now >= deadline) {
+    throw new DomainError('InvalidTransition', `The ${what} has passed; the request expires and a new one is needed.`);
+  }
+}
+
 function requireDue(at: Instant | null, now: Instant, what: string): void {
   if (at === null || now < at) {
     throw new DomainError('InvalidTransition', `The ${what} of this request is not due yet.`);
@@ -102,13 +109,15 @@ function startClosing(r: PamRequest, reason: EndReason, ctx: TransitionContext, 
  */
 export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
   PendingMFA: {
-    MfaPassed: (r, _e, ctx) =>
-      ctx.role.approvalRequired
+    MfaPassed: (r, _e, ctx) => {
+      requireBefore(r.pendingUntil, ctx.now, 'MFA deadline');
+      return ctx.role.approvalRequired
         ? {
             request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }),
             effects: [],
           }
-        : proceed(r, ctx),
+        : proceed(r, ctx);
+    },
     MfaFailed: (r, _e, ctx) => end(r, 'Rejected', 'mfa-failed', ctx.now),
     Close: closeWithoutAccess,
     TimedOut: (r, _e, ctx) => {
@@ -117,7 +126,10 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
     },
   },
   PendingApproval: {
-    Approved: (r, _e, ctx) => proceed(r, ctx),
+    Approved: (r, _e, ctx) => {
+      requireBefore(r.pendingUntil, ctx.now, 'approval deadline');
+      return proceed(r, ctx);
+    },
     Rejected: (r, _e, ctx) => end(r, 'Rejected', 'rejected', ctx.now),
     Close: closeWithoutAccess,
     TimedOut: (r, _e, ctx) => {

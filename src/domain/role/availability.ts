@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { type Instant, formatMinuteOfDay, fromLocal, minuteOfDay, toLocal } from '../time.js';
+import { type Instant, formatMinuteOfDay, fromLocal, instantsAtLocal, minuteOfDay, toLocal } from '../time.js';
 import type { AvailabilityWindow } from './role.js';
 
 export function describeWindow(w: AvailabilityWindow, serverZone: string): string {
@@ -24,18 +24,18 @@ export function windowEndFor(w: AvailabilityWindow, at: Instant, serverZone: str
   // The end falls today, unless the window crosses midnight and we are before midnight.
   const endIsTomorrow = w.from > w.to && m >= w.from;
   const day = new Date(Date.UTC(local.year, local.month - 1, local.day + (endIsTomorrow ? 1 : 0)));
-  return fromLocal(
-    {
-      year: day.getUTCFullYear(),
-      month: day.getUTCMonth() + 1,
-      day: day.getUTCDate(),
-      hour: Math.floor(w.to / 60),
-      minute: w.to % 60,
-      second: 0,
-      millisecond: 0,
-    },
-    zone,
-  );
+  const end = {
+    year: day.getUTCFullYear(),
+    month: day.getUTCMonth() + 1,
+    day: day.getUTCDate(),
+    hour: Math.floor(w.to / 60),
+    minute: w.to % 60,
+    second: 0,
+    millisecond: 0,
+  };
+  // When the end falls in a fall-back overlap it happens twice; the window that contains `at`
+  // ends at the first of those after `at`.
+  return instantsAtLocal(end, zone).find((t) => t > at) ?? fromLocal(end, zone);
 }
 
 /**
