@@ -98,6 +98,10 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     (e) => logger.error({ component: 'scheduler', err: e }, 'due work pass failed; will retry on the next tick'),
   );
   await loop.start();
+  const purge = setInterval(() => {
+    core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
+  }, 10 * 60_000);
+  purge.unref();
   const app = await buildApp({ core, logger, poke: () => void loop.poke() });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -105,6 +109,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core,
     loop,
     async close() {
+      clearInterval(purge);
       await app.close();
       await loop.stop();
       await core.close();

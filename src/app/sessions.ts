@@ -69,6 +69,12 @@ export class Sessions {
     await this.deps.store.transaction((tx) => tx.sessions.remove(hashToken(token)));
   }
 
+  /** Deletes sessions past their idle or absolute timeout, so dead tokens do not pile up. */
+  async purgeExpired(): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction((tx) => tx.sessions.removeIdleSince(now - this.policy.idleTimeoutMs, now - this.policy.absoluteTimeoutMs));
+  }
+
   /** Ends every session of the account (sign-out everywhere). */
   async logoutEverywhere(accountId: string): Promise<void> {
     await this.deps.store.transaction((tx) => tx.sessions.removeForAccount(accountId));
