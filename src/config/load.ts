@@ -9,6 +9,8 @@ export class ConfigError extends Error {
 /** Settings from the command line; they win over the environment, which wins over the file. */
 export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
 
+export const DEMO_PORTAL_ORIGINS = ['http://localhost:8090', 'http://127.0.0.1:8090'] as const;
+
 const ENV: Record<string, keyof Config> = {
   ELEVATE_HOST: 'host',
   ELEVATE_PORT: 'port',
@@ -56,7 +58,11 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
       'invalid configuration:\n' + parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
     );
   }
-  return deepFreeze(parsed.data);
+  const config = parsed.data;
+  // The sample portal's reference deployment is served from port 8090 on the same machine; a demo
+  // with no origins configured lets it in, so `npm start` works with it unchanged.
+  if (config.demo && config.corsOrigins.length === 0) config.corsOrigins = [...DEMO_PORTAL_ORIGINS];
+  return deepFreeze(config);
 }
 
 function deepFreeze<T>(o: T): T {

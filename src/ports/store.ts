@@ -127,8 +127,10 @@ export interface AuditQuery {
 export interface AuditRepo {
   append(e: AuditEntry): Promise<StoredAuditEntry>;
   list(q: AuditQuery): Promise<StoredAuditEntry[]>;
-  /** All entries in order, for verifying the hash chain. */
+  /** All entries in order. */
   all(): AsyncIterable<StoredAuditEntry>;
+  /** Recomputes the hash chain: how many entries were checked and the first that does not match. */
+  verifyChain(): Promise<{ checked: number; brokenAtSeq: number | null }>;
 }
 
 export interface Session {

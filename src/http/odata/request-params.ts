@@ -48,8 +48,10 @@ export function requireGuid(name: string, v: string | undefined): string {
 export function requireSeconds(name: string, v: string | undefined): number {
   if (v === undefined || v.trim() === '') throw new DomainError('BadRequest', `${name} is required (whole seconds; 0 deactivates).`);
   const t = v.trim();
-  if (!/^\d{1,12}$/.test(t)) throw new DomainError('BadRequest', `${name} must be a whole number of seconds; got '${clip(t)}'.`);
-  return Number(t);
+  // The sample portal sends hours × 3600 computed in floating point, so 1.1 hours arrives as
+  // "3960.0000000000005"; round such values instead of refusing them.
+  if (!/^\d{1,12}(\.\d{1,20})?$/.test(t)) throw new DomainError('BadRequest', `${name} must be a whole number of seconds; got '${clip(t)}'.`);
+  return Math.round(Number(t));
 }
 
 export function optionalText(name: string, v: string | undefined, max: number): string | null {

@@ -62,6 +62,10 @@ export class KyselyAuditRepo implements AuditRepo {
     return rows.reverse().map(toEntry);
   }
 
+  verifyChain(): Promise<{ checked: number; brokenAtSeq: number | null }> {
+    return verifyAuditChain(this.all());
+  }
+
   async *all(): AsyncIterable<StoredAuditEntry> {
     let after = 0;
     for (;;) {
@@ -73,14 +77,14 @@ export class KyselyAuditRepo implements AuditRepo {
   }
 }
 
-/** Recomputes the chain; returns the first seq whose hash does not match, or null when intact. */
-export async function verifyAuditChain(entries: AsyncIterable<StoredAuditEntry>): Promise<number | null> {
+/** Recomputes the chain; `brokenAtSeq` is the first seq whose hash does not match, or null when intact. */
+export async function verifyAuditChain(entries: AsyncIterable<StoredAuditEntry>): Promise<{ checked: number; brokenAtSeq: number | null }> {
   let prev = GENESIS_HASH;
-  let expectedSeq = 1;
+  let checked = 0;
   for await (const e of entries) {
-    if (e.seq !== expectedSeq || sha256(chainText(prev, e.seq, e)) !== e.hash) return e.seq;
+    checked++;
+    if (e.seq !== checked || sha256(chainText(prev, e.seq, e)) !== e.hash) return { checked, brokenAtSeq: e.seq };
     prev = e.hash;
-    expectedSeq++;
   }
-  return null;
+  return { checked, brokenAtSeq: null };
 }

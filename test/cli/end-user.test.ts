@@ -1,0 +1,162 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { upsertRole } from '../../src/app/admin/roles.js';
+import { LOCAL_OPERATOR } from '../../src/app/admin/require-admin.js';
+import { loadConfig } from '../../src/config/load.js';
+import { type RunningServer, startServer } from '../../src/main.js';
+import { CLI, type CliResult, cliJson, runCli, tempDir } from './run-cli.js';
+
+/** A real demo server in this process (users jen/jen, ann/ann, admin/admin), closed with the test. */
+async function demoServer(t: TestContext): Promise<{ server: RunningServer; dataDir: string; as: (login: string) => Record<string, string> }> {
+  const dataDir = tempDir(t);
+  const server = await startServer(loadConfig({ env: {}, overrides: { dataDir, port: 0, demo: true, logLevel: 'silent' } }));
+  t.after(() => server.close());
+  return { server, dataDir, as: (login) => ({ ELEVATE_SERVER: server.url, ELEVATE_USER: login, ELEVATE_PASSWORD: login }) };
+}
+
+/** The scheduler finishes some transitions (grants, revokes) just after the API answers. */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > until) assert.fail(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const failed = (r: CliResult, code: number, message: RegExp) => {
+  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+  assert.match(r.stderr, message);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+};
+
+test('whoami, roles, request by name or id, requests, close', async (t) => {
+  const { server, dataDir, as } = await demoServer(t);
+  const jen = { env: as('jen') };
+
+  assert.deepEqual(await cliJson(['whoami'], jen), { Username: 'PRIV\\jen' });
+  assert.equal((await runCli(['whoami'], jen)).stdout, 'PRIV\\jen\n');
+
+  const roles = await cliJson(['roles'], jen);
+  assert.deepEqual(roles.map((r: { DisplayName: string }) => r.DisplayName).sort(), ['Allow AD Access', 'ApprovalRole', 'Business Hours', 'MFA Role']);
+  const table = (await runCli(['roles'], jen)).stdout;
+  assert.match(table, /^ROLE\s+MAX TTL\s+MFA\s+APPROVAL\s+WINDOW\s+ACTIVE UNTIL\s+DESCRIPTION$/m);
+  assert.match(table, /^Business Hours\s+1h\s+no\s+no\s+08:00-18:00\s+-/m);
+
+  // A name with a quote must be escaped in $filter ('' inside the literal), or it breaks the query.
+  await upsertRole(server.core.deps, LOCAL_OPERATOR, { name: "Jen's O'Clock Role", ttlSeconds: 3600, groups: ['CORP Domain Admins'], candidates: ['jen'] }, 'create');
+  const created = await cliJson(['request', "Jen's O'Clock Role", '--ttl', '30m', '--justification', 'patch the DC'], jen);
+  assert.equal(created.RequestStatus, 'Active');
+  assert.equal(created.RequestedTTL, '1800');
+  assert.equal(created.Justification, 'patch the DC');
+
+  const quoted = roles.find((r: { DisplayName: string }) => r.DisplayName === 'Allow AD Access');
+  const byId = await cliJson(['request', quoted.RoleId, '--ttl', '600'], jen);
+  assert.equal(byId.RoleId, quoted.RoleId);
+  assert.equal(byId.RequestedTTL, '600');
+
+  const rolesNow = await cliJson(['roles'], jen);
+  assert.ok(rolesNow.find((r: { RoleId: string }) => r.RoleId === quoted.RoleId).ActiveUntil, 'roles shows until when a role is active');
+
+  // What the directory holds now, beside what the grants expect: both say jen.
+  const members = await cliJson(['group', 'members', 'CORP Domain Admins', '--data', dataDir]);
+  assert.deepEqual(members.members.map((m: { login: string; member: boolean; expected: boolean }) => [m.login, m.member, m.expected]), [['jen', true, true]]);
+  const membersTable = (await runCli(['group', 'members', 'CORP Domain Admins', '--data', dataDir])).stdout.split('\n');
+  assert.match(membersTable[0]!, /^LOGIN\s+DISPLAY NAME\s+MEMBER NOW\s+EXPECTED BY ACTIVE GRANTS$/);
+  assert.match(membersTable[1]!, /^jen\s+Jen\s+yes\s+yes$/);
+
+  const active = await cliJson(['requests', '--status', 'active', '--since', '2000-01-01T00:00:00Z'], jen);
+  assert.deepEqual(active.map((r: { RequestId: string }) => r.RequestId).sort(), [created.RequestId, byId.RequestId].sort());
+  assert.deepEqual(await cliJson(['requests', '--since', '2999-01-01T00:00:00Z'], jen), []);
+  assert.match((await runCli(['requests'], jen)).stdout, new RegExp(`^${created.RequestId}\\s+Jen's O'Clock Role\\s+Active\\s`, 'm'));
+
+  assert.deepEqual(await cliJson(['close', created.RequestId], jen), { closed: created.RequestId });
+  await eventually(
+    async () => (await cliJson(['requests'], jen)).find((r: { RequestId: string }) => r.RequestId === created.RequestId).RequestStatus,
+    (s) => s === 'Closed',
+    'closed request',
+  );
+  failed(await runCli(['close', created.RequestId], jen), 1, /^elevate: .+\(HTTP 409/);
+});
+
+test('approvals: reject by approval id, approve by request id', async (t) => {
+  const { as } = await demoServer(t);
+  const jen = { env: as('jen') };
+  const ann = { env: as('ann') };
+
+  const first = await cliJson(['request', 'ApprovalRole', '--ttl', '1h', '--justification', 'quarterly audit'], jen);
+  assert.equal(first.RequestStatus, 'PendingApproval');
+
+  const pending = await cliJson(['approvals'], ann);
+  const mine = pending.find((a: { FIMRequestID: { Value: string } }) => a.FIMRequestID.Value === first.RequestId);
+  assert.equal(mine.Requestor, 'PRIV.jen');
+  assert.equal(mine.Justification, 'quarterly audit');
+  assert.match((await runCli(['approvals'], ann)).stdout, /^APPROVAL ID\s+REQUESTOR\s+ROLE\s+TTL\s+REQUESTED TIME\s+CREATED\s+JUSTIFICATION\n[0-9a-f-]{36}\s+PRIV\.jen\s+ApprovalRole\s+1h\s/);
+  assert.deepEqual(await cliJson(['approvals'], jen), [], 'jen approves nothing');
+
+  assert.deepEqual(await cliJson(['reject', mine.ApprovalObjectID.Value], ann), { rejected: mine.ApprovalObjectID.Value });
+  const statusOf = async (id: string) => (await cliJson(['requests'], jen)).find((r: { RequestId: string }) => r.RequestId === id).RequestStatus;
+  await eventually(() => statusOf(first.RequestId), (s) => s === 'Rejected', 'rejected request');
+
+  const again = await cliJson(['request', 'ApprovalRole', '--ttl', '30m'], jen);
+  assert.equal(again.RequestStatus, 'PendingApproval');
+  const approved = await runCli(['approve', again.RequestId], ann);
+  assert.equal(approved.code, 0, approved.stderr);
+  assert.equal(approved.stdout, "approved PRIV.jen's request for ApprovalRole\n");
+  await eventually(() => statusOf(again.RequestId), (s) => s === 'Active', 'approved request');
+});
+
+test('end-user failures: server messages, exit 1; misuse, exit 2', async (t) => {
+  const { server, as } = await demoServer(t);
+  const jen = { env: as('jen') };
+
+  failed(await runCli(['whoami'], { env: { ...as('jen'), ELEVATE_PASSWORD: 'wrong' } }), 1, /^elevate: .+\(HTTP 401/);
+  failed(await runCli(['request', 'Allow AD Access', '--ttl', '3h'], jen), 1, /^elevate: .+\(HTTP 400/);
+  failed(await runCli(['request', 'No Such Role', '--ttl', '1h'], jen), 1, /^elevate: there is no role 'No Such Role' that you may request/);
+  failed(await runCli(['roles'], { env: { ...as('jen'), ELEVATE_SERVER: 'http://127.0.0.1:1' } }), 1, /^elevate: cannot reach the server/);
+
+  failed(await runCli(['request', 'Allow AD Access'], jen), 2, /required option '--ttl/);
+  failed(await runCli(['request', 'Allow AD Access', '--ttl', 'a while'], jen), 2, /30m, 2h/);
+  failed(await runCli(['close', 'not-a-guid'], jen), 2, /is not a request id/);
+  failed(await runCli(['requests', '--status', 'Bogus'], jen), 2, /expected one of Processing/);
+  failed(await runCli(['whoami', '--password', 'jen'], jen), 2, /unknown option '--password'/);
+  // No password and no terminal to ask on: say how to give one rather than hang.
+  failed(await runCli(['whoami', '--server', server.url, '--user', 'jen']), 2, /ELEVATE_PASSWORD/);
+  failed(await runCli(['whoami', '--server', 'not a url', '--user', 'jen'], { env: { ELEVATE_PASSWORD: 'jen' } }), 2, /--server must be a URL/);
+
+  const flags = await runCli(['whoami', '--server', server.url, '--user', 'ann'], { env: { ELEVATE_PASSWORD: 'ann' } });
+  assert.equal(flags.stdout, 'PRIV\\ann\n', '--server and --user work without the environment');
+});
+
+test('serve --demo prints a banner and the URL, and exits 0 on SIGTERM', async (t) => {
+  const dataDir = tempDir(t);
+  const child = spawn(process.execPath, [CLI, 'serve', '--demo', '--port', '0', '--data', dataDir, '--json'], {
+    env: { ...process.env, ELEVATE_LOG_LEVEL: 'silent' },
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  const started = JSON.parse(line) as { url: string; api: string; demo: boolean };
+  assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'demo binds loopback');
+  assert.equal(started.api, `${started.url}/api/pamresources/`);
+  assert.match(stderr, /DEMO MODE: demo users jen\/jen, ann\/ann, admin\/admin — not for production/);
+
+  assert.equal((await runCli(['whoami'], { env: { ELEVATE_SERVER: started.url, ELEVATE_USER: 'admin', ELEVATE_PASSWORD: 'admin' } })).stdout, 'PRIV\\admin\n');
+
+  const code = await new Promise<number | null>((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (c) => resolve(c));
+    child.kill('SIGTERM');
+  });
+  assert.equal(code, 0);
+});
