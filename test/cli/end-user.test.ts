@@ -160,3 +160,29 @@ test('serve --demo prints a banner and the URL, and exits 0 on SIGTERM', async (
   });
   assert.equal(code, 0);
 });
+
+test('MFA from the command line: request --otp, verify-mfa, and an administrator provisioning an authenticator', async (t) => {
+  const { Secret, TOTP } = await import('otpauth');
+  const { DEMO_TOTP_SECRET } = await import('../../src/app/demo.js');
+  const codeFor = (secret: string, at = Date.now()) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: at });
+  const { server, dataDir, as } = await demoServer(t);
+  const jen = { env: as('jen') };
+
+  const passed = await cliJson(['request', 'MFA Role', '--ttl', '10m', '--otp', codeFor(DEMO_TOTP_SECRET)], jen);
+  assert.equal(passed.RequestStatus, 'Active');
+  await runCli(['close', passed.RequestId], jen);
+
+  const waiting = await cliJson(['request', 'MFA Role', '--ttl', '10m'], jen);
+  assert.equal(waiting.RequestStatus, 'PendingMFA');
+  failed(await runCli(['verify-mfa', waiting.RequestId, '--otp', '000000'], jen), 1, /not valid\. 4 attempt/);
+
+  // The operator replaces jen's authenticator; the old secret stops working, the new one passes.
+  await server.close();
+  const enrolled = await cliJson(['user', 'totp', 'jen', '--data', dataDir]);
+  assert.match(enrolled.uri, /^otpauth:\/\/totp\//);
+  const again = await startServer(loadConfig({ env: {}, overrides: { dataDir, port: 0, logLevel: 'silent' } }));
+  t.after(() => again.close());
+  const env = { env: { ELEVATE_SERVER: again.url, ELEVATE_USER: 'jen', ELEVATE_PASSWORD: 'jen' } };
+  const ok = await cliJson(['verify-mfa', waiting.RequestId, '--otp', codeFor(enrolled.secret)], env);
+  assert.equal(ok.RequestStatus, 'Active');
+});

@@ -67,7 +67,7 @@ function describe(r: WireRequest, roleName: string): string {
 /** What the person should expect next, for the states that wait on something. */
 const NEXT: Partial<Record<string, string>> = {
   PendingApproval: 'waiting for an approver (they see it with: elevate approvals)',
-  PendingMFA: 'waiting for the MFA challenge; complete it in the portal',
+  PendingMFA: 'waiting for your MFA code: elevate verify-mfa <request id> --otp <code> (or pass --otp to request)',
   Scheduled: 'will be activated at the requested time',
 };
 
@@ -76,14 +76,18 @@ export function registerPamRequestCommands(program: Command): void {
     .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 ends your active elevation for the role', ttlArg)
     .option('--justification <text>', 'why you need it')
     .option('--at <time>', 'start later (your local time unless it carries Z or an offset)', timeArg)
-    .action(async (role: string, f: RequestFlags) => {
+    .option('--otp <code>', 'the code from your authenticator, for roles that need MFA')
+    .action(async (role: string, f: RequestFlags & { otp?: string }) => {
       const api = await connect(f);
       const r = await findRole(api, role);
       const params: Record<string, string> = { RoleId: r.RoleId, RequestedTTL: String(f.ttl) };
       if (f.justification !== undefined) params.Justification = f.justification;
       if (f.at !== undefined) params.RequestedTime = new Date(f.at).toISOString();
-      const created = (await api.post('pamrequests', params)) as WireRequest | undefined;
+      let created = (await api.post('pamrequests', params)) as WireRequest | undefined;
       if (!created?.RequestId) throw new CliError('the server accepted the request but did not return it');
+      if (created.RequestStatus === 'PendingMFA' && f.otp !== undefined) {
+        created = (await api.post(`pamrequests(guid'${created.RequestId}')/VerifyMFA`, { Code: f.otp })) as WireRequest;
+      }
       emit(f, created, () => {
         const next = NEXT[created.RequestStatus];
         return describe(created, r.DisplayName) + (next ? `\n\n${next}` : '');
@@ -126,4 +130,13 @@ export function registerPamRequestCommands(program: Command): void {
     await api.post(`pamrequests(guid'${id.toLowerCase()}')/Close`);
     emit(f, { closed: id.toLowerCase() }, () => `closed request ${id.toLowerCase()}`);
   });
+
+  clientCommand(program, 'verify-mfa <id>', 'answer the MFA challenge of a request waiting in PendingMFA')
+    .requiredOption('--otp <code>', 'the 6-digit code from your authenticator')
+    .action(async (id: string, f: ClientOptions & { otp: string }) => {
+      if (!isGuid(id)) throw usageError(`'${id}' is not a request id (a GUID such as c0112f13-b16b-40ad-b547-07f23a7fba52)`);
+      const api = await connect(f);
+      const r = (await api.post(`pamrequests(guid'${id.toLowerCase()}')/VerifyMFA`, { Code: f.otp })) as WireRequest;
+      emit(f, r, () => describe(r, r.RoleId));
+    });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { type PublicAccount, type UserSpec, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { enrolTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
 import { usageError } from '../cli-error.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { passwordFromFlags } from '../password-input.js';
@@ -95,5 +96,24 @@ export function registerUserCommands(program: Command): void {
   adminCommand(user, 'remove <login>', 'remove a user who never made a request').action(async (login: string, f: AdminOptions) => {
     await withCore(f, (core) => removeUser(core.deps, LOCAL_OPERATOR, login));
     emit(f, { removed: { user: login } }, () => `removed: user ${login}`);
+  });
+
+  adminCommand(user, 'totp <login>', 'give the user a new TOTP authenticator (replaces any); prints its secret once').action(
+    async (login: string, f: AdminOptions) => {
+      const e = await withCore(f, (core) => enrolTotp(core.deps, core.totp, LOCAL_OPERATOR, login, 'Elevate'));
+      emit(f, { user: login, secret: e.secret, uri: e.uri }, () =>
+        formatFields([
+          ['user', login],
+          ['secret', e.secret],
+          ['otpauth URI', e.uri],
+          ['note', 'shown once: add it to the user\'s authenticator app now'],
+        ]),
+      );
+    },
+  );
+
+  adminCommand(user, 'mfa-reset <login>', 'remove every MFA factor of the user').action(async (login: string, f: AdminOptions) => {
+    await withCore(f, (core) => resetMfa(core.deps, LOCAL_OPERATOR, login));
+    emit(f, { reset: { user: login } }, () => `removed every MFA factor of ${login}`);
   });
 }
