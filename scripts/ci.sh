@@ -16,7 +16,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
-export npm_config_nodedir=/usr npm_config_build_from_source=better-sqlite3 npm_config_fund=false npm_config_audit=false
+export npm_config_nodedir=/usr
 echo "== npm ci (node $(node -v))"
 npm ci --no-audit --no-fund
 

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, DEMO_PORTAL_ORIGINS, loadConfig } from '../../src/config/load.js';
+import { tempDir } from '../support/harness.js';
+
+test('defaults are MIM\'s port on loopback, and the result is frozen', () => {
+  const c = loadConfig({ env: {} });
+  assert.equal(c.port, 8086);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.accountDomain, 'PRIV');
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.corsOrigins) && Object.isFrozen(c.session));
+});
+
+test('file < environment < flags; repeated --cors-origin adds to the file\'s list', () => {
+  const dir = tempDir();
+  const file = join(dir, 'elevate.yaml');
+  writeFileSync(file, 'port: 9000\nhost: 0.0.0.0\ncorsOrigins: [ "https://a.example" ]\naccountDomain: CORP\n');
+  const c = loadConfig({
+    file,
+    env: { ELEVATE_PORT: '9100', ELEVATE_DOMAIN: 'BASTION' },
+    overrides: { port: 9200, corsOrigins: ['http://b.example:8090'] },
+  });
+  assert.equal(c.port, 9200);
+  assert.equal(c.host, '0.0.0.0');
+  assert.equal(c.accountDomain, 'BASTION');
+  assert.deepEqual(c.corsOrigins, ['https://a.example', 'http://b.example:8090']);
+});
+
+test('a demo with no origins admits the sample portal on port 8090; configured origins are kept as given', () => {
+  assert.deepEqual(loadConfig({ env: {}, overrides: { demo: true } }).corsOrigins, [...DEMO_PORTAL_ORIGINS]);
+  assert.deepEqual(loadConfig({ env: {}, overrides: { demo: true, corsOrigins: ['https://p.example'] } }).corsOrigins, ['https://p.example']);
+  assert.deepEqual(loadConfig({ env: {} }).corsOrigins, []);
+});
+
+test('invalid settings are refused with the name of each bad key', () => {
+  assert.throws(
+    () => loadConfig({ env: { ELEVATE_PORT: 'eighty', ELEVATE_TIME_ZONE: 'Mars/Olympus' }, overrides: { corsOrigins: ['http://x.example/path'] } }),
+    (e: unknown) =>
+      e instanceof ConfigError && /port/.test(e.message) && /timeZone/.test(e.message) && /corsOrigins\.0/.test(e.message),
+  );
+  const dir = tempDir();
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, 'prot: 8086\n');
+  assert.throws(() => loadConfig({ file, env: {} }), (e: unknown) => e instanceof ConfigError && /prot/.test(e.message));
+  assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), (e: unknown) => e instanceof ConfigError && /cannot read/.test(e.message));
+});
