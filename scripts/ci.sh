@@ -23,6 +23,7 @@ npm ci --no-audit --no-fund
 if [ "${SKIP_NODE24:-}" != 1 ]; then
   echo "== node 24: API, store and lifecycle tests"
   n24="$root/.cache/node24"
+  mkdir -p "$n24"
   bash scripts/node-version.sh install 24 "$n24" > "$root/.cache/node24.env"
   copy=$(mktemp -d /tmp/elevate-node24.XXXXXX)
   trap 'rm -rf "$copy"' EXIT
