@@ -10,4 +10,14 @@ if [ "$#" -eq 0 ]; then dirs=(dist/test); else for d in "$@"; do dirs+=("dist/te
 mapfile -t files < <(find "${dirs[@]}" -name '*.test.js' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found under ${dirs[*]}" >&2; exit 1; fi
 mkdir -p test-artifacts
-exec node --enable-source-maps --test --test-reporter=spec "${files[@]}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+node --enable-source-maps --test --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
+# Node's own summary is above; repeat it as the plain closing line any CI reads.
+passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -n1)
+failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -n1)
+if [ -z "$passed" ] || [ -z "$failed" ]; then echo "test runner printed no summary" >&2; exit 1; fi
+echo "${passed} passed, ${failed} failed"
+if [ "$status" -eq 0 ] && [ "$failed" -ne 0 ]; then status=1; fi
+exit "$status"
