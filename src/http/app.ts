@@ -62,7 +62,12 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
-  const auth = { authenticator: core.authenticator, sessions: core.sessions, accountDomain: config.accountDomain };
+  const auth = {
+    authenticator: core.authenticator,
+    sessions: core.sessions,
+    accountDomain: config.accountDomain,
+    throttle: new LoginThrottle(() => deps.clock.now()),
+  };
 
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
 
@@ -84,7 +89,6 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
     prefix: '/api/session',
     ...auth,
     absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds,
-    throttle: new LoginThrottle(() => deps.clock.now()),
   });
 
   await app.register(

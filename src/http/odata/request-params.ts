@@ -51,7 +51,10 @@ export function requireSeconds(name: string, v: string | undefined): number {
   // The sample portal sends hours × 3600 computed in floating point, so 1.1 hours arrives as
   // "3960.0000000000005"; round such values instead of refusing them.
   if (!/^\d{1,12}(\.\d{1,20})?$/.test(t)) throw new DomainError('BadRequest', `${name} must be a whole number of seconds; got '${clip(t)}'.`);
-  return Math.round(Number(t));
+  const n = Math.round(Number(t));
+  // A fraction that rounds to nothing must not turn into 0, which means "deactivate".
+  if (n === 0 && Number(t) !== 0) throw new DomainError('BadRequest', `${name} must be at least 1 second (or exactly 0 to deactivate); got '${clip(t)}'.`);
+  return n;
 }
 
 export function optionalText(name: string, v: string | undefined, max: number): string | null {

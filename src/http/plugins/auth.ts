@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
 import type { Sessions } from '../../app/sessions.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
 
 declare module 'fastify' {
@@ -19,6 +20,8 @@ export interface AuthOptions {
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
   readonly accountDomain: string;
+  /** Shared with the sign-in form: guessing through Basic on any endpoint counts the same. */
+  readonly throttle: LoginThrottle;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -50,6 +53,14 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** No Basic challenge here: a browser would only prompt again into the same wall. */
+export function tooManyAttempts(reply: FastifyReply, waitSeconds: number): FastifyReply {
+  return reply
+    .code(429)
+    .header('retry-after', String(waitSeconds))
+    .send(odataError('TooManyAttempts', `Too many failed sign-ins for this account; try again in ${waitSeconds} seconds.`));
+}
+
 export function challenge(reply: FastifyReply, message: string): FastifyReply {
   // A browser answers a Basic challenge on a credentialed cross-origin call only when the 401
   // carries WWW-Authenticate (the sample portal relies on it).
@@ -69,8 +80,15 @@ export function requireCaller(opts: AuthOptions) {
     if (header !== undefined) {
       const creds = parseBasic(header);
       if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).');
-      const caller = await opts.authenticator.verify(loginFromUserName(creds.user, opts.accountDomain), creds.password);
-      if (!caller) return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
+      const login = loginFromUserName(creds.user, opts.accountDomain);
+      const wait = opts.throttle.retryAfterSeconds(login, req.ip);
+      if (wait > 0) return tooManyAttempts(reply, wait);
+      const caller = await opts.authenticator.verify(login, creds.password);
+      if (!caller) {
+        opts.throttle.failed(login, req.ip);
+        return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
+      }
+      opts.throttle.succeeded(login, req.ip);
       req.caller = caller;
       return;
     }

@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Sessions } from '../../app/sessions.js';
 import { DomainError } from '../../domain/errors.js';
-import { type AuthOptions, SESSION_COOKIE, loginFromUserName, requireCaller } from '../plugins/auth.js';
+import { type AuthOptions, SESSION_COOKIE, loginFromUserName, requireCaller, tooManyAttempts } from '../plugins/auth.js';
 import { odataError } from '../odata/error-map.js';
 import { readParams } from '../odata/request-params.js';
-import type { LoginThrottle } from '../plugins/login-throttle.js';
 
 export interface SessionRoutesOptions extends AuthOptions {
   readonly sessions: Sessions;
   readonly absoluteTimeoutSeconds: number;
-  readonly throttle: LoginThrottle;
 }
 
 /** Cookie sessions for browser apps: /api/session/login, /logout, and GET /api/session. */
@@ -19,12 +17,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOpt
     if (!p.login || p.password === undefined) throw new DomainError('BadRequest', 'Send login and password.');
     const login = loginFromUserName(p.login, opts.accountDomain);
     const wait = opts.throttle.retryAfterSeconds(login, req.ip);
-    if (wait > 0) {
-      return reply
-        .code(429)
-        .header('retry-after', String(wait))
-        .send(odataError('TooManyAttempts', `Too many failed sign-ins for this account; try again in ${wait} seconds.`));
-    }
+    if (wait > 0) return tooManyAttempts(reply, wait);
     const s = await opts.sessions.login(login, p.password);
     if (!s) {
       opts.throttle.failed(login, req.ip);

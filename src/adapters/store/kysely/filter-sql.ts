@@ -32,9 +32,10 @@ export function compileFilter<F extends string>(e: FilterExpr<F>, cols: ColumnMa
         return e.op === 'eq' ? sql<SqlBool>`(${col.expr} is null)` : sql<SqlBool>`(${col.expr} is not null)`;
       }
       const v = col.encode ? col.encode(e.value) : e.value;
-      // `ne` is null-safe in OData (null ne 'x' is true); SQL's <> would drop such rows.
+      // OData compares null with a value as false (and `ne` as true), never as unknown: two-valued
+      // logic keeps `not (X eq 'a')` the exact complement of `X eq 'a'` where X is null.
       if (e.op === 'ne') return sql<SqlBool>`(${col.expr} is null or ${col.expr} <> ${v})`;
-      return sql<SqlBool>`(${col.expr} ${sql.raw(OPS[e.op])} ${v})`;
+      return sql<SqlBool>`(${col.expr} is not null and ${col.expr} ${sql.raw(OPS[e.op])} ${v})`;
     }
   }
 }

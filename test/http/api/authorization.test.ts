@@ -1,0 +1,437 @@
+/**
+ * Every endpoint, tried as nobody, jen, ann and admin. Each row gets a fresh store with the same
+ * fixture; callers expected to be refused go first, and every refusal must leave the data as it was.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_TOTP_SECRET } from '../../../src/app/demo.js';
+import { API, basic, makeApp, roleId, type TestApp } from '../../support/harness.js';
+import {
+  assertElement,
+  assertODataError,
+  createForm,
+  listApprovals,
+  snapshot,
+  type Res,
+  type WireApproval,
+  type WireRequest,
+  type WireRole,
+} from './helpers.js';
+
+type Who = 'nobody' | 'jen' | 'ann' | 'admin';
+const WHO: readonly Who[] = ['nobody', 'jen', 'ann', 'admin'];
+
+interface Fixture {
+  ad: string;
+  approvalRole: string;
+  jenActive: WireRequest;
+  jenPending: WireRequest;
+  annActive: WireRequest;
+  /** jen's request for the MFA Role, waiting for her code. */
+  jenMfa: WireRequest;
+  approvalId: string;
+  /** A valid TOTP code for jen's demo authenticator at the fixture's time. */
+  jenCode: string;
+  creatorIds: Record<'jen' | 'ann', string>;
+}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: Record<string, unknown>;
+}
+
+interface Row {
+  name: string;
+  call: (f: Fixture) => Call;
+  expect: Record<Who, number | readonly number[]>;
+  /** Further checks on a successful answer. */
+  check?: (who: Who, res: Res, f: Fixture) => void;
+  /** Callers whose refusal is itself recorded by design (e.g. a wrong MFA code counts as an attempt). */
+  refusalRecorded?: readonly Who[];
+}
+
+const ADMIN_ONLY = (ok: number): Record<Who, number> => ({ nobody: 401, jen: 403, ann: 403, admin: ok });
+const ANY_USER = (ok: number): Record<Who, number> => ({ nobody: 401, jen: ok, ann: ok, admin: ok });
+const PUBLIC = (ok: number): Record<Who, number> => ({ nobody: ok, jen: ok, ann: ok, admin: ok });
+const FORM = (f: Fixture, roleIdValue: string) => ({ RoleId: roleIdValue, RequestedTTL: '600', Justification: `for ${f.ad.slice(0, 4)}` });
+
+const value = <T>(res: Res): T[] => (res.json() as { value: T[] }).value;
+
+const ROWS: Row[] = [
+  // Public endpoints.
+  { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
+  { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
+  {
+    name: 'POST /api/session/login',
+    call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' } }),
+    expect: PUBLIC(200),
+  },
+  {
+    name: 'POST /api/session/login with a wrong password',
+    call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'guess' } }),
+    expect: PUBLIC(401),
+  },
+  // Session endpoints that need a caller.
+  { name: 'GET /api/session', call: () => ({ method: 'GET', url: '/api/session' }), expect: ANY_USER(200) },
+  { name: 'POST /api/session/logout', call: () => ({ method: 'POST', url: '/api/session/logout' }), expect: ANY_USER(204) },
+  { name: 'POST /api/session/logout-everywhere', call: () => ({ method: 'POST', url: '/api/session/logout-everywhere' }), expect: ANY_USER(204) },
+
+  // Self-service MFA enrolment (an Elevate extension). jen's demo authenticator is confirmed already.
+  {
+    name: 'POST /api/mfa/totp',
+    call: () => ({ method: 'POST', url: '/api/mfa/totp' }),
+    expect: { nobody: 401, jen: 409, ann: 201, admin: 201 },
+  },
+  {
+    name: 'POST /api/mfa/totp/confirm before enrolling',
+    call: () => ({ method: 'POST', url: '/api/mfa/totp/confirm', payload: { Code: '123456' } }),
+    expect: { nobody: 401, jen: 204, ann: 409, admin: 409 },
+  },
+
+  // The MIM PAM API.
+  {
+    name: 'GET $metadata',
+    call: () => ({ method: 'GET', url: `${API}/$metadata` }),
+    expect: ANY_USER(200),
+    check: (_w, res) => assert.match(res.body, /EntitySet Name="pamrequeststoapprove"/),
+  },
+  { name: 'GET %24metadata', call: () => ({ method: 'GET', url: `${API}/%24metadata` }), expect: ANY_USER(200) },
+  {
+    name: 'GET sessioninfo',
+    call: () => ({ method: 'GET', url: `${API}/sessioninfo` }),
+    expect: ANY_USER(200),
+    check: (who, res) => assert.deepEqual(value(res), [{ Username: `PRIV\\${who}` }]),
+  },
+  {
+    name: 'GET sessioninfo/',
+    call: () => ({ method: 'GET', url: `${API}/sessioninfo/` }),
+    expect: ANY_USER(200),
+    check: (who, res) => assert.deepEqual(value(res), [{ Username: `PRIV\\${who}` }]),
+  },
+  {
+    name: 'GET pamroles (only own)',
+    call: () => ({ method: 'GET', url: `${API}/pamroles` }),
+    expect: ANY_USER(200),
+    check: (who, res) => {
+      const names = value<WireRole>(res).map((r) => r.DisplayName).sort();
+      const expected = { jen: ['Allow AD Access', 'ApprovalRole', 'Business Hours', 'MFA Role'], ann: ['Allow AD Access'], admin: [] as string[] };
+      assert.deepEqual(names, expected[who as 'jen' | 'ann' | 'admin']);
+    },
+  },
+  {
+    name: 'GET pamrequests (only own)',
+    call: () => ({ method: 'GET', url: `${API}/pamrequests` }),
+    expect: ANY_USER(200),
+    check: (who, res, f) => {
+      const ids = value<WireRequest>(res).map((r) => r.RequestId).sort();
+      const expected = { jen: [f.jenActive.RequestId, f.jenPending.RequestId, f.jenMfa.RequestId].sort(), ann: [f.annActive.RequestId], admin: [] as string[] };
+      assert.deepEqual(ids, expected[who as 'jen' | 'ann' | 'admin']);
+      if (who !== 'admin') assert.ok(value<WireRequest>(res).every((r) => r.CreatorID === f.creatorIds[who as 'jen' | 'ann']));
+    },
+  },
+  {
+    name: 'GET pamrequests filtered by someone else’s id',
+    call: (f) => ({ method: 'GET', url: `${API}/pamrequests?$filter=${encodeURIComponent(`RequestId eq guid'${f.jenActive.RequestId}'`)}` }),
+    expect: ANY_USER(200),
+    check: (who, res) => assert.equal(value(res).length, who === 'jen' ? 1 : 0),
+  },
+  {
+    name: 'GET pamrequeststoapprove (only where approver)',
+    call: () => ({ method: 'GET', url: `${API}/pamrequeststoapprove` }),
+    expect: ANY_USER(200),
+    check: (who, res, f) => {
+      const ids = value<WireApproval>(res).map((a) => a.ApprovalObjectID.Value);
+      assert.deepEqual(ids, who === 'ann' ? [f.approvalId] : []);
+    },
+  },
+  {
+    name: 'POST pamrequests for Allow AD Access',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests`, payload: FORM(f, f.ad) }),
+    expect: { nobody: 401, jen: 201, ann: 201, admin: 403 },
+    check: (_w, res) => assert.equal(assertElement(res).RequestStatus, 'Active'),
+  },
+  {
+    name: 'POST pamrequests for ApprovalRole',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests`, payload: FORM(f, f.approvalRole) }),
+    expect: { nobody: 401, jen: 201, ann: 403, admin: 403 },
+    check: (_w, res) => assert.equal(assertElement(res).RequestStatus, 'PendingApproval'),
+  },
+  {
+    name: 'POST pamrequests TTL 0 for Allow AD Access',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests`, payload: { RoleId: f.ad, RequestedTTL: '0' } }),
+    expect: { nobody: 401, jen: 200, ann: 200, admin: 403 },
+    check: (_w, res) => assert.equal(assertElement(res, [200, 201]).RequestStatus, 'Closed'),
+  },
+  {
+    name: 'POST Close of jen’s active request',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.jenActive.RequestId}')/Close` }),
+    expect: { nobody: 401, jen: 200, ann: 404, admin: 404 },
+  },
+  {
+    name: 'POST Close of jen’s pending request',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.jenPending.RequestId}')/Close` }),
+    expect: { nobody: 401, jen: 200, ann: 404, admin: 404 },
+  },
+  {
+    name: 'POST Close of ann’s request',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.annActive.RequestId}')/Close` }),
+    expect: { nobody: 401, jen: 404, ann: 200, admin: 404 },
+  },
+  {
+    name: 'POST VerifyMFA with a valid code',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.jenMfa.RequestId}')/VerifyMFA`, payload: { Code: f.jenCode } }),
+    expect: { nobody: 401, jen: 200, ann: 404, admin: 404 },
+    check: (_w, res) => assert.equal(assertElement(res, 200).RequestStatus, 'Active'),
+  },
+  {
+    name: 'POST VerifyMFA with a wrong code',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.jenMfa.RequestId}')/VerifyMFA`, payload: { Code: f.jenCode === '000000' ? '111111' : '000000' } }),
+    expect: { nobody: 401, jen: 403, ann: 404, admin: 404 },
+    refusalRecorded: ['jen'],
+  },
+  {
+    name: 'POST Approve',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequeststoapprove(guid'${f.approvalId}')/Approve` }),
+    expect: { nobody: 401, jen: [403, 404], ann: 200, admin: [403, 404] },
+  },
+  {
+    name: 'POST Reject',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequeststoapprove(guid'${f.approvalId}')/Reject` }),
+    expect: { nobody: 401, jen: [403, 404], ann: 200, admin: [403, 404] },
+  },
+  {
+    name: 'POST Approve addressed by the request id',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequeststoapprove(guid'${f.jenPending.RequestId}')/Approve` }),
+    expect: { nobody: 401, jen: 404, ann: 404, admin: 404 },
+  },
+
+  // The administration API.
+  { name: 'GET /api/admin/users', call: () => ({ method: 'GET', url: '/api/admin/users' }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'POST /api/admin/users',
+    call: () => ({ method: 'POST', url: '/api/admin/users', payload: { login: 'carol', password: 'carol' } }),
+    expect: ADMIN_ONLY(201),
+  },
+  { name: 'GET /api/admin/users/:name', call: () => ({ method: 'GET', url: '/api/admin/users/jen' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/users/:name (unknown)', call: () => ({ method: 'GET', url: '/api/admin/users/ghost' }), expect: ADMIN_ONLY(404) },
+  {
+    name: 'PATCH /api/admin/users/:name',
+    call: () => ({ method: 'PATCH', url: '/api/admin/users/bob', payload: { displayName: 'Bobby' } }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    name: 'PATCH /api/admin/users/:name making jen an admin',
+    call: () => ({ method: 'PATCH', url: '/api/admin/users/jen', payload: { isAdmin: true } }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    name: 'POST /api/admin/users/:name/totp',
+    call: () => ({ method: 'POST', url: '/api/admin/users/bob/totp' }),
+    expect: ADMIN_ONLY(201),
+    check: (_w, res) => assert.equal(typeof (res.json() as { secret: unknown }).secret, 'string'),
+  },
+  { name: 'DELETE /api/admin/users/:name/mfa', call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa' }), expect: ADMIN_ONLY(204) },
+  { name: 'DELETE /api/admin/users/:name', call: () => ({ method: 'DELETE', url: '/api/admin/users/bob' }), expect: ADMIN_ONLY(204) },
+  { name: 'GET /api/admin/groups', call: () => ({ method: 'GET', url: '/api/admin/groups' }), expect: ADMIN_ONLY(200) },
+  { name: 'POST /api/admin/groups', call: () => ({ method: 'POST', url: '/api/admin/groups', payload: { name: 'New Group' } }), expect: ADMIN_ONLY(201) },
+  { name: 'GET /api/admin/groups/:name', call: () => ({ method: 'GET', url: '/api/admin/groups/CORP%20Domain%20Admins' }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'PATCH /api/admin/groups/:name',
+    call: () => ({ method: 'PATCH', url: '/api/admin/groups/Temp%20Group', payload: { description: 'changed' } }),
+    expect: ADMIN_ONLY(200),
+  },
+  { name: 'DELETE /api/admin/groups/:name', call: () => ({ method: 'DELETE', url: '/api/admin/groups/Temp%20Group' }), expect: ADMIN_ONLY(204) },
+  {
+    name: 'GET /api/admin/groups/:name/members',
+    call: () => ({ method: 'GET', url: '/api/admin/groups/CORP%20Domain%20Admins/members' }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.deepEqual(value<{ login: string }>(res).map((m) => m.login), ['ann', 'jen']),
+  },
+  { name: 'GET /api/admin/roles', call: () => ({ method: 'GET', url: '/api/admin/roles' }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'POST /api/admin/roles',
+    call: () => ({ method: 'POST', url: '/api/admin/roles', payload: { name: 'New Role', ttlSeconds: 600, groups: ['Business Hours Ops'], candidates: ['ann'] } }),
+    expect: ADMIN_ONLY(201),
+  },
+  { name: 'GET /api/admin/roles/:name', call: () => ({ method: 'GET', url: '/api/admin/roles/ApprovalRole' }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'PATCH /api/admin/roles/:name adding ann as a candidate',
+    call: () => ({ method: 'PATCH', url: '/api/admin/roles/ApprovalRole', payload: { candidates: ['jen', 'ann'] } }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    name: 'PATCH /api/admin/roles/:name',
+    call: () => ({ method: 'PATCH', url: '/api/admin/roles/Temp%20Role', payload: { description: 'changed' } }),
+    expect: ADMIN_ONLY(200),
+  },
+  { name: 'DELETE /api/admin/roles/:name', call: () => ({ method: 'DELETE', url: '/api/admin/roles/Temp%20Role' }), expect: ADMIN_ONLY(204) },
+  {
+    name: 'GET /api/admin/audit',
+    call: () => ({ method: 'GET', url: '/api/admin/audit' }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.ok(value(res).length > 0),
+  },
+  { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
+  { name: 'PUT /api/admin/users (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users' }), expect: { nobody: 401, jen: [403, 405], ann: [403, 405], admin: 405 } },
+];
+
+async function setup(t: TestApp): Promise<Fixture> {
+  const ad = await roleId(t.app, 'Allow AD Access');
+  const approvalRole = await roleId(t.app, 'ApprovalRole');
+  const jenActive = assertElement(await createForm(t.app, 'jen', { RoleId: ad, RequestedTTL: 3600 }));
+  const jenPending = assertElement(await createForm(t.app, 'jen', { RoleId: approvalRole, RequestedTTL: 3600 }));
+  const annActive = assertElement(await createForm(t.app, 'ann', { RoleId: ad, RequestedTTL: 3600 }));
+  const jenMfa = assertElement(await createForm(t.app, 'jen', { RoleId: await roleId(t.app, 'MFA Role'), RequestedTTL: 600 }));
+  assert.equal(jenMfa.RequestStatus, 'PendingMFA');
+  const jenCode = new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET), period: 30, digits: 6 }).generate({ timestamp: t.clock.now() });
+  const approvals = await listApprovals(t.app, 'ann');
+  assert.equal(approvals.length, 1);
+  const adminCall = async (method: Call['method'], url: string, payload: Record<string, unknown>) => {
+    const res = await t.app.inject({ method, url, headers: basic('admin'), payload });
+    assert.equal(res.statusCode, 201, `${url}: ${res.body}`);
+  };
+  await adminCall('POST', '/api/admin/users', { login: 'bob', password: 'bob' });
+  await adminCall('POST', '/api/admin/groups', { name: 'Temp Group' });
+  await adminCall('POST', '/api/admin/roles', { name: 'Temp Role', ttlSeconds: 600, groups: ['Business Hours Ops'] });
+  return {
+    ad,
+    approvalRole,
+    jenActive,
+    jenPending,
+    annActive,
+    jenMfa,
+    jenCode,
+    approvalId: approvals[0]!.ApprovalObjectID.Value,
+    creatorIds: { jen: jenActive.CreatorID, ann: annActive.CreatorID },
+  };
+}
+
+/** The paths in Fastify's printRoutes tree, e.g. `/api/admin/groups/:name/members`. */
+function registeredRoutes(tree: string): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│├└─\s]*)(\S.*?) \(([^)]*)\)\s*$/u.exec(line);
+    if (!m) continue;
+    const depth = Math.max(0, [...m[1]!].length / 4 - 1);
+    const path = (depth > 0 ? stack[depth - 1]! : '') + m[2]!;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    if (path !== '*') out.push(path);
+  }
+  return out;
+}
+
+const DUMMY_ID = 'c0112f13-b16b-40ad-b547-07f23a7fba52';
+const DUMMY_REQ = { RequestId: DUMMY_ID, CreatorID: DUMMY_ID } as WireRequest;
+const DUMMY: Fixture = {
+  ad: DUMMY_ID,
+  approvalRole: DUMMY_ID,
+  jenActive: DUMMY_REQ,
+  jenPending: DUMMY_REQ,
+  annActive: DUMMY_REQ,
+  jenMfa: DUMMY_REQ,
+  approvalId: DUMMY_ID,
+  jenCode: '000000',
+  creatorIds: { jen: DUMMY_ID, ann: DUMMY_ID },
+};
+
+const okStatus = (e: number | readonly number[]) => (typeof e === 'number' ? [e] : e);
+const refused = (e: number | readonly number[]) => okStatus(e).every((s) => s >= 400);
+
+describe('authorization: every endpoint as nobody, jen, ann and admin', () => {
+  for (const row of ROWS) {
+    test(row.name, async () => {
+      const t = await makeApp();
+      try {
+        const f = await setup(t);
+        // Refusals first, on the untouched fixture; then the callers who may succeed.
+        const order = [...WHO].sort((a, b) => Number(refused(row.expect[b])) - Number(refused(row.expect[a])));
+        for (const who of order) {
+          const call = row.call(f);
+          const expected = okStatus(row.expect[who]);
+          const before = refused(row.expect[who]) && !row.refusalRecorded?.includes(who) ? await snapshot(t.app) : undefined;
+          const res = await t.app.inject({
+            method: call.method,
+            url: call.url,
+            headers: who === 'nobody' ? {} : basic(who),
+            ...(call.payload ? { payload: call.payload } : {}),
+          });
+          const label = `${row.name} as ${who}`;
+          assert.ok(expected.includes(res.statusCode), `${label}: expected ${expected.join('/')}, got ${res.statusCode} ${res.body.slice(0, 300)}`);
+          if (res.statusCode >= 400) {
+            assertODataError(res, undefined, label);
+            // The sign-in form answers a wrong password without a Basic challenge, so browsers show no dialog.
+            if (res.statusCode === 401 && call.url !== '/api/session/login') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
+          }
+          if (before !== undefined) assert.deepEqual(await snapshot(t.app), before, `${label} changed nothing`);
+          else if (res.statusCode < 400) row.check?.(who, res, f);
+        }
+      } finally {
+        await t.destroy();
+      }
+    });
+  }
+
+  test('the table has a row for every route the app registers', async () => {
+    const t = await makeApp();
+    try {
+      const routes = registeredRoutes(t.app.printRoutes({ commonPrefix: false }));
+      assert.ok(routes.length >= 20, routes.join('\n'));
+      const urls = ROWS.map((r) => r.call(DUMMY).url.split('?')[0]!);
+      for (const route of routes) {
+        const re = new RegExp(`^${route.replace(/[$.()]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`, 'i');
+        assert.ok(urls.some((u) => re.test(u)), `no row calls ${route}`);
+      }
+    } finally {
+      await t.destroy();
+    }
+  });
+});
+
+describe('authorization through a cookie session', () => {
+  test('jen’s session cannot reach the admin API, even with her CSRF token', async () => {
+    const t = await makeApp();
+    try {
+      const login = await t.app.inject({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' } });
+      const cookie = `elevate_session=${login.cookies.find((c) => c.name === 'elevate_session')!.value}`;
+      const csrf = (login.json() as { csrfToken: string }).csrfToken;
+      const before = await snapshot(t.app);
+      for (const [method, url, payload] of [
+        ['GET', '/api/admin/users', undefined],
+        ['GET', '/api/admin/audit', undefined],
+        ['POST', '/api/admin/users', { login: 'mallory', password: 'x', isAdmin: true }],
+        ['PATCH', '/api/admin/users/jen', { isAdmin: true }],
+        ['DELETE', '/api/admin/roles/ApprovalRole', undefined],
+      ] as const) {
+        const res = await t.app.inject({ method, url, headers: { cookie, 'x-csrf-token': csrf }, ...(payload ? { payload } : {}) });
+        assertODataError(res, 403, `${method} ${url}`);
+      }
+      assert.deepEqual(await snapshot(t.app), before);
+    } finally {
+      await t.destroy();
+    }
+  });
+
+  test('a privilege change takes effect on the next call: jen made admin can read the audit, then loses it', async () => {
+    const t = await makeApp();
+    try {
+      assertODataError(await t.app.inject({ method: 'GET', url: '/api/admin/audit', headers: basic('jen') }), 403);
+      assert.equal((await t.app.inject({ method: 'PATCH', url: '/api/admin/users/jen', headers: basic('admin'), payload: { isAdmin: true } })).statusCode, 200);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/admin/audit', headers: basic('jen') })).statusCode, 200);
+      assert.equal((await t.app.inject({ method: 'PATCH', url: '/api/admin/users/jen', headers: basic('admin'), payload: { isAdmin: false } })).statusCode, 200);
+      assertODataError(await t.app.inject({ method: 'GET', url: '/api/admin/audit', headers: basic('jen') }), 403);
+      // A disabled account is refused at once, even with cached credentials.
+      assert.equal((await t.app.inject({ method: 'PATCH', url: '/api/admin/users/ann', headers: basic('admin'), payload: { disabled: true } })).statusCode, 200);
+      assertODataError(await t.app.inject({ method: 'GET', url: `${API}/pamroles`, headers: basic('ann') }), 401);
+      // A changed password too.
+      assert.equal((await t.app.inject({ method: 'PATCH', url: '/api/admin/users/jen', headers: basic('admin'), payload: { password: 'new' } })).statusCode, 200);
+      assertODataError(await t.app.inject({ method: 'GET', url: `${API}/pamroles`, headers: basic('jen') }), 401);
+      assert.equal((await t.app.inject({ method: 'GET', url: `${API}/pamroles`, headers: basic('jen', 'new') })).statusCode, 200);
+    } finally {
+      await t.destroy();
+    }
+  });
+});
