@@ -47,7 +47,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       serverTimeZone: config.timeZone,
     },
-    directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups) : undefined),
+    directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : undefined),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
   const authenticator = new Authenticator(deps, hasher);

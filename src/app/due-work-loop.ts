@@ -1,5 +1,12 @@
 import type { Deps } from './deps.js';
+import type { OutboxReport } from './outbox/run-outbox.js';
 import { type DueWorkReport, runDueWork } from './run-due-work.js';
+
+/** The outbox side of a pass: apply due jobs, and say when the next one may be tried. */
+export interface OutboxPass {
+  run(): Promise<OutboxReport>;
+  onReport(r: OutboxReport): void;
+}
 
 /**
  * Drives runDueWork: at start (catching up on anything due while the server was down), on every
@@ -17,6 +24,7 @@ export class DueWorkLoop {
     private readonly tickMs: number,
     private readonly onReport: (r: DueWorkReport) => void,
     private readonly onError: (e: unknown) => void,
+    private readonly outbox: OutboxPass | null = null,
   ) {}
 
   /** Runs one pass now and keeps running until stop(). Resolves after the first pass. */
@@ -56,13 +64,25 @@ export class DueWorkLoop {
     } catch (e) {
       this.onError(e);
     }
+    if (!this.outbox) return;
+    try {
+      // Jobs the due work just wrote (revokes of expiries) go out in the same pass.
+      const report = await this.outbox.run();
+      if (report.applied > 0 || report.failed.length > 0) this.outbox.onReport(report);
+    } catch (e) {
+      this.onError(e);
+    }
   }
 
   #schedule(): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
     void this.deps.store
-      .transaction((tx) => tx.requests.nextDueAt())
+      .transaction(async (tx) => {
+        const due = await tx.requests.nextDueAt();
+        const retry = this.outbox ? await tx.outbox.nextAttemptAt() : null;
+        return due === null ? retry : retry === null ? due : Math.min(due, retry);
+      })
       .catch(() => null)
       .then((next) => {
         if (this.#stopped) return;

@@ -101,40 +101,59 @@ export async function advance(
 }
 
 /**
- * Applies a grant or revoke to the directories of the role's groups and confirms it. Groups held
- * through another active elevation of the same account stay: two roles may share a group, and an
- * extension overlaps the request it replaces.
+ * Applies a grant or revoke to the role's groups. Groups in the embedded directory change in this
+ * transaction; groups in any other directory get an outbox job, written in this same transaction,
+ * and the request stays Processing or Closing until the outbox worker has heard from the
+ * directory. Groups held through another active elevation of the same account stay: two roles may
+ * share a group, and an extension overlaps the request it replaces.
  */
 async function carryOut(deps: Deps, tx: StoreTx, r: PamRequest, effect: Effect, now: Instant): Promise<PamRequest> {
   const role = await roleOf(tx, r);
   const account = await tx.accounts.byId(effect.accountId);
   if (!account) throw new DomainError('NotFound', `Account ${effect.accountId} no longer exists.`);
+  let queued = 0;
   for (const groupId of role.groupIds) {
     const group = await tx.groups.byId(groupId);
     if (!group) continue; // a group deleted from the role's definition grants nothing
-    const dir = deps.directoryFor(tx, group.directory);
-    if (!dir) throw new DomainError('BadRequest', `Group '${group.name}' lives in directory '${group.directory}', which is not configured.`);
-    if (effect.kind === 'grant') {
-      await dir.addMember(group, account);
-    } else if (!(await tx.requests.isGroupHeldBy(groupId, account.id, r.id))) {
-      await dir.removeMember(group, account);
+    if (effect.kind === 'revoke' && (await tx.requests.isGroupHeldBy(groupId, account.id, r.id))) continue;
+    if (group.directory !== 'embedded') {
+      await tx.outbox.enqueue({ requestId: r.id, kind: effect.kind, groupId, accountId: account.id, createdAt: now });
+      queued++;
+      continue;
     }
-    await tx.audit.append({
-      at: now,
-      actorId: null,
-      action: effect.kind === 'grant' ? 'membership.added' : 'membership.removed',
-      targetType: 'membership',
-      targetId: `${group.id}/${account.id}`,
-      requestId: r.id,
-      before: null,
-      after: { group: group.name, account: account.login },
-    });
+    const dir = deps.directoryFor(tx, group.directory)!;
+    if (effect.kind === 'grant') await dir.addMember(group, account, r.expiresAt);
+    else await dir.removeMember(group, account);
+    await auditMembership(tx, r, effect.kind, group.name, account.login, now);
   }
-  if (effect.kind === 'grant') {
+  return queued === 0 ? confirm(deps, tx, r, effect.kind, now) : r;
+}
+
+export async function auditMembership(tx: StoreTx, r: PamRequest, kind: Effect['kind'], group: string, login: string, now: Instant): Promise<void> {
+  await tx.audit.append({
+    at: now,
+    actorId: null,
+    action: kind === 'grant' ? 'membership.added' : 'membership.removed',
+    targetType: 'membership',
+    targetId: `${group}/${login}`,
+    requestId: r.id,
+    before: null,
+    after: { group, account: login },
+  });
+}
+
+/**
+ * Every directory has confirmed the grant or revoke: the request becomes Active, or Closed or
+ * Expired. A request that moved on meanwhile (closed while its grant was in flight) is left as it is.
+ */
+export async function confirm(deps: Deps, tx: StoreTx, r: PamRequest, kind: Effect['kind'], now: Instant): Promise<PamRequest> {
+  if (kind === 'grant') {
+    if (r.status !== 'Processing') return r;
     const active = await advance(deps, tx, r, { kind: 'GrantConfirmed' }, null, now);
     await supersedeOthers(deps, tx, active, now);
     return active;
   }
+  if (r.status !== 'Closing') return r;
   return advance(deps, tx, r, { kind: 'RevokeConfirmed' }, null, now);
 }
 

@@ -31,6 +31,7 @@ export interface StoreTx {
   readonly sessions: SessionRepo;
   readonly settings: SettingsRepo;
   readonly mfa: MfaRepo;
+  readonly outbox: OutboxRepo;
 }
 
 export interface AccountRepo {
@@ -174,4 +175,40 @@ export interface MfaRepo {
   /** Wrong codes entered for a request so far. */
   failures(requestId: string): Promise<number>;
   setFailures(requestId: string, n: number): Promise<void>;
+}
+
+/** A grant or revoke waiting for (or confirmed by) a directory outside the store. */
+export interface OutboxJob {
+  readonly id: number;
+  readonly requestId: string;
+  readonly kind: 'grant' | 'revoke';
+  readonly groupId: string;
+  readonly accountId: string;
+  readonly createdAt: Instant;
+  readonly attempts: number;
+  readonly nextAttemptAt: Instant;
+  readonly lastError: string | null;
+  readonly doneAt: Instant | null;
+}
+
+/**
+ * The durable outbox. Jobs are written in the same transaction as the state change that causes
+ * them, and never dropped: a failing job is retried until the directory confirms it.
+ */
+export interface OutboxRepo {
+  enqueue(job: Pick<OutboxJob, 'requestId' | 'kind' | 'groupId' | 'accountId' | 'createdAt'>): Promise<void>;
+  /**
+   * Jobs whose next attempt is due, oldest first, and only the first open job of each
+   * (group, account) pair: a revoke must never overtake the grant before it, nor the reverse.
+   */
+  due(now: Instant, limit: number): Promise<OutboxJob[]>;
+  byId(id: number): Promise<OutboxJob | undefined>;
+  markDone(id: number, at: Instant): Promise<void>;
+  markFailed(id: number, attempts: number, nextAttemptAt: Instant, error: string): Promise<void>;
+  /** How many jobs of `kind` for the request are not done yet. */
+  openFor(requestId: string, kind: OutboxJob['kind']): Promise<number>;
+  /** Jobs not done yet, oldest first (for `elevate outbox`). */
+  open(limit: number): Promise<OutboxJob[]>;
+  /** When the earliest open job may next be tried. */
+  nextAttemptAt(): Promise<Instant | null>;
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import { type Group, isValidGroupName } from '../../domain/group/group.js';
+import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, isValidGroupName } from '../../domain/group/group.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { requireAdmin } from './require-admin.js';
@@ -8,6 +8,9 @@ export interface GroupSpec {
   readonly name: string;
   readonly description?: string | null | undefined;
   readonly directory?: string | undefined;
+  /** The group's DN, for a group in an LDAP directory. */
+  readonly dn?: string | null | undefined;
+  readonly memberAttribute?: MemberAttribute | null | undefined;
 }
 
 export async function groupByName(tx: StoreTx, name: string): Promise<Group> {
@@ -30,11 +33,23 @@ export async function upsertGroup(
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no group '${spec.name}'.`);
     const directory = spec.directory ?? existing?.directory ?? 'embedded';
     if (!deps.directoryFor(tx, directory)) throw new DomainError('BadRequest', `No directory named '${directory}' is configured.`);
+    const external = directory !== 'embedded';
+    const dn = external ? (spec.dn !== undefined ? spec.dn : (existing?.dn ?? null)) : null;
+    const memberAttribute = external ? (spec.memberAttribute ?? existing?.memberAttribute ?? 'member') : null;
+    if (external && (dn === null || dn.trim() === '')) {
+      throw new DomainError('BadRequest', `Group '${spec.name}' is in directory '${directory}': give its DN.`);
+    }
+    if (!external && spec.dn) throw new DomainError('BadRequest', 'Only a group in an LDAP directory has a DN.');
+    if (memberAttribute !== null && !MEMBER_ATTRIBUTES.includes(memberAttribute)) {
+      throw new DomainError('BadRequest', `memberAttribute must be one of ${MEMBER_ATTRIBUTES.join(', ')}.`);
+    }
     const next: Group = {
       id: existing?.id ?? deps.ids.newId(),
       name: spec.name,
       description: spec.description !== undefined ? spec.description : (existing?.description ?? null),
       directory,
+      dn,
+      memberAttribute,
     };
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { group: existing, changed: false };
     if (existing) await tx.groups.update(next);
@@ -80,7 +95,8 @@ export async function removeGroup(deps: Deps, caller: Caller, name: string): Pro
 }
 
 export interface GroupMember {
-  readonly accountId: string;
+  /** The Elevate account, or null for a directory member Elevate does not know. */
+  readonly accountId: string | null;
   readonly login: string;
   readonly displayName: string;
   /** In the directory right now. */
@@ -92,19 +108,31 @@ export interface GroupMember {
 /** Who holds the group right now, beside who Elevate's active grants say should. */
 export async function groupMembers(deps: Deps, caller: Caller, name: string): Promise<{ group: Group; members: GroupMember[] }> {
   requireAdmin(caller);
-  return deps.store.transaction(async (tx) => {
+  const { group, dir, expectedIds, embeddedMembers } = await deps.store.transaction(async (tx) => {
     const group = await groupByName(tx, name);
     const dir = deps.directoryFor(tx, group.directory);
     if (!dir) throw new DomainError('BadRequest', `Group '${name}' lives in directory '${group.directory}', which is not configured.`);
-    const actual = new Set(await dir.members(group));
-    const expected = new Set<string>();
-    for (const roleId of await tx.roles.idsGranting(group.id)) for (const a of await tx.requests.holdersOf(roleId)) expected.add(a);
-    const members: GroupMember[] = [];
-    for (const id of new Set([...actual, ...expected])) {
+    const expectedIds = new Set<string>();
+    for (const roleId of await tx.roles.idsGranting(group.id)) for (const a of await tx.requests.holdersOf(roleId)) expectedIds.add(a);
+    // The embedded directory reads through this transaction; any other is asked after it, so a
+    // slow server never holds the store's lock.
+    const embeddedMembers = group.directory === 'embedded' ? await dir.members(group) : null;
+    return { group, dir, expectedIds, embeddedMembers };
+  });
+  const actual = new Set((embeddedMembers ?? (await dir.members(group))).map((m) => m.toLowerCase()));
+  return deps.store.transaction(async (tx) => {
+    const byLogin = new Map<string, GroupMember>();
+    for (const id of expectedIds) {
       const a = await tx.accounts.byId(id);
-      members.push({ accountId: id, login: a?.login ?? id, displayName: a?.displayName ?? id, member: actual.has(id), expected: expected.has(id) });
+      const login = (a?.login ?? id).toLowerCase();
+      byLogin.set(login, { accountId: id, login: a?.login ?? id, displayName: a?.displayName ?? id, member: actual.has(login), expected: true });
     }
-    members.sort((x, y) => x.login.localeCompare(y.login));
+    for (const login of actual) {
+      if (byLogin.has(login)) continue;
+      const a = await tx.accounts.byLogin(login);
+      byLogin.set(login, { accountId: a?.id ?? null, login: a?.login ?? login, displayName: a?.displayName ?? login, member: true, expected: false });
+    }
+    const members = [...byLogin.values()].sort((x, y) => x.login.localeCompare(y.login));
     return { group, members };
   });
 }

@@ -1,3 +1,7 @@
+/** How an LDAP group lists its members: by DN (`member`, `uniqueMember`) or by login (`memberUid`). */
+export const MEMBER_ATTRIBUTES = ['member', 'uniqueMember', 'memberUid'] as const;
+export type MemberAttribute = (typeof MEMBER_ATTRIBUTES)[number];
+
 /** A security group an elevation grants. `directory` names where its membership lives. */
 export interface Group {
   readonly id: string;
@@ -5,6 +9,10 @@ export interface Group {
   readonly description: string | null;
   /** 'embedded' is Elevate's own store; other names refer to configured directories. */
   readonly directory: string;
+  /** The group's DN in an LDAP directory; null in the embedded one. */
+  readonly dn: string | null;
+  /** The attribute that lists members in an LDAP directory; null in the embedded one. */
+  readonly memberAttribute: MemberAttribute | null;
 }
 
 const NAME = /^[^\x00-\x1f\x7f]{1,128}$/;

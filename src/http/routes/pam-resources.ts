@@ -83,6 +83,7 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
     const action = req.params.action.toLowerCase();
     if (key?.set === 'pamrequests' && action === 'close') {
       await closeRequestUseCase(deps, caller(req), key.id);
+      opts.poke(); // a revoke may wait in the outbox
       return emptyOk(reply);
     }
     // Extension: the MFA challenge MIM delegated to a phone call, answered with a TOTP code.

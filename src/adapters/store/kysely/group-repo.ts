@@ -1,10 +1,26 @@
 import type { Kysely } from 'kysely';
-import type { Group } from '../../../domain/group/group.js';
+import type { Group, MemberAttribute } from '../../../domain/group/group.js';
 import type { GroupRepo } from '../../../ports/store.js';
 import type { Database, GroupTable } from './schema.js';
 
 const toGroup = (r: GroupTable): Group =>
-  Object.freeze({ id: r.id, name: r.name, description: r.description, directory: r.directory });
+  Object.freeze({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    directory: r.directory,
+    dn: r.dn,
+    memberAttribute: r.member_attribute as MemberAttribute | null,
+  });
+
+const toRow = (g: Group): GroupTable => ({
+  id: g.id,
+  name: g.name,
+  description: g.description,
+  directory: g.directory,
+  dn: g.dn,
+  member_attribute: g.memberAttribute,
+});
 
 export class KyselyGroupRepo implements GroupRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -24,15 +40,12 @@ export class KyselyGroupRepo implements GroupRepo {
   }
 
   async insert(g: Group): Promise<void> {
-    await this.db.insertInto('groups').values({ ...g }).execute();
+    await this.db.insertInto('groups').values(toRow(g)).execute();
   }
 
   async update(g: Group): Promise<void> {
-    await this.db
-      .updateTable('groups')
-      .set({ name: g.name, description: g.description, directory: g.directory })
-      .where('id', '=', g.id)
-      .execute();
+    const { id, ...rest } = toRow(g);
+    await this.db.updateTable('groups').set(rest).where('id', '=', id).execute();
   }
 
   async remove(id: string): Promise<void> {

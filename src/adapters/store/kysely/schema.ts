@@ -19,6 +19,7 @@ export interface Database {
   settings: { key: string; value: string };
   mfa_totp: { account_id: string; secret: string; confirmed: number; last_step: number; created_at: number };
   request_mfa: { request_id: string; failures: number };
+  outbox: OutboxTable;
 }
 
 export interface AccountTable {
@@ -37,6 +38,21 @@ export interface GroupTable {
   name: string;
   description: string | null;
   directory: string;
+  dn: string | null;
+  member_attribute: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  request_id: string;
+  kind: string;
+  group_id: string;
+  account_id: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  done_at: number | null;
 }
 
 export interface GroupMemberTable {

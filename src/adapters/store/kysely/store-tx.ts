@@ -5,6 +5,7 @@ import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
 import { KyselyMfaRepo } from './mfa-repo.js';
+import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyRequestRepo } from './request-repo.js';
 import { KyselyRoleRepo } from './role-repo.js';
 import type { Database } from './schema.js';
@@ -27,5 +28,6 @@ export function storeTx(db: Kysely<Database>, opts: StoreOptions): StoreTx {
     sessions: new KyselySessionRepo(db),
     settings: new KyselySettingsRepo(db),
     mfa: new KyselyMfaRepo(db),
+    outbox: new KyselyOutboxRepo(db),
   };
 }

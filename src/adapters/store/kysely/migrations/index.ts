@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-mfa.js';
+import * as m0003 from './0003-directories.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-mfa': m0002,
+  '0003-directories': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,107 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Instant } from '../../../domain/time.js';
+import type { OutboxJob, OutboxRepo } from '../../../ports/store.js';
+import type { Database, OutboxTable } from './schema.js';
+
+const toJob = (r: Selectable<OutboxTable>): OutboxJob =>
+  Object.freeze({
+    id: Number(r.id),
+    requestId: r.request_id,
+    kind: r.kind as OutboxJob['kind'],
+    groupId: r.group_id,
+    accountId: r.account_id,
+    createdAt: Number(r.created_at),
+    attempts: r.attempts,
+    nextAttemptAt: Number(r.next_attempt_at),
+    lastError: r.last_error,
+    doneAt: r.done_at === null ? null : Number(r.done_at),
+  });
+
+export class KyselyOutboxRepo implements OutboxRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async enqueue(j: Pick<OutboxJob, 'requestId' | 'kind' | 'groupId' | 'accountId' | 'createdAt'>): Promise<void> {
+    await this.db
+      .insertInto('outbox')
+      .values({
+        request_id: j.requestId,
+        kind: j.kind,
+        group_id: j.groupId,
+        account_id: j.accountId,
+        created_at: j.createdAt,
+        attempts: 0,
+        next_attempt_at: j.createdAt,
+        last_error: null,
+        done_at: null,
+      })
+      .execute();
+  }
+
+  async due(now: Instant, limit: number): Promise<OutboxJob[]> {
+    const rows = await this.db
+      .selectFrom('outbox as o')
+      .selectAll('o')
+      .where('o.done_at', 'is', null)
+      .where('o.next_attempt_at', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox as e')
+              .select(sql`1`.as('x'))
+              .whereRef('e.group_id', '=', 'o.group_id')
+              .whereRef('e.account_id', '=', 'o.account_id')
+              .where('e.done_at', 'is', null)
+              .whereRef('e.id', '<', 'o.id'),
+          ),
+        ),
+      )
+      .orderBy('o.id')
+      .limit(limit)
+      .execute();
+    return rows.map(toJob);
+  }
+
+  async byId(id: number): Promise<OutboxJob | undefined> {
+    const r = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toJob(r);
+  }
+
+  async markDone(id: number, at: Instant): Promise<void> {
+    await this.db.updateTable('outbox').set({ done_at: at, last_error: null }).where('id', '=', id).execute();
+  }
+
+  async markFailed(id: number, attempts: number, nextAttemptAt: Instant, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ attempts, next_attempt_at: nextAttemptAt, last_error: error.slice(0, 2000) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async openFor(requestId: string, kind: OutboxJob['kind']): Promise<number> {
+    const r = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('request_id', '=', requestId)
+      .where('kind', '=', kind)
+      .where('done_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async open(limit: number): Promise<OutboxJob[]> {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('done_at', 'is', null).orderBy('id').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
+  async nextAttemptAt(): Promise<Instant | null> {
+    const r = await this.db
+      .selectFrom('outbox')
+      .select('next_attempt_at')
+      .where('done_at', 'is', null)
+      .orderBy('next_attempt_at')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? Number(r.next_attempt_at) : null;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Account } from '../../domain/account/account.js';
+import type { Group } from '../../domain/group/group.js';
+import type { Instant } from '../../domain/time.js';
+import type { Directory } from '../../ports/directory.js';
+import type { OutboxJob } from '../../ports/store.js';
+import type { Deps } from '../deps.js';
+import { auditMembership, confirm } from '../lifecycle.js';
+
+export interface OutboxReport {
+  applied: number;
+  failed: { jobId: number; requestId: string; kind: OutboxJob['kind']; group: string; attempts: number; error: string }[];
+  /** Milliseconds between an expiry and the moment its revoke was confirmed by the directory. */
+  expiryLatenessMs: number[];
+}
+
+/** Backoff before the next attempt: 1 s, 2 s, 4 s … capped at `maxMs`. */
+export function backoffMs(attempts: number, maxMs = 60_000): number {
+  return Math.min(maxMs, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+interface Prepared {
+  readonly job: OutboxJob;
+  readonly group: Group | undefined;
+  readonly account: Account | undefined;
+  readonly directory: Directory | undefined;
+  readonly expiresAt: Instant | null;
+  /** A revoke whose group another active elevation still grants removes nothing. */
+  readonly stillHeld: boolean;
+}
+
+/**
+ * Applies due outbox jobs to their directories. Each job is read in one transaction, applied with no
+ * transaction open (a slow directory must not hold the store), then recorded in another: done
+ * (and the request confirmed once all its jobs are), or failed with its next attempt backed off.
+ * Directories are idempotent by contract, so a job applied twice after a crash is harmless.
+ */
+export async function runOutbox(deps: Deps, opts: { limit?: number; directoryFor: (name: string) => Directory | undefined }): Promise<OutboxReport> {
+  const report: OutboxReport = { applied: 0, failed: [], expiryLatenessMs: [] };
+  const jobs = await deps.store.transaction((tx) => tx.outbox.due(deps.clock.now(), opts.limit ?? 100));
+  for (const job of jobs) {
+    const p: Prepared = await deps.store.transaction(async (tx) => {
+      const group = await tx.groups.byId(job.groupId);
+      const request = await tx.requests.byId(job.requestId);
+      return {
+        job,
+        group,
+        account: await tx.accounts.byId(job.accountId),
+        directory: group ? opts.directoryFor(group.directory) : undefined,
+        expiresAt: request?.expiresAt ?? null,
+        stillHeld: job.kind === 'revoke' && (await tx.requests.isGroupHeldBy(job.groupId, job.accountId, job.requestId)),
+      };
+    });
+    let error: string | null = null;
+    try {
+      if (!p.group || !p.account) error = 'the group or account no longer exists';
+      else if (!p.directory) error = `directory '${p.group.directory}' is not configured`;
+      else if (job.kind === 'grant') await p.directory.addMember(p.group, p.account, p.expiresAt);
+      else if (!p.stillHeld) await p.directory.removeMember(p.group, p.account);
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    await deps.store.transaction(async (tx) => {
+      const now = deps.clock.now();
+      if (error !== null) {
+        const attempts = job.attempts + 1;
+        await tx.outbox.markFailed(job.id, attempts, now + backoffMs(attempts), error);
+        report.failed.push({ jobId: job.id, requestId: job.requestId, kind: job.kind, group: p.group?.name ?? job.groupId, attempts, error });
+        return;
+      }
+      await tx.outbox.markDone(job.id, now);
+      report.applied++;
+      const r = await tx.requests.byId(job.requestId);
+      if (!r) return;
+      if (!p.stillHeld) await auditMembership(tx, r, job.kind, p.group!.name, p.account!.login, now);
+      if ((await tx.outbox.openFor(job.requestId, job.kind)) > 0) return;
+      const after = await confirm(deps, tx, r, job.kind, now);
+      if (after.status === 'Expired' && r.status === 'Closing' && r.expiresAt !== null) report.expiryLatenessMs.push(now - r.expiresAt);
+    });
+  }
+  return report;
+}
