@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then every test. The README's test command.
-#   1. Debian packages for native builds (no-ops when present).
+#   1. Debian packages for native builds and the browser test's chromium (no-ops when present).
 #   2. npm ci on Node 20 (builds dist/ through the prepare script).
 #   3. The API, store and lifecycle tests once more on Node 24 (the npm package `node`), in a copy of
 #      the tree so its native build does not replace Node 20's.
@@ -11,12 +11,14 @@ root=$(pwd)
 
 need=()
 for p in python3 make g++; do command -v "$p" >/dev/null || need+=("$p"); done
+# test/e2e/browser-portal drives Debian's chromium at this path (playwright-core never downloads one).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
-export npm_config_nodedir=/usr
+export npm_config_nodedir=/usr PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "== npm ci (node $(node -v))"
 npm ci --no-audit --no-fund
 

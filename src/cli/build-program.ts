@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerOutboxCommand } from './commands/outbox.js';
 import { registerPamApprovalCommands } from './commands/pam-approvals.js';
 import { registerPamRequestCommands } from './commands/pam-requests.js';
 import { registerPamRolesCommand } from './commands/pam-roles.js';
@@ -22,7 +23,7 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nServer: serve. Administration on the data directory: user, group, role, apply, audit.\n' +
+      '\nServer: serve. Administration on the data directory: user, group, role, apply, audit, outbox.\n' +
         'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami\n' +
         '(credentials from ELEVATE_USER / ELEVATE_PASSWORD or --user and a prompt; server from ELEVATE_SERVER or --server).',
     );
@@ -32,6 +33,7 @@ export function buildProgram(version: string): Command {
   registerRoleCommands(program);
   registerApplyCommand(program);
   registerAuditCommands(program);
+  registerOutboxCommand(program);
   registerPamRolesCommand(program);
   registerPamRequestCommands(program);
   registerPamApprovalCommands(program);
