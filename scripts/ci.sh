@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then every test. The README's test command.
-#   1. Debian packages for native builds and the browser test's chromium (no-ops when present).
+#   1. Debian packages for native builds, the browser test's chromium and the LDAP tests' slapd
+#      (no-ops when present).
 #   2. npm ci on Node 20 (builds dist/ through the prepare script).
 #   3. The API, store and lifecycle tests once more on Node 24 (the npm package `node`), in a copy of
 #      the tree so its native build does not replace Node 20's.
@@ -13,6 +14,9 @@ need=()
 for p in python3 make g++; do command -v "$p" >/dev/null || need+=("$p"); done
 # test/e2e/browser-portal drives Debian's chromium at this path (playwright-core never downloads one).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The LDAP tests start a throwaway OpenLDAP per file (scripts/slapd-throwaway.sh); openssl makes its TLS cert.
+{ [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null; } || need+=(slapd ldap-utils)
+command -v openssl >/dev/null || need+=(openssl)
 if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"

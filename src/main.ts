@@ -1,5 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
+import { LdapDirectory } from './adapters/directory/ldap/ldap-directory.js';
+import { runOutbox } from './app/outbox/run-outbox.js';
+import type { Directory } from './ports/directory.js';
 import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { randomIds } from './adapters/ids/random-ids.js';
@@ -25,6 +28,8 @@ export interface Core {
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
   readonly totp: Totp;
+  /** The configured LDAP directories by name (the embedded one works inside transactions instead). */
+  readonly directories: ReadonlyMap<string, Directory>;
   close(): Promise<void>;
 }
 
@@ -38,16 +43,20 @@ export interface CoreOptions {
 export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
   const store = SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
   await store.migrate();
+  const clock = opts.clock ?? systemClock;
+  const directories = new Map<string, Directory>(
+    Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
+  );
   const deps: Deps = {
     store,
-    clock: opts.clock ?? systemClock,
+    clock,
     ids: randomIds,
     policy: {
       approvalTimeoutSeconds: config.approvalTimeoutSeconds,
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       serverTimeZone: config.timeZone,
     },
-    directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : undefined),
+    directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
   const authenticator = new Authenticator(deps, hasher);
@@ -55,7 +64,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
     absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,
   });
-  return { config, deps, store, hasher, authenticator, sessions, totp: otpauthTotp, close: () => store.close() };
+  return { config, deps, store, hasher, authenticator, sessions, totp: otpauthTotp, directories, close: () => store.close() };
 }
 
 export interface RunningServer {
@@ -96,6 +105,19 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       for (const e of r.errors) logger.error({ component: 'scheduler', requestId: e.requestId, err: e.message }, 'due work failed; will retry');
     },
     (e) => logger.error({ component: 'scheduler', err: e }, 'due work pass failed; will retry on the next tick'),
+    core.directories.size === 0
+      ? null
+      : {
+          run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name) }),
+          onReport: (r) => {
+            if (r.applied > 0) logger.info({ component: 'outbox', applied: r.applied, expiryLatenessMs: r.expiryLatenessMs }, 'directory changes applied');
+            // Every failed attempt is logged at error level: a revoke that cannot reach its
+            // directory is access outliving its grant, which someone must look at.
+            for (const f of r.failed) {
+              logger.error({ component: 'outbox', jobId: f.jobId, requestId: f.requestId, kind: f.kind, group: f.group, attempts: f.attempts, err: f.error }, `${f.kind} not applied; will retry`);
+            }
+          },
+        },
   );
   await loop.start();
   const purge = setInterval(() => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerOutboxCommand } from './commands/outbox.js';
 import { registerPamApprovalCommands } from './commands/pam-approvals.js';
@@ -33,6 +34,7 @@ export function buildProgram(version: string): Command {
   registerRoleCommands(program);
   registerApplyCommand(program);
   registerAuditCommands(program);
+  registerDirectoryCommands(program);
   registerOutboxCommand(program);
   registerPamRolesCommand(program);
   registerPamRequestCommands(program);

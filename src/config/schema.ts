@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkDirectoryNames, ldapDirectoryConfig } from '../adapters/directory/ldap/ldap-config.js';
 import { isValidTimeZone } from '../domain/time.js';
 
 const origin = z
@@ -38,6 +39,8 @@ export const configSchema = z
       .default({ idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     demo: z.boolean().default(false),
+    /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
+    directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
   })
   .strict();
 

@@ -20,7 +20,8 @@ export type DomainErrorCode =
   | 'Conflict'
   | 'MfaNotEnrolled'
   | 'MfaCodeRejected'
-  | 'StoreUnavailable';
+  | 'StoreUnavailable'
+  | 'DirectoryUnavailable';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -20,6 +20,7 @@ export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   MfaNotEnrolled: 409,
   MfaCodeRejected: 403,
   StoreUnavailable: 503,
+  DirectoryUnavailable: 503,
 };
 
 export interface ODataErrorBody {
