@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
+import { LdapAuthenticator } from './adapters/directory/ldap/ldap-authenticator.js';
 import { LdapDirectory } from './adapters/directory/ldap/ldap-directory.js';
 import { runOutbox } from './app/outbox/run-outbox.js';
 import type { Directory } from './ports/directory.js';
@@ -59,7 +60,13 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
-  const authenticator = new Authenticator(deps, hasher);
+  const signIn = Object.entries(config.directories)
+    .filter(([, c]) => c.signIn)
+    .map(([name, c]) => {
+      const ldap = new LdapAuthenticator(name, c, {});
+      return { name, verify: (login: string, password: string) => ldap.verifyByBind(login, password) };
+    });
+  const authenticator = new Authenticator(deps, hasher, signIn);
   const sessions = new Sessions(deps, authenticator, {
     idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
     absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Account } from '../domain/account/account.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
+import type { PasswordVerifier } from '../ports/password-verifier.js';
 import type { Caller, Deps } from './deps.js';
 
 export function callerOf(a: Account): Caller {
@@ -28,6 +29,8 @@ export class Authenticator {
   constructor(
     private readonly deps: Deps,
     private readonly hasher: PasswordHasher,
+    /** Directories that check the passwords of accounts with no local password, in order. */
+    private readonly directories: readonly PasswordVerifier[] = [],
     private readonly opts: { cacheTtlMs: number; maxEntries: number } = { cacheTtlMs: 60_000, maxEntries: 10_000 },
   ) {}
 
@@ -36,19 +39,29 @@ export class Authenticator {
     const key = createHmac('sha256', this.#key).update(login.toLowerCase()).update('\0').update(password).digest('base64');
     const hit = this.#cache.get(key);
     const account = await this.deps.store.transaction((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
-    if (hit && hit.until > now && account && !account.disabled && account.passwordHash === hit.passwordHash) {
+    if (hit && hit.until > now && account && !account.disabled && (account.passwordHash ?? '') === hit.passwordHash) {
       return callerOf(account);
     }
     if (hit) this.#cache.delete(key);
     const current = hit ? await this.deps.store.transaction((tx) => tx.accounts.byLogin(login)) : account;
-    if (!current || current.disabled || !current.passwordHash) {
+    if (!current || current.disabled || (!current.passwordHash && this.directories.length === 0)) {
       await this.hasher.verify(password, await this.#dummy());
       return null;
     }
-    if (!(await this.hasher.verify(password, current.passwordHash))) return null;
+    // An account with a local password signs in with it; one without, through its directory.
+    const ok = current.passwordHash
+      ? await this.hasher.verify(password, current.passwordHash)
+      : await this.#verifyInDirectories(current.login, password);
+    if (!ok) return null;
     if (this.#cache.size >= this.opts.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(key, { accountId: current.id, passwordHash: current.passwordHash, until: now + this.opts.cacheTtlMs });
+    this.#cache.set(key, { accountId: current.id, passwordHash: current.passwordHash ?? '', until: now + this.opts.cacheTtlMs });
     return callerOf(current);
+  }
+
+  async #verifyInDirectories(login: string, password: string): Promise<boolean> {
+    if (password === '') return false; // an empty password would be an anonymous bind, which "succeeds"
+    for (const d of this.directories) if (await d.verify(login, password)) return true;
+    return false;
   }
 
   #dummy(): Promise<string> {
