@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
 import { LdapAuthenticator } from './adapters/directory/ldap/ldap-authenticator.js';
 import { LdapDirectory } from './adapters/directory/ldap/ldap-directory.js';
+import { reconcileGroups } from './app/outbox/reconcile.js';
 import { runOutbox } from './app/outbox/run-outbox.js';
 import type { Directory } from './ports/directory.js';
 import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
@@ -127,6 +128,20 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
         },
   );
   await loop.start();
+  const reconcile = async () => {
+    try {
+      for (const d of await reconcileGroups(core.deps, (name) => core.directories.get(name))) {
+        const log = d.outcome === 'failed' ? logger.error.bind(logger) : logger.warn.bind(logger);
+        log({ component: 'reconciler', ...d }, `membership drift: ${d.login} ${d.kind} in ${d.group} (${d.outcome})`);
+      }
+    } catch (err) {
+      logger.error({ component: 'reconciler', err }, 'reconciliation failed; will try again');
+    }
+  };
+  // On start and periodically: standing access that crept in, or a revoke that was lost, is found.
+  if (core.directories.size > 0) void reconcile();
+  const reconciler = setInterval(() => void (core.directories.size > 0 && reconcile()), config.reconcileIntervalSeconds * 1000);
+  reconciler.unref();
   const purge = setInterval(() => {
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
@@ -139,6 +154,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     loop,
     async close() {
       clearInterval(purge);
+      clearInterval(reconciler);
       await app.close();
       await loop.stop();
       await core.close();

@@ -31,6 +31,8 @@ export const configSchema = z
     mfaTimeoutSeconds: z.coerce.number().int().min(30).default(600),
     /** How often the scheduler looks for due work even when nothing woke it. */
     tickMs: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** How often LDAP groups are compared with the active grants (see the reconciler). */
+    reconcileIntervalSeconds: z.coerce.number().int().min(10).max(86_400).default(300),
     session: z
       .object({
         idleTimeoutSeconds: z.coerce.number().int().min(60).default(1800),

@@ -112,3 +112,33 @@ test('a revoke never overtakes the grant before it, and removing an absent membe
   assert.equal(await status(r.id), 'Closed');
   assert.deepEqual(await valuesOn(slapd, admins, 'member'), [`uid=alice,${slapd.people}`]);
 });
+
+test('the reconciler removes standing access in enforce mode and only reports it in report mode', async () => {
+  const { reconcileGroups } = await import('../../src/app/outbox/reconcile.js');
+  const carolDn = `uid=carol,${slapd.people}`;
+  const alice = `uid=alice,${slapd.people}`;
+  await setValues(slapd, admins, 'member', [alice, carolDn]); // carol added by hand, no grant
+  const reconcile = () => reconcileGroups(t.core.deps, (n) => t.core.directories.get(n));
+
+  // report (the default): drift is audited, the directory is left alone
+  const reported = await reconcile();
+  assert.deepEqual(reported.map((d) => [d.login, d.kind, d.outcome]).sort(), [['alice', 'extra', 'reported'], ['carol', 'extra', 'reported']]);
+  assert.deepEqual(await valuesOn(slapd, admins, 'member'), [alice, carolDn].sort());
+
+  // enforce: a lost grant is re-added and standing access removed; both are audited
+  await upsertGroup(t.core.deps, LOCAL_OPERATOR, { name: 'Directory Admins', reconcile: 'enforce' }, 'update');
+  const r = await request();
+  await outbox();
+  await setValues(slapd, admins, 'member', [alice, carolDn]); // bob's grant "lost" at the directory
+  const enforced = await reconcile();
+  assert.deepEqual(enforced.map((d) => [d.login, d.kind, d.outcome]).sort(), [
+    ['alice', 'extra', 'corrected'],
+    ['bob', 'missing', 'corrected'],
+    ['carol', 'extra', 'corrected'],
+  ]);
+  assert.deepEqual(await valuesOn(slapd, admins, 'member'), [bobDn]);
+  const audit = await t.core.store.transaction((tx) => tx.audit.list({ action: 'reconcile.extra.corrected', limit: 10 }));
+  assert.deepEqual(audit.map((e) => e.targetId).sort(), ['Directory Admins/alice', 'Directory Admins/carol']);
+  assert.equal(await status(r.id), 'Active');
+  assert.deepEqual(await reconcile(), [], 'nothing left to correct');
+});

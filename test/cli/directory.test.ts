@@ -67,9 +67,9 @@ test('a configured directory by name, with --json; --data adds the groups Elevat
   const data = join(dir, 'data');
   const { core, close } = await makeCore({ dataDir: data, demo: false });
   await core.store.transaction(async (tx) => {
-    await tx.groups.insert({ id: 'g1', name: 'Admins', description: null, directory: 'corp', dn: ADMINS(), memberAttribute: 'member' });
-    await tx.groups.insert({ id: 'g2', name: 'Old', description: null, directory: 'corp', dn: `cn=old,ou=groups,${slapd.baseDn}`, memberAttribute: 'member' });
-    await tx.groups.insert({ id: 'g3', name: 'Local', description: null, directory: 'embedded', dn: null, memberAttribute: null });
+    await tx.groups.insert({ id: 'g1', name: 'Admins', description: null, directory: 'corp', dn: ADMINS(), memberAttribute: 'member', reconcile: 'report' });
+    await tx.groups.insert({ id: 'g2', name: 'Old', description: null, directory: 'corp', dn: `cn=old,ou=groups,${slapd.baseDn}`, memberAttribute: 'member', reconcile: 'report' });
+    await tx.groups.insert({ id: 'g3', name: 'Local', description: null, directory: 'embedded', dn: null, memberAttribute: null, reconcile: 'report' });
   });
   await close();
   const r = await directoryTest(['corp', '--config', config, '--login', 'bob', '--data', data, '--json'], { env });

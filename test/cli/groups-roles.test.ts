@@ -5,7 +5,7 @@ import { cliJson, runCli, tempDir } from './run-cli.js';
 test('group add, list, show, set, members and remove round-trip', async (t) => {
   const d = ['--data', tempDir(t)];
   const added = await cliJson(['group', 'add', 'CORP Domain Admins', '--description', 'shadow of Domain Admins', ...d]);
-  assert.deepEqual({ ...added.group, id: undefined }, { id: undefined, name: 'CORP Domain Admins', description: 'shadow of Domain Admins', directory: 'embedded', dn: null, memberAttribute: null });
+  assert.deepEqual({ ...added.group, id: undefined }, { id: undefined, name: 'CORP Domain Admins', description: 'shadow of Domain Admins', directory: 'embedded', dn: null, memberAttribute: null, reconcile: 'report' });
   await cliJson(['group', 'add', 'Ops', ...d]);
 
   assert.deepEqual((await cliJson(['group', 'list', ...d])).map((g: { name: string }) => g.name).sort(), ['CORP Domain Admins', 'Ops']);

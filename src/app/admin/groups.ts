@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, isValidGroupName } from '../../domain/group/group.js';
+import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, type ReconcileMode, isValidGroupName } from '../../domain/group/group.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { requireAdmin } from './require-admin.js';
@@ -11,6 +11,7 @@ export interface GroupSpec {
   /** The group's DN, for a group in an LDAP directory. */
   readonly dn?: string | null | undefined;
   readonly memberAttribute?: MemberAttribute | null | undefined;
+  readonly reconcile?: ReconcileMode | undefined;
 }
 
 export async function groupByName(tx: StoreTx, name: string): Promise<Group> {
@@ -50,7 +51,9 @@ export async function upsertGroup(
       directory,
       dn,
       memberAttribute,
+      reconcile: spec.reconcile ?? existing?.reconcile ?? 'report',
     };
+    if (!RECONCILE_MODES.includes(next.reconcile)) throw new DomainError('BadRequest', `reconcile must be one of ${RECONCILE_MODES.join(', ')}.`);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { group: existing, changed: false };
     if (existing) await tx.groups.update(next);
     else await tx.groups.insert(next);

@@ -13,7 +13,13 @@ export interface Group {
   readonly dn: string | null;
   /** The attribute that lists members in an LDAP directory; null in the embedded one. */
   readonly memberAttribute: MemberAttribute | null;
+  /** What the reconciler does about members the active grants do not explain (or lack). */
+  readonly reconcile: ReconcileMode;
 }
+
+/** off: leave the group alone; report: audit the drift; enforce: correct it and audit that. */
+export const RECONCILE_MODES = ['off', 'report', 'enforce'] as const;
+export type ReconcileMode = (typeof RECONCILE_MODES)[number];
 
 const NAME = /^[^\x00-\x1f\x7f]{1,128}$/;
 

@@ -11,7 +11,7 @@ export function account(login: string): Account {
 }
 
 export function group(dn: string, memberAttribute: MemberAttribute = 'member'): Group {
-  return { id: `grp-${dn}`, name: dn.split(',')[0]!, description: null, directory: DIRECTORY, dn, memberAttribute };
+  return { id: `grp-${dn}`, name: dn.split(',')[0]!, description: null, directory: DIRECTORY, dn, memberAttribute, reconcile: 'report' };
 }
 
 /** The directory settings for a throwaway slapd, validated like the config file's. */

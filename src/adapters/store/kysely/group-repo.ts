@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Group, MemberAttribute } from '../../../domain/group/group.js';
+import type { Group, MemberAttribute, ReconcileMode } from '../../../domain/group/group.js';
 import type { GroupRepo } from '../../../ports/store.js';
 import type { Database, GroupTable } from './schema.js';
 
@@ -11,6 +11,7 @@ const toGroup = (r: GroupTable): Group =>
     directory: r.directory,
     dn: r.dn,
     memberAttribute: r.member_attribute as MemberAttribute | null,
+    reconcile: r.reconcile as ReconcileMode,
   });
 
 const toRow = (g: Group): GroupTable => ({
@@ -20,6 +21,7 @@ const toRow = (g: Group): GroupTable => ({
   directory: g.directory,
   dn: g.dn,
   member_attribute: g.memberAttribute,
+  reconcile: g.reconcile,
 });
 
 export class KyselyGroupRepo implements GroupRepo {

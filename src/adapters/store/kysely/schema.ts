@@ -40,6 +40,7 @@ export interface GroupTable {
   directory: string;
   dn: string | null;
   member_attribute: string | null;
+  reconcile: string;
 }
 
 export interface OutboxTable {
