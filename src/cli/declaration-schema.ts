@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GroupSpec } from '../app/admin/groups.js';
+import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../domain/group/group.js';
 import type { RoleSpec } from '../app/admin/roles.js';
 import type { UserSpec } from '../app/admin/users.js';
 import { CliError } from './cli-error.js';
@@ -57,6 +58,9 @@ const group = z.strictObject({
   name: z.string(),
   description: z.string().nullable().optional(),
   directory: z.string().optional(),
+  dn: z.string().nullable().optional(),
+  memberAttribute: z.enum(MEMBER_ATTRIBUTES).nullable().optional(),
+  reconcile: z.enum(RECONCILE_MODES).optional(),
 });
 
 const role = z

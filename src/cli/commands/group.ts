@@ -1,21 +1,34 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type GroupSpec, groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Group } from '../../domain/group/group.js';
+import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, type ReconcileMode } from '../../domain/group/group.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { formatTable } from '../table.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
 interface GroupFlags extends AdminOptions {
   description?: string;
+  directory?: string;
+  dn?: string;
+  memberAttribute?: MemberAttribute;
+  reconcile?: ReconcileMode;
 }
+
+/** Where an LDAP group lives and how the reconciler treats it. */
+const withDirectoryFlags = (c: Command) =>
+  c
+    .option('--directory <name>', "a configured LDAP directory (default: 'embedded', Elevate's own)")
+    .option('--dn <dn>', "the group's DN in that directory")
+    .addOption(new Option('--member-attribute <attr>', 'how the group lists members').choices([...MEMBER_ATTRIBUTES]))
+    .addOption(new Option('--reconcile <mode>', 'off, report (audit drift) or enforce (correct it)').choices([...RECONCILE_MODES]));
 
 const describe = (g: Group) =>
   formatFields([
     ['name', g.name],
     ['description', g.description ?? '-'],
     ['directory', g.directory],
+    ...(g.dn ? ([['dn', g.dn], ['member attribute', g.memberAttribute ?? '-'], ['reconcile', g.reconcile]] as [string, string][]) : []),
     ['id', g.id],
   ]);
 
@@ -23,6 +36,10 @@ const describe = (g: Group) =>
 const specFrom = (name: string, f: GroupFlags): GroupSpec => ({
   name,
   description: f.description === undefined ? undefined : f.description === '' ? null : f.description,
+  directory: f.directory,
+  dn: f.dn,
+  memberAttribute: f.memberAttribute,
+  reconcile: f.reconcile,
 });
 
 function report(f: GroupFlags, verb: string, r: { group: Group; changed: boolean }): void {
@@ -32,7 +49,7 @@ function report(f: GroupFlags, verb: string, r: { group: Group; changed: boolean
 export function registerGroupCommands(program: Command): void {
   const group = program.command('group').description('manage the groups roles grant (works directly on the data directory)');
 
-  adminCommand(group, 'add <name>', 'create a group')
+  withDirectoryFlags(adminCommand(group, 'add <name>', 'create a group'))
     .option('--description <text>', 'what the group is for')
     .action(async (name: string, f: GroupFlags) => {
       report(f, 'created', await withCore(f, (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(name, f), 'create')));
@@ -52,7 +69,7 @@ export function registerGroupCommands(program: Command): void {
     emit(f, g, () => describe(g));
   });
 
-  adminCommand(group, 'set <name>', 'change a group; only the flags given change')
+  withDirectoryFlags(adminCommand(group, 'set <name>', 'change a group; only the flags given change'))
     .option('--description <text>', 'what the group is for (empty to clear)')
     .action(async (name: string, f: GroupFlags) => {
       report(f, 'updated', await withCore(f, (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(name, f), 'update')));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
+import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js';
 
 export const userBody = z
   .object({
@@ -17,6 +18,9 @@ export const groupBody = z
     name: z.string(),
     description: z.string().max(1024).nullable().optional(),
     directory: z.string().min(1).max(64).optional(),
+    dn: z.string().max(1024).nullable().optional(),
+    memberAttribute: z.enum(MEMBER_ATTRIBUTES).nullable().optional(),
+    reconcile: z.enum(RECONCILE_MODES).optional(),
   })
   .strict();
 
