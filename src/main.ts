@@ -161,3 +161,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     },
   };
 }
+
+// Directory diagnostics for `elevate directory test`: the CLI reaches adapters only through here.
+export { checkDirectory, type CheckStep, type GroupToCheck } from './adapters/directory/ldap/directory-check.js';
+export { ldapProbeConfig, type LdapProbeConfig } from './adapters/directory/ldap/ldap-config.js';
