@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { loadSqliteDriver } from '../../src/adapters/store/sqlite/sqlite-store.js';
 import { cliJson, runCli, tempDir } from './run-cli.js';
 
 test('audit lists entries with filters, and verify detects a tampered row', async (t) => {
@@ -35,7 +35,7 @@ test('audit lists entries with filters, and verify detects a tampered row', asyn
   assert.deepEqual(await cliJson(['audit', 'verify', ...d]), { intact: true, checked: 3, brokenAtSeq: null });
 
   // Someone with write access to the file rewrites history behind the application's back.
-  const db = new Database(join(data, 'elevate.db'));
+  const db = new (loadSqliteDriver())(join(data, 'elevate.db'));
   try {
     const row = db.prepare('select after_json from audit where seq = 2').get() as { after_json: string };
     const forged = { ...JSON.parse(row.after_json), description: 'nothing to see here' };

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
 import type { Store, StoreTx } from '../../../ports/store.js';
@@ -9,6 +10,30 @@ import type { Database } from '../kysely/schema.js';
 import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
 
 export const SQLITE_FILE = 'elevate.db';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * better-sqlite3 12 is the newest that runs on Node 20, but on Node 24 its statements can abort the
+ * process when garbage-collected (node::ObjectWrap changed; fixed by 13's move to Node-API). So
+ * 13 is installed as the optional `better-sqlite3-napi` where the runtime allows it, and used
+ * whenever present; the API is the same.
+ */
+export function loadSqliteDriver(nodeMajor = Number(process.versions.node.split('.')[0])): typeof SQLite {
+  if (nodeMajor >= 22) {
+    try {
+      return require('better-sqlite3-napi') as typeof SQLite;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+      if (nodeMajor >= 24) {
+        throw new Error(
+          `better-sqlite3 13 (better-sqlite3-napi) is not installed, and version 12 is unsafe on Node ${nodeMajor}: run npm ci under this Node version.`,
+        );
+      }
+    }
+  }
+  return require('better-sqlite3') as typeof SQLite;
+}
 
 export interface SqliteStoreOptions extends StoreOptions {
   /** Sees every statement and its bound parameters (for debugging and for tests of the SQL). */
@@ -37,7 +62,8 @@ export class SqliteStore implements Store {
   /** Opens (creating when missing) the store in `dataDir`. */
   static open(dataDir: string, opts: SqliteStoreOptions): SqliteStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const raw = new SQLite(join(dataDir, SQLITE_FILE));
+    const Driver = loadSqliteDriver();
+    const raw = new Driver(join(dataDir, SQLITE_FILE));
     raw.pragma('journal_mode = WAL');
     // FULL syncs the WAL on every commit: "durable before the API answers" holds across power loss.
     raw.pragma('synchronous = FULL');
