@@ -37,17 +37,8 @@ export interface WireApproval {
   readonly ApprovalObjectID: { readonly Value: string };
 }
 
-export const REQUEST_STATUSES = [
-  'Processing',
-  'Scheduled',
-  'PendingMFA',
-  'PendingApproval',
-  'Active',
-  'Closing',
-  'Closed',
-  'Expired',
-  'Rejected',
-] as const;
+// The wire spells statuses as the domain does; one list serves both.
+export { REQUEST_STATUSES } from '../domain/request/request.js';
 
 /** A `$filter` datetime literal; the wire wants UTC with a Z. */
 export const odataDateTime = (at: number) => `datetime'${new Date(at).toISOString()}'`;
