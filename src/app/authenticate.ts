@@ -38,12 +38,12 @@ export class Authenticator {
     const now = this.deps.clock.now();
     const key = createHmac('sha256', this.#key).update(login.toLowerCase()).update('\0').update(password).digest('base64');
     const hit = this.#cache.get(key);
-    const account = await this.deps.store.transaction((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
+    const account = await this.deps.store.read((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
     if (hit && hit.until > now && account && !account.disabled && (account.passwordHash ?? '') === hit.passwordHash) {
       return callerOf(account);
     }
     if (hit) this.#cache.delete(key);
-    const current = hit ? await this.deps.store.transaction((tx) => tx.accounts.byLogin(login)) : account;
+    const current = hit ? await this.deps.store.read((tx) => tx.accounts.byLogin(login)) : account;
     if (!current || current.disabled || (!current.passwordHash && this.directories.length === 0)) {
       await this.hasher.verify(password, await this.#dummy());
       return null;

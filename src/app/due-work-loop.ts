@@ -78,7 +78,7 @@ export class DueWorkLoop {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
     void this.deps.store
-      .transaction(async (tx) => {
+      .read(async (tx) => {
         const due = await tx.requests.nextDueAt();
         const retry = this.outbox ? await tx.outbox.nextAttemptAt() : null;
         return due === null ? retry : retry === null ? due : Math.min(due, retry);

@@ -56,7 +56,7 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
   const report: DueWorkReport = { processed: 0, failed: 0, expiryLatenessMs: [], errors: [] };
   const skip = new Set<string>();
   while (report.processed + report.failed < maxItems) {
-    const due = (await deps.store.transaction((tx) => tx.requests.due(deps.clock.now(), batchSize + skip.size))).filter(
+    const due = (await deps.store.read((tx) => tx.requests.due(deps.clock.now(), batchSize + skip.size))).filter(
       (r) => !skip.has(r.id),
     );
     if (due.length === 0) break;

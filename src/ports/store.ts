@@ -14,6 +14,11 @@ import type { ApprovalField, ListQuery, RequestField, RoleField } from './filter
 export interface Store {
   /** Runs `fn` in one serialisable transaction; rolls back when it throws. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one consistent snapshot without taking the write lock. `fn` must only read:
+   * listing and sign-in are most calls, and need not queue behind writers.
+   */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Applies pending schema migrations; idempotent. */

@@ -36,9 +36,9 @@ interface Prepared {
  */
 export async function runOutbox(deps: Deps, opts: { limit?: number; directoryFor: (name: string) => Directory | undefined }): Promise<OutboxReport> {
   const report: OutboxReport = { applied: 0, failed: [], expiryLatenessMs: [] };
-  const jobs = await deps.store.transaction((tx) => tx.outbox.due(deps.clock.now(), opts.limit ?? 100));
+  const jobs = await deps.store.read((tx) => tx.outbox.due(deps.clock.now(), opts.limit ?? 100));
   for (const job of jobs) {
-    const p: Prepared = await deps.store.transaction(async (tx) => {
+    const p: Prepared = await deps.store.read(async (tx) => {
       const group = await tx.groups.byId(job.groupId);
       const request = await tx.requests.byId(job.requestId);
       return {

@@ -90,6 +90,20 @@ export class SqliteStore implements Store {
     });
   }
 
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#db.connection().execute(async (conn) => {
+      // A deferred BEGIN takes a read snapshot on the first SELECT and no write lock.
+      await run(() => sql`begin`.execute(conn));
+      try {
+        return await fn(storeTx(conn, this.#opts));
+      } catch (e) {
+        throw translate(e);
+      } finally {
+        if (this.#raw.inTransaction) await sql`rollback`.execute(conn);
+      }
+    });
+  }
+
   async ping(): Promise<void> {
     await run(() => sql`select 1`.execute(this.#db));
   }
