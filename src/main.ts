@@ -106,8 +106,9 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     (r) => {
       const lateness = [...r.expiryLatenessMs].sort((a, b) => a - b);
       const maxLateMs = lateness.at(-1);
+      const at = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(lateness.length * q))];
       logger.info(
-        { component: 'scheduler', processed: r.processed, failed: r.failed, expiries: lateness.length, maxLateMs, p50LateMs: lateness[Math.floor(lateness.length / 2)] },
+        { component: 'scheduler', processed: r.processed, failed: r.failed, expiries: lateness.length, maxLateMs, p50LateMs: at(0.5), p99LateMs: at(0.99) },
         'due work done',
       );
       for (const e of r.errors) logger.error({ component: 'scheduler', requestId: e.requestId, err: e.message }, 'due work failed; will retry');

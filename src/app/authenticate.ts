@@ -34,9 +34,21 @@ export class Authenticator {
     private readonly opts: { cacheTtlMs: number; maxEntries: number } = { cacheTtlMs: 60_000, maxEntries: 10_000 },
   ) {}
 
+  readonly #inFlight = new Map<string, Promise<Caller | null>>();
+
   async verify(login: string, password: string): Promise<Caller | null> {
-    const now = this.deps.clock.now();
     const key = createHmac('sha256', this.#key).update(login.toLowerCase()).update('\0').update(password).digest('base64');
+    // Many connections opening at once with the same credentials share one hash computation,
+    // rather than each spending 32 MB and a core on the same scrypt.
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending;
+    const p = this.#verify(key, login, password).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, p);
+    return p;
+  }
+
+  async #verify(key: string, login: string, password: string): Promise<Caller | null> {
+    const now = this.deps.clock.now();
     const hit = this.#cache.get(key);
     const account = await this.deps.store.read((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
     if (hit && hit.until > now && account && !account.disabled && (account.passwordHash ?? '') === hit.passwordHash) {

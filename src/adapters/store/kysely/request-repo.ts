@@ -113,9 +113,10 @@ export class KyselyRequestRepo implements RequestRepo {
       .where('creator_id', '=', creatorId)
       .where('role_id', '=', roleId)
       .where('status', 'in', statuses)
-      .orderBy('created_at')
       .execute();
-    return rows.map(toRequest);
+    // Sorted here, not in SQL: an ORDER BY created_at tempts the planner into the creator's whole
+    // history by (creator_id, created_at) instead of the (creator_id, role_id, status) index.
+    return rows.map(toRequest).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
   async due(now: Instant, limit: number): Promise<PamRequest[]> {

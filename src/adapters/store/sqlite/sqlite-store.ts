@@ -54,7 +54,7 @@ export class SqliteStore implements Store {
     this.#opts = opts;
     const onQuery = opts.onQuery;
     this.#db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: raw }),
+      dialect: new SqliteDialect({ database: withStatementCache(raw) }),
       ...(onQuery && { log: (e) => onQuery(e.query.sql, e.query.parameters) }),
     });
   }
@@ -114,6 +114,9 @@ export class SqliteStore implements Store {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw new Error(`store migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
     }
+    // Fresh statistics let the planner pick the narrow indexes; bounded so it stays quick on big stores.
+    this.#raw.pragma('analysis_limit = 1000');
+    this.#raw.pragma('optimize = 0x10002');
   }
 
   /** Whether every known migration has been applied (for /readyz). */
@@ -133,6 +136,32 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#db.destroy();
   }
+}
+
+/**
+ * Kysely prepares every query anew; preparing is a fifth of the CPU of a request. Statements are
+ * reusable in better-sqlite3, so keep the most recent ones by SQL text (values are bound per run,
+ * so the text repeats).
+ */
+function withStatementCache(raw: SQLite.Database, max = 500): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      raw.close();
+    },
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText); // re-insert: Map order is the LRU order
+      } else {
+        stmt = raw.prepare(sqlText);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
 }
 
 async function run<T>(f: () => Promise<T>): Promise<T> {

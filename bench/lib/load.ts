@@ -1,0 +1,129 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { type Summary, summarize } from './stats.js';
+
+export interface LoadSpec {
+  readonly url: string;
+  readonly path: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly connections: number;
+  /** Seconds of load before measuring: connections are opened and served once before the clock starts. */
+  readonly warmupS: number;
+  /** Seconds measured after the warm-up. */
+  readonly durationS: number;
+  /** Builds each request's path (e.g. one approval id per request); null when there is nothing left to send. */
+  readonly nextPath?: () => string | null;
+  /** Send at most this many requests (the run still ends at warmupS + durationS). */
+  readonly amount?: number;
+}
+
+export interface LoadResult {
+  /** 2xx responses per second completed inside the measured window. */
+  readonly rps: number;
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly elapsedS: number;
+  /** Latency of the 2xx responses to requests sent inside the measured window, in ms at sub-millisecond resolution. */
+  readonly latency: Summary;
+  readonly statusCodes: Record<string, number>;
+}
+
+/**
+ * Drives `spec` with autocannon on loopback and times every response itself (autocannon's own
+ * histogram keeps whole milliseconds). One autocannon run covers warm-up and measurement so the
+ * connections measured are already established: an overloaded Node server accepts new connections
+ * slowly, and counting those first requests would measure the ramp rather than the steady state.
+ */
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const samples: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let ok = 0;
+  let non2xx = 0;
+  const totalS = spec.warmupS + spec.durationS;
+  const opts: autocannon.Options = {
+    url: spec.url + spec.path,
+    method: spec.method ?? 'GET',
+    connections: spec.connections,
+    headers: spec.headers ?? {},
+    ...(spec.body !== undefined && { body: spec.body }),
+    timeout: 30,
+    ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: totalS }),
+  };
+  if (spec.nextPath) {
+    const next = spec.nextPath;
+    opts.requests = [
+      {
+        setupRequest: (req) => {
+          const path = next();
+          // autocannon may build one request more per connection than it sends; a spent pool sends a harmless 404.
+          return { ...req, path: path ?? "/api/pamresources/pamrequeststoapprove(guid'00000000-0000-4000-8000-000000000000')/Approve" };
+        },
+      },
+    ];
+  }
+  const t0 = performance.now();
+  const from = t0 + spec.warmupS * 1000;
+  const to = t0 + totalS * 1000;
+  let last = from;
+  let timer: NodeJS.Timeout | null = null;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err: unknown, res: autocannon.Result) => (err ? reject(err) : resolve(res)));
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      const now = performance.now();
+      if (now < from || now > to) return;
+      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) {
+        ok++;
+        last = now;
+        if (now - responseTime >= from) samples.push(responseTime);
+      } else non2xx++;
+    });
+    // With `amount`, autocannon has no clock of its own: stop it at the fixed time.
+    if (spec.amount !== undefined) timer = setTimeout(() => instance.stop(), totalS * 1000);
+  });
+  if (timer) clearTimeout(timer);
+  // A run with `amount` may finish its pool early: count its rate over the time it really ran.
+  const elapsedS = spec.amount !== undefined ? Math.max(0.001, (last - from) / 1000) : spec.durationS;
+  return {
+    rps: ok / elapsedS,
+    ok,
+    non2xx,
+    errors: result.errors + result.timeouts,
+    elapsedS,
+    latency: summarize(samples),
+    statusCodes,
+  };
+}
+
+export function basicAuth(login: string, password: string): string {
+  return `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+}
+
+/** One keep-alive connection making requests one after another, for latency at sub-millisecond resolution. */
+export class SequentialClient {
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  constructor(private readonly base: string) {}
+
+  /** Sends a GET and returns status, body and the time from sending to the last byte, in ms. */
+  get(path: string, headers: Record<string, string>): Promise<{ status: number; body: string; ms: number }> {
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const req = request(this.base + path, { agent: this.#agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
