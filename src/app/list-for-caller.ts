@@ -1,11 +1,11 @@
 import type { PamRequest } from '../domain/request/request.js';
-import type { Role } from '../domain/role/role.js';
+import type { RoleSummary } from '../domain/role/role.js';
 import type { ApprovalField, ListQuery, RequestField, RoleField } from '../ports/filter.js';
 import type { ApprovalView } from '../ports/store.js';
 import type { Caller, Deps } from './deps.js';
 
 /** Get-PAMRoleForRequest: the roles the caller is a candidate for. */
-export function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleField>): Promise<Role[]> {
+export function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleField>): Promise<RoleSummary[]> {
   return deps.store.read((tx) => tx.roles.listForCandidate(caller.accountId, q));
 }
 

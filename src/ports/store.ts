@@ -3,7 +3,7 @@ import type { AuditEntry, StoredAuditEntry } from '../domain/audit/audit-entry.j
 import type { Group } from '../domain/group/group.js';
 import type { Approval } from '../domain/request/approval.js';
 import type { PamRequest } from '../domain/request/request.js';
-import type { Role } from '../domain/role/role.js';
+import type { Role, RoleSummary } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { ApprovalField, ListQuery, RequestField, RoleField } from './filter.js';
 
@@ -67,8 +67,8 @@ export interface RoleRepo {
   byId(id: string): Promise<Role | undefined>;
   byName(name: string): Promise<Role | undefined>;
   list(): Promise<Role[]>;
-  /** Roles `accountId` is a candidate for, filtered and ordered in the database. */
-  listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<Role[]>;
+  /** Roles `accountId` is a candidate for, filtered and ordered in the database, without member lists. */
+  listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]>;
   /** Ids of roles granting `groupId`. */
   idsGranting(groupId: string): Promise<string[]>;
   insert(r: Role): Promise<void>;

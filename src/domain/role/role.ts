@@ -28,6 +28,9 @@ export interface Role {
   readonly approverIds: readonly string[];
 }
 
+/** A role without its member lists: what listings show, cheap to read however many candidates it has. */
+export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds'>;
+
 export const MAX_TTL_SECONDS: Seconds = 10 * 365 * 24 * 3600;
 
 export function isCandidate(role: Role, accountId: string): boolean {

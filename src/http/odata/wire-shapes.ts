@@ -1,10 +1,10 @@
 import type { PamRequest } from '../../domain/request/request.js';
-import type { Role } from '../../domain/role/role.js';
+import type { RoleSummary } from '../../domain/role/role.js';
 import type { ApprovalView } from '../../ports/store.js';
 import { formatTimeOfDay, formatWireTime } from './wire-time.js';
 
 /** The wire spellings live here and nowhere else. Property order follows the reference examples. */
-export function roleToWire(r: Role) {
+export function roleToWire(r: RoleSummary) {
   return {
     RoleId: r.id,
     DisplayName: r.name,

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Role } from '../../../domain/role/role.js';
+import type { Role, RoleSummary } from '../../../domain/role/role.js';
 import type { ListQuery, RoleField } from '../../../ports/filter.js';
 import type { RoleRepo } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery, boolColumn } from './filter-sql.js';
@@ -34,7 +34,7 @@ export class KyselyRoleRepo implements RoleRepo {
     return this.#hydrate(await this.db.selectFrom('roles').selectAll().orderBy('name').execute());
   }
 
-  async listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<Role[]> {
+  async listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]> {
     const base = this.db
       .selectFrom('roles')
       .innerJoin('role_candidates as c', 'c.role_id', 'roles.id')
@@ -44,7 +44,7 @@ export class KyselyRoleRepo implements RoleRepo {
       { expr: sql.ref('roles.name'), descending: false },
       { expr: sql.ref('roles.id'), descending: false },
     ]).execute();
-    return this.#hydrate(rows);
+    return rows.map(toSummary);
   }
 
   async idsGranting(groupId: string): Promise<string[]> {
@@ -99,20 +99,21 @@ export class KyselyRoleRepo implements RoleRepo {
     };
     const g = by(groups), c = by(candidates), a = by(approvers);
     return rows.map((r) =>
-      Object.freeze({
-        id: r.id,
-        name: r.name,
-        description: r.description,
-        ttlSeconds: Number(r.ttl_seconds),
-        mfaRequired: r.mfa_required === 1,
-        approvalRequired: r.approval_required === 1,
-        window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
-        groupIds: g.get(r.id) ?? [],
-        candidateIds: c.get(r.id) ?? [],
-        approverIds: a.get(r.id) ?? [],
-      }),
+      Object.freeze({ ...toSummary(r), groupIds: g.get(r.id) ?? [], candidateIds: c.get(r.id) ?? [], approverIds: a.get(r.id) ?? [] }),
     );
   }
+}
+
+function toSummary(r: Selectable<RoleTable>): RoleSummary {
+  return Object.freeze({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    ttlSeconds: Number(r.ttl_seconds),
+    mfaRequired: r.mfa_required === 1,
+    approvalRequired: r.approval_required === 1,
+    window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
+  });
 }
 
 function toRow(r: Role): RoleTable {
