@@ -11,6 +11,7 @@ import { randomIds } from './adapters/ids/random-ids.js';
 import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
+import { readBacklog } from './app/backlog.js';
 import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
 import type { Deps } from './app/deps.js';
 import { DueWorkLoop } from './app/due-work-loop.js';
@@ -20,6 +21,7 @@ import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Totp } from './ports/totp.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
 
 /** Everything a server or an admin command needs, built from the configuration. */
 export interface Core {
@@ -100,10 +102,13 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
+  const metrics = new Metrics(() => readBacklog(core.deps));
   const loop = new DueWorkLoop(
     core.deps,
     config.tickMs,
     (r) => {
+      metrics.expiriesHandled(r.expiryLatenessMs);
+      metrics.dueWorkFailed(r.failed);
       const lateness = [...r.expiryLatenessMs].sort((a, b) => a - b);
       const maxLateMs = lateness.at(-1);
       const at = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(lateness.length * q))];
@@ -119,6 +124,8 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       : {
           run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name) }),
           onReport: (r) => {
+            metrics.revokesConfirmed(r.expiryLatenessMs);
+            for (const f of r.failed) metrics.outboxFailed(f.kind);
             if (r.applied > 0) logger.info({ component: 'outbox', applied: r.applied, expiryLatenessMs: r.expiryLatenessMs }, 'directory changes applied');
             // Every failed attempt is logged at error level: a revoke that cannot reach its
             // directory is access outliving its grant, which someone must look at.
@@ -147,7 +154,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
   purge.unref();
-  const app = await buildApp({ core, logger, poke: () => void loop.poke() });
+  const app = await buildApp({ core, logger, poke: () => void loop.poke(), metrics });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,

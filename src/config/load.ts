@@ -20,6 +20,7 @@ const ENV: Record<string, keyof Config> = {
   ELEVATE_LOG_LEVEL: 'logLevel',
   ELEVATE_APPROVAL_TIMEOUT_SECONDS: 'approvalTimeoutSeconds',
   ELEVATE_MFA_TIMEOUT_SECONDS: 'mfaTimeoutSeconds',
+  ELEVATE_METRICS_TOKEN: 'metricsToken',
 };
 
 export function readConfigFile(path: string): Record<string, unknown> {

@@ -33,6 +33,8 @@ export const configSchema = z
     tickMs: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** How often LDAP groups are compared with the active grants (see the reconciler). */
     reconcileIntervalSeconds: z.coerce.number().int().min(10).max(86_400).default(300),
+    /** Lets a scraper read /metrics with `Authorization: Bearer TOKEN` instead of an admin's password. */
+    metricsToken: z.string().min(20, 'must be at least 20 characters (use a random token)').optional(),
     session: z
       .object({
         idleTimeoutSeconds: z.coerce.number().int().min(60).default(1800),

@@ -3,7 +3,9 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { readBacklog } from '../app/backlog.js';
 import type { Core } from '../main.js';
+import { Metrics } from './metrics.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
@@ -11,6 +13,7 @@ import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
 import { sessionRoutes } from './routes/session.js';
@@ -20,13 +23,15 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Wakes the scheduler after a change that may have near-term due work. */
   readonly poke: () => void;
+  /** The server's metrics, fed by its scheduler; a fresh set when absent (tests). */
+  readonly metrics?: Metrics;
 }
 
 /** Bodies are small forms and JSON objects; anything larger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, logger, poke }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, poke, metrics }: AppOptions): Promise<FastifyInstance> {
   const { config, deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -70,6 +75,8 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   };
 
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
+
+  await app.register(metricsRoutes, { ...auth, metrics: metrics ?? new Metrics(() => readBacklog(deps)), token: config.metricsToken });
 
   await app.register(
     async (api) => {
