@@ -102,7 +102,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
-  const metrics = new Metrics(() => readBacklog(core.deps));
+  const metrics = new Metrics(() => readBacklog(core.deps), { processMetrics: true });
   const loop = new DueWorkLoop(
     core.deps,
     config.tickMs,

@@ -76,7 +76,7 @@ export async function buildApp({ core, logger, poke, metrics }: AppOptions): Pro
 
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
 
-  await app.register(metricsRoutes, { ...auth, metrics: metrics ?? new Metrics(() => readBacklog(deps)), token: config.metricsToken });
+  await app.register(metricsRoutes, { ...auth, metrics: metrics ?? new Metrics(() => readBacklog(deps), { processMetrics: false }), token: config.metricsToken });
 
   await app.register(
     async (api) => {

@@ -18,9 +18,10 @@ export class Metrics {
   readonly #backlog: () => Promise<BacklogView>;
   #snapshot: Promise<BacklogView> | null = null;
 
-  constructor(backlog: () => Promise<BacklogView>) {
+  /** `processMetrics` adds Node's CPU, memory and event-loop figures (one set per process, so the server's only). */
+  constructor(backlog: () => Promise<BacklogView>, opts: { processMetrics: boolean }) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
     this.#expiryLateness = new Histogram({
       name: 'elevate_expiry_handling_lateness_seconds',
       help: 'Time from an elevation expiring to the scheduler ending it in the store.',
