@@ -63,6 +63,7 @@ const ROWS: Row[] = [
   // Public endpoints.
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
+  { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/session/login',
     call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' } }),
