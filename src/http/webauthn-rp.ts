@@ -22,6 +22,16 @@ export function relyingParty(req: FastifyRequest, config: Config): RelyingParty 
     );
   }
   // The page that calls navigator.credentials is Elevate's own or an admitted portal's.
-  const origins = config.webauthn.origins ?? [`${req.protocol}://${req.host}`, ...config.corsOrigins];
+  // URL normalises the origin as a browser reports it (no default port).
+  const origins = config.webauthn.origins ?? [ownOrigin(req), ...config.corsOrigins];
   return { id, name: config.webauthn.rpName, origins: [...new Set(origins)] };
+}
+
+function ownOrigin(req: FastifyRequest): string {
+  try {
+    return new URL(`${req.protocol}://${req.host}`).origin;
+  } catch {
+    // URL throws on a malformed Host header; that is the client's mistake to hear about.
+    throw new DomainError('BadRequest', 'The Host header is not a valid host name.');
+  }
 }
