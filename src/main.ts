@@ -9,6 +9,11 @@ import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { randomIds } from './adapters/ids/random-ids.js';
 import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
+import { simpleWebAuthn } from './adapters/mfa/simple-webauthn.js';
+import { AesGcmSecretBox } from './adapters/crypto/aes-gcm-secret-box.js';
+import { type LoadedMfaKey, loadMfaKey } from './adapters/crypto/mfa-key.js';
+import type { MfaKit } from './app/mfa/mfa-kit.js';
+import { type SealReport, sealStoredSecrets } from './app/mfa/seal-secrets.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
 import { readBacklog } from './app/backlog.js';
@@ -18,7 +23,6 @@ import { DueWorkLoop } from './app/due-work-loop.js';
 import { Sessions } from './app/sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
-import type { Totp } from './ports/totp.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
@@ -31,7 +35,9 @@ export interface Core {
   readonly hasher: PasswordHasher;
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
-  readonly totp: Totp;
+  readonly mfa: MfaKit;
+  /** Where the MFA key came from and what the start-up sealing did, for the log (never the key). */
+  readonly mfaKey: Omit<LoadedMfaKey, 'key'> & { readonly keyId: string; readonly sealing: SealReport };
   /** The configured LDAP directories by name (the embedded one works inside transactions instead). */
   readonly directories: ReadonlyMap<string, Directory>;
   close(): Promise<void>;
@@ -45,6 +51,9 @@ export interface CoreOptions {
 
 /** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
 export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
+  // The key first: a bad key setting should stop us before the store is touched.
+  const mfaKey = loadMfaKey({ key: config.mfaKey, keyFile: config.mfaKeyFile, dataDir: config.dataDir });
+  const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
   await store.migrate();
   const clock = opts.clock ?? systemClock;
@@ -60,6 +69,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       serverTimeZone: config.timeZone,
     },
+    secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
@@ -74,7 +84,39 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
     absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,
   });
-  return { config, deps, store, hasher, authenticator, sessions, totp: otpauthTotp, directories, close: () => store.close() };
+  let sealing: SealReport;
+  try {
+    sealing = await sealStoredSecrets(deps);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const { key: _key, ...keyInfo } = mfaKey;
+  return {
+    config,
+    deps,
+    store,
+    hasher,
+    authenticator,
+    sessions,
+    mfa: { totp: otpauthTotp, webauthn: simpleWebAuthn, issuer: 'Elevate' },
+    mfaKey: { ...keyInfo, keyId: secrets.keyId, sealing },
+    directories,
+    close: () => store.close(),
+  };
+}
+
+function logMfaKey(logger: Logger, core: Core): void {
+  const k = core.mfaKey;
+  const log = logger.child({ component: 'mfa', keyId: k.keyId, keyFile: k.path });
+  if (k.origin === 'generated' || k.origin === 'data-dir') {
+    // Beside the database it protects, the key guards copies of the database file only.
+    log.warn(
+      `MFA secrets are sealed with ${k.origin === 'generated' ? 'a new key generated' : 'the key'} in the data directory; production should supply its own (mfaKeyFile or ELEVATE_MFA_KEY_FILE) kept apart from the data`,
+    );
+  }
+  if (k.warning) log.warn(k.warning);
+  if (k.sealing.sealed > 0) log.info({ sealed: k.sealing.sealed }, 'sealed MFA secrets that were stored in plaintext');
 }
 
 export interface RunningServer {
@@ -89,7 +131,7 @@ export function createLogger(config: Config): Logger {
     level: config.logLevel,
     // Secrets never reach the log, whatever a future log line includes.
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'csrfToken'],
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'csrfToken', 'mfaKey', '*.mfaKey', 'secret', '*.secret', 'Code', '*.Code'],
       censor: '[redacted]',
     },
   });
@@ -99,6 +141,7 @@ export function createLogger(config: Config): Logger {
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
   const core = await openCore(config, opts);
+  logMfaKey(logger, core);
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }

@@ -81,7 +81,7 @@ export async function buildApp({ core, logger, poke, metrics }: AppOptions): Pro
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireCaller(auth));
-      await api.register(pamResources, { deps, totp: core.totp, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
       methodNotAllowed(api, '/pamroles', ['GET']);
       methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
@@ -101,7 +101,7 @@ export async function buildApp({ core, logger, poke, metrics }: AppOptions): Pro
   await app.register(
     async (mfa) => {
       mfa.addHook('onRequest', requireCaller(auth));
-      await mfa.register(mfaRoutes, { deps, totp: core.totp, issuer: 'Elevate' });
+      await mfa.register(mfaRoutes, { deps, mfa: core.mfa, config });
     },
     { prefix: '/api/mfa' },
   );
@@ -109,7 +109,7 @@ export async function buildApp({ core, logger, poke, metrics }: AppOptions): Pro
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher, totp: core.totp });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
     },
     { prefix: '/api/admin' },
   );

@@ -88,9 +88,18 @@ describe('MFA challenge through the API', () => {
   test('self-service enrolment counts only after a first code confirms it', async () => {
     const start = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
     assert.equal(start.statusCode, 201);
-    const { secret, uri, confirmed } = start.json();
+    const { secret, uri, confirmed, qrSvg, qrDataUrl } = start.json();
     assert.equal(confirmed, false);
     assert.match(uri, /^otpauth:\/\/totp\/Elevate:jen\?/);
+    // An SVG the portal can show as it is, and the same SVG as an <img> data URL.
+    assert.match(qrSvg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox="0 0 \d+ \d+"/);
+    assert.equal(Buffer.from(qrDataUrl.replace(/^data:image\/svg\+xml;base64,/, ''), 'base64').toString('utf8'), qrSvg);
+    // After enrolment the secret is never answered again, to the owner or an administrator.
+    for (const [url, who] of [['/api/mfa', 'jen'], ['/api/admin/users/jen/mfa', 'admin'], ['/api/admin/audit?limit=1000', 'admin']] as const) {
+      const body = (await t.app.inject({ method: 'GET', url, headers: basic(who) })).body;
+      assert.ok(!body.includes(secret), `${url} shows no secret`);
+    }
+    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/api/mfa', headers: basic('jen') })).json().totp.confirmed, false);
     const id = await requestMfaRole(t);
     assert.equal((await verify(t, id, code(secret, t.clock.now()))).statusCode, 409, 'unconfirmed factor does not count');
     const bad = await t.app.inject({ method: 'POST', url: '/api/mfa/totp/confirm', headers: basic('jen'), payload: { Code: '123456' } });

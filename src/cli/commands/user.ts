@@ -100,7 +100,7 @@ export function registerUserCommands(program: Command): void {
 
   adminCommand(user, 'totp <login>', 'give the user a new TOTP authenticator (replaces any); prints its secret once').action(
     async (login: string, f: AdminOptions) => {
-      const e = await withCore(f, (core) => enrolTotp(core.deps, core.totp, LOCAL_OPERATOR, login, 'Elevate'));
+      const e = await withCore(f, (core) => enrolTotp(core.deps, core.mfa, LOCAL_OPERATOR, login));
       emit(f, { user: login, secret: e.secret, uri: e.uri }, () =>
         formatFields([
           ['user', login],
