@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
 import { LdapAuthenticator } from './adapters/directory/ldap/ldap-authenticator.js';
 import { LdapDirectory } from './adapters/directory/ldap/ldap-directory.js';
@@ -26,6 +26,7 @@ import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
+import { requestLogSerializer } from './http/plugins/log-redaction.js';
 
 /** Everything a server or an admin command needs, built from the configuration. */
 export interface Core {
@@ -126,7 +127,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Config): Logger {
+export function createLogger(config: Config, destination?: DestinationStream): Logger {
   return pino({
     level: config.logLevel,
     // Secrets never reach the log, whatever a future log line includes.
@@ -134,7 +135,8 @@ export function createLogger(config: Config): Logger {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'csrfToken', 'mfaKey', '*.mfaKey', 'secret', '*.secret', 'Code', '*.Code'],
       censor: '[redacted]',
     },
-  });
+    serializers: { req: requestLogSerializer },
+  }, destination);
 }
 
 /** Starts `elevate serve`: store, scheduler, HTTP. */

@@ -114,3 +114,30 @@ describe('MFA challenge through the API', () => {
     assert.equal(swap.statusCode, 409);
   });
 });
+
+describe('MFA secrets and codes never reach the log', () => {
+  test('enrolment, confirmation and a challenge answered in the query string log no secret and no code', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('../../src/main.js');
+    const { buildApp } = await import('../../src/http/app.js');
+    const { makeCore } = await import('../support/harness.js');
+    const t = await makeCore();
+    let log = '';
+    const sink = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
+    const app = await buildApp({ core: t.core, logger: createLogger({ ...t.core.config, logLevel: 'trace' }, sink), poke: () => {} });
+    try {
+      const enrolled = (await app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('ann') })).json();
+      const first = code(enrolled.secret, t.clock.now());
+      assert.equal((await app.inject({ method: 'POST', url: `/api/mfa/totp/confirm?Code=${first}`, headers: basic('ann') })).statusCode, 204);
+      const id = await requestMfaRole({ ...t, app });
+      const jenCode = code(DEMO_TOTP_SECRET, t.clock.now());
+      const res = await app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${id}')/VerifyMFA?code=${jenCode}`, headers: basic('jen') });
+      assert.equal(res.json().RequestStatus, 'Active');
+      assert.match(log, /VerifyMFA\?code=\[redacted\]/, 'the request was logged, without its code');
+      for (const secret of [enrolled.secret, first, jenCode, DEMO_TOTP_SECRET]) assert.ok(!log.includes(secret), `log holds ${secret}`);
+    } finally {
+      await app.close();
+      await t.destroy();
+    }
+  });
+});
