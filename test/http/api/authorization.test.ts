@@ -273,6 +273,12 @@ const ROWS: Row[] = [
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.ok(value(res).length > 0),
   },
+  {
+    name: 'GET /api/admin/holdings',
+    call: () => ({ method: 'GET', url: '/api/admin/holdings' }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.ok(value<{ login: string; roleName: string }>(res).some((h) => h.login === 'ann' && h.roleName === 'Allow AD Access')),
+  },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   { name: 'PUT /api/admin/users (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users' }), expect: { nobody: 401, jen: [403, 405], ann: [403, 405], admin: 405 } },
 ];
