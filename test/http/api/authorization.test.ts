@@ -61,6 +61,9 @@ const value = <T>(res: Res): T[] => (res.json() as { value: T[] }).value;
 
 const ROWS: Row[] = [
   // Public endpoints.
+  // The portal's files are public: everything behind them asks the API, which checks the caller.
+  { name: 'GET / (the portal, built by scripts/test.sh)', call: () => ({ method: 'GET', url: '/' }), expect: PUBLIC(200) },
+  { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
   {
