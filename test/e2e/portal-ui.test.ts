@@ -402,6 +402,7 @@ test('on a phone-sized screen the pages fit without sideways scrolling', async (
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await shot(phone, '19-phone-my-roles');
   await go(phone, 'requests', 'My requests');
+  await phone.getByRole('row').filter({ hasText: 'Patch DC01' }).waitFor();
   await shot(phone, '20-phone-my-requests');
 });
 

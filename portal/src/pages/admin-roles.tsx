@@ -35,7 +35,7 @@ export function AdminRoles() {
           <ul class="cards" aria-label="Roles">
             {data.roles.map((r) =>
               editing === r.name ? (
-                <li key={r.id} class="card">
+                <li key={r.id} class="card editing">
                   <RoleEditor role={r} users={data.users} groups={data.groups} onSaved={saved} onCancel={() => setEditing(null)} />
                 </li>
               ) : (

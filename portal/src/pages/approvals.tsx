@@ -63,7 +63,7 @@ function ApprovalCard({ a, after }: { a: Approval; after: () => Promise<void> })
         </div>
       </dl>
       <blockquote class="justification">{a.Justification || <span class="muted">No justification given.</span>}</blockquote>
-      <Field label="Comment" hint="Optional; the requester and the audit trail see it.">
+      <Field label="Comment" hint="Optional; kept with the decision in the audit trail.">
         {(id, hint) => <textarea id={id} name="comment" rows={2} maxLength={4000} aria-describedby={hint} value={comment} onInput={input(setComment)} />}
       </Field>
       <ErrorBox error={action.error} />

@@ -52,6 +52,7 @@ export function MyRequests() {
         </Field>
       </form>
       <ErrorBox error={history.error} />
+      {!history.data && !history.error && <Loading what="your history" />}
       {history.data && history.data.length === 0 && <Empty>No requests match these filters.</Empty>}
       {history.data && history.data.length > 0 && (
         <Table caption="Your requests, newest first" columns={['Role', 'Status', 'Asked', 'Duration', 'Ends / ended', 'Justification']}>

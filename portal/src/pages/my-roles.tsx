@@ -42,7 +42,8 @@ function RoleCard({ role, open, reload }: { role: Role; open: PamRequest[]; relo
   const done = async (r: PamRequest) => {
     setForm(false);
     const text = outcome(r, role.DisplayName);
-    setMessage(text);
+    // A pending request shows its own line (or the code form) once reloaded; only a start is news.
+    setMessage(r.RequestStatus === 'Active' ? text : null);
     announce(text);
     await reload();
   };
