@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -16,6 +17,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
+import { portalRoutes } from './routes/portal.js';
 import { sessionRoutes } from './routes/session.js';
 
 export interface AppOptions {
@@ -25,13 +27,18 @@ export interface AppOptions {
   readonly poke: () => void;
   /** The server's metrics, fed by its scheduler; a fresh set when absent (tests). */
   readonly metrics?: Metrics;
+  /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
+  readonly portalDir?: string;
 }
+
+/** From dist/src/http/app.js up to the checkout, where the portal build lives. */
+const DEFAULT_PORTAL_DIR = fileURLToPath(new URL('../../../portal/build/', import.meta.url));
 
 /** Bodies are small forms and JSON objects; anything larger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, logger, poke, metrics }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
   const { config, deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -61,7 +68,8 @@ export async function buildApp({ core, logger, poke, metrics }: AppOptions): Pro
   app.addHook('onRequest', originGuard(config.corsOrigins));
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    // API answers carry personal data and must not be kept; the portal's files set their own policy.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('referrer-policy', 'no-referrer');
   });
   await app.register(cookie);
@@ -74,6 +82,7 @@ export async function buildApp({ core, logger, poke, metrics }: AppOptions): Pro
     throttle: new LoginThrottle(() => deps.clock.now()),
   };
 
+  await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
 
   await app.register(metricsRoutes, { ...auth, metrics: metrics ?? new Metrics(() => readBacklog(deps), { processMetrics: false }), token: config.metricsToken });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { readAudit } from '../../app/admin/audit.js';
+import { listHoldings } from '../../app/admin/holdings.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
@@ -78,6 +79,9 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return reply.code(204).send();
   });
 
+  // Who holds which role right now, across all roles (the portal's "Active now" page).
+  app.get('/holdings', async (req) => ({ value: await listHoldings(deps, req.caller!) }));
+
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit', async (req) => {
     const q = req.query;
     const limit = q.limit === undefined ? 100 : Number(q.limit);
@@ -105,6 +109,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/groups/:name/members', ['GET']],
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
+    ['/holdings', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

@@ -70,6 +70,9 @@ const value = <T>(res: Res): T[] => (res.json() as { value: T[] }).value;
 
 const ROWS: Row[] = [
   // Public endpoints.
+  // The portal's files are public: everything behind them asks the API, which checks the caller.
+  { name: 'GET / (the portal, built by scripts/test.sh)', call: () => ({ method: 'GET', url: '/' }), expect: PUBLIC(200) },
+  { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
   { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: ADMIN_ONLY(200) },
@@ -318,6 +321,12 @@ const ROWS: Row[] = [
     call: () => ({ method: 'GET', url: '/api/admin/audit' }),
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.ok(value(res).length > 0),
+  },
+  {
+    name: 'GET /api/admin/holdings',
+    call: () => ({ method: 'GET', url: '/api/admin/holdings' }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.ok(value<{ login: string; roleName: string }>(res).some((h) => h.login === 'ann' && h.roleName === 'Allow AD Access')),
   },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   { name: 'PUT /api/admin/users (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users' }), expect: { nobody: 401, jen: [403, 405], ann: [403, 405], admin: 405 } },
