@@ -9,6 +9,7 @@ import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { randomIds } from './adapters/ids/random-ids.js';
 import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
+import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
 import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
@@ -17,6 +18,7 @@ import { DueWorkLoop } from './app/due-work-loop.js';
 import { Sessions } from './app/sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
+import type { Store } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
@@ -25,7 +27,7 @@ import { buildApp } from './http/app.js';
 export interface Core {
   readonly config: Config;
   readonly deps: Deps;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly hasher: PasswordHasher;
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
@@ -39,12 +41,30 @@ export interface CoreOptions {
   readonly clock?: Clock;
   /** Tests lower the scrypt cost; production keeps the default. */
   readonly hasher?: PasswordHasher;
+  /** Told when a pooled database connection fails while idle (the pool reconnects by itself). */
+  readonly onStoreConnectionError?: (e: Error) => void;
+}
+
+/** PostgreSQL when a database URL is configured, else the embedded SQLite store in the data directory. */
+export function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Store {
+  if (config.database === undefined) return SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
+  return new PostgresStore(config.database, {
+    accountDomain: config.accountDomain,
+    poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+    ...(opts.onStoreConnectionError && { onConnectionError: opts.onStoreConnectionError }),
+  });
 }
 
 /** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
 export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
-  const store = SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
-  await store.migrate();
+  const store = openStore(config, opts);
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const clock = opts.clock ?? systemClock;
   const directories = new Map<string, Directory>(
     Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
@@ -96,7 +116,10 @@ export function createLogger(config: Config): Logger {
 /** Starts `elevate serve`: store, scheduler, HTTP. */
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
-  const core = await openCore(config, opts);
+  const core = await openCore(config, {
+    ...opts,
+    onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
+  });
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
@@ -117,7 +140,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.directories.size === 0
       ? null
       : {
-          run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name) }),
+          run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name), leaseMs: config.outboxLeaseSeconds * 1000 }),
           onReport: (r) => {
             if (r.applied > 0) logger.info({ component: 'outbox', applied: r.applied, expiryLatenessMs: r.expiryLatenessMs }, 'directory changes applied');
             // Every failed attempt is logged at error level: a revoke that cannot reach its
@@ -131,7 +154,9 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   await loop.start();
   const reconcile = async () => {
     try {
-      for (const d of await reconcileGroups(core.deps, (name) => core.directories.get(name))) {
+      // The lease lapses a little before the next round, so some node always takes the next one.
+      const leaseMs = Math.max(1000, config.reconcileIntervalSeconds * 900);
+      for (const d of await reconcileGroups(core.deps, (name) => core.directories.get(name), { leaseMs })) {
         const log = d.outcome === 'failed' ? logger.error.bind(logger) : logger.warn.bind(logger);
         log({ component: 'reconciler', ...d }, `membership drift: ${d.login} ${d.kind} in ${d.group} (${d.outcome})`);
       }

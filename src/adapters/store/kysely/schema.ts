@@ -54,6 +54,7 @@ export interface OutboxTable {
   next_attempt_at: number;
   last_error: string | null;
   done_at: number | null;
+  claimed_until: number | null;
 }
 
 export interface GroupMemberTable {
