@@ -9,6 +9,8 @@ import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { randomIds } from './adapters/ids/random-ids.js';
 import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
+import { type CopyReport, copySqliteToPostgres } from './adapters/store/copy-store.js';
+import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
@@ -186,6 +188,27 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       await core.close();
     },
   };
+}
+
+/** Applies pending migrations to the configured store and closes it (`elevate db migrate`). */
+export async function migrateStore(config: Config): Promise<void> {
+  const store = openStore(config);
+  try {
+    await store.migrate();
+  } finally {
+    await store.close();
+  }
+}
+
+/** The configured store in words, never with a password. */
+export function describeStore(config: Config): string {
+  return config.database === undefined ? `embedded store in ${config.dataDir}` : `PostgreSQL ${redactDatabaseUrl(config.database)}`;
+}
+
+/** `elevate db copy`: the embedded store in `fromDir` into the (empty) configured PostgreSQL database. */
+export function copyToPostgres(fromDir: string, config: Config): Promise<CopyReport> {
+  if (config.database === undefined) throw new Error('copyToPostgres needs a database URL');
+  return copySqliteToPostgres(fromDir, config.database, { accountDomain: config.accountDomain });
 }
 
 // Directory diagnostics for `elevate directory test`: the CLI reaches adapters only through here.
