@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PostgresStore } from '../../src/adapters/store/postgres/postgres-store.js';
 
@@ -70,4 +72,24 @@ export async function dropDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
   if (!/^elevate_[a-z0-9_]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`);
   await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+}
+
+const SCRIPT = fileURLToPath(new URL('../../../scripts/pg-throwaway.sh', import.meta.url));
+
+/** A PostgreSQL server of a test's own, for tests that stop and start it (outages). */
+export interface OwnPostgres {
+  readonly url: string;
+  /** Stops the server, keeping its data: the database is unreachable until `up`. */
+  down(): void;
+  up(): void;
+  stop(): void;
+}
+
+export function startOwnPostgres(): OwnPostgres {
+  const env = execFileSync('bash', [SCRIPT, 'start'], { encoding: 'utf8' });
+  const dir = /PG_TMP='([^']+)'/.exec(env)?.[1];
+  const url = /DATABASE_URL='([^']+)'/.exec(env)?.[1];
+  if (!dir || !url) throw new Error(`pg-throwaway.sh start printed no PG_TMP or DATABASE_URL:\n${env}`);
+  const run = (cmd: string) => execFileSync('bash', [SCRIPT, cmd, dir], { stdio: 'inherit' });
+  return { url, down: () => run('down'), up: () => run('up'), stop: () => run('stop') };
 }
