@@ -48,8 +48,12 @@ export class KyselyOutboxRepo implements OutboxRepo {
   }
 
   async claim(now: Instant, until: Instant, limit: number): Promise<OutboxJob[]> {
-    const q = this.#dueQuery(now, limit).where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', now)]));
-    const rows = await (this.traits.skipLocked ? q.forUpdate().skipLocked() : q).execute();
+    const due = this.#dueQuery(now, limit);
+    const rows = await (
+      this.traits.sharedByNodes
+        ? due.where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', now)])).forUpdate().skipLocked()
+        : due
+    ).execute();
     if (rows.length === 0) return [];
     await this.db
       .updateTable('outbox')

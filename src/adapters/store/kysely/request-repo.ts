@@ -129,7 +129,7 @@ export class KyselyRequestRepo implements RequestRepo {
 
   async claimDue(now: Instant, limit: number): Promise<PamRequest[]> {
     const q = this.#dueQuery(now, limit);
-    return (await (this.traits.skipLocked ? q.forUpdate().skipLocked() : q).execute()).map(toRequest);
+    return (await (this.traits.sharedByNodes ? q.forUpdate().skipLocked() : q).execute()).map(toRequest);
   }
 
   #dueQuery(now: Instant, limit: number) {

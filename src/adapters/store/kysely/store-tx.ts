@@ -24,15 +24,19 @@ export interface StoreOptions {
 export interface SqlTraits {
   /** Whether text may contain U+0000 (PostgreSQL refuses it in text, so no stored value has one). */
   readonly textHoldsNul: boolean;
-  /** Claim queue rows with FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint rows. */
-  readonly skipLocked: boolean;
+  /**
+   * Several nodes may share this store: claim queue rows with FOR UPDATE SKIP LOCKED, and honour
+   * the outbox leases of other nodes. Where one node owns the store (SQLite), a lease found at start
+   * can only be its own previous life's, so it is ignored and the job re-run at once.
+   */
+  readonly sharedByNodes: boolean;
   /** Held until commit: audit appends of concurrent transactions form one chain, never a fork. */
   lockAuditChain(db: Kysely<Database>): Promise<void>;
 }
 
 export const SQLITE_TRAITS: SqlTraits = Object.freeze({
   textHoldsNul: true,
-  skipLocked: false,
+  sharedByNodes: false,
   lockAuditChain: async () => {},
 });
 

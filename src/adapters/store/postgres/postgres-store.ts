@@ -24,7 +24,7 @@ const MAX_ATTEMPTS = 5;
 
 const POSTGRES_TRAITS: SqlTraits = Object.freeze({
   textHoldsNul: false,
-  skipLocked: true,
+  sharedByNodes: true,
   lockAuditChain: async (db: Kysely<Database>) => {
     await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`.execute(db);
   },
@@ -48,14 +48,19 @@ export class PostgresStore implements Store {
       connectionString: url,
       max: opts.poolSize,
       statement_timeout: opts.statementTimeoutMs,
-      // Waiting for a connection is bounded too: an outage answers 503 rather than hanging.
-      connectionTimeoutMillis: Math.max(2000, opts.statementTimeoutMs),
+      // Waiting for a connection is bounded too, so a hung server answers 503 rather than hanging
+      // the caller. A server that is down refuses at once; this wait is mostly the queue for a
+      // pooled connection under load, which is back-pressure, not failure: hence the margin.
+      connectionTimeoutMillis: Math.max(10_000, 2 * opts.statementTimeoutMs),
       // int8 columns hold epoch milliseconds and counts, all below 2^53: numbers, as SQLite gives.
       // Set on this pool only, never on pg's global parsers that other code in the process shares.
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
     });
-    // An idle client whose server went away emits 'error'; unhandled, it would end the process.
+    // A client whose server went away emits 'error', whether idle in the pool or checked out
+    // between two queries of a transaction; unhandled, that would end the process. The query in
+    // flight (if any) fails on its own, and the pool drops the broken client when it comes back.
     this.#pool.on('error', (e) => opts.onConnectionError?.(e));
+    this.#pool.on('connect', (client) => client.on('error', (e) => opts.onConnectionError?.(e)));
     const onQuery = opts.onQuery;
     this.#db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: this.#pool }),
