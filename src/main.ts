@@ -14,6 +14,9 @@ import { AesGcmSecretBox } from './adapters/crypto/aes-gcm-secret-box.js';
 import { type LoadedMfaKey, loadMfaKey } from './adapters/crypto/mfa-key.js';
 import type { MfaKit } from './app/mfa/mfa-kit.js';
 import { type SealReport, sealStoredSecrets } from './app/mfa/seal-secrets.js';
+import { type CopyReport, copySqliteToPostgres } from './adapters/store/copy-store.js';
+import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
+import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
 import { readBacklog } from './app/backlog.js';
@@ -23,6 +26,8 @@ import { DueWorkLoop } from './app/due-work-loop.js';
 import { Sessions } from './app/sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
+import type { Store } from './ports/store.js';
+import type { Totp } from './ports/totp.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
@@ -32,7 +37,7 @@ import { requestLogSerializer } from './http/plugins/log-redaction.js';
 export interface Core {
   readonly config: Config;
   readonly deps: Deps;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly hasher: PasswordHasher;
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
@@ -48,6 +53,19 @@ export interface CoreOptions {
   readonly clock?: Clock;
   /** Tests lower the scrypt cost; production keeps the default. */
   readonly hasher?: PasswordHasher;
+  /** Told when a pooled database connection fails while idle (the pool reconnects by itself). */
+  readonly onStoreConnectionError?: (e: Error) => void;
+}
+
+/** PostgreSQL when a database URL is configured, else the embedded SQLite store in the data directory. */
+export function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Store {
+  if (config.database === undefined) return SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
+  return new PostgresStore(config.database, {
+    accountDomain: config.accountDomain,
+    poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+    ...(opts.onStoreConnectionError && { onConnectionError: opts.onStoreConnectionError }),
+  });
 }
 
 /** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
@@ -55,8 +73,13 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
   // The key first: a bad key setting should stop us before the store is touched.
   const mfaKey = loadMfaKey({ key: config.mfaKey, keyFile: config.mfaKeyFile, dataDir: config.dataDir });
   const secrets = new AesGcmSecretBox(mfaKey.key);
-  const store = SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
-  await store.migrate();
+  const store = openStore(config, opts);
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const clock = opts.clock ?? systemClock;
   const directories = new Map<string, Directory>(
     Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
@@ -142,7 +165,10 @@ export function createLogger(config: Config, destination?: DestinationStream): L
 /** Starts `elevate serve`: store, scheduler, HTTP. */
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
-  const core = await openCore(config, opts);
+  const core = await openCore(config, {
+    ...opts,
+    onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
+  });
   logMfaKey(logger, core);
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
@@ -167,7 +193,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.directories.size === 0
       ? null
       : {
-          run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name) }),
+          run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name), leaseMs: config.outboxLeaseSeconds * 1000 }),
           onReport: (r) => {
             metrics.revokesConfirmed(r.expiryLatenessMs);
             for (const f of r.failed) metrics.outboxFailed(f.kind);
@@ -183,7 +209,9 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   await loop.start();
   const reconcile = async () => {
     try {
-      for (const d of await reconcileGroups(core.deps, (name) => core.directories.get(name))) {
+      // The lease lapses a little before the next round, so some node always takes the next one.
+      const leaseMs = Math.max(1000, config.reconcileIntervalSeconds * 900);
+      for (const d of await reconcileGroups(core.deps, (name) => core.directories.get(name), { leaseMs })) {
         const log = d.outcome === 'failed' ? logger.error.bind(logger) : logger.warn.bind(logger);
         log({ component: 'reconciler', ...d }, `membership drift: ${d.login} ${d.kind} in ${d.group} (${d.outcome})`);
       }
@@ -213,6 +241,27 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       await core.close();
     },
   };
+}
+
+/** Applies pending migrations to the configured store and closes it (`elevate db migrate`). */
+export async function migrateStore(config: Config): Promise<void> {
+  const store = openStore(config);
+  try {
+    await store.migrate();
+  } finally {
+    await store.close();
+  }
+}
+
+/** The configured store in words, never with a password. */
+export function describeStore(config: Config): string {
+  return config.database === undefined ? `embedded store in ${config.dataDir}` : `PostgreSQL ${redactDatabaseUrl(config.database)}`;
+}
+
+/** `elevate db copy`: the embedded store in `fromDir` into the (empty) configured PostgreSQL database. */
+export function copyToPostgres(fromDir: string, config: Config): Promise<CopyReport> {
+  if (config.database === undefined) throw new Error('copyToPostgres needs a database URL');
+  return copySqliteToPostgres(fromDir, config.database, { accountDomain: config.accountDomain });
 }
 
 // Directory diagnostics for `elevate directory test`: the CLI reaches adapters only through here.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkDirectoryNames, ldapDirectoryConfig } from '../adapters/directory/ldap/ldap-config.js';
+import { isPostgresUrl } from '../adapters/store/postgres/database-url.js';
 import { isValidTimeZone } from '../domain/time.js';
 
 const origin = z
@@ -20,6 +21,14 @@ export const configSchema = z
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8086),
     dataDir: z.string().min(1).default('./data'),
+    /** A PostgreSQL URL: the shared store of several nodes. Unset: the embedded SQLite store in dataDir. */
+    database: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL').optional(),
+    /** Connections each node keeps to PostgreSQL at most. */
+    databasePoolSize: z.coerce.number().int().min(1).max(1000).default(10),
+    /** PostgreSQL cancels a statement running longer, and the caller gets 503. */
+    statementTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** How long a node holds an outbox job it is applying; a node that dies frees its jobs after this. */
+    outboxLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
     corsOrigins: z.array(origin).default([]),
     /** Shown as DOMAIN\\login in sessioninfo and DOMAIN.login in approvals, as MIM did. */
     accountDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/).default('PRIV'),

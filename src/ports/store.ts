@@ -12,7 +12,11 @@ import type { ApprovalField, ListQuery, RequestField, RoleField } from './filter
  * audit records commit together or not at all, and are durable when the promise resolves.
  */
 export interface Store {
-  /** Runs `fn` in one serialisable transaction; rolls back when it throws. */
+  /**
+   * Runs `fn` in one transaction whose writes are serialisable per row (a request's version check,
+   * row locks); rolls back when it throws. A store may run `fn` again after a transient conflict,
+   * so `fn` must do nothing but store calls.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` on one consistent snapshot without taking the write lock. `fn` must only read:
@@ -23,6 +27,8 @@ export interface Store {
   ping(): Promise<void>;
   /** Applies pending schema migrations; idempotent. */
   migrate(): Promise<void>;
+  /** Whether every known migration has been applied (for /readyz). */
+  isMigrated(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -91,6 +97,12 @@ export interface RequestRepo {
   findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
   /** Requests whose time-driven step is due at or before `now`, oldest first. */
   due(now: Instant, limit: number): Promise<PamRequest[]>;
+  /**
+   * Like `due`, inside a write transaction, for the worker that will handle them: the rows stay
+   * held until commit, and rows another node's transaction holds are skipped rather than waited
+   * for, so concurrent nodes take disjoint work.
+   */
+  claimDue(now: Instant, limit: number): Promise<PamRequest[]>;
   /** The earliest instant any request becomes due, to know when to look again. */
   nextDueAt(): Promise<Instant | null>;
   /** Whether any request, in any state, was ever made for `roleId`. */
@@ -161,6 +173,11 @@ export interface SessionRepo {
 export interface SettingsRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /**
+   * Takes the lease named `key` until `until` when nobody holds it at `now` (absent or lapsed), and
+   * says whether it was taken. Concurrent callers on any node: at most one gets it.
+   */
+  takeLease(key: string, now: Instant, until: Instant): Promise<boolean>;
 }
 
 export interface TotpFactor {
@@ -244,6 +261,8 @@ export interface OutboxJob {
   readonly nextAttemptAt: Instant;
   readonly lastError: string | null;
   readonly doneAt: Instant | null;
+  /** A worker claimed the job until then; after it, another node may take it over. */
+  readonly claimedUntil: Instant | null;
 }
 
 /**
@@ -257,8 +276,16 @@ export interface OutboxRepo {
    * (group, account) pair: a revoke must never overtake the grant before it, nor the reverse.
    */
   due(now: Instant, limit: number): Promise<OutboxJob[]>;
+  /**
+   * Takes due jobs (as `due`, skipping those another worker's claim still covers) and marks them
+   * claimed until `until`. Directory calls happen outside transactions, so the claim is a lease: a
+   * node that dies with jobs claimed leaves them to the others once `until` passes.
+   */
+  claim(now: Instant, until: Instant, limit: number): Promise<OutboxJob[]>;
   byId(id: number): Promise<OutboxJob | undefined>;
-  markDone(id: number, at: Instant): Promise<void>;
+  /** Records the job as done; false when it already was (another worker finished it first). */
+  markDone(id: number, at: Instant): Promise<boolean>;
+  /** Records a failed attempt and releases the claim. */
   markFailed(id: number, attempts: number, nextAttemptAt: Instant, error: string): Promise<void>;
   /** How many jobs of `kind` for the request are not done yet. */
   openFor(requestId: string, kind: OutboxJob['kind']): Promise<number>;

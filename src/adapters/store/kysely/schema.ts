@@ -57,6 +57,7 @@ export interface OutboxTable {
   next_attempt_at: number;
   last_error: string | null;
   done_at: number | null;
+  claimed_until: number | null;
 }
 
 export interface PasskeyTable {
