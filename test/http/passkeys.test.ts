@@ -101,6 +101,16 @@ describe('passkeys through the API, with a software authenticator', () => {
     await call(t, 'POST', `${API}/pamrequests(guid'${second}')/Close`, 'jen');
   });
 
+  test('a signature counter that did not grow (a cloned authenticator) is refused', async () => {
+    const id = await requestMfaRole(t);
+    const cloned = await verify(t, id, jenKey.assert((await options(t, id)).json(), { counter: 1 }));
+    assert.equal(cloned.statusCode, 403);
+    assert.match(errorOf(cloned).message, /counter/i);
+    const ok = await verify(t, id, jenKey.assert((await options(t, id)).json()));
+    assert.equal(ok.json().RequestStatus, 'Active', ok.body);
+    await call(t, 'POST', `${API}/pamrequests(guid'${id}')/Close`, 'jen');
+  });
+
   test('wrong origins and rpIds count as failed attempts; the fifth refuses the request', async () => {
     const id = await requestMfaRole(t);
     for (let i = 1; i <= 4; i++) {

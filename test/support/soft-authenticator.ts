@@ -48,6 +48,8 @@ export interface CeremonyOverrides {
   readonly origin?: string;
   readonly rpId?: string;
   readonly challenge?: string;
+  /** The signature counter to report, as a cloned authenticator behind the original would. */
+  readonly counter?: number;
 }
 
 export class SoftAuthenticator {
@@ -88,7 +90,7 @@ export class SoftAuthenticator {
     const cred = this.#credentials.find((c) => allowed.size === 0 || allowed.has(b64url(c.id)));
     if (!cred) throw new Error('soft authenticator: no allowed credential');
     cred.counter += 1;
-    const authData = Buffer.concat([sha256(o.rpId ?? options.rpId ?? this.rpId), Buffer.from([FLAG_UP | FLAG_UV]), counter(cred.counter)]);
+    const authData = Buffer.concat([sha256(o.rpId ?? options.rpId ?? this.rpId), Buffer.from([FLAG_UP | FLAG_UV]), counter(o.counter ?? cred.counter)]);
     const clientData = this.#clientData('webauthn.get', o.challenge ?? options.challenge, o);
     // ES256 signs authenticatorData || SHA-256(clientDataJSON); node emits the DER form WebAuthn uses.
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientData)]), cred.privateKey);

@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import type { Passkey } from '../../ports/store.js';
-import type { AttestationJSON, RelyingParty } from '../../ports/webauthn.js';
+import type { AttestationJSON, RelyingParty, Verified } from '../../ports/webauthn.js';
 import type { Caller, Deps } from '../deps.js';
 import { CHALLENGE_TTL_MS, type MfaKit } from './mfa-kit.js';
 
@@ -41,16 +41,16 @@ export async function registerPasskey(deps: Deps, kit: MfaKit, caller: Caller, r
     const now = deps.clock.now();
     const audit = (action: string, after: Record<string, unknown>) =>
       tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'account', targetId: caller.accountId, requestId: null, before: null, after });
+    // Taken, so spent, whatever the outcome: an attestation can be tried once.
     const stored = await tx.mfa.takeChallenge('register', caller.accountId, caller.accountId);
-    const why = !stored
-      ? 'No passkey registration is waiting (it was used or never started); ask for new options.'
+    const v: Verified<Omit<Passkey, 'accountId' | 'name' | 'createdAt' | 'lastUsedAt'>> = !stored
+      ? { ok: false, reason: 'No passkey registration is waiting (it was used or never started); ask for new options.' }
       : stored.expiresAt <= now
-        ? 'The registration challenge expired; ask for new options.'
-        : null;
-    const v = why === null ? await kit.webauthn.verifyRegistration(rp, response, stored!.challenge) : ({ ok: false, reason: why } as const);
+        ? { ok: false, reason: 'The registration challenge expired; ask for new options.' }
+        : await kit.webauthn.verifyRegistration(rp, response, stored.challenge);
     if (!v.ok) {
       await audit('mfa.passkey.refused', { name: label, reason: v.reason });
-      return { ok: false as const, error: new DomainError('MfaCodeRejected', why ?? `The new passkey was refused: ${v.reason}`) };
+      return { ok: false as const, error: new DomainError('MfaCodeRejected', `The new passkey was refused: ${v.reason}`) };
     }
     if (await tx.mfa.passkey(v.value.id)) throw new DomainError('Conflict', 'That passkey is already registered.');
     const passkey: Passkey = { ...v.value, accountId: caller.accountId, name: label, createdAt: now, lastUsedAt: null };

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import QRCode from 'qrcode';
 import { CliError } from '../cli-error.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
 import { formatLocalTime } from '../format-time.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { withOtp } from '../otp-input.js';
 import { formatTable } from '../table.js';
+import { terminalQr } from '../terminal-qr.js';
 
 interface WireFactors {
   readonly login: string;
@@ -42,7 +42,7 @@ export function registerMfaCommands(program: Command): void {
     const api = await connect(f);
     const e = (await api.post('/api/mfa/totp')) as WireEnrolment | undefined;
     if (!e?.secret) throw new CliError('the server accepted the enrolment but returned no secret');
-    const qr = f.json ? '' : await QRCode.toString(e.uri, { type: 'terminal', small: true });
+    const qr = f.json ? '' : await terminalQr(e.uri);
     emit(f, { secret: e.secret, uri: e.uri, confirmed: e.confirmed }, () =>
       [qr, formatFields([['secret', e.secret], ['otpauth URI', e.uri], ['confirmed', yesNo(e.confirmed)]]), '', 'Scan the code (or type the secret) into your authenticator app, then: elevate mfa confirm --otp <code>'].join('\n'),
     );
