@@ -28,6 +28,7 @@ import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Store } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
+import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
@@ -71,6 +72,13 @@ export function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnec
 /** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
 export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
   // The key first: a bad key setting should stop us before the store is touched.
+  if (config.database !== undefined && config.mfaKey === undefined && config.mfaKeyFile === undefined) {
+    // A key generated into each node's data directory would differ between nodes, and a secret
+    // enrolled through one could not be opened by another.
+    throw new ConfigError(
+      'with PostgreSQL every node must seal MFA secrets with the same key: set mfaKeyFile or mfaKey (ELEVATE_MFA_KEY_FILE, ELEVATE_MFA_KEY), e.g. from `openssl rand -base64 32`; after `elevate db copy`, use the source data directory\'s mfa.key',
+    );
+  }
   const mfaKey = loadMfaKey({ key: config.mfaKey, keyFile: config.mfaKeyFile, dataDir: config.dataDir });
   const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = openStore(config, opts);

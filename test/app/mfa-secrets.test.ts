@@ -24,6 +24,8 @@ function storedSecrets(dataDir: string): { login: string; secret: string }[] {
 const KEY_A = randomBytes(32).toString('base64');
 const KEY_B = randomBytes(32).toString('hex');
 
+// On SQLite: these tests read the database file around the application, and the generated key
+// lives in the data directory. On PostgreSQL a key must be configured (test/adapters/store/copy-store).
 describe('MFA secrets at rest', () => {
   const dirs: string[] = [];
   const scratch = () => {
@@ -34,7 +36,7 @@ describe('MFA secrets at rest', () => {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('a TOTP secret is stored sealed, never as its plaintext, and still verifies codes', async () => {
-    const t = await makeCore({ config: { mfaKey: KEY_A } });
+    const t = await makeCore({ store: 'sqlite', config: { mfaKey: KEY_A } });
     dirs.push(t.dataDir);
     const e = await enrolTotp(t.core.deps, t.core.mfa, LOCAL_OPERATOR, 'ann');
     await t.close();
@@ -50,25 +52,25 @@ describe('MFA secrets at rest', () => {
 
   test('a wrong key fails loudly at start-up, naming the key; the right key opens the store again', async () => {
     const dataDir = scratch();
-    await (await makeCore({ dataDir, config: { mfaKey: KEY_A } })).close();
-    await assert.rejects(makeCore({ dataDir, demo: false, config: { mfaKey: KEY_B } }), /MFA key does not open the secrets in this store.*refusing to start/s);
-    const again = await makeCore({ dataDir, demo: false, config: { mfaKey: KEY_A } });
+    await (await makeCore({ store: 'sqlite', dataDir, config: { mfaKey: KEY_A } })).close();
+    await assert.rejects(makeCore({ store: 'sqlite', dataDir, demo: false, config: { mfaKey: KEY_B } }), /MFA key does not open the secrets in this store.*refusing to start/s);
+    const again = await makeCore({ store: 'sqlite', dataDir, demo: false, config: { mfaKey: KEY_A } });
     assert.equal(again.core.mfaKey.sealing.checked, 1);
     await again.close();
   });
 
   test('plaintext secrets from an older store are sealed at start-up, and their codes keep working', async () => {
     const dataDir = scratch();
-    await (await makeCore({ dataDir, config: { mfaKey: KEY_A } })).close();
+    await (await makeCore({ store: 'sqlite', dataDir, config: { mfaKey: KEY_A } })).close();
     // What a store written before sealing holds: the base32 secret itself.
     const db = new (loadSqliteDriver())(join(dataDir, SQLITE_FILE));
     db.prepare('update mfa_totp set secret = ?').run(DEMO_TOTP_SECRET);
     db.close();
-    const t = await makeCore({ dataDir, demo: false, config: { mfaKey: KEY_A } });
+    const t = await makeCore({ store: 'sqlite', dataDir, demo: false, config: { mfaKey: KEY_A } });
     assert.deepEqual(t.core.mfaKey.sealing, { sealed: 1, checked: 0 });
     await t.close();
     assert.match(storedSecrets(dataDir)[0]!.secret, /^v1\./);
-    const reopened = await makeCore({ dataDir, demo: false, config: { mfaKey: KEY_A }, clock: t.clock });
+    const reopened = await makeCore({ store: 'sqlite', dataDir, demo: false, config: { mfaKey: KEY_A }, clock: t.clock });
     const { checkProof } = await import('../../src/app/mfa/check-proof.js');
     const code = new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET) }).generate({ timestamp: reopened.clock.now() });
     const jen = await reopened.core.deps.store.read((tx) => tx.accounts.byLogin('jen'));
@@ -80,14 +82,14 @@ describe('MFA secrets at rest', () => {
   });
 
   test('with no key configured, one is generated in the data directory with mode 0600 and reused', async () => {
-    const t = await makeCore();
+    const t = await makeCore({ store: 'sqlite' });
     dirs.push(t.dataDir);
     assert.equal(t.core.mfaKey.origin, 'generated');
     const path = join(t.dataDir, 'mfa.key');
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const keyId = t.core.mfaKey.keyId;
     await t.close();
-    const again = await makeCore({ dataDir: t.dataDir, demo: false });
+    const again = await makeCore({ store: 'sqlite', dataDir: t.dataDir, demo: false });
     assert.equal(again.core.mfaKey.origin, 'data-dir');
     assert.equal(again.core.mfaKey.keyId, keyId);
     await again.close();
@@ -97,13 +99,13 @@ describe('MFA secrets at rest', () => {
     const dir = scratch();
     const file = join(dir, 'key');
     writeFileSync(file, `${KEY_B}\n`, { mode: 0o600 });
-    const t = await makeCore({ config: { mfaKeyFile: file } });
+    const t = await makeCore({ store: 'sqlite', config: { mfaKeyFile: file } });
     dirs.push(t.dataDir);
     assert.equal(t.core.mfaKey.origin, 'file');
     assert.equal(t.core.mfaKey.warning, null);
     await t.close();
     writeFileSync(join(dir, 'short'), 'c2hvcnQ=\n', { mode: 0o600 });
-    await assert.rejects(makeCore({ dataDir: scratch(), config: { mfaKeyFile: join(dir, 'short') } }), /MFA key in .*short must be 32 random bytes/);
-    await assert.rejects(makeCore({ dataDir: scratch(), config: { mfaKey: KEY_A, mfaKeyFile: file } }), /mfaKey: give the MFA key once/);
+    await assert.rejects(makeCore({ store: 'sqlite', dataDir: scratch(), config: { mfaKeyFile: join(dir, 'short') } }), /MFA key in .*short must be 32 random bytes/);
+    await assert.rejects(makeCore({ store: 'sqlite', dataDir: scratch(), config: { mfaKey: KEY_A, mfaKeyFile: file } }), /mfaKey: give the MFA key once/);
   });
 });
