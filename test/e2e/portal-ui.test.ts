@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -83,6 +83,19 @@ async function requestsOf(login: string): Promise<{ RequestId: string; DisplayNa
   const res = await fetch(`${elevate.url}/api/pamresources/pamrequests`, { headers: { authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` } });
   assert.equal(res.status, 200);
   return ((await res.json()) as { value: { RequestId: string; DisplayName: string; RequestStatus: string }[] }).value;
+}
+
+/** A test that, when it fails, photographs every open page so the reviewer sees what the browser saw. */
+function test(name: string, fn: () => Promise<void> | void): void {
+  nodeTest(name, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      let n = 0;
+      for (const c of contexts) for (const p of c.pages()) await shot(p, `failed-${name.slice(0, 30).replace(/\W+/g, '-')}-${++n}`).catch(() => {});
+      throw err;
+    }
+  });
 }
 
 before(async () => {
