@@ -6,17 +6,30 @@ import { clock, duration, localInputToIso, when } from './format.js';
 import { passkeysSupported, usePasskey } from './passkey.js';
 import { CodeInput, ErrorBox, SubmitRow, Field, announce, input, useAction, useNow } from './ui.js';
 
-/** Time left until `until`, updated every second; tells the parent once when it runs out. */
-export function Countdown({ until, onEnd }: { until: string; onEnd?: () => void }) {
+/** Screen readers hear about an ending elevation once, this long before it ends. */
+const WARN_MS = 5 * 60_000;
+
+/**
+ * Time left until `until`, updated every second; tells the parent once when it runs out. With
+ * `what`, announces once that it ends in five minutes (the ticking itself is not read out).
+ */
+export function Countdown({ until, onEnd, what }: { until: string; onEnd?: () => void; what?: string }) {
   const now = useNow(1000);
   const left = Date.parse(until) - now;
   const ended = useRef(false);
+  const warned = useRef(left <= WARN_MS);
   useEffect(() => {
     if (left <= 0 && !ended.current) {
       ended.current = true;
       onEnd?.();
     }
   }, [left <= 0]);
+  useEffect(() => {
+    if (what && left <= WARN_MS && left > 0 && !warned.current) {
+      warned.current = true;
+      announce(`${what} ends in 5 minutes.`);
+    }
+  }, [left <= WARN_MS]);
   // Screen readers get the minutes in the label; the seconds changing would be noise, so the
   // element is a timer (not announced as it ticks).
   return (

@@ -423,6 +423,24 @@ test('a form on another origin cannot make a change with jen\'s cookie, nor can 
   assert.equal((await requestsOf('jen')).length, before, 'no request was created');
 });
 
+test('screen readers hear once, five minutes before the end, that an elevation is ending', async () => {
+  const page = await newPerson();
+  // The page's own clock, moved by hand: the server keeps real time, only the countdown is hurried.
+  await page.clock.install();
+  await signIn(page, 'jen');
+  const role = card(page, 'Allow AD Access');
+  await role.getByRole('button', { name: 'Activate Allow AD Access' }).click();
+  await role.getByLabel('Duration (minutes)').fill('6');
+  await role.getByRole('button', { name: 'Activate', exact: true }).click();
+  await role.getByRole('timer').waitFor();
+  const live = page.locator('[aria-live=polite]');
+  assert.doesNotMatch(await live.innerText(), /ends in 5 minutes/);
+  await page.clock.fastForward('01:05');
+  await live.filter({ hasText: 'Allow AD Access ends in 5 minutes.' }).waitFor();
+  await role.getByRole('button', { name: 'Deactivate Allow AD Access' }).click();
+  await role.getByRole('button', { name: 'Activate Allow AD Access' }).waitFor();
+});
+
 test('keyboard only: sign in, land on the page heading, reach and use a role\'s Activate button', async () => {
   const page = await newPerson();
   await page.goto(`${elevate.url}/`);
