@@ -5,7 +5,8 @@
 #   2. npm ci on Node 20 (builds dist/ through the prepare script).
 #   3. The API, store and lifecycle tests once more on Node 24 (the npm package `node`), in a copy of
 #      the tree so its native build does not replace Node 20's.
-#   4. The whole suite on Node 20; its summary is the last thing printed.
+#   4. The API, lifecycle and store tests on PostgreSQL (a throwaway server scripts/test.sh starts).
+#   5. The whole suite on Node 20; its summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,6 +18,8 @@ for p in python3 make g++; do command -v "$p" >/dev/null || need+=("$p"); done
 # The LDAP tests start a throwaway OpenLDAP per file (scripts/slapd-throwaway.sh); openssl makes its TLS cert.
 { [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null; } || need+=(slapd ldap-utils)
 command -v openssl >/dev/null || need+=(openssl)
+# scripts/pg-throwaway.sh runs a PostgreSQL server per test run from Debian's binaries (never the service).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
@@ -43,6 +46,9 @@ if [ "${SKIP_NODE24:-}" != 1 ]; then
     bash scripts/test.sh domain adapters app http
   )
 fi
+
+echo "== node $(node -v): API, lifecycle and store tests on PostgreSQL"
+ELEVATE_TEST_STORE=postgres bash scripts/test.sh http app adapters/store
 
 echo "== node $(node -v): all tests"
 bash scripts/test.sh

@@ -14,7 +14,24 @@ mapfile -t files < <(find "${dirs[@]}" -name '*.test.js' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found under ${dirs[*]}" >&2; exit 1; fi
 mkdir -p test-artifacts
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pg_tmp=
+cleanup() {
+  rm -f "$log"
+  if [ -n "$pg_tmp" ]; then bash scripts/pg-throwaway.sh stop "$pg_tmp" || true; fi
+}
+trap cleanup EXIT
+# ELEVATE_TEST_STORE=postgres runs the store-backed suites on one throwaway PostgreSQL (loopback,
+# temp dir), stopped by its data directory when the run ends. Tests also needing PostgreSQL under
+# SQLite (the copy and multi-node tests) use it the same way.
+if [ -z "${ELEVATE_TEST_DATABASE_URL:-}" ]; then
+  pg_env=$(mktemp)
+  bash scripts/pg-throwaway.sh start > "$pg_env"
+  # shellcheck disable=SC1090
+  . "$pg_env"
+  rm -f "$pg_env"
+  pg_tmp=$PG_TMP
+  export ELEVATE_TEST_DATABASE_URL="$DATABASE_URL" ELEVATE_TEST_PG_DIR="$PG_TMP"
+fi
 status=0
 node --enable-source-maps --test --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
 # Node's own summary is above; repeat it as the plain closing line any CI reads.

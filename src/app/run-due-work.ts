@@ -30,25 +30,43 @@ function dueEvent(r: PamRequest): RequestEvent | null {
   }
 }
 
-async function step(deps: Deps, tx: StoreTx, id: string, report: DueWorkReport): Promise<void> {
+/** What one transaction did; merged into the report only once it committed. */
+interface Tally {
+  processed: number;
+  readonly lateness: number[];
+}
+
+async function step(deps: Deps, tx: StoreTx, r0: PamRequest, tally: Tally): Promise<void> {
   const now = deps.clock.now();
   // Re-read inside the transaction: another actor may have moved the request since it was listed.
-  const r = await tx.requests.byId(id);
+  const r = await tx.requests.byId(r0.id);
   if (!r) return;
   const due = dueAt(r);
   const event = dueEvent(r);
   if (due === null || due > now || !event) return;
   const after = await advance(deps, tx, r, event, null, now);
   if (event.kind === 'TimedOut') await settleApproval(tx, after, 'Expired', now, null);
-  if (event.kind === 'ExpiryDue') report.expiryLatenessMs.push(now - due);
-  report.processed++;
+  if (event.kind === 'ExpiryDue') tally.lateness.push(now - due);
+  tally.processed++;
+}
+
+/** Runs `steps` in one transaction; the tally restarts with each attempt the store makes. */
+async function inTransaction(deps: Deps, report: DueWorkReport, steps: (tx: StoreTx, tally: Tally) => Promise<void>): Promise<void> {
+  let tally: Tally = { processed: 0, lateness: [] };
+  await deps.store.transaction(async (tx) => {
+    tally = { processed: 0, lateness: [] };
+    await steps(tx, tally);
+  });
+  report.processed += tally.processed;
+  report.expiryLatenessMs.push(...tally.lateness);
 }
 
 /**
  * Does every time-driven step that is due, from durable state: scheduled starts, expiries, and
  * MFA/approval deadlines. Work overdue because the server was down is found the same way.
- * Batches share a transaction (one fsync per batch); a batch that fails is retried item by item so
- * one bad row cannot hold back the others.
+ * Each batch is claimed inside the transaction that handles it (several nodes take disjoint rows)
+ * and shares it (one commit per batch); a batch that fails is retried item by item so one bad row
+ * cannot hold back the others.
  */
 export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItems?: number } = {}): Promise<DueWorkReport> {
   const batchSize = opts.batchSize ?? 200;
@@ -56,23 +74,20 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
   const report: DueWorkReport = { processed: 0, failed: 0, expiryLatenessMs: [], errors: [] };
   const skip = new Set<string>();
   while (report.processed + report.failed < maxItems) {
-    const due = (await deps.store.read((tx) => tx.requests.due(deps.clock.now(), batchSize + skip.size))).filter(
-      (r) => !skip.has(r.id),
-    );
-    if (due.length === 0) break;
-    const batch = due.slice(0, batchSize);
-    const mark = { processed: report.processed, lateness: report.expiryLatenessMs.length };
+    let batch: PamRequest[] = [];
     try {
-      await deps.store.transaction(async (tx) => {
-        for (const r of batch) await step(deps, tx, r.id, report);
+      await inTransaction(deps, report, async (tx, tally) => {
+        const due = await tx.requests.claimDue(deps.clock.now(), batchSize + skip.size);
+        batch = due.filter((r) => !skip.has(r.id)).slice(0, batchSize);
+        for (const r of batch) await step(deps, tx, r, tally);
       });
-    } catch {
-      // The batch rolled back: undo its tallies and redo each item alone to find the failing ones.
-      report.processed = mark.processed;
-      report.expiryLatenessMs.length = mark.lateness;
+    } catch (e) {
+      // Nothing was claimed (the store is down, say): the caller reports it and tries again later.
+      if (batch.length === 0) throw e;
+      // The batch rolled back: redo each item alone to find the failing ones.
       for (const r of batch) {
         try {
-          await deps.store.transaction((tx) => step(deps, tx, r.id, report));
+          await inTransaction(deps, report, (tx, tally) => step(deps, tx, r, tally));
         } catch (e) {
           report.failed++;
           skip.add(r.id);
@@ -82,6 +97,7 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
         }
       }
     }
+    if (batch.length === 0) break;
   }
   return report;
 }

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerDbCommands } from './commands/db.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerMfaCommands } from './commands/mfa.js';
 import { registerOutboxCommand } from './commands/outbox.js';
 import { registerPamApprovalCommands } from './commands/pam-approvals.js';
 import { registerPamRequestCommands } from './commands/pam-requests.js';
@@ -24,8 +26,8 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nServer: serve. Administration on the data directory: user, group, role, apply, audit, outbox.\n' +
-        'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami\n' +
+      '\nServer: serve. Administration on the store: user, group, role, apply, audit, outbox, db.\n' +
+        'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami, mfa\n' +
         '(credentials from ELEVATE_USER / ELEVATE_PASSWORD or --user and a prompt; server from ELEVATE_SERVER or --server).',
     );
   registerServeCommand(program);
@@ -36,9 +38,11 @@ export function buildProgram(version: string): Command {
   registerAuditCommands(program);
   registerDirectoryCommands(program);
   registerOutboxCommand(program);
+  registerDbCommands(program);
   registerPamRolesCommand(program);
   registerPamRequestCommands(program);
   registerPamApprovalCommands(program);
   registerWhoamiCommand(program);
+  registerMfaCommands(program);
   return program;
 }

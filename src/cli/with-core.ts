@@ -6,6 +6,7 @@ import type { OutputOptions } from './output.js';
 /** Options of every command that works on the data directory. */
 export interface AdminOptions extends OutputOptions {
   readonly data?: string | undefined;
+  readonly database?: string | undefined;
   readonly config?: string | undefined;
 }
 
@@ -15,6 +16,7 @@ export function adminCommand(parent: Command, nameAndArgs: string, description: 
     .command(nameAndArgs)
     .description(description)
     .option('--data <dir>', 'data directory (default: from the config file, ELEVATE_DATA, or ./data)')
+    .option('--database <url>', 'PostgreSQL store, postgres://… (default: from the config file or ELEVATE_DATABASE_URL; else the data directory)')
     .option('--config <file>', 'configuration file (YAML or JSON)')
     .option('--json', 'print machine-readable JSON');
 }
@@ -25,7 +27,7 @@ export function adminCommand(parent: Command, nameAndArgs: string, description: 
  * their native modules just to send one request.
  */
 export async function withCore<T>(opts: AdminOptions, fn: (core: Core) => Promise<T>): Promise<T> {
-  const config = loadConfig({ file: opts.config, overrides: { dataDir: opts.data } });
+  const config = loadConfig({ file: opts.config, overrides: { dataDir: opts.data, database: opts.database } });
   const { openCore } = await import('../main.js');
   const core = await openCore(config);
   try {

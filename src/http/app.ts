@@ -4,7 +4,9 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { readBacklog } from '../app/backlog.js';
 import type { Core } from '../main.js';
+import { Metrics } from './metrics.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
@@ -12,6 +14,7 @@ import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
 import { portalRoutes } from './routes/portal.js';
@@ -22,6 +25,8 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Wakes the scheduler after a change that may have near-term due work. */
   readonly poke: () => void;
+  /** The server's metrics, fed by its scheduler; a fresh set when absent (tests). */
+  readonly metrics?: Metrics;
   /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
   readonly portalDir?: string;
 }
@@ -33,7 +38,7 @@ const DEFAULT_PORTAL_DIR = fileURLToPath(new URL('../../../portal/build/', impor
 const BODY_LIMIT = 64 * 1024;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, logger, poke, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
   const { config, deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -80,10 +85,12 @@ export async function buildApp({ core, logger, poke, portalDir = DEFAULT_PORTAL_
   await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
 
+  await app.register(metricsRoutes, { ...auth, metrics: metrics ?? new Metrics(() => readBacklog(deps), { processMetrics: false }), token: config.metricsToken });
+
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireCaller(auth));
-      await api.register(pamResources, { deps, totp: core.totp, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
       methodNotAllowed(api, '/pamroles', ['GET']);
       methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
@@ -103,7 +110,7 @@ export async function buildApp({ core, logger, poke, portalDir = DEFAULT_PORTAL_
   await app.register(
     async (mfa) => {
       mfa.addHook('onRequest', requireCaller(auth));
-      await mfa.register(mfaRoutes, { deps, totp: core.totp, issuer: 'Elevate' });
+      await mfa.register(mfaRoutes, { deps, mfa: core.mfa, config });
     },
     { prefix: '/api/mfa' },
   );
@@ -111,7 +118,7 @@ export async function buildApp({ core, logger, poke, portalDir = DEFAULT_PORTAL_
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher, totp: core.totp });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
     },
     { prefix: '/api/admin' },
   );

@@ -12,7 +12,11 @@ import type { ApprovalField, ListQuery, RequestField, RoleField } from './filter
  * audit records commit together or not at all, and are durable when the promise resolves.
  */
 export interface Store {
-  /** Runs `fn` in one serialisable transaction; rolls back when it throws. */
+  /**
+   * Runs `fn` in one transaction whose writes are serialisable per row (a request's version check,
+   * row locks); rolls back when it throws. A store may run `fn` again after a transient conflict,
+   * so `fn` must do nothing but store calls.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` on one consistent snapshot without taking the write lock. `fn` must only read:
@@ -23,6 +27,8 @@ export interface Store {
   ping(): Promise<void>;
   /** Applies pending schema migrations; idempotent. */
   migrate(): Promise<void>;
+  /** Whether every known migration has been applied (for /readyz). */
+  isMigrated(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,7 @@ export interface StoreTx {
   readonly settings: SettingsRepo;
   readonly mfa: MfaRepo;
   readonly outbox: OutboxRepo;
+  readonly backlog: BacklogRepo;
 }
 
 export interface AccountRepo {
@@ -90,6 +97,12 @@ export interface RequestRepo {
   findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
   /** Requests whose time-driven step is due at or before `now`, oldest first. */
   due(now: Instant, limit: number): Promise<PamRequest[]>;
+  /**
+   * Like `due`, inside a write transaction, for the worker that will handle them: the rows stay
+   * held until commit, and rows another node's transaction holds are skipped rather than waited
+   * for, so concurrent nodes take disjoint work.
+   */
+  claimDue(now: Instant, limit: number): Promise<PamRequest[]>;
   /** The earliest instant any request becomes due, to know when to look again. */
   nextDueAt(): Promise<Instant | null>;
   /** Whether any request, in any state, was ever made for `roleId`. */
@@ -160,12 +173,17 @@ export interface SessionRepo {
 export interface SettingsRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /**
+   * Takes the lease named `key` until `until` when nobody holds it at `now` (absent or lapsed), and
+   * says whether it was taken. Concurrent callers on any node: at most one gets it.
+   */
+  takeLease(key: string, now: Instant, until: Instant): Promise<boolean>;
 }
 
 export interface TotpFactor {
   readonly accountId: string;
-  /** Base32 shared secret. */
-  readonly secret: string;
+  /** The base32 shared secret sealed by the SecretBox (context `totp:<accountId>`); never plaintext once sealed at start-up. */
+  readonly sealedSecret: string;
   /** False until the owner proved possession with a first code. */
   readonly confirmed: boolean;
   /** Highest time step a code was accepted for; codes at or below it are replays. */
@@ -173,13 +191,62 @@ export interface TotpFactor {
   readonly createdAt: Instant;
 }
 
+/** A registered WebAuthn credential. The public key is not secret, so it is stored as it is. */
+export interface Passkey {
+  /** base64url credential id, unique across all accounts. */
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  /** base64url COSE public key. */
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly transports: readonly string[];
+  readonly deviceType: string;
+  readonly backedUp: boolean;
+  readonly createdAt: Instant;
+  readonly lastUsedAt: Instant | null;
+}
+
+/** What a stored WebAuthn challenge is for; `subjectId` is the account, request or approval it is bound to. */
+export type ChallengePurpose = 'register' | 'request' | 'approval';
+
+export interface MfaChallenge {
+  readonly purpose: ChallengePurpose;
+  readonly subjectId: string;
+  readonly accountId: string;
+  readonly challenge: string;
+  readonly expiresAt: Instant;
+}
+
 export interface MfaRepo {
   totp(accountId: string): Promise<TotpFactor | undefined>;
+  /** Every TOTP factor (for sealing plaintext secrets at start-up). */
+  allTotp(): Promise<TotpFactor[]>;
   saveTotp(f: TotpFactor): Promise<void>;
+  /** Removes the TOTP factor, the passkeys and the pending challenges of the account. */
   removeAll(accountId: string): Promise<void>;
   /** Wrong codes entered for a request so far. */
   failures(requestId: string): Promise<number>;
   setFailures(requestId: string, n: number): Promise<void>;
+  /** Failed step-up attempts of one approver on one approval. */
+  stepUpFailures(approvalId: string, accountId: string): Promise<number>;
+  setStepUpFailures(approvalId: string, accountId: string, n: number): Promise<void>;
+
+  /** The account's passkeys, oldest first. */
+  passkeys(accountId: string): Promise<Passkey[]>;
+  passkey(id: string): Promise<Passkey | undefined>;
+  insertPasskey(p: Passkey): Promise<void>;
+  /** Records a successful assertion: the new signature counter and when. */
+  usePasskey(id: string, counter: number, at: Instant): Promise<void>;
+  /** Removes one of the account's passkeys; false when it has none with that id. */
+  removePasskey(accountId: string, id: string): Promise<boolean>;
+
+  /** Stores a challenge, replacing any earlier one for the same purpose, subject and account. */
+  putChallenge(c: MfaChallenge): Promise<void>;
+  /** Removes and returns the challenge for purpose, subject and account: each works once. */
+  takeChallenge(purpose: ChallengePurpose, subjectId: string, accountId: string): Promise<MfaChallenge | undefined>;
+  /** Drops challenges that expired before `now`. */
+  purgeChallenges(now: Instant): Promise<void>;
 }
 
 /** A grant or revoke waiting for (or confirmed by) a directory outside the store. */
@@ -194,6 +261,8 @@ export interface OutboxJob {
   readonly nextAttemptAt: Instant;
   readonly lastError: string | null;
   readonly doneAt: Instant | null;
+  /** A worker claimed the job until then; after it, another node may take it over. */
+  readonly claimedUntil: Instant | null;
 }
 
 /**
@@ -207,8 +276,16 @@ export interface OutboxRepo {
    * (group, account) pair: a revoke must never overtake the grant before it, nor the reverse.
    */
   due(now: Instant, limit: number): Promise<OutboxJob[]>;
+  /**
+   * Takes due jobs (as `due`, skipping those another worker's claim still covers) and marks them
+   * claimed until `until`. Directory calls happen outside transactions, so the claim is a lease: a
+   * node that dies with jobs claimed leaves them to the others once `until` passes.
+   */
+  claim(now: Instant, until: Instant, limit: number): Promise<OutboxJob[]>;
   byId(id: number): Promise<OutboxJob | undefined>;
-  markDone(id: number, at: Instant): Promise<void>;
+  /** Records the job as done; false when it already was (another worker finished it first). */
+  markDone(id: number, at: Instant): Promise<boolean>;
+  /** Records a failed attempt and releases the claim. */
   markFailed(id: number, attempts: number, nextAttemptAt: Instant, error: string): Promise<void>;
   /** How many jobs of `kind` for the request are not done yet. */
   openFor(requestId: string, kind: OutboxJob['kind']): Promise<number>;
@@ -216,4 +293,27 @@ export interface OutboxRepo {
   open(limit: number): Promise<OutboxJob[]>;
   /** When the earliest open job may next be tried. */
   nextAttemptAt(): Promise<Instant | null>;
+}
+
+/** How far behind the revocation machinery is right now: the figures an operator alerts on. */
+export interface Backlog {
+  readonly openGrants: number;
+  readonly openRevokes: number;
+  /** Open jobs whose last attempt failed. */
+  readonly failingJobs: number;
+  /**
+   * When the most overdue unconfirmed revoke should have taken effect (its request's expiry, or when
+   * it was closed); null when every revoke has been confirmed.
+   */
+  readonly oldestUnconfirmedRevokeAt: Instant | null;
+  /** The earliest expiry that has passed while its elevation is still Active (not yet handled). */
+  readonly oldestUnhandledExpiryAt: Instant | null;
+  /** Time-driven steps (starts, expiries, timeouts) due at or before `now` and not yet done. */
+  readonly dueRequests: number;
+  /** The earliest of those. */
+  readonly oldestDueAt: Instant | null;
+}
+
+export interface BacklogRepo {
+  snapshot(now: Instant): Promise<Backlog>;
 }

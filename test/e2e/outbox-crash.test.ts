@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../support/harness.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import { type Slapd, startSlapd, valuesOn } from '../support/slapd.js';
+import { type Slapd, corpDirectoryYaml, startSlapd, valuesOn } from '../support/slapd.js';
 
 let slapd: Slapd;
 let dataDir: string;
@@ -19,13 +19,7 @@ before(async () => {
   writeFileSync(
     configFile,
     [
-      'directories:',
-      '  corp:',
-      `    url: ${slapd.url}`,
-      `    bindDn: "${slapd.bindDn}"`,
-      `    bindPasswordFile: ${slapd.bindPasswordFile}`,
-      `    userBase: "${slapd.people}"`,
-      '    timeoutMs: 3000',
+      ...corpDirectoryYaml(slapd),
       'tickMs: 200',
     ].join('\n'),
   );

@@ -11,6 +11,7 @@ import type { Config } from '../../src/config/schema.js';
 import { buildApp } from '../../src/http/app.js';
 import { type Core, openCore } from '../../src/main.js';
 import type { Clock } from '../../src/ports/clock.js';
+import { TEST_STORE, dropDatabase, freshDatabase } from './pg.js';
 
 /** A clock tests move by hand: no test sleeps to let time pass. */
 export class FakeClock implements Clock {
@@ -44,6 +45,8 @@ export interface TestCore {
   readonly core: Core;
   readonly clock: FakeClock;
   readonly dataDir: string;
+  /** The PostgreSQL database behind the core, when the suite runs on PostgreSQL. */
+  readonly database: string | undefined;
   /** Runs every due time-driven step now, as the scheduler's tick would. */
   tick(): ReturnType<typeof runDueWork>;
   /** Closes the store; keeps the data directory (for restart tests). */
@@ -52,12 +55,20 @@ export interface TestCore {
   destroy(): Promise<void>;
 }
 
+const databaseOf = new Map<string, string>();
+
 export async function makeCore(
-  opts: { clock?: FakeClock; dataDir?: string; demo?: boolean; config?: ConfigOverrides } = {},
+  opts: { clock?: FakeClock; dataDir?: string; demo?: boolean; config?: ConfigOverrides; store?: 'sqlite' | 'postgres' } = {},
 ): Promise<TestCore> {
   const clock = opts.clock ?? new FakeClock();
   const dataDir = opts.dataDir ?? tempDir();
-  const core = await openCore(testConfig(dataDir, opts.config), { clock, hasher: FAST_HASHER });
+  // A data directory reopened (restart tests) finds its database again.
+  let database = opts.config?.database as string | undefined;
+  if (database === undefined && (opts.store ?? TEST_STORE) === 'postgres') {
+    database = databaseOf.get(dataDir) ?? (await freshDatabase());
+    databaseOf.set(dataDir, database);
+  }
+  const core = await openCore(testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }) }), { clock, hasher: FAST_HASHER });
   if (opts.demo ?? true) await seedDemo(core.deps, core.hasher);
   let closed = false;
   const close = async () => {
@@ -68,11 +79,16 @@ export async function makeCore(
     core,
     clock,
     dataDir,
+    database,
     tick: () => runDueWork(core.deps),
     close,
     destroy: async () => {
       await close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (database !== undefined && databaseOf.get(dataDir) === database) {
+        databaseOf.delete(dataDir);
+        await dropDatabase(database);
+      }
     },
   };
 }

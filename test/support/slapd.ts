@@ -27,6 +27,8 @@ export interface Slapd {
   readonly groups: string;
   readonly pid: number;
   readonly dir: string;
+  /** With `auditlog: true`: every successful write, as LDIF records. */
+  readonly auditLogFile: string;
   /** Stops slapd and removes its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -35,11 +37,11 @@ export interface Slapd {
  * Starts slapd for one test file (call it in `before`, and `stop()` in `after`). A missing slapd
  * fails the run: the LDAP tests never skip.
  */
-export async function startSlapd(opts: { tls?: boolean } = {}): Promise<Slapd> {
+export async function startSlapd(opts: { tls?: boolean; auditlog?: boolean } = {}): Promise<Slapd> {
   if (!existsSync(SLAPD)) {
     throw new Error(`${SLAPD} is not installed: run apt-get install -y slapd ldap-utils (scripts/ci.sh does it)`);
   }
-  const env = { ...process.env, SLAPD_TLS: opts.tls ? '1' : '0' };
+  const env = { ...process.env, SLAPD_TLS: opts.tls ? '1' : '0', SLAPD_AUDITLOG: opts.auditlog ? '1' : '0' };
   let stdout: string;
   try {
     ({ stdout } = await run('bash', [SCRIPT, 'start'], { env, timeout: 60_000 }));
@@ -82,6 +84,7 @@ export async function startSlapd(opts: { tls?: boolean } = {}): Promise<Slapd> {
     groups: `ou=groups,${baseDn}`,
     pid,
     dir,
+    auditLogFile: join(dir, 'audit.ldif'),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -114,4 +117,17 @@ export function valuesOn(slapd: Slapd, dn: string, attribute: string): Promise<s
 /** Replaces every value of `attribute` on `dn`: resets a group between tests. */
 export function setValues(slapd: Slapd, dn: string, attribute: string, values: string[]): Promise<void> {
   return asAdmin(slapd, (c) => c.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values }) })));
+}
+
+/** The `directories:` section of an Elevate config naming this slapd `corp`, as YAML lines. */
+export function corpDirectoryYaml(slapd: Slapd): string[] {
+  return [
+    'directories:',
+    '  corp:',
+    `    url: ${slapd.url}`,
+    `    bindDn: "${slapd.bindDn}"`,
+    `    bindPasswordFile: ${slapd.bindPasswordFile}`,
+    `    userBase: "${slapd.people}"`,
+    '    timeoutMs: 3000',
+  ];
 }

@@ -18,7 +18,17 @@ export interface Drift {
  * mode corrects the difference: standing access that crept in is removed, a lost grant re-added.
  * Members with a grant or revoke still in the outbox are left to it. Every finding is audited.
  */
-export async function reconcileGroups(deps: Deps, directoryFor: (name: string) => Directory | undefined): Promise<Drift[]> {
+export async function reconcileGroups(
+  deps: Deps,
+  directoryFor: (name: string) => Directory | undefined,
+  opts: { leaseMs?: number } = {},
+): Promise<Drift[]> {
+  if (opts.leaseMs !== undefined) {
+    // Nodes sharing a store take turns: two reconcilers at once would correct the same drift twice.
+    const now = deps.clock.now();
+    const leaseMs = opts.leaseMs;
+    if (!(await deps.store.transaction((tx) => tx.settings.takeLease('reconcile.lease', now, now + leaseMs)))) return [];
+  }
   const groups = await deps.store.transaction(async (tx) => (await tx.groups.list()).filter((g) => g.directory !== 'embedded' && g.reconcile !== 'off'));
   const drift: Drift[] = [];
   for (const group of groups) {

@@ -13,6 +13,9 @@ export interface OutboxReport {
   expiryLatenessMs: number[];
 }
 
+/** Long enough for a directory call and its timeouts; a dead node's jobs wait this long at most. */
+export const DEFAULT_LEASE_MS = 60_000;
+
 /** Backoff before the next attempt: 1 s, 2 s, 4 s … capped at `maxMs`. */
 export function backoffMs(attempts: number, maxMs = 60_000): number {
   return Math.min(maxMs, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -34,9 +37,17 @@ interface Prepared {
  * (and the request confirmed once all its jobs are), or failed with its next attempt backed off.
  * Directories are idempotent by contract, so a job applied twice after a crash is harmless.
  */
-export async function runOutbox(deps: Deps, opts: { limit?: number; directoryFor: (name: string) => Directory | undefined }): Promise<OutboxReport> {
+export async function runOutbox(
+  deps: Deps,
+  opts: { limit?: number; leaseMs?: number; directoryFor: (name: string) => Directory | undefined },
+): Promise<OutboxReport> {
   const report: OutboxReport = { applied: 0, failed: [], expiryLatenessMs: [] };
-  const jobs = await deps.store.read((tx) => tx.outbox.due(deps.clock.now(), opts.limit ?? 100));
+  // Claimed for a lease, not a transaction: the directory calls below must not hold the store. A
+  // node that dies mid-batch leaves its jobs to the others once the lease lapses.
+  const jobs = await deps.store.transaction((tx) => {
+    const now = deps.clock.now();
+    return tx.outbox.claim(now, now + (opts.leaseMs ?? DEFAULT_LEASE_MS), opts.limit ?? 100);
+  });
   for (const job of jobs) {
     const p: Prepared = await deps.store.read(async (tx) => {
       const group = await tx.groups.byId(job.groupId);
@@ -67,7 +78,8 @@ export async function runOutbox(deps: Deps, opts: { limit?: number; directoryFor
         report.failed.push({ jobId: job.id, requestId: job.requestId, kind: job.kind, group: p.group?.name ?? job.groupId, attempts, error });
         return;
       }
-      await tx.outbox.markDone(job.id, now);
+      // Another node may have finished it after our lease lapsed: its outcome stands, not ours twice.
+      if (!(await tx.outbox.markDone(job.id, now))) return;
       report.applied++;
       const r = await tx.requests.byId(job.requestId);
       if (!r) return;

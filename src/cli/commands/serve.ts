@@ -8,6 +8,7 @@ interface ServeFlags {
   port?: number;
   host?: string;
   data?: string;
+  database?: string;
   corsOrigin?: string[];
   json?: boolean;
 }
@@ -35,12 +36,13 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'TCP port (default 8086; 0 picks a free one)', portArg)
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--data <dir>', 'data directory (default ./data)')
+    .option('--database <url>', 'PostgreSQL store shared by every node, postgres://… (default: the embedded store in the data directory)')
     .option('--cors-origin <url>', 'origin allowed to call the API from a browser, e.g. http://portal:8090 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print the listening URL as JSON')
     .action(async (f: ServeFlags) => {
       const config = loadConfig({
         file: f.config,
-        overrides: { port: f.port, host: f.host, dataDir: f.data, corsOrigins: f.corsOrigin, demo: f.demo ? true : undefined },
+        overrides: { port: f.port, host: f.host, dataDir: f.data, database: f.database, corsOrigins: f.corsOrigin, demo: f.demo ? true : undefined },
       });
       // Loud and on stderr, so it shows even when stdout goes to a log collector.
       if (config.demo) process.stderr.write(DEMO_BANNER + '\n');

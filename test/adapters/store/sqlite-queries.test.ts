@@ -2,51 +2,19 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { SqliteStore } from '../../../src/adapters/store/sqlite/sqlite-store.js';
-import type { PamRequest } from '../../../src/domain/request/request.js';
 import type { FilterExpr, RequestField } from '../../../src/ports/filter.js';
+import { DAY, T0, request, seedHistory } from './query-fixtures.js';
 import { tempDir } from '../../support/harness.js';
 
 const dir = tempDir();
+
 const seen: { sql: string; params: readonly unknown[] }[] = [];
 let store: SqliteStore;
-const T0 = Date.UTC(2026, 0, 1);
-const DAY = 86_400_000;
-
-function request(i: number, creator: string, status: PamRequest['status']): PamRequest {
-  return {
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    creatorId: creator,
-    roleId: 'role-1',
-    displayName: 'R elevation',
-    justification: i % 3 === 0 ? null : `reason ${i}`,
-    creationMethod: 'test',
-    createdAt: T0 + i * DAY,
-    requestedTtlSeconds: 3600,
-    requestedAt: T0 + i * DAY,
-    status,
-    startedAt: status === 'Active' ? T0 + i * DAY : null,
-    expiresAt: status === 'Active' ? T0 + i * DAY + 3600_000 : null,
-    pendingUntil: null,
-    endReason: null,
-    endedAt: null,
-    approvalId: null,
-    version: 1,
-  };
-}
 
 before(async () => {
   store = SqliteStore.open(dir, { accountDomain: 'PRIV', onQuery: (sql, params) => seen.push({ sql, params }) });
   await store.migrate();
-  await store.transaction(async (tx) => {
-    for (const login of ['jen', 'ann']) {
-      await tx.accounts.insert({ id: login, login, displayName: login, email: null, passwordHash: null, isAdmin: false, disabled: false });
-    }
-    await tx.roles.insert({
-      id: 'role-1', name: 'R', description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false,
-      window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [],
-    });
-    for (let i = 0; i < 40; i++) await tx.requests.insert(request(i, i % 2 ? 'jen' : 'ann', i % 5 ? 'Expired' : 'Active'));
-  });
+  await seedHistory(store);
 });
 
 after(async () => {

@@ -4,6 +4,7 @@ import type { ApprovalField, ListQuery } from '../../../ports/filter.js';
 import type { ApprovalRepo, ApprovalView } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import type { ApprovalTable, Database } from './schema.js';
+import type { SqlTraits } from './store-tx.js';
 
 const toApproval = (r: ApprovalTable): Approval =>
   Object.freeze({
@@ -22,6 +23,7 @@ export class KyselyApprovalRepo implements ApprovalRepo {
   constructor(
     private readonly db: Kysely<Database>,
     accountDomain: string,
+    private readonly traits: SqlTraits,
   ) {
     this.#columns = {
       roleName: { expr: sql.ref('ro.name') },
@@ -81,7 +83,7 @@ export class KyselyApprovalRepo implements ApprovalRepo {
     const rows = await applyListQuery(base, q, this.#columns, [
       { expr: sql.ref('rq.created_at'), descending: false },
       { expr: sql.ref('ap.id'), descending: false },
-    ]).execute();
+    ], this.traits.textHoldsNul).execute();
     return rows.map((r) => ({
       ...r,
       requestedTtlSeconds: Number(r.requestedTtlSeconds),

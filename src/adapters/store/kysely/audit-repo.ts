@@ -4,6 +4,7 @@ import type { AuditEntry, StoredAuditEntry } from '../../../domain/audit/audit-e
 import { GENESIS_HASH, chainText } from '../../../domain/audit/hash-chain.js';
 import type { AuditQuery, AuditRepo } from '../../../ports/store.js';
 import type { AuditTable, Database } from './schema.js';
+import type { SqlTraits } from './store-tx.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -22,10 +23,18 @@ const toEntry = (r: Selectable<AuditTable>): StoredAuditEntry =>
   });
 
 export class KyselyAuditRepo implements AuditRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: SqlTraits,
+  ) {}
 
-  /** Must run inside the caller's write transaction, which serialises appends and so the chain. */
+  /**
+   * Must run inside the caller's write transaction. The chain lock (a no-op where the store has a
+   * single writer) makes concurrent appends queue until the previous appender commits, so the read
+   * of the last entry below sees it and each entry links to the one truly before it.
+   */
   async append(e: AuditEntry): Promise<StoredAuditEntry> {
+    await this.traits.lockAuditChain(this.db);
     const last = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     const seq = last ? Number(last.seq) + 1 : 1;
     // Round-trip through JSON so the hash covers exactly what is stored and read back.

@@ -17,20 +17,21 @@ export const boolColumn = (expr: Expression<unknown>): ColumnSpec => ({ expr, en
  * Compiles a bound filter to a WHERE expression. Field names come from a closed map and values
  * are always bound parameters: nothing from the client is ever spliced into SQL text.
  */
-export function compileFilter<F extends string>(e: FilterExpr<F>, cols: ColumnMap<F>): RawBuilder<SqlBool> {
+export function compileFilter<F extends string>(e: FilterExpr<F>, cols: ColumnMap<F>, textHoldsNul = true): RawBuilder<SqlBool> {
   switch (e.kind) {
     case 'and':
-      return sql<SqlBool>`(${compileFilter(e.left, cols)} and ${compileFilter(e.right, cols)})`;
+      return sql<SqlBool>`(${compileFilter(e.left, cols, textHoldsNul)} and ${compileFilter(e.right, cols, textHoldsNul)})`;
     case 'or':
-      return sql<SqlBool>`(${compileFilter(e.left, cols)} or ${compileFilter(e.right, cols)})`;
+      return sql<SqlBool>`(${compileFilter(e.left, cols, textHoldsNul)} or ${compileFilter(e.right, cols, textHoldsNul)})`;
     case 'not':
-      return sql<SqlBool>`(not ${compileFilter(e.expr, cols)})`;
+      return sql<SqlBool>`(not ${compileFilter(e.expr, cols, textHoldsNul)})`;
     case 'compare': {
       const col = cols[e.field];
       if (!col) throw new Error(`no column for field ${e.field}`);
       if (e.value === null) {
         return e.op === 'eq' ? sql<SqlBool>`(${col.expr} is null)` : sql<SqlBool>`(${col.expr} is not null)`;
       }
+      if (!textHoldsNul && typeof e.value === 'string' && e.value.includes('\0')) return compareNul(col.expr, e.op, e.value);
       const v = col.encode ? col.encode(e.value) : e.value;
       // OData compares null with a value as false (and `ne` as true), never as unknown: two-valued
       // logic keeps `not (X eq 'a')` the exact complement of `X eq 'a'` where X is null.
@@ -40,14 +41,36 @@ export function compileFilter<F extends string>(e: FilterExpr<F>, cols: ColumnMa
   }
 }
 
+/**
+ * A string with U+0000 cannot be bound where text cannot hold it, but the comparison still has an
+ * exact answer, since no stored value holds one: nothing equals it, and in code-point order a stored
+ * string is above `p\0…` exactly when it is above `p`, the part before the first U+0000.
+ */
+function compareNul(expr: Expression<unknown>, op: CompareOp, value: string): RawBuilder<SqlBool> {
+  const p = value.slice(0, value.indexOf('\0'));
+  switch (op) {
+    case 'eq':
+      return sql<SqlBool>`(1 = 0)`;
+    case 'ne':
+      return sql<SqlBool>`(1 = 1)`;
+    case 'gt':
+    case 'ge':
+      return sql<SqlBool>`(${expr} is not null and ${expr} > ${p})`;
+    case 'lt':
+    case 'le':
+      return sql<SqlBool>`(${expr} is not null and ${expr} <= ${p})`;
+  }
+}
+
 /** Applies filter, order and paging of `q` to a select, with `tiebreak` last so pages are stable. */
 export function applyListQuery<F extends string, QB extends ListableQuery<QB>>(
   qb: QB,
   q: ListQuery<F>,
   cols: ColumnMap<F>,
   defaultOrder: readonly { expr: Expression<unknown>; descending: boolean }[],
+  textHoldsNul = true,
 ): QB {
-  let out = q.filter ? qb.where(compileFilter(q.filter, cols)) : qb;
+  let out = q.filter ? qb.where(compileFilter(q.filter, cols, textHoldsNul)) : qb;
   const order = q.orderBy.length > 0
     ? [...q.orderBy.map((o) => ({ expr: cols[o.field].expr, descending: o.descending })), ...defaultOrder]
     : defaultOrder;

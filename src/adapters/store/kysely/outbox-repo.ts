@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Instant } from '../../../domain/time.js';
 import type { OutboxJob, OutboxRepo } from '../../../ports/store.js';
 import type { Database, OutboxTable } from './schema.js';
+import type { SqlTraits } from './store-tx.js';
 
 const toJob = (r: Selectable<OutboxTable>): OutboxJob =>
   Object.freeze({
@@ -15,10 +16,14 @@ const toJob = (r: Selectable<OutboxTable>): OutboxJob =>
     nextAttemptAt: Number(r.next_attempt_at),
     lastError: r.last_error,
     doneAt: r.done_at === null ? null : Number(r.done_at),
+    claimedUntil: r.claimed_until === null ? null : Number(r.claimed_until),
   });
 
 export class KyselyOutboxRepo implements OutboxRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: SqlTraits,
+  ) {}
 
   async enqueue(j: Pick<OutboxJob, 'requestId' | 'kind' | 'groupId' | 'accountId' | 'createdAt'>): Promise<void> {
     await this.db
@@ -33,12 +38,33 @@ export class KyselyOutboxRepo implements OutboxRepo {
         next_attempt_at: j.createdAt,
         last_error: null,
         done_at: null,
+        claimed_until: null,
       })
       .execute();
   }
 
   async due(now: Instant, limit: number): Promise<OutboxJob[]> {
-    const rows = await this.db
+    return (await this.#dueQuery(now, limit).execute()).map(toJob);
+  }
+
+  async claim(now: Instant, until: Instant, limit: number): Promise<OutboxJob[]> {
+    const due = this.#dueQuery(now, limit);
+    const rows = await (
+      this.traits.sharedByNodes
+        ? due.where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', now)])).forUpdate().skipLocked()
+        : due
+    ).execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: until })
+      .where('id', 'in', rows.map((r) => r.id))
+      .execute();
+    return rows.map((r) => toJob({ ...r, claimed_until: until }));
+  }
+
+  #dueQuery(now: Instant, limit: number) {
+    return this.db
       .selectFrom('outbox as o')
       .selectAll('o')
       .where('o.done_at', 'is', null)
@@ -56,9 +82,7 @@ export class KyselyOutboxRepo implements OutboxRepo {
         ),
       )
       .orderBy('o.id')
-      .limit(limit)
-      .execute();
-    return rows.map(toJob);
+      .limit(limit);
   }
 
   async byId(id: number): Promise<OutboxJob | undefined> {
@@ -66,14 +90,20 @@ export class KyselyOutboxRepo implements OutboxRepo {
     return r && toJob(r);
   }
 
-  async markDone(id: number, at: Instant): Promise<void> {
-    await this.db.updateTable('outbox').set({ done_at: at, last_error: null }).where('id', '=', id).execute();
+  async markDone(id: number, at: Instant): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ done_at: at, last_error: null, claimed_until: null })
+      .where('id', '=', id)
+      .where('done_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async markFailed(id: number, attempts: number, nextAttemptAt: Instant, error: string): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set({ attempts, next_attempt_at: nextAttemptAt, last_error: error.slice(0, 2000) })
+      .set({ attempts, next_attempt_at: nextAttemptAt, last_error: error.slice(0, 2000), claimed_until: null })
       .where('id', '=', id)
       .execute();
   }

@@ -6,6 +6,7 @@ import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { RequestRepo } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import { type Database, MIN_INSTANT, type RequestTable } from './schema.js';
+import type { SqlTraits } from './store-tx.js';
 
 const COLUMNS: ColumnMap<RequestField> = {
   id: { expr: sql.ref('id') },
@@ -69,7 +70,10 @@ const toRow = (r: PamRequest): RequestTable => ({
 });
 
 export class KyselyRequestRepo implements RequestRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: SqlTraits,
+  ) {}
 
   async byId(id: string): Promise<PamRequest | undefined> {
     const r = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
@@ -101,7 +105,7 @@ export class KyselyRequestRepo implements RequestRepo {
     const rows = await applyListQuery(base, q, COLUMNS, [
       { expr: sql.ref('created_at'), descending: false },
       { expr: sql.ref('id'), descending: false },
-    ]).execute();
+    ], this.traits.textHoldsNul).execute();
     return rows.map(toRequest);
   }
 
@@ -120,15 +124,22 @@ export class KyselyRequestRepo implements RequestRepo {
   }
 
   async due(now: Instant, limit: number): Promise<PamRequest[]> {
-    const rows = await this.db
+    return (await this.#dueQuery(now, limit).execute()).map(toRequest);
+  }
+
+  async claimDue(now: Instant, limit: number): Promise<PamRequest[]> {
+    const q = this.#dueQuery(now, limit);
+    return (await (this.traits.sharedByNodes ? q.forUpdate().skipLocked() : q).execute()).map(toRequest);
+  }
+
+  #dueQuery(now: Instant, limit: number) {
+    return this.db
       .selectFrom('requests')
       .selectAll()
       .where('due_at', 'is not', null)
       .where('due_at', '<=', now)
       .orderBy('due_at')
-      .limit(limit)
-      .execute();
-    return rows.map(toRequest);
+      .limit(limit);
   }
 
   async nextDueAt(): Promise<Instant | null> {

@@ -4,6 +4,7 @@ import type { ListQuery, RoleField } from '../../../ports/filter.js';
 import type { RoleRepo } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery, boolColumn } from './filter-sql.js';
 import type { Database, RoleTable } from './schema.js';
+import type { SqlTraits } from './store-tx.js';
 
 const COLUMNS: ColumnMap<RoleField> = {
   id: { expr: sql.ref('roles.id') },
@@ -18,7 +19,10 @@ const COLUMNS: ColumnMap<RoleField> = {
 };
 
 export class KyselyRoleRepo implements RoleRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: SqlTraits,
+  ) {}
 
   async byId(id: string): Promise<Role | undefined> {
     const r = await this.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
@@ -43,7 +47,7 @@ export class KyselyRoleRepo implements RoleRepo {
     const rows = await applyListQuery(base, q, COLUMNS, [
       { expr: sql.ref('roles.name'), descending: false },
       { expr: sql.ref('roles.id'), descending: false },
-    ]).execute();
+    ], this.traits.textHoldsNul).execute();
     return rows.map(toSummary);
   }
 
@@ -112,6 +116,7 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     ttlSeconds: Number(r.ttl_seconds),
     mfaRequired: r.mfa_required === 1,
     approvalRequired: r.approval_required === 1,
+    approverMfaRequired: r.approver_mfa_required === 1,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
   });
 }
@@ -124,6 +129,7 @@ function toRow(r: Role): RoleTable {
     ttl_seconds: r.ttlSeconds,
     mfa_required: r.mfaRequired ? 1 : 0,
     approval_required: r.approvalRequired ? 1 : 0,
+    approver_mfa_required: r.approverMfaRequired ? 1 : 0,
     window_enabled: r.window ? 1 : 0,
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,

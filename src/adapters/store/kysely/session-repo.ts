@@ -60,4 +60,19 @@ export class KyselySettingsRepo implements SettingsRepo {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
   }
+
+  async takeLease(key: string, now: Instant, until: Instant): Promise<boolean> {
+    const value = leaseText(until);
+    // One statement, so two nodes racing for a lapsed lease cannot both see it lapsed and both win:
+    // the conflicting upsert re-checks the condition on the row as the first writer left it.
+    const r = await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }).where('settings.value', '<=', leaseText(now)))
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
 }
+
+/** Lease ends as fixed-width digits, so text comparison is time order in every dialect. */
+const leaseText = (at: Instant): string => String(Math.max(0, at)).padStart(16, '0');

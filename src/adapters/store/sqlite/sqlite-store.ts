@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
 import type { Store, StoreTx } from '../../../ports/store.js';
-import { migrationProvider } from '../kysely/migrations/index.js';
+import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
 
@@ -109,11 +109,7 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const { error, results } = await new Migrator({ db: this.#db, provider: migrationProvider }).migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-      throw new Error(`store migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
-    }
+    await migrateToLatest(this.#db);
     // Fresh statistics let the planner pick the narrow indexes; bounded so it stays quick on big stores.
     this.#raw.pragma('analysis_limit = 1000');
     this.#raw.pragma('optimize = 0x10002');
@@ -121,8 +117,7 @@ export class SqliteStore implements Store {
 
   /** Whether every known migration has been applied (for /readyz). */
   async isMigrated(): Promise<boolean> {
-    const all = await new Migrator({ db: this.#db, provider: migrationProvider }).getMigrations();
-    return all.every((m) => m.executedAt !== undefined);
+    return isFullyMigrated(this.#db);
   }
 
   /** SQLite's plan for a statement, one line per step (to prove queries use an index). */
@@ -131,6 +126,11 @@ export class SqliteStore implements Store {
       .prepare(`explain query plan ${sqlText}`)
       .all(...(parameters as unknown[]))
       .map((r) => String((r as { detail: unknown }).detail));
+  }
+
+  /** The query builder itself, for whole-store tools (the copy to PostgreSQL) only. */
+  kysely(): Kysely<Database> {
+    return this.#db;
   }
 
   async close(): Promise<void> {

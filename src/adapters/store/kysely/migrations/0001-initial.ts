@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { autoIncrementingId } from './auto-id.js';
 
 // Written with Kysely's schema builder and portable types only, so SQLite and PostgreSQL share it.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -109,7 +110,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', ...autoIncrementingId(db))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('action', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { autoIncrementingId } from './auto-id.js';
 
 // Groups in LDAP directories, and the outbox of grants and revokes waiting for a directory.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -7,7 +8,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoIncrementingId(db))
     .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('group_id', 'text', (c) => c.notNull())

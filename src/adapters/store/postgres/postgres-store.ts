@@ -1,0 +1,134 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely';
+import type { Store, StoreTx } from '../../../ports/store.js';
+import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
+import type { Database } from '../kysely/schema.js';
+import { type StoreOptions, type SqlTraits, storeTx } from '../kysely/store-tx.js';
+import { isRetryable, translatePgError } from './pg-errors.js';
+
+export interface PostgresStoreOptions extends StoreOptions {
+  /** Connections this node keeps open at most. */
+  readonly poolSize: number;
+  /** Longest a statement may run before the server cancels it (503 to the caller). */
+  readonly statementTimeoutMs: number;
+  /** Sees every statement and its bound parameters (for tests of the SQL). */
+  readonly onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /** An idle connection failed (the server went away); the pool replaces it by itself. */
+  readonly onConnectionError?: (e: Error) => void;
+}
+
+const INT8_OID = 20;
+/** Any constant works; it only has to be the same on every node. 'Elevat' in ASCII. */
+const AUDIT_CHAIN_LOCK = 0x456c65766174;
+const MAX_ATTEMPTS = 5;
+
+const POSTGRES_TRAITS: SqlTraits = Object.freeze({
+  textHoldsNul: false,
+  sharedByNodes: true,
+  lockAuditChain: async (db: Kysely<Database>) => {
+    await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`.execute(db);
+  },
+});
+
+/**
+ * The shared store: many `elevate serve` nodes on one PostgreSQL database. Same schema and
+ * repositories as SQLite. Write transactions run at READ COMMITTED: every state change goes through
+ * a versioned UPDATE (re-checked by PostgreSQL against the row as the other writer left it), queues
+ * are claimed with FOR UPDATE SKIP LOCKED, and the audit chain under an advisory lock. A deadlock
+ * or serialisation failure reruns the transaction a bounded number of times.
+ */
+export class PostgresStore implements Store {
+  readonly #db: Kysely<Database>;
+  readonly #pool: pg.Pool;
+  readonly #opts: PostgresStoreOptions;
+
+  constructor(url: string, opts: PostgresStoreOptions) {
+    this.#opts = opts;
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize,
+      statement_timeout: opts.statementTimeoutMs,
+      // Waiting for a connection is bounded too, so a hung server answers 503 rather than hanging
+      // the caller. A server that is down refuses at once; this wait is mostly the queue for a
+      // pooled connection under load, which is back-pressure, not failure: hence the margin.
+      connectionTimeoutMillis: Math.max(10_000, 2 * opts.statementTimeoutMs),
+      // int8 columns hold epoch milliseconds and counts, all below 2^53: numbers, as SQLite gives.
+      // Set on this pool only, never on pg's global parsers that other code in the process shares.
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+    });
+    // A client whose server went away emits 'error', whether idle in the pool or checked out
+    // between two queries of a transaction; unhandled, that would end the process. The query in
+    // flight (if any) fails on its own, and the pool drops the broken client when it comes back.
+    this.#pool.on('error', (e) => opts.onConnectionError?.(e));
+    this.#pool.on('connect', (client) => client.on('error', (e) => opts.onConnectionError?.(e)));
+    const onQuery = opts.onQuery;
+    this.#db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: this.#pool }),
+      ...(onQuery && { log: (e) => onQuery(e.query.sql, e.query.parameters) }),
+    });
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#db
+          .transaction()
+          .setIsolationLevel('read committed')
+          .execute((tx) => fn(this.#tx(tx)));
+      } catch (e) {
+        if (!isRetryable(e) || attempt >= MAX_ATTEMPTS) throw translatePgError(e);
+        // Jittered, so the transactions that collided do not collide again in step.
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    try {
+      // One snapshot for every statement of fn, and the server refuses any write by mistake.
+      return await this.#db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute((tx) => fn(this.#tx(tx)));
+    } catch (e) {
+      throw translatePgError(e);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await sql`select 1`.execute(this.#db);
+    } catch (e) {
+      throw translatePgError(e);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    // Kysely takes an advisory lock around migrations: nodes starting together migrate once.
+    await migrateToLatest(this.#db);
+  }
+
+  async isMigrated(): Promise<boolean> {
+    return isFullyMigrated(this.#db);
+  }
+
+  /** PostgreSQL's plan for a statement (to prove queries use an index). */
+  async explain(sqlText: string, parameters: readonly unknown[]): Promise<string[]> {
+    const r = await this.#pool.query<{ 'QUERY PLAN': string }>(`explain ${sqlText}`, parameters as unknown[]);
+    return r.rows.map((row) => row['QUERY PLAN']);
+  }
+
+  /** The query builder itself, for whole-store tools (the copy to PostgreSQL) only. */
+  kysely(): Kysely<Database> {
+    return this.#db;
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+
+  #tx(tx: Transaction<Database>): StoreTx {
+    return storeTx(tx, this.#opts, POSTGRES_TRAITS);
+  }
+}
