@@ -155,19 +155,50 @@ export const pam = {
   deactivate: (roleId: string) => call<PamRequest>('POST', `${PAM}/pamrequests`, { RoleId: roleId, RequestedTTL: '0' }),
   close: (requestId: string) => call('POST', `${PAM}/pamrequests(guid'${requestId}')/Close`),
   verifyMfa: (requestId: string, code: string) => call<PamRequest>('POST', `${PAM}/pamrequests(guid'${requestId}')/VerifyMFA`, { Code: code }),
-  decide: (approvalId: string, action: 'Approve' | 'Reject', comment: string) =>
-    call('POST', `${PAM}/pamrequeststoapprove(guid'${approvalId}')/${action}`, { Comment: comment }),
+  requestPasskeyOptions: (requestId: string) => call<PublicKeyCredentialRequestOptionsJSON>('POST', `${PAM}/pamrequests(guid'${requestId}')/PasskeyOptions`),
+  verifyPasskey: (requestId: string, passkey: PublicKeyCredentialJSON) =>
+    call<PamRequest>('POST', `${PAM}/pamrequests(guid'${requestId}')/VerifyPasskey`, { Passkey: passkey }),
+  /** `stepUp` carries the approver's own MFA when the role asks for it (docs/mfa-api.md, approver step-up). */
+  decide: (approvalId: string, action: 'Approve' | 'Reject', comment: string, stepUp: { Code: string } | { Passkey: PublicKeyCredentialJSON } | null = null) =>
+    call('POST', `${PAM}/pamrequeststoapprove(guid'${approvalId}')/${action}`, { Comment: comment, ...stepUp }),
+  approvalPasskeyOptions: (approvalId: string) => call<PublicKeyCredentialRequestOptionsJSON>('POST', `${PAM}/pamrequeststoapprove(guid'${approvalId}')/PasskeyOptions`),
 };
 
 export interface TotpEnrolment {
   secret: string;
   uri: string;
+  /** A QR code of `uri` as an SVG data URL, from servers with the MFA extension (docs/mfa-api.md). */
+  qrDataUrl?: string;
   confirmed: boolean;
 }
 
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface Factors {
+  totp: { confirmed: boolean; createdAt: string } | null;
+  passkeys: Passkey[];
+}
+
 export const mfa = {
+  /** null when this server has no factor listing (and so no passkeys): the portal then offers codes only. */
+  factors: async (): Promise<Factors | null> => {
+    try {
+      return await call<Factors>('GET', '/api/mfa');
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+      throw e;
+    }
+  },
   enrolTotp: () => call<TotpEnrolment>('POST', '/api/mfa/totp'),
   confirmTotp: (code: string) => call('POST', '/api/mfa/totp/confirm', { Code: code }),
+  passkeyOptions: () => call<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/mfa/passkeys/options'),
+  addPasskey: (name: string, response: PublicKeyCredentialJSON) => call<Passkey>('POST', '/api/mfa/passkeys', { name, response }),
+  removePasskey: (id: string) => call('DELETE', `/api/mfa/passkeys/${encodeURIComponent(id)}`),
 };
 
 // Administration --------------------------------------------------------------------------------
@@ -201,6 +232,8 @@ export interface AdminRole {
   ttlSeconds: number;
   mfaRequired: boolean;
   approvalRequired: boolean;
+  /** Present on servers with the MFA extension: approvers must pass MFA to approve. */
+  approverMfaRequired?: boolean;
   /** Minutes after midnight; a null zone means the server's. */
   window: { from: number; to: number; timeZone: string | null } | null;
   groups: string[];
@@ -213,6 +246,7 @@ export interface RoleEdit {
   ttlSeconds: number;
   mfaRequired: boolean;
   approvalRequired: boolean;
+  approverMfaRequired?: boolean;
   window: { from: string; to: string; timeZone: string | null } | null;
   groups: string[];
   candidates: string[];

@@ -1,21 +1,35 @@
 // Pieces shared by My roles and My requests: the countdown, the MFA challenge and the
 // activation form (also used to extend an active role).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type PamRequest, type Role, pam } from './api.js';
+import { type PamRequest, type Role, mfa, pam } from './api.js';
 import { clock, duration, localInputToIso, when } from './format.js';
+import { passkeysSupported, usePasskey } from './passkey.js';
 import { CodeInput, ErrorBox, SubmitRow, Field, announce, input, useAction, useNow } from './ui.js';
 
-/** Time left until `until`, updated every second; tells the parent once when it runs out. */
-export function Countdown({ until, onEnd }: { until: string; onEnd?: () => void }) {
+/** Screen readers hear about an ending elevation once, this long before it ends. */
+const WARN_MS = 5 * 60_000;
+
+/**
+ * Time left until `until`, updated every second; tells the parent once when it runs out. With
+ * `what`, announces once that it ends in five minutes (the ticking itself is not read out).
+ */
+export function Countdown({ until, onEnd, what }: { until: string; onEnd?: () => void; what?: string }) {
   const now = useNow(1000);
   const left = Date.parse(until) - now;
   const ended = useRef(false);
+  const warned = useRef(left <= WARN_MS);
   useEffect(() => {
     if (left <= 0 && !ended.current) {
       ended.current = true;
       onEnd?.();
     }
   }, [left <= 0]);
+  useEffect(() => {
+    if (what && left <= WARN_MS && left > 0 && !warned.current) {
+      warned.current = true;
+      announce(`${what} ends in 5 minutes.`);
+    }
+  }, [left <= WARN_MS]);
   // Screen readers get the minutes in the label; the seconds changing would be noise, so the
   // element is a timer (not announced as it ticks).
   return (
@@ -25,12 +39,35 @@ export function Countdown({ until, onEnd }: { until: string; onEnd?: () => void 
   );
 }
 
-/** The MFA challenge for one request: the 6-digit code from the authenticator. */
+/** Whether to offer "Use a passkey": the browser can, and the server knows a passkey of this person. */
+export function useHasPasskey(): boolean {
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    if (!passkeysSupported()) return;
+    mfa.factors().then(
+      (f) => setHas(!!f && f.passkeys.length > 0),
+      () => setHas(false), // the code field still works; the factor list is only a hint
+    );
+  }, []);
+  return has;
+}
+
+/** The MFA challenge for one request: the 6-digit code from the authenticator, or a passkey. */
 export function MfaChallenge({ request, onDone }: { request: PamRequest; onDone: (r: PamRequest) => void }) {
   const [code, setCode] = useState('');
   const action = useAction();
   const ref = useRef<HTMLInputElement>(null);
+  const hasPasskey = useHasPasskey();
   useEffect(() => ref.current?.focus(), []);
+  const passkey = async () => {
+    let answer: PamRequest | null = null;
+    const ok = await action.run(async () => {
+      answer = await pam.verifyPasskey(request.RequestId, await usePasskey(await pam.requestPasskeyOptions(request.RequestId)));
+    });
+    if (!ok) return;
+    announce(`Passkey accepted. The request is now ${answer!.RequestStatus === 'Active' ? 'active' : answer!.RequestStatus}.`);
+    onDone(answer!);
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     let answer: PamRequest | null = null;
@@ -49,9 +86,16 @@ export function MfaChallenge({ request, onDone }: { request: PamRequest; onDone:
     <form class="mfa" onSubmit={submit} aria-label="Multi-factor check">
       <CodeInput label="Code from your authenticator app" hint="6 digits; a new one appears every 30 seconds." value={code} onValue={setCode} inputRef={ref} />
       <ErrorBox error={action.error} />
-      <button class="primary" type="submit" disabled={action.busy}>
-        Verify
-      </button>
+      <div class="actions">
+        <button class="primary" type="submit" disabled={action.busy}>
+          Verify
+        </button>
+        {hasPasskey && (
+          <button type="button" disabled={action.busy} onClick={() => void passkey()}>
+            Use a passkey
+          </button>
+        )}
+      </div>
     </form>
   );
 }

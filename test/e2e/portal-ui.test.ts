@@ -2,11 +2,11 @@
 // `elevate serve --demo` process: each person in a browser context of their own, every click
 // through the UI, each page photographed into test-artifacts/portal/ for review.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -85,8 +85,23 @@ async function requestsOf(login: string): Promise<{ RequestId: string; DisplayNa
   return ((await res.json()) as { value: { RequestId: string; DisplayName: string; RequestStatus: string }[] }).value;
 }
 
+/** A test that, when it fails, photographs every open page so the reviewer sees what the browser saw. */
+function test(name: string, fn: () => Promise<void> | void): void {
+  nodeTest(name, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      let n = 0;
+      for (const c of contexts) for (const p of c.pages()) await shot(p, `failed-${name.slice(0, 30).replace(/\W+/g, '-')}-${++n}`).catch(() => {});
+      throw err;
+    }
+  });
+}
+
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  // Pictures of an earlier run's failures would mislead the reviewer of this one.
+  for (const f of readdirSync(SHOTS)) if (f.startsWith('failed-')) rmSync(join(SHOTS, f));
   dataDir = mkdtempSync(join(tmpdir(), 'elevate-portal-'));
   elevate = await startServerProcess(['--demo', '--data', dataDir]);
   browser = await launchBrowser();
@@ -173,12 +188,25 @@ test('jen activates a plain role, sees the countdown run, and deactivates it', a
   await row.getByRole('timer').waitFor();
   await shot(jen, '06-my-requests');
 
+  // Extending asks again while active; the new expiry runs from now, so it is later than before.
   await go(jen, 'roles', 'My roles');
+  const before = await ad.getByRole('timer').getAttribute('aria-label');
+  await ad.getByRole('button', { name: 'Extend Allow AD Access' }).click();
+  await ad.getByLabel('Duration (minutes)').fill('60');
+  await ad.getByRole('button', { name: 'Extend', exact: true }).click();
+  await ad.getByRole('timer').filter({ hasText: /^(59|60):\d\d left$/ }).waitFor();
+  assert.notEqual(await ad.getByRole('timer').getAttribute('aria-label'), before);
+  assert.deepEqual(
+    (await requestsOf('jen')).filter((r) => r.DisplayName.startsWith('Allow AD Access')).map((r) => r.RequestStatus).sort(),
+    ['Active', 'Closed'],
+    'the extension took over from the first activation',
+  );
+
   await ad.getByRole('button', { name: 'Deactivate Allow AD Access' }).click();
   await ad.getByText(/is deactivated/).waitFor();
   await ad.getByRole('button', { name: 'Activate Allow AD Access' }).waitFor();
   const mine = await requestsOf('jen');
-  assert.deepEqual(mine.filter((r) => r.DisplayName.startsWith('Allow AD Access')).map((r) => r.RequestStatus), ['Closed']);
+  assert.deepEqual(mine.filter((r) => r.DisplayName.startsWith('Allow AD Access')).map((r) => r.RequestStatus), ['Closed', 'Closed']);
 });
 
 test('the MFA role: a wrong code and a replayed code are refused, a fresh code activates it', async () => {
@@ -393,6 +421,48 @@ test('a form on another origin cannot make a change with jen\'s cookie, nor can 
   }, adId);
   assert.equal(status, 403);
   assert.equal((await requestsOf('jen')).length, before, 'no request was created');
+});
+
+test('screen readers hear once, five minutes before the end, that an elevation is ending', async () => {
+  const page = await newPerson();
+  // The page's own clock, moved by hand: the server keeps real time, only the countdown is hurried.
+  await page.clock.install();
+  await signIn(page, 'jen');
+  const role = card(page, 'Allow AD Access');
+  await role.getByRole('button', { name: 'Activate Allow AD Access' }).click();
+  await role.getByLabel('Duration (minutes)').fill('6');
+  await role.getByRole('button', { name: 'Activate', exact: true }).click();
+  await role.getByRole('timer').waitFor();
+  const live = page.locator('[aria-live=polite]');
+  assert.doesNotMatch(await live.innerText(), /ends in 5 minutes/);
+  await page.clock.fastForward('01:05');
+  await live.filter({ hasText: 'Allow AD Access ends in 5 minutes.' }).waitFor();
+  await role.getByRole('button', { name: 'Deactivate Allow AD Access' }).click();
+  await role.getByRole('button', { name: 'Activate Allow AD Access' }).waitFor();
+});
+
+test('keyboard only: sign in, land on the page heading, reach and use a role\'s Activate button', async () => {
+  const page = await newPerson();
+  await page.goto(`${elevate.url}/`);
+  // The sign-in form puts the cursor in the first field.
+  await page.getByLabel('User name').waitFor();
+  assert.equal(await page.locator(':focus').getAttribute('name'), 'login');
+  await page.keyboard.type('jen');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('jen');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
+  assert.equal(await page.locator(':focus').innerText(), 'My roles', 'focus moves to the page heading');
+  let name = '';
+  for (let i = 0; i < 30 && name !== 'Activate Business Hours'; i++) {
+    await page.keyboard.press('Tab');
+    name = (await page.locator(':focus').innerText()).replace(/\s+/g, ' ').trim();
+  }
+  assert.equal(name, 'Activate Business Hours', 'Tab reaches the button');
+  await page.keyboard.press('Enter');
+  await card(page, 'Business Hours').getByLabel('Duration (minutes)').waitFor();
+  await page.keyboard.press('Tab'); // into the duration field
+  assert.equal(await page.locator(':focus').getAttribute('name'), 'minutes');
 });
 
 test('on a phone-sized screen the pages fit without sideways scrolling', async () => {

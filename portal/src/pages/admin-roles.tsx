@@ -15,6 +15,8 @@ export function AdminRoles() {
     return { roles, users, groups };
   });
   const [editing, setEditing] = useState<string | null>(null);
+  // Only servers with the MFA extension know approver step-up; others refuse the unknown field.
+  const approverMfa = !!data?.roles.some((r) => 'approverMfaRequired' in r);
   const saved = async (name: string) => {
     setEditing(null);
     announce(`Role ${name} saved.`);
@@ -31,12 +33,12 @@ export function AdminRoles() {
               New role
             </button>
           </div>
-          {editing === '' && <RoleEditor role={null} users={data.users} groups={data.groups} onSaved={saved} onCancel={() => setEditing(null)} />}
+          {editing === '' && <RoleEditor role={null} users={data.users} groups={data.groups} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />}
           <ul class="cards" aria-label="Roles">
             {data.roles.map((r) =>
               editing === r.name ? (
                 <li key={r.id} class="card editing">
-                  <RoleEditor role={r} users={data.users} groups={data.groups} onSaved={saved} onCancel={() => setEditing(null)} />
+                  <RoleEditor role={r} users={data.users} groups={data.groups} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />
                 </li>
               ) : (
                 <RoleSummary key={r.id} r={r} onEdit={() => setEditing(r.name)} />
@@ -59,6 +61,7 @@ function RoleSummary({ r, onEdit }: { r: AdminRole; onEdit: () => void }) {
         <span class="tags">
           {r.mfaRequired && <Tag tone="info">MFA</Tag>}
           {r.approvalRequired && <Tag tone="info">Approval</Tag>}
+          {r.approverMfaRequired && <Tag tone="info">Approver MFA</Tag>}
         </span>
       </div>
       {r.description && <p class="description">{r.description}</p>}
@@ -114,12 +117,27 @@ function Choices({ legend, options, value, onChange }: { legend: string; options
   );
 }
 
-function RoleEditor({ role, users, groups, onSaved, onCancel }: { role: AdminRole | null; users: User[]; groups: Group[]; onSaved: (name: string) => void; onCancel: () => void }) {
+function RoleEditor({
+  role,
+  users,
+  groups,
+  approverMfa,
+  onSaved,
+  onCancel,
+}: {
+  role: AdminRole | null;
+  users: User[];
+  groups: Group[];
+  approverMfa: boolean;
+  onSaved: (name: string) => void;
+  onCancel: () => void;
+}) {
   const [name, setName] = useState(role?.name ?? '');
   const [description, setDescription] = useState(role?.description ?? '');
   const [ttlMinutes, setTtlMinutes] = useState(String(Math.round((role?.ttlSeconds ?? 3600) / 60)));
   const [mfaRequired, setMfa] = useState(role?.mfaRequired ?? false);
   const [approvalRequired, setApproval] = useState(role?.approvalRequired ?? false);
+  const [approverMfaRequired, setApproverMfa] = useState(role?.approverMfaRequired ?? false);
   const [windowOn, setWindowOn] = useState(role?.window != null);
   const [from, setFrom] = useState(role?.window ? minutesToHhmm(role.window.from) : '08:00');
   const [to, setTo] = useState(role?.window ? minutesToHhmm(role.window.to) : '18:00');
@@ -139,6 +157,7 @@ function RoleEditor({ role, users, groups, onSaved, onCancel }: { role: AdminRol
       ttlSeconds: Number.isFinite(minutes) ? Math.round(minutes * 60) : NaN,
       mfaRequired,
       approvalRequired,
+      ...(approverMfa ? { approverMfaRequired } : {}),
       window: windowOn ? { from, to, timeZone: timeZone.trim() || null } : null,
       groups: roleGroups,
       candidates,
@@ -164,6 +183,11 @@ function RoleEditor({ role, users, groups, onSaved, onCancel }: { role: AdminRol
         <label class="check">
           <input type="checkbox" name="approval" checked={approvalRequired} onChange={checked(setApproval)} /> Requires approval
         </label>
+        {approverMfa && (
+          <label class="check">
+            <input type="checkbox" name="approverMfa" checked={approverMfaRequired} onChange={checked(setApproverMfa)} /> Approvers confirm with MFA
+          </label>
+        )}
         <label class="check">
           <input type="checkbox" name="window" checked={windowOn} onChange={checked(setWindowOn)} /> Only during a daily window
         </label>

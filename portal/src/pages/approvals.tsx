@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import { type Approval, pam } from '../api.js';
+import { ApiError, type Approval, pam } from '../api.js';
+import { useHasPasskey } from '../elevation.js';
+import { usePasskey } from '../passkey.js';
 import { duration, isSet, when } from '../format.js';
-import { Empty, ErrorBox, Field, Loading, Page, announce, input, useAction, useLoad } from '../ui.js';
+import { CodeInput, Empty, ErrorBox, Field, Loading, Page, announce, input, useAction, useLoad } from '../ui.js';
 
 export function Approvals({ onChange }: { onChange: () => void }) {
   const { data, error, reload } = useLoad(() => pam.approvals());
@@ -32,13 +34,34 @@ function requestor(a: Approval): string {
 
 function ApprovalCard({ a, after }: { a: Approval; after: () => Promise<void> }) {
   const [comment, setComment] = useState('');
+  // Set when the role wants the approver's own MFA for this decision (the server said MfaRequired).
+  const [stepUp, setStepUp] = useState(false);
+  const [code, setCode] = useState('');
+  const hasPasskey = useHasPasskey();
   const action = useAction();
   const who = requestor(a);
-  const decide = async (verb: 'Approve' | 'Reject') => {
-    if (await action.run(() => pam.decide(a.ApprovalObjectID.Value, verb, comment.trim()).then(() => undefined))) {
+  const id = a.ApprovalObjectID.Value;
+  const decide = async (verb: 'Approve' | 'Reject', proof: Parameters<typeof pam.decide>[3] = null) => {
+    const ok = await action.run(async () => {
+      try {
+        await pam.decide(id, verb, comment.trim(), proof);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'MfaRequired') setStepUp(true);
+        throw e;
+      }
+    });
+    if (ok) {
       announce(`${verb === 'Approve' ? 'Approved' : 'Rejected'}: ${who}'s request for ${a.RoleName}.`);
       await after();
     }
+  };
+  const withCode = (e: Event) => {
+    e.preventDefault();
+    void decide('Approve', { Code: code.replace(/\s+/g, '') });
+  };
+  const withPasskey = async () => {
+    let proof: Parameters<typeof pam.decide>[3] = null;
+    if (await action.run(async () => void (proof = { Passkey: await usePasskey(await pam.approvalPasskeyOptions(id)) }))) await decide('Approve', proof);
   };
   const headingId = `ap-${a.ApprovalObjectID.Value}`;
   return (
@@ -67,10 +90,28 @@ function ApprovalCard({ a, after }: { a: Approval; after: () => Promise<void> })
         {(id, hint) => <textarea id={id} name="comment" rows={2} maxLength={4000} aria-describedby={hint} value={comment} onInput={input(setComment)} />}
       </Field>
       <ErrorBox error={action.error} />
+      {stepUp && (
+        <form class="mfa" onSubmit={withCode} aria-label="Confirm the approval with your MFA">
+          <p>This role asks approvers to confirm with their own authenticator.</p>
+          <CodeInput label="Your code" hint="From your authenticator app." value={code} onValue={setCode} />
+          <div class="actions">
+            <button class="primary" type="submit" disabled={action.busy}>
+              Approve with code
+            </button>
+            {hasPasskey && (
+              <button type="button" disabled={action.busy} onClick={() => void withPasskey()}>
+                Approve with a passkey
+              </button>
+            )}
+          </div>
+        </form>
+      )}
       <div class="actions">
-        <button type="button" class="primary" disabled={action.busy} onClick={() => void decide('Approve')}>
-          Approve<span class="sr-only"> {who}'s request for {a.RoleName}</span>
-        </button>
+        {!stepUp && (
+          <button type="button" class="primary" disabled={action.busy} onClick={() => void decide('Approve')}>
+            Approve<span class="sr-only"> {who}'s request for {a.RoleName}</span>
+          </button>
+        )}
         <button type="button" class="danger" disabled={action.busy} onClick={() => void decide('Reject')}>
           Reject<span class="sr-only"> {who}'s request for {a.RoleName}</span>
         </button>

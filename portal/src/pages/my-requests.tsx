@@ -102,7 +102,7 @@ function OpenRequest({ r, name, reload }: { r: PamRequest; name: string; reload:
           <div>
             <dt>Ends</dt>
             <dd>
-              {when(r.ExpirationTime)} · <Countdown until={r.ExpirationTime} onEnd={() => void reload()} />
+              {when(r.ExpirationTime)} · <Countdown until={r.ExpirationTime} what={name} onEnd={() => void reload()} />
             </dd>
           </div>
         )}

@@ -92,7 +92,7 @@ function RoleCard({ role, open, reload }: { role: Role; open: PamRequest[]; relo
 
       {active && (
         <p class="active-line">
-          Active until {when(active.ExpirationTime)} · {isSet(active.ExpirationTime) && <Countdown until={active.ExpirationTime} onEnd={() => void reload()} />}
+          Active until {when(active.ExpirationTime)} · {isSet(active.ExpirationTime) && <Countdown until={active.ExpirationTime} what={role.DisplayName} onEnd={() => void reload()} />}
         </p>
       )}
       {pending.map((r) =>

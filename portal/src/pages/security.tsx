@@ -1,75 +1,17 @@
 import { useState } from 'preact/hooks';
-import { type TotpEnrolment, mfa } from '../api.js';
-import { CodeInput, ErrorBox, Page, announce, useAction } from '../ui.js';
+import { type Factors, type TotpEnrolment, mfa } from '../api.js';
+import { when } from '../format.js';
+import { createPasskey, passkeysSupported } from '../passkey.js';
+import { CodeInput, ErrorBox, Field, Page, SubmitRow, announce, input, useAction, useLoad } from '../ui.js';
 
 export function Security({ onSignOutEverywhere }: { onSignOutEverywhere: () => Promise<void> }) {
-  const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
-  const [code, setCode] = useState('');
-  const [done, setDone] = useState(false);
-  const start = useAction();
-  const confirm = useAction();
+  const factors = useLoad(() => mfa.factors());
   const everywhere = useAction();
-
-  const begin = async () => {
-    setDone(false);
-    await start.run(async () => setEnrolment(await mfa.enrolTotp()));
-  };
-  const finish = async (e: Event) => {
-    e.preventDefault();
-    if (await confirm.run(() => mfa.confirmTotp(code.replace(/\s+/g, '')).then(() => undefined))) {
-      setEnrolment(null);
-      setCode('');
-      setDone(true);
-      announce('Authenticator set up.');
-    }
-  };
-  // Groups of four are easier to type into an authenticator app by hand.
-  const grouped = enrolment?.secret.replace(/(.{4})/g, '$1 ').trim();
-
   return (
     <Page title="Security">
-      <section class="card" aria-labelledby="totp-title">
-        <h2 id="totp-title">Authenticator app</h2>
-        <p>Roles marked “MFA code” ask for a 6-digit code from an authenticator app (such as FreeOTP, Google Authenticator or 1Password).</p>
-        {done && (
-          <p class="success" role="status">
-            Your authenticator is set up. Use its codes when a role asks for one.
-          </p>
-        )}
-        {!enrolment && (
-          <div class="actions">
-            <button type="button" class="primary" disabled={start.busy} onClick={() => void begin()}>
-              Set up an authenticator
-            </button>
-          </div>
-        )}
-        <ErrorBox error={start.error} />
-        {enrolment && (
-          <form onSubmit={finish} aria-label="Confirm the authenticator">
-            <ol class="steps">
-              <li>
-                In your app, add an account by key (or open the link on your phone) and enter this key:
-                <p class="secret" data-testid="totp-secret" aria-label={`Key: ${enrolment.secret.split('').join(' ')}`}>
-                  {grouped}
-                </p>
-                <a href={enrolment.uri}>Open in authenticator app</a>
-              </li>
-              <li>
-                <CodeInput label="Enter the code the app shows" hint="This proves the app and Elevate agree before the first real use." value={code} onValue={setCode} />
-              </li>
-            </ol>
-            <ErrorBox error={confirm.error} />
-            <div class="actions">
-              <button class="primary" type="submit" disabled={confirm.busy}>
-                Confirm
-              </button>
-              <button type="button" onClick={() => setEnrolment(null)}>
-                Cancel
-              </button>
-            </div>
-          </form>
-        )}
-      </section>
+      <ErrorBox error={factors.error} />
+      <Authenticator factors={factors.data} reload={factors.reload} />
+      {factors.data && <Passkeys factors={factors.data} reload={factors.reload} />}
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <p>Signed in on a computer you no longer use? End every session of yours, including this one.</p>
@@ -81,5 +23,126 @@ export function Security({ onSignOutEverywhere }: { onSignOutEverywhere: () => P
         </div>
       </section>
     </Page>
+  );
+}
+
+function Authenticator({ factors, reload }: { factors: Factors | null; reload: () => Promise<void> }) {
+  const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
+  const [code, setCode] = useState('');
+  const [done, setDone] = useState(false);
+  const start = useAction();
+  const confirm = useAction();
+  const begin = async () => {
+    setDone(false);
+    await start.run(async () => setEnrolment(await mfa.enrolTotp()));
+  };
+  const finish = async (e: Event) => {
+    e.preventDefault();
+    if (await confirm.run(() => mfa.confirmTotp(code.replace(/\s+/g, '')).then(() => undefined))) {
+      setEnrolment(null);
+      setCode('');
+      setDone(true);
+      announce('Authenticator set up.');
+      await reload();
+    }
+  };
+  // Groups of four are easier to type into an authenticator app by hand.
+  const grouped = enrolment?.secret.replace(/(.{4})/g, '$1 ').trim();
+  const confirmed = factors?.totp?.confirmed === true;
+
+  return (
+    <section class="card" aria-labelledby="totp-title">
+      <h2 id="totp-title">Authenticator app</h2>
+      <p>Roles marked “MFA code” ask for a 6-digit code from an authenticator app (such as FreeOTP, Google Authenticator or 1Password).</p>
+      {confirmed && !done && <p class="muted">You have an authenticator, set up {when(factors!.totp!.createdAt)}. To replace it, ask an administrator to reset it.</p>}
+      {done && (
+        <p class="success" role="status">
+          Your authenticator is set up. Use its codes when a role asks for one.
+        </p>
+      )}
+      {!enrolment && !confirmed && !done && (
+        <div class="actions">
+          <button type="button" class="primary" disabled={start.busy} onClick={() => void begin()}>
+            Set up an authenticator
+          </button>
+        </div>
+      )}
+      <ErrorBox error={start.error} />
+      {enrolment && (
+        <form onSubmit={finish} aria-label="Confirm the authenticator">
+          <ol class="steps">
+            <li>
+              In your app, scan the code or add an account by key, and enter this key:
+              {enrolment.qrDataUrl && <img class="qr" src={enrolment.qrDataUrl} alt="QR code of the authenticator key" width={180} height={180} />}
+              <p class="secret" data-testid="totp-secret" aria-label={`Key: ${enrolment.secret.split('').join(' ')}`}>
+                {grouped}
+              </p>
+              <p>
+                <a href={enrolment.uri}>Open in authenticator app</a> <span class="muted">(on the phone that has it)</span>
+              </p>
+            </li>
+            <li>
+              <CodeInput label="Enter the code the app shows" hint="This proves the app and Elevate agree before the first real use." value={code} onValue={setCode} />
+            </li>
+          </ol>
+          <ErrorBox error={confirm.error} />
+          <SubmitRow label="Confirm" disabled={confirm.busy} onCancel={() => setEnrolment(null)} />
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** Only on servers with the MFA extension (they list factors); a browser without WebAuthn is told so. */
+function Passkeys({ factors, reload }: { factors: Factors; reload: () => Promise<void> }) {
+  const [name, setName] = useState('');
+  const action = useAction();
+  const add = async (e: Event) => {
+    e.preventDefault();
+    const label = name.trim() || 'Passkey';
+    if (await action.run(async () => void (await mfa.addPasskey(label, await createPasskey(await mfa.passkeyOptions()))))) {
+      announce(`Passkey ${label} added.`);
+      setName('');
+      await reload();
+    }
+  };
+  const remove = async (id: string, label: string) => {
+    if (await action.run(() => mfa.removePasskey(id).then(() => undefined))) {
+      announce(`Passkey ${label} removed.`);
+      await reload();
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="passkeys-title">
+      <h2 id="passkeys-title">Passkeys</h2>
+      <p>A passkey (a security key, or your phone or computer's screen lock) can answer a role's MFA check instead of a code.</p>
+      {factors.passkeys.length > 0 ? (
+        <ul class="plain" aria-label="Your passkeys">
+          {factors.passkeys.map((p) => (
+            <li key={p.id} class="passkey">
+              <span>
+                <strong>{p.name}</strong> <span class="muted">added {when(p.createdAt)}{p.lastUsedAt ? `, last used ${when(p.lastUsedAt)}` : ''}</span>
+              </span>
+              <button type="button" class="danger" disabled={action.busy} onClick={() => void remove(p.id, p.name)}>
+                Remove<span class="sr-only"> {p.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">You have no passkeys.</p>
+      )}
+      {passkeysSupported() ? (
+        <form class="narrow" onSubmit={add} aria-label="Add a passkey">
+          <Field label="Name for the new passkey" hint="So you can tell them apart, e.g. “YubiKey” or “Work laptop”.">
+            {(id, hint) => <input id={id} name="passkeyName" maxLength={64} aria-describedby={hint} value={name} onInput={input(setName)} />}
+          </Field>
+          <ErrorBox error={action.error} />
+          <SubmitRow label="Add a passkey" disabled={action.busy} />
+        </form>
+      ) : (
+        <p class="notice">This browser cannot create passkeys here. Use an up-to-date browser, or an authenticator app.</p>
+      )}
+    </section>
   );
 }

@@ -1,0 +1,128 @@
+// Passkeys in the portal, with Chromium's virtual WebAuthn authenticator (DevTools protocol): a
+// person registers one on the Security page, answers a role's MFA check with it, and an approver
+// confirms an approval with one. WebAuthn needs a domain name, so the portal is opened as localhost.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../support/chromium.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
+const WAIT_MS = 10_000;
+
+let elevate: ServerProcess;
+let base: string;
+let dataDir: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+/** A person's browser with a platform authenticator that says yes without a touch. */
+async function personWithAuthenticator(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(WAIT_MS);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return page;
+}
+
+async function signIn(page: Page, login: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('User name').fill(login);
+  await page.getByLabel('Password').fill(login);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
+}
+
+async function go(page: Page, hash: string, title: string): Promise<void> {
+  await page.goto(`${base}/#/${hash}`);
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+function card(page: Page, name: string): Locator {
+  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}
+
+async function addPasskey(page: Page, name: string): Promise<void> {
+  await go(page, 'security', 'Security');
+  await page.getByLabel('Name for the new passkey').fill(name);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.getByRole('list', { name: 'Your passkeys' }).getByRole('button', { name: `Remove ${name}` }).waitFor();
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'elevate-passkeys-'));
+  elevate = await startServerProcess(['--demo', '--data', dataDir]);
+  base = elevate.url.replace('127.0.0.1', 'localhost');
+  browser = await launchBrowser();
+}, { timeout: 40_000 });
+
+after(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  await browser?.close();
+  await elevate?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+let jen: Page;
+
+test('jen registers a passkey on the Security page', async () => {
+  jen = await personWithAuthenticator();
+  await signIn(jen, 'jen');
+  await addPasskey(jen, 'Test laptop');
+  await jen.screenshot({ path: join(SHOTS, '22-passkeys.png'), fullPage: true });
+});
+
+test('jen answers the MFA role\'s check with the passkey instead of a code', async () => {
+  await go(jen, 'roles', 'My roles');
+  const mfa = card(jen, 'MFA Role');
+  await mfa.getByRole('button', { name: 'Activate MFA Role' }).click();
+  await mfa.getByRole('button', { name: 'Activate', exact: true }).click();
+  await mfa.getByRole('button', { name: 'Use a passkey' }).click();
+  await mfa.getByRole('timer').waitFor();
+  assert.match(await mfa.innerText(), /MFA Role is active until/);
+});
+
+test('an approver confirms an approval with a passkey when the role asks approvers for MFA', async () => {
+  const admin = `Basic ${Buffer.from('admin:admin').toString('base64')}`;
+  const res = await fetch(`${elevate.url}/api/admin/roles/ApprovalRole`, {
+    method: 'PATCH',
+    headers: { authorization: admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ approverMfaRequired: true }),
+  });
+  assert.equal(res.status, 200, await res.text());
+
+  const ann = await personWithAuthenticator();
+  await signIn(ann, 'ann');
+  await addPasskey(ann, 'Ann key');
+
+  await go(jen, 'roles', 'My roles');
+  const role = card(jen, 'ApprovalRole');
+  await role.getByRole('button', { name: 'Request ApprovalRole' }).click();
+  await role.getByLabel('Justification').fill('Quarterly restore test');
+  await role.getByRole('button', { name: 'Request approval' }).click();
+  await role.getByText(/waiting for an approver/).first().waitFor();
+
+  await go(ann, 'approvals', 'Approvals');
+  const item = card(ann, 'jen asks for ApprovalRole');
+  await item.getByRole('button', { name: "Approve jen's request for ApprovalRole" }).click();
+  await item.getByRole('alert').waitFor();
+  await item.getByRole('button', { name: 'Approve with a passkey' }).click();
+  await ann.getByText('Nothing is waiting for you.').waitFor();
+  await role.getByRole('timer').waitFor({ timeout: 15_000 });
+});
+
+test('no page threw an uncaught error', () => {
+  assert.deepEqual(pageErrors, []);
+});
