@@ -30,7 +30,10 @@ if [ -z "${ELEVATE_TEST_DATABASE_URL:-}" ]; then
   export ELEVATE_TEST_DATABASE_URL="$DATABASE_URL" ELEVATE_TEST_PG_DIR="$PG_TMP"
 fi
 status=0
-node --enable-source-maps --test --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
+# ELEVATE_TEST_CONCURRENCY: test files run at once (node's default is one less than the cores).
+concurrency=()
+if [ -n "${ELEVATE_TEST_CONCURRENCY:-}" ]; then concurrency=("--test-concurrency=$ELEVATE_TEST_CONCURRENCY"); fi
+node --enable-source-maps --test "${concurrency[@]}" --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
 # Node's own summary is above; repeat it as the plain closing line any CI reads.
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -n1)
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -n1)

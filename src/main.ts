@@ -23,6 +23,7 @@ import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Store } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
 import type { Config } from './config/schema.js';
+import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 
 /** Everything a server or an admin command needs, built from the configuration. */
@@ -60,13 +61,7 @@ export function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnec
 
 /** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
 export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
-  const store = openStore(config, opts);
-  try {
-    await store.migrate();
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
   const directories = new Map<string, Directory>(
     Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
@@ -190,14 +185,21 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   };
 }
 
-/** Applies pending migrations to the configured store and closes it (`elevate db migrate`). */
-export async function migrateStore(config: Config): Promise<void> {
-  const store = openStore(config);
+async function openMigratedStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Promise<Store> {
+  const store = openStore(config, opts);
   try {
     await store.migrate();
-  } finally {
+    return store;
+  } catch (e) {
     await store.close();
+    // Unreachable database, wrong password, failed migration: one line naming the store, never its password.
+    throw new DomainError('StoreUnavailable', `cannot open the ${describeStore(config)}: ${(e as Error).message}`);
   }
+}
+
+/** Applies pending migrations to the configured store and closes it (`elevate db migrate`). */
+export async function migrateStore(config: Config): Promise<void> {
+  await (await openMigratedStore(config)).close();
 }
 
 /** The configured store in words, never with a password. */
