@@ -18,16 +18,18 @@ cleanup() {
 }
 trap cleanup EXIT
 # ELEVATE_TEST_STORE=postgres runs the store-backed suites on one throwaway PostgreSQL (loopback,
-# temp dir), stopped by its data directory when the run ends. Tests also needing PostgreSQL under
-# SQLite (the copy and multi-node tests) use it the same way.
-if [ -z "${ELEVATE_TEST_DATABASE_URL:-}" ]; then
+# temp dir), stopped by its data directory when the run ends. Test files that use PostgreSQL
+# themselves (test/support/pg) get it on SQLite runs too; other runs need no PostgreSQL at all.
+need_pg=
+if [ "${ELEVATE_TEST_STORE:-}" = postgres ] || grep -lq 'support/pg\.js' "${files[@]}"; then need_pg=1; fi
+if [ -n "$need_pg" ] && [ -z "${ELEVATE_TEST_DATABASE_URL:-}" ]; then
   pg_env=$(mktemp)
   bash scripts/pg-throwaway.sh start > "$pg_env"
   # shellcheck disable=SC1090
   . "$pg_env"
   rm -f "$pg_env"
   pg_tmp=$PG_TMP
-  export ELEVATE_TEST_DATABASE_URL="$DATABASE_URL" ELEVATE_TEST_PG_DIR="$PG_TMP"
+  export ELEVATE_TEST_DATABASE_URL="$DATABASE_URL"
 fi
 status=0
 # ELEVATE_TEST_CONCURRENCY: test files run at once (node's default is one less than the cores).
