@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist
 npx tsc -p tsconfig.json
+# The portal bundle: the browser tests drive it and the HTTP tests fetch /.
+npx tsc -p portal/tsconfig.json
+node scripts/build-portal.mjs
 dirs=()
 if [ "$#" -eq 0 ]; then dirs=(dist/test); else for d in "$@"; do dirs+=("dist/test/$d"); done; fi
 mapfile -t files < <(find "${dirs[@]}" -name '*.test.js' | sort)

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import { EmbeddedDirectory } from './adapters/directory/embedded-directory.js';
 import { LdapAuthenticator } from './adapters/directory/ldap/ldap-authenticator.js';
 import { LdapDirectory } from './adapters/directory/ldap/ldap-directory.js';
@@ -9,11 +9,17 @@ import { ScryptHasher } from './adapters/crypto/scrypt-hasher.js';
 import { systemClock } from './adapters/clock/system-clock.js';
 import { randomIds } from './adapters/ids/random-ids.js';
 import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
+import { simpleWebAuthn } from './adapters/mfa/simple-webauthn.js';
+import { AesGcmSecretBox } from './adapters/crypto/aes-gcm-secret-box.js';
+import { type LoadedMfaKey, loadMfaKey } from './adapters/crypto/mfa-key.js';
+import type { MfaKit } from './app/mfa/mfa-kit.js';
+import { type SealReport, sealStoredSecrets } from './app/mfa/seal-secrets.js';
 import { type CopyReport, copySqliteToPostgres } from './adapters/store/copy-store.js';
 import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
+import { readBacklog } from './app/backlog.js';
 import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
 import type { Deps } from './app/deps.js';
 import { DueWorkLoop } from './app/due-work-loop.js';
@@ -22,9 +28,12 @@ import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Store } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
+import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import { requestLogSerializer } from './http/plugins/log-redaction.js';
 
 /** Everything a server or an admin command needs, built from the configuration. */
 export interface Core {
@@ -34,7 +43,9 @@ export interface Core {
   readonly hasher: PasswordHasher;
   readonly authenticator: Authenticator;
   readonly sessions: Sessions;
-  readonly totp: Totp;
+  readonly mfa: MfaKit;
+  /** Where the MFA key came from and what the start-up sealing did, for the log (never the key). */
+  readonly mfaKey: Omit<LoadedMfaKey, 'key'> & { readonly keyId: string; readonly sealing: SealReport };
   /** The configured LDAP directories by name (the embedded one works inside transactions instead). */
   readonly directories: ReadonlyMap<string, Directory>;
   close(): Promise<void>;
@@ -61,6 +72,16 @@ export function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnec
 
 /** Opens the store (migrating it) and wires the use cases. The only place adapters are built. */
 export async function openCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
+  // The key first: a bad key setting should stop us before the store is touched.
+  if (config.database !== undefined && config.mfaKey === undefined && config.mfaKeyFile === undefined) {
+    // A key generated into each node's data directory would differ between nodes, and a secret
+    // enrolled through one could not be opened by another.
+    throw new ConfigError(
+      'with PostgreSQL every node must seal MFA secrets with the same key: set mfaKeyFile or mfaKey (ELEVATE_MFA_KEY_FILE, ELEVATE_MFA_KEY), e.g. from `openssl rand -base64 32`; after `elevate db copy`, use the source data directory\'s mfa.key',
+    );
+  }
+  const mfaKey = loadMfaKey({ key: config.mfaKey, keyFile: config.mfaKeyFile, dataDir: config.dataDir });
+  const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
   const directories = new Map<string, Directory>(
@@ -75,6 +96,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       serverTimeZone: config.timeZone,
     },
+    secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
@@ -89,7 +111,39 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
     absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,
   });
-  return { config, deps, store, hasher, authenticator, sessions, totp: otpauthTotp, directories, close: () => store.close() };
+  let sealing: SealReport;
+  try {
+    sealing = await sealStoredSecrets(deps);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const { key: _key, ...keyInfo } = mfaKey;
+  return {
+    config,
+    deps,
+    store,
+    hasher,
+    authenticator,
+    sessions,
+    mfa: { totp: otpauthTotp, webauthn: simpleWebAuthn, issuer: 'Elevate' },
+    mfaKey: { ...keyInfo, keyId: secrets.keyId, sealing },
+    directories,
+    close: () => store.close(),
+  };
+}
+
+function logMfaKey(logger: Logger, core: Core): void {
+  const k = core.mfaKey;
+  const log = logger.child({ component: 'mfa', keyId: k.keyId, keyFile: k.path });
+  if (k.origin === 'generated' || k.origin === 'data-dir') {
+    // Beside the database it protects, the key guards copies of the database file only.
+    log.warn(
+      `MFA secrets are sealed with ${k.origin === 'generated' ? 'a new key generated' : 'the key'} in the data directory; production should supply its own (mfaKeyFile or ELEVATE_MFA_KEY_FILE) kept apart from the data`,
+    );
+  }
+  if (k.warning) log.warn(k.warning);
+  if (k.sealing.sealed > 0) log.info({ sealed: k.sealing.sealed }, 'sealed MFA secrets that were stored in plaintext');
 }
 
 export interface RunningServer {
@@ -99,15 +153,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Config): Logger {
+export function createLogger(config: Config, destination?: DestinationStream): Logger {
   return pino({
     level: config.logLevel,
     // Secrets never reach the log, whatever a future log line includes.
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'csrfToken'],
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'csrfToken', 'mfaKey', '*.mfaKey', 'secret', '*.secret', 'Code', '*.Code'],
       censor: '[redacted]',
     },
-  });
+    serializers: { req: requestLogSerializer },
+  }, destination);
 }
 
 /** Starts `elevate serve`: store, scheduler, HTTP. */
@@ -117,13 +172,17 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     ...opts,
     onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
   });
+  logMfaKey(logger, core);
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
+  const metrics = new Metrics(() => readBacklog(core.deps), { processMetrics: true });
   const loop = new DueWorkLoop(
     core.deps,
     config.tickMs,
     (r) => {
+      metrics.expiriesHandled(r.expiryLatenessMs);
+      metrics.dueWorkFailed(r.failed);
       const lateness = [...r.expiryLatenessMs].sort((a, b) => a - b);
       const maxLateMs = lateness.at(-1);
       const at = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(lateness.length * q))];
@@ -139,6 +198,8 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       : {
           run: () => runOutbox(core.deps, { directoryFor: (name) => core.directories.get(name), leaseMs: config.outboxLeaseSeconds * 1000 }),
           onReport: (r) => {
+            metrics.revokesConfirmed(r.expiryLatenessMs);
+            for (const f of r.failed) metrics.outboxFailed(f.kind);
             if (r.applied > 0) logger.info({ component: 'outbox', applied: r.applied, expiryLatenessMs: r.expiryLatenessMs }, 'directory changes applied');
             // Every failed attempt is logged at error level: a revoke that cannot reach its
             // directory is access outliving its grant, which someone must look at.
@@ -169,7 +230,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
   purge.unref();
-  const app = await buildApp({ core, logger, poke: () => void loop.poke() });
+  const app = await buildApp({ core, logger, poke: () => void loop.poke(), metrics });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,

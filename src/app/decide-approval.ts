@@ -1,33 +1,36 @@
-import { type Decision, checkCanDecide, decide } from '../domain/request/approval.js';
-import { DomainError } from '../domain/errors.js';
-import { isApprover } from '../domain/role/role.js';
+import { type Decision, decide } from '../domain/request/approval.js';
+import type { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Caller, Deps } from './deps.js';
-import { advance, roleOf } from './lifecycle.js';
+import { findDecidable } from './find-decidable.js';
+import { advance } from './lifecycle.js';
+import type { MfaKit, MfaProof } from './mfa/mfa-kit.js';
+import { checkStepUp } from './mfa/step-up.js';
+
+type Outcome = { ok: true; request: PamRequest } | { ok: false; error: DomainError };
 
 /**
  * Set-PAMRequestToApprove: an approver approves or rejects. The approval row and the request move
  * in one transaction; the request's version check makes a racing approve/close end in one outcome.
+ * For a role with approverMfaRequired an approval first needs the approver's step-up `proof`.
  */
 export async function decideApprovalUseCase(
   deps: Deps,
+  kit: MfaKit,
   caller: Caller,
   approvalId: string,
   decision: Decision,
   comment: string | null,
+  proof: MfaProof | null = null,
 ): Promise<PamRequest> {
-  return deps.store.transaction(async (tx) => {
+  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
     const now = deps.clock.now();
-    const approval = await tx.approvals.byId(approvalId);
-    const request = approval && (await tx.requests.byId(approval.requestId));
-    const role = request && (await roleOf(tx, request));
-    // Someone who could never decide it learns nothing about it.
-    if (!approval || !request || !role || (!isApprover(role, caller.accountId) && request.creatorId !== caller.accountId)) {
-      throw new DomainError('ApprovalNotFound', `There is no approval with id ${approvalId} waiting for you.`);
-    }
-    checkCanDecide(role, request, caller.accountId);
-    if (approval.status === 'Pending' && request.status !== 'PendingApproval') {
-      throw new DomainError('Conflict', `The request is ${request.status} and no longer waits for approval.`, { status: request.status });
+    const { approval, request, role } = await findDecidable(tx, caller, approvalId);
+    // Rejecting takes access away, so only approving needs the step-up. Checked after
+    // findDecidable, so a stranger cannot spend an approver's codes or challenges.
+    if (decision === 'approve' && approval.status === 'Pending') {
+      const refused = await checkStepUp(deps, kit, tx, role, approval, caller, proof, now);
+      if (refused) return { ok: false, error: refused };
     }
     const decided = decide(approval, decision, caller.accountId, now, comment);
     await tx.approvals.update(decided);
@@ -41,6 +44,8 @@ export async function decideApprovalUseCase(
       before: { status: approval.status },
       after: { status: decided.status, comment },
     });
-    return advance(deps, tx, request, { kind: decision === 'approve' ? 'Approved' : 'Rejected' }, caller.accountId, now);
+    return { ok: true, request: await advance(deps, tx, request, { kind: decision === 'approve' ? 'Approved' : 'Rejected' }, caller.accountId, now) };
   });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.request;
 }

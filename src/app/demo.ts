@@ -2,6 +2,7 @@ import type { PasswordHasher } from '../ports/password-hasher.js';
 import { LOCAL_OPERATOR } from './admin/require-admin.js';
 import { type Declaration, applyDeclaration } from './admin/apply.js';
 import type { Deps } from './deps.js';
+import { sealTotpSecret } from './mfa/totp-secret.js';
 
 /** The demo users, groups and roles: the MIM test lab's cast, so the sample portal has something to show. */
 export const DEMO: Declaration = {
@@ -38,7 +39,10 @@ export async function seedDemo(deps: Deps, hasher: PasswordHasher): Promise<bool
   await applyDeclaration(deps, hasher, LOCAL_OPERATOR, DEMO);
   await deps.store.transaction(async (tx) => {
     const jen = await tx.accounts.byLogin('jen');
-    if (jen) await tx.mfa.saveTotp({ accountId: jen.id, secret: DEMO_TOTP_SECRET, confirmed: true, lastStep: 0, createdAt: deps.clock.now() });
+    if (jen) {
+      const sealedSecret = sealTotpSecret(deps, jen.id, DEMO_TOTP_SECRET);
+      await tx.mfa.saveTotp({ accountId: jen.id, sealedSecret, confirmed: true, lastStep: 0, createdAt: deps.clock.now() });
+    }
     await tx.settings.set(SEEDED, String(deps.clock.now()));
   });
   return true;

@@ -2,6 +2,7 @@ import type { Seconds } from '../domain/time.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
+import type { SecretBox } from '../ports/secret-box.js';
 import type { Store, StoreTx } from '../ports/store.js';
 
 /** Policy the use cases read; set from configuration at start-up. */
@@ -20,6 +21,8 @@ export interface Deps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly policy: Policy;
+  /** Seals MFA secrets before they reach the store and opens them after. */
+  readonly secrets: SecretBox;
   /** The directory that holds groups named `name`, working inside `tx` where it can. */
   readonly directoryFor: (tx: StoreTx, name: string) => Directory | undefined;
 }

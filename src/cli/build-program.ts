@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerMfaCommands } from './commands/mfa.js';
 import { registerOutboxCommand } from './commands/outbox.js';
 import { registerPamApprovalCommands } from './commands/pam-approvals.js';
 import { registerPamRequestCommands } from './commands/pam-requests.js';
@@ -26,7 +27,7 @@ export function buildProgram(version: string): Command {
     .addHelpText(
       'after',
       '\nServer: serve. Administration on the store: user, group, role, apply, audit, outbox, db.\n' +
-        'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami\n' +
+        'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami, mfa\n' +
         '(credentials from ELEVATE_USER / ELEVATE_PASSWORD or --user and a prompt; server from ELEVATE_SERVER or --server).',
     );
   registerServeCommand(program);
@@ -42,5 +43,6 @@ export function buildProgram(version: string): Command {
   registerPamRequestCommands(program);
   registerPamApprovalCommands(program);
   registerWhoamiCommand(program);
+  registerMfaCommands(program);
   return program;
 }

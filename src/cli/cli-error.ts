@@ -7,6 +7,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2 = 1,
+    /** The server's error code (`odata.error.code`) when the server refused, so commands can react to it. */
+    readonly serverCode: string | null = null,
   ) {
     super(message);
   }

@@ -71,6 +71,7 @@ const role = z
     ttl: ttl.optional(),
     mfaRequired: z.boolean().optional(),
     approvalRequired: z.boolean().optional(),
+    approverMfaRequired: z.boolean().optional(),
     window: window.optional(),
     /** The zone of a window written as a string. */
     timeZone: z.string().nullable().optional(),

@@ -28,11 +28,13 @@ export function isGuid(s: string): boolean {
  * every call, URLs formed as the spec writes them (`pamrequests(guid'…')/Close`).
  */
 export class PamClient {
+  readonly #server: URL;
   readonly #base: URL;
   readonly #authorization: string;
 
   constructor(server: URL, login: string, password: string) {
     // Keep any path prefix a reverse proxy adds in front of the API.
+    this.#server = server;
     this.#base = new URL(`${server.pathname.replace(/\/+$/, '')}/api/pamresources/`, server);
     this.#authorization = `Basic ${Buffer.from(`${login}:${password}`, 'utf8').toString('base64')}`;
   }
@@ -55,8 +57,14 @@ export class PamClient {
     return this.#send('POST', path, params && new URLSearchParams(params));
   }
 
+  /** GET an Elevate extension outside the MIM API, by its path from the server root (`/api/mfa`). */
+  async get(path: `/${string}`): Promise<unknown> {
+    return this.#send('GET', path);
+  }
+
   async #send(method: string, path: string, body?: URLSearchParams): Promise<unknown> {
-    const url = new URL(path, this.#base);
+    // Paths from the root (extensions such as /api/mfa) keep the proxy prefix too.
+    const url = path.startsWith('/') ? new URL(`${this.#server.pathname.replace(/\/+$/, '')}${path}`, this.#server) : new URL(path, this.#base);
     let res: Response;
     try {
       res = await fetch(url, {
@@ -71,13 +79,21 @@ export class PamClient {
       throw new CliError(`cannot reach the server at ${this.#base.origin}: ${why}`);
     }
     const text = await res.text();
-    if (!res.ok) throw new CliError(errorMessage(res, text));
+    if (!res.ok) throw new CliError(errorMessage(res, text), 1, errorCode(text));
     if (text.trim() === '') return undefined;
     try {
       return JSON.parse(text) as unknown;
     } catch {
       throw new CliError(`the server answered ${method} ${path} with something that is not JSON`);
     }
+  }
+}
+
+function errorCode(text: string): string | null {
+  try {
+    return (JSON.parse(text) as ODataErrorBody)['odata.error']?.code ?? null;
+  } catch {
+    return null; // not JSON: no code to react to
   }
 }
 

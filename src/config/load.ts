@@ -23,6 +23,9 @@ const ENV: Record<string, keyof Config> = {
   ELEVATE_LOG_LEVEL: 'logLevel',
   ELEVATE_APPROVAL_TIMEOUT_SECONDS: 'approvalTimeoutSeconds',
   ELEVATE_MFA_TIMEOUT_SECONDS: 'mfaTimeoutSeconds',
+  ELEVATE_METRICS_TOKEN: 'metricsToken',
+  ELEVATE_MFA_KEY: 'mfaKey',
+  ELEVATE_MFA_KEY_FILE: 'mfaKeyFile',
 };
 
 export function readConfigFile(path: string): Record<string, unknown> {
@@ -48,7 +51,13 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
   const env = opts.env ?? process.env;
   const raw: Record<string, unknown> = opts.file ? readConfigFile(opts.file) : {};
   for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
-  if (env.ELEVATE_CORS_ORIGINS) raw.corsOrigins = env.ELEVATE_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (env.ELEVATE_CORS_ORIGINS) raw.corsOrigins = splitList(env.ELEVATE_CORS_ORIGINS);
+  if (env.ELEVATE_WEBAUTHN_RP_ID || env.ELEVATE_WEBAUTHN_ORIGINS) {
+    const w = { ...((raw.webauthn as Record<string, unknown> | undefined) ?? {}) };
+    if (env.ELEVATE_WEBAUTHN_RP_ID) w.rpId = env.ELEVATE_WEBAUTHN_RP_ID;
+    if (env.ELEVATE_WEBAUTHN_ORIGINS) w.origins = splitList(env.ELEVATE_WEBAUTHN_ORIGINS);
+    raw.webauthn = w;
+  }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
     if (v === undefined) continue;
     // Repeated --cors-origin flags add to the file's list rather than replace it.
@@ -67,6 +76,8 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
   if (config.demo && config.corsOrigins.length === 0) config.corsOrigins = [...DEMO_PORTAL_ORIGINS];
   return deepFreeze(config);
 }
+
+const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {

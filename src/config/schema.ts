@@ -42,6 +42,8 @@ export const configSchema = z
     tickMs: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** How often LDAP groups are compared with the active grants (see the reconciler). */
     reconcileIntervalSeconds: z.coerce.number().int().min(10).max(86_400).default(300),
+    /** Lets a scraper read /metrics with `Authorization: Bearer TOKEN` instead of an admin's password. */
+    metricsToken: z.string().min(20, 'must be at least 20 characters (use a random token)').optional(),
     session: z
       .object({
         idleTimeoutSeconds: z.coerce.number().int().min(60).default(1800),
@@ -50,9 +52,27 @@ export const configSchema = z
       .default({ idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     demo: z.boolean().default(false),
+    /**
+     * The key that seals MFA secrets at rest: 32 bytes as base64 or hex, given directly or (better)
+     * as a file path. Neither: a key generated in the data directory on first start.
+     */
+    mfaKey: z.string().min(1).optional(),
+    mfaKeyFile: z.string().min(1).optional(),
+    /** The WebAuthn relying party for passkeys. */
+    webauthn: z
+      .object({
+        /** A domain (never an IP address); unset means `localhost` when reached as localhost, else no passkeys. */
+        rpId: z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'must be a domain name such as elevate.corp.example (WebAuthn forbids IP addresses)').refine((s) => !/^[\d.]+$/.test(s), 'must be a domain name, not an IP address').optional(),
+        rpName: z.string().min(1).max(64).default('Elevate'),
+        /** Page origins allowed in passkey ceremonies; unset means Elevate's own origin plus corsOrigins. */
+        origins: z.array(origin).optional(),
+      })
+      .strict()
+      .default({ rpName: 'Elevate' }),
     /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.mfaKey === undefined || c.mfaKeyFile === undefined, { path: ['mfaKey'], message: 'give the MFA key once: mfaKey or mfaKeyFile, not both' });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -20,6 +20,8 @@ export type DomainErrorCode =
   | 'Conflict'
   | 'MfaNotEnrolled'
   | 'MfaCodeRejected'
+  | 'MfaRequired'
+  | 'PasskeysUnavailable'
   | 'StoreUnavailable'
   | 'DirectoryUnavailable';
 

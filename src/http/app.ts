@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { readBacklog } from '../app/backlog.js';
 import type { Core } from '../main.js';
+import { Metrics } from './metrics.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
@@ -11,8 +14,10 @@ import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
+import { portalRoutes } from './routes/portal.js';
 import { sessionRoutes } from './routes/session.js';
 
 export interface AppOptions {
@@ -20,13 +25,20 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Wakes the scheduler after a change that may have near-term due work. */
   readonly poke: () => void;
+  /** The server's metrics, fed by its scheduler; a fresh set when absent (tests). */
+  readonly metrics?: Metrics;
+  /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
+  readonly portalDir?: string;
 }
+
+/** From dist/src/http/app.js up to the checkout, where the portal build lives. */
+const DEFAULT_PORTAL_DIR = fileURLToPath(new URL('../../../portal/build/', import.meta.url));
 
 /** Bodies are small forms and JSON objects; anything larger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, logger, poke }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
   const { config, deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -56,7 +68,8 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   app.addHook('onRequest', originGuard(config.corsOrigins));
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    // API answers carry personal data and must not be kept; the portal's files set their own policy.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('referrer-policy', 'no-referrer');
   });
   await app.register(cookie);
@@ -69,12 +82,15 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
     throttle: new LoginThrottle(() => deps.clock.now()),
   };
 
+  await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
+
+  await app.register(metricsRoutes, { ...auth, metrics: metrics ?? new Metrics(() => readBacklog(deps), { processMetrics: false }), token: config.metricsToken });
 
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireCaller(auth));
-      await api.register(pamResources, { deps, totp: core.totp, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
       methodNotAllowed(api, '/pamroles', ['GET']);
       methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
@@ -94,7 +110,7 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   await app.register(
     async (mfa) => {
       mfa.addHook('onRequest', requireCaller(auth));
-      await mfa.register(mfaRoutes, { deps, totp: core.totp, issuer: 'Elevate' });
+      await mfa.register(mfaRoutes, { deps, mfa: core.mfa, config });
     },
     { prefix: '/api/mfa' },
   );
@@ -102,7 +118,7 @@ export async function buildApp({ core, logger, poke }: AppOptions): Promise<Fast
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher, totp: core.totp });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
     },
     { prefix: '/api/admin' },
   );

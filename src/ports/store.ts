@@ -43,6 +43,7 @@ export interface StoreTx {
   readonly settings: SettingsRepo;
   readonly mfa: MfaRepo;
   readonly outbox: OutboxRepo;
+  readonly backlog: BacklogRepo;
 }
 
 export interface AccountRepo {
@@ -181,8 +182,8 @@ export interface SettingsRepo {
 
 export interface TotpFactor {
   readonly accountId: string;
-  /** Base32 shared secret. */
-  readonly secret: string;
+  /** The base32 shared secret sealed by the SecretBox (context `totp:<accountId>`); never plaintext once sealed at start-up. */
+  readonly sealedSecret: string;
   /** False until the owner proved possession with a first code. */
   readonly confirmed: boolean;
   /** Highest time step a code was accepted for; codes at or below it are replays. */
@@ -190,13 +191,62 @@ export interface TotpFactor {
   readonly createdAt: Instant;
 }
 
+/** A registered WebAuthn credential. The public key is not secret, so it is stored as it is. */
+export interface Passkey {
+  /** base64url credential id, unique across all accounts. */
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  /** base64url COSE public key. */
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly transports: readonly string[];
+  readonly deviceType: string;
+  readonly backedUp: boolean;
+  readonly createdAt: Instant;
+  readonly lastUsedAt: Instant | null;
+}
+
+/** What a stored WebAuthn challenge is for; `subjectId` is the account, request or approval it is bound to. */
+export type ChallengePurpose = 'register' | 'request' | 'approval';
+
+export interface MfaChallenge {
+  readonly purpose: ChallengePurpose;
+  readonly subjectId: string;
+  readonly accountId: string;
+  readonly challenge: string;
+  readonly expiresAt: Instant;
+}
+
 export interface MfaRepo {
   totp(accountId: string): Promise<TotpFactor | undefined>;
+  /** Every TOTP factor (for sealing plaintext secrets at start-up). */
+  allTotp(): Promise<TotpFactor[]>;
   saveTotp(f: TotpFactor): Promise<void>;
+  /** Removes the TOTP factor, the passkeys and the pending challenges of the account. */
   removeAll(accountId: string): Promise<void>;
   /** Wrong codes entered for a request so far. */
   failures(requestId: string): Promise<number>;
   setFailures(requestId: string, n: number): Promise<void>;
+  /** Failed step-up attempts of one approver on one approval. */
+  stepUpFailures(approvalId: string, accountId: string): Promise<number>;
+  setStepUpFailures(approvalId: string, accountId: string, n: number): Promise<void>;
+
+  /** The account's passkeys, oldest first. */
+  passkeys(accountId: string): Promise<Passkey[]>;
+  passkey(id: string): Promise<Passkey | undefined>;
+  insertPasskey(p: Passkey): Promise<void>;
+  /** Records a successful assertion: the new signature counter and when. */
+  usePasskey(id: string, counter: number, at: Instant): Promise<void>;
+  /** Removes one of the account's passkeys; false when it has none with that id. */
+  removePasskey(accountId: string, id: string): Promise<boolean>;
+
+  /** Stores a challenge, replacing any earlier one for the same purpose, subject and account. */
+  putChallenge(c: MfaChallenge): Promise<void>;
+  /** Removes and returns the challenge for purpose, subject and account: each works once. */
+  takeChallenge(purpose: ChallengePurpose, subjectId: string, accountId: string): Promise<MfaChallenge | undefined>;
+  /** Drops challenges that expired before `now`. */
+  purgeChallenges(now: Instant): Promise<void>;
 }
 
 /** A grant or revoke waiting for (or confirmed by) a directory outside the store. */
@@ -243,4 +293,27 @@ export interface OutboxRepo {
   open(limit: number): Promise<OutboxJob[]>;
   /** When the earliest open job may next be tried. */
   nextAttemptAt(): Promise<Instant | null>;
+}
+
+/** How far behind the revocation machinery is right now: the figures an operator alerts on. */
+export interface Backlog {
+  readonly openGrants: number;
+  readonly openRevokes: number;
+  /** Open jobs whose last attempt failed. */
+  readonly failingJobs: number;
+  /**
+   * When the most overdue unconfirmed revoke should have taken effect (its request's expiry, or when
+   * it was closed); null when every revoke has been confirmed.
+   */
+  readonly oldestUnconfirmedRevokeAt: Instant | null;
+  /** The earliest expiry that has passed while its elevation is still Active (not yet handled). */
+  readonly oldestUnhandledExpiryAt: Instant | null;
+  /** Time-driven steps (starts, expiries, timeouts) due at or before `now` and not yet done. */
+  readonly dueRequests: number;
+  /** The earliest of those. */
+  readonly oldestDueAt: Instant | null;
+}
+
+export interface BacklogRepo {
+  snapshot(now: Instant): Promise<Backlog>;
 }

@@ -7,6 +7,7 @@ import { upsertUser } from '../../src/app/admin/users.js';
 import { callerOf } from '../../src/app/authenticate.js';
 import { closeRequestUseCase } from '../../src/app/close-request.js';
 import { createRequestUseCase } from '../../src/app/create-request.js';
+import { readBacklog } from '../../src/app/backlog.js';
 import { runOutbox } from '../../src/app/outbox/run-outbox.js';
 import type { PamRequest } from '../../src/domain/request/request.js';
 import { type TestCore, makeCore } from '../support/harness.js';
@@ -89,6 +90,12 @@ test('a directory that is down through an expiry keeps the revoke retrying, Clos
   t.clock.advance(1_000);
   assert.equal((await outbox()).failed[0]?.attempts, 2);
   assert.equal(await status(r.id), 'Closing');
+  // The lateness metric an operator alerts on rises while the revoke is unconfirmed.
+  const behind = await readBacklog(t.core.deps);
+  assert.deepEqual(
+    { openRevokes: behind.openRevokes, failingJobs: behind.failingJobs, revocationLatenessMs: behind.revocationLatenessMs },
+    { openRevokes: 1, failingJobs: 1, revocationLatenessMs: 2_000 },
+  );
 
   process.kill(slapd.pid, 'SIGCONT');
   t.clock.advance(2_000);
@@ -98,6 +105,9 @@ test('a directory that is down through an expiry keeps the revoke retrying, Clos
   assert.ok(!(await valuesOn(slapd, admins, 'member')).includes(bobDn));
   assert.equal(ok.expiryLatenessMs[0], 4_000, 'lateness runs from the expiry to the confirmed revoke, not to the state change');
   assert.equal((await t.core.store.transaction((tx) => tx.outbox.open(10))).length, 0);
+  const caughtUp = await readBacklog(t.core.deps);
+  assert.equal(caughtUp.revocationLatenessMs, 0);
+  assert.equal(caughtUp.openRevokes, 0);
 });
 
 test('a revoke never overtakes the grant before it, and removing an absent member is success', async () => {

@@ -44,3 +44,9 @@ test('each bad field is named by its path', () => {
   assert.match(messageOf([]), /\(top level\)/);
   assert.equal(formatPath(['roles', 1, 'window', 'from']), 'roles[1].window.from');
 });
+
+test('a role declares approver step-up with approverMfaRequired', () => {
+  const d = parseDeclaration({ roles: [{ name: 'Vault', ttl: 600, approvalRequired: true, approverMfaRequired: true, approvers: ['ann'] }] }, 'f.yaml');
+  assert.equal(d.roles?.[0]?.approverMfaRequired, true);
+  assert.match(messageOf({ roles: [{ name: 'V', ttl: 60, approverMfaRequired: 'yes' }] }), /approverMfaRequired/);
+});

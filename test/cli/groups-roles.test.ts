@@ -32,7 +32,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
   for (const g of ['Ops', 'Audit']) await cliJson(['group', 'add', g, ...d]);
 
   const added = await cliJson([
-    'role', 'add', 'Ops Role', '--ttl', '2h', '--description', 'run the ops', '--approval', '--approver', 'ann',
+    'role', 'add', 'Ops Role', '--ttl', '2h', '--description', 'run the ops', '--approval', '--approver', 'ann', '--approver-mfa',
     '--window', '8:00-18:00', '--time-zone', 'Europe/Paris', '--group', 'Ops', '--candidate', 'jen', '--candidate', 'bob', ...d,
   ]);
   assert.equal(added.changed, true);
@@ -43,6 +43,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     ttlSeconds: 7200,
     mfaRequired: false,
     approvalRequired: true,
+    approverMfaRequired: true,
     window: { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' },
     groups: ['Ops'],
     candidates: ['bob', 'jen'],
@@ -63,10 +64,10 @@ test('role add, list, show, set and remove round-trip', async (t) => {
   const zone = await cliJson(['role', 'set', 'Ops Role', '--time-zone', 'UTC', ...d]);
   assert.deepEqual(zone.role.window, { from: '08:00', to: '18:00', timeZone: 'UTC' }, 'a zone alone keeps the hours');
 
-  const off = await cliJson(['role', 'set', 'Ops Role', '--no-window', '--no-mfa', '--no-approval', '--no-approver', '--no-candidate', ...d]);
+  const off = await cliJson(['role', 'set', 'Ops Role', '--no-window', '--no-mfa', '--no-approval', '--no-approver-mfa', '--no-approver', '--no-candidate', ...d]);
   assert.deepEqual(
-    [off.role.window, off.role.mfaRequired, off.role.approvalRequired, off.role.approvers, off.role.candidates],
-    [null, false, false, [], []],
+    [off.role.window, off.role.mfaRequired, off.role.approvalRequired, off.role.approverMfaRequired, off.role.approvers, off.role.candidates],
+    [null, false, false, false, [], []],
   );
   assert.equal((await cliJson(['role', 'set', 'Ops Role', '--no-window', ...d])).changed, false);
 

@@ -69,3 +69,23 @@ test('database URLs are printed without their password', () => {
   assert.equal(redactDatabaseUrl('postgres://elevate:s3cret@[bad'), 'postgres://***@[bad');
   assert.equal(describeStore(loadConfig({ env: {}, overrides: { dataDir: '/var/lib/elevate' } })), 'embedded store in /var/lib/elevate');
 });
+
+test('MFA key and WebAuthn settings come from the file or ELEVATE_MFA_KEY[_FILE] / ELEVATE_WEBAUTHN_*', () => {
+  const dir = tempDir();
+  const file = join(dir, 'elevate.yaml');
+  writeFileSync(file, 'webauthn:\n  rpName: Corp Elevate\n  rpId: elevate.corp.example\n');
+  const c = loadConfig({
+    file,
+    env: { ELEVATE_MFA_KEY_FILE: '/etc/elevate/mfa.key', ELEVATE_WEBAUTHN_ORIGINS: 'https://portal.corp.example, https://elevate.corp.example' },
+  });
+  assert.equal(c.mfaKeyFile, '/etc/elevate/mfa.key');
+  assert.deepEqual(c.webauthn, { rpName: 'Corp Elevate', rpId: 'elevate.corp.example', origins: ['https://portal.corp.example', 'https://elevate.corp.example'] });
+  assert.deepEqual(loadConfig({ env: {} }).webauthn, { rpName: 'Elevate' });
+  for (const rpId of ['127.0.0.1', 'https://elevate.example', 'elevate.example/']) {
+    assert.throws(() => loadConfig({ env: { ELEVATE_WEBAUTHN_RP_ID: rpId } }), (e: unknown) => e instanceof ConfigError && /webauthn\.rpId/.test(e.message), rpId);
+  }
+  assert.throws(
+    () => loadConfig({ env: { ELEVATE_MFA_KEY: 'x', ELEVATE_MFA_KEY_FILE: '/k' } }),
+    (e: unknown) => e instanceof ConfigError && /mfaKey: give the MFA key once/.test(e.message),
+  );
+});

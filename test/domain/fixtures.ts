@@ -26,6 +26,7 @@ export function role(overrides: Partial<Role> = {}): Role {
     ttlSeconds: 3600,
     mfaRequired: false,
     approvalRequired: false,
+    approverMfaRequired: false,
     window: null,
     groupIds: ['group-sql'],
     candidateIds: ['alice', 'bob'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { runCli } from '../cli/run-cli.js';
-import { tempDir } from '../support/harness.js';
+import { TEST_MFA_KEY, tempDir } from '../support/harness.js';
 import { type OwnPostgres, startOwnPostgres } from '../support/pg.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { type Slapd, asAdmin, corpDirectoryYaml, startSlapd } from '../support/slapd.js';
@@ -44,6 +44,7 @@ before(async () => {
       'tickMs: 200',
       'outboxLeaseSeconds: 3',
       'databasePoolSize: 8',
+      `mfaKey: ${TEST_MFA_KEY}`,
     ].join('\n'),
   );
   const group = (name: string) => ({ name, directory: 'corp', dn: `cn=${name},${slapd.groups}`, memberAttribute: 'memberUid', reconcile: 'off' });
@@ -255,7 +256,7 @@ test('three nodes, one database: every request ends right, each directory change
     last.set(a.request_id, JSON.parse(a.after_json).status);
   }
   for (const [id, status] of final) assert.equal(last.get(id), status, `request ${id}: the audit trail ends in its status`);
-  const verify = await runCli(['audit', 'verify', '--database', pgs.url, '--json']);
+  const verify = await runCli(['audit', 'verify', '--database', pgs.url, '--config', join(dir, 'elevate.yaml'), '--json']);
   assert.equal(verify.code, 0, verify.stderr + verify.stdout);
   // The Short elevations all fell due in the same second and each expired once.
   const expiries = await sql(`select count(*)::int as n from audit a join requests r on r.id = a.request_id join roles ro on ro.id = r.role_id where ro.name = 'Short' and a.after_json like '%"Expired"%'`);

@@ -62,4 +62,10 @@ test('killed with SIGKILL, a server comes back and does the expiries and starts 
   assert.deepEqual(await members(s), ['ann']);
   assert.match(s.output(), /due work done/);
   assert.match(s.output(), /"expiries":1/);
+
+  // The late expiry is in this node's lateness histogram, beside the process figures.
+  const metrics = await (await fetch(`${s.url}/metrics`, { headers: auth('admin') })).text();
+  assert.match(metrics, /^elevate_expiry_handling_lateness_seconds_count 1$/m);
+  assert.match(metrics, /^elevate_revocation_lateness_seconds 0$/m);
+  assert.match(metrics, /^process_resident_memory_bytes \d+/m);
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { type RunningServer, startServer } from '../../src/main.js';
-import { API, basic } from '../support/harness.js';
+import { API, TEST_MFA_KEY, basic, tempDir } from '../support/harness.js';
 import { type OwnPostgres, startOwnPostgres } from '../support/pg.js';
 
 /**
@@ -11,17 +12,22 @@ import { type OwnPostgres, startOwnPostgres } from '../support/pg.js';
  */
 let pg: OwnPostgres;
 let server: RunningServer;
+let dataDir: string | undefined;
 
 before(async () => {
   pg = startOwnPostgres();
   server = await startServer(
-    loadConfig({ env: {}, overrides: { database: pg.url, port: 0, demo: true, logLevel: 'silent', statementTimeoutMs: 2000, tickMs: 200 } }),
+    loadConfig({
+      env: {},
+      overrides: { database: pg.url, dataDir: (dataDir = tempDir()), mfaKey: TEST_MFA_KEY, port: 0, demo: true, logLevel: 'silent', statementTimeoutMs: 2000, tickMs: 200 },
+    }),
   );
 });
 
 after(async () => {
   await server?.close();
   pg?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const call = (method: string, path: string, login = 'jen', body?: Record<string, string>) =>

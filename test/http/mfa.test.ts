@@ -88,9 +88,18 @@ describe('MFA challenge through the API', () => {
   test('self-service enrolment counts only after a first code confirms it', async () => {
     const start = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
     assert.equal(start.statusCode, 201);
-    const { secret, uri, confirmed } = start.json();
+    const { secret, uri, confirmed, qrSvg, qrDataUrl } = start.json();
     assert.equal(confirmed, false);
     assert.match(uri, /^otpauth:\/\/totp\/Elevate:jen\?/);
+    // An SVG the portal can show as it is, and the same SVG as an <img> data URL.
+    assert.match(qrSvg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox="0 0 \d+ \d+"/);
+    assert.equal(Buffer.from(qrDataUrl.replace(/^data:image\/svg\+xml;base64,/, ''), 'base64').toString('utf8'), qrSvg);
+    // After enrolment the secret is never answered again, to the owner or an administrator.
+    for (const [url, who] of [['/api/mfa', 'jen'], ['/api/admin/users/jen/mfa', 'admin'], ['/api/admin/audit?limit=1000', 'admin']] as const) {
+      const body = (await t.app.inject({ method: 'GET', url, headers: basic(who) })).body;
+      assert.ok(!body.includes(secret), `${url} shows no secret`);
+    }
+    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/api/mfa', headers: basic('jen') })).json().totp.confirmed, false);
     const id = await requestMfaRole(t);
     assert.equal((await verify(t, id, code(secret, t.clock.now()))).statusCode, 409, 'unconfirmed factor does not count');
     const bad = await t.app.inject({ method: 'POST', url: '/api/mfa/totp/confirm', headers: basic('jen'), payload: { Code: '123456' } });
@@ -103,5 +112,32 @@ describe('MFA challenge through the API', () => {
     // A confirmed authenticator cannot be swapped by its owner's session alone.
     const swap = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
     assert.equal(swap.statusCode, 409);
+  });
+});
+
+describe('MFA secrets and codes never reach the log', () => {
+  test('enrolment, confirmation and a challenge answered in the query string log no secret and no code', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger } = await import('../../src/main.js');
+    const { buildApp } = await import('../../src/http/app.js');
+    const { makeCore } = await import('../support/harness.js');
+    const t = await makeCore();
+    let log = '';
+    const sink = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
+    const app = await buildApp({ core: t.core, logger: createLogger({ ...t.core.config, logLevel: 'trace' }, sink), poke: () => {} });
+    try {
+      const enrolled = (await app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('ann') })).json();
+      const first = code(enrolled.secret, t.clock.now());
+      assert.equal((await app.inject({ method: 'POST', url: `/api/mfa/totp/confirm?Code=${first}`, headers: basic('ann') })).statusCode, 204);
+      const id = await requestMfaRole({ ...t, app });
+      const jenCode = code(DEMO_TOTP_SECRET, t.clock.now());
+      const res = await app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${id}')/VerifyMFA?code=${jenCode}`, headers: basic('jen') });
+      assert.equal(res.json().RequestStatus, 'Active');
+      assert.match(log, /VerifyMFA\?code=\[redacted\]/, 'the request was logged, without its code');
+      for (const secret of [enrolled.secret, first, jenCode, DEMO_TOTP_SECRET]) assert.ok(!log.includes(secret), `log holds ${secret}`);
+    } finally {
+      await app.close();
+      await t.destroy();
+    }
   });
 });

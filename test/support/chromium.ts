@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`; scripts/ci.sh installs it). Nothing is ever downloaded. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,13 +30,26 @@ export interface ChromiumSession {
  * credentials), so each session behaves like a different person's browser. Throws, never skips,
  * when Chromium is not installed.
  */
-export async function launchChromium(options: BrowserContextOptions = {}): Promise<ChromiumSession> {
+function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}. The browser tests drive Debian's chromium and never download one: ` +
         'run `DEBIAN_FRONTEND=noninteractive apt-get install -y chromium` (scripts/ci.sh does), or set CHROMIUM_PATH.',
     );
   }
+}
+
+/**
+ * One headless Chromium whose `newContext()`s are separate people: each context has its own
+ * cookies and storage, at a fraction of the cost of a browser per person.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS, timeout: 30_000 });
+}
+
+export async function launchChromium(options: BrowserContextOptions = {}): Promise<ChromiumSession> {
+  requireChromium();
   const userDataDir = mkdtempSync(join(tmpdir(), 'elevate-chromium-'));
   let context: BrowserContext;
   try {

@@ -57,6 +57,9 @@ export interface TestCore {
 
 const databaseOf = new Map<string, string>();
 
+/** The MFA key of every test store on PostgreSQL (32 bytes, base64); never a real one. */
+export const TEST_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export async function makeCore(
   opts: { clock?: FakeClock; dataDir?: string; demo?: boolean; config?: ConfigOverrides; store?: 'sqlite' | 'postgres' } = {},
 ): Promise<TestCore> {
@@ -68,7 +71,9 @@ export async function makeCore(
     database = databaseOf.get(dataDir) ?? (await freshDatabase());
     databaseOf.set(dataDir, database);
   }
-  const core = await openCore(testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }) }), { clock, hasher: FAST_HASHER });
+  // Nodes on one database share one MFA key; tests that bring their own keep it.
+  const key = database !== undefined && opts.config?.mfaKey === undefined && opts.config?.mfaKeyFile === undefined ? { mfaKey: TEST_MFA_KEY } : {};
+  const core = await openCore(testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }), ...key }), { clock, hasher: FAST_HASHER });
   if (opts.demo ?? true) await seedDemo(core.deps, core.hasher);
   let closed = false;
   const close = async () => {

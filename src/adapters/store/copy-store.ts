@@ -25,6 +25,9 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'settings', key: ['key'] },
   { name: 'mfa_totp', key: ['account_id'] },
   { name: 'request_mfa', key: ['request_id'] },
+  { name: 'mfa_passkeys', key: ['id'] },
+  { name: 'mfa_challenges', key: ['purpose', 'subject_id', 'account_id'] },
+  { name: 'mfa_step_up_failures', key: ['approval_id', 'account_id'] },
   { name: 'outbox', key: ['id'] },
 ];
 
@@ -52,6 +55,7 @@ export async function copySqliteToPostgres(fromDir: string, toUrl: string, opts:
   try {
     await source.migrate();
     await target.migrate();
+    await refuseUnknownTables(source);
     return await copyAll(source, target, toUrl);
   } catch (e) {
     if (e instanceof DomainError) throw e;
@@ -61,6 +65,14 @@ export async function copySqliteToPostgres(fromDir: string, toUrl: string, opts:
     await target.close();
     await source.close();
   }
+}
+
+/** A table a later migration added but this list forgot would be lost in the move: refuse instead. */
+async function refuseUnknownTables(source: SqliteStore): Promise<void> {
+  const known = new Set<string>(TABLES.map((t) => t.name));
+  const tables = await source.kysely().introspection.getTables();
+  const missing = tables.map((t) => t.name).filter((n) => !known.has(n));
+  if (missing.length > 0) throw new Error(`db copy does not know how to copy table(s) ${missing.join(', ')}; nothing was copied`);
 }
 
 async function copyAll(source: SqliteStore, target: PostgresStore, toUrl: string): Promise<CopyReport> {

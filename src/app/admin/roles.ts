@@ -14,6 +14,7 @@ export interface RoleSpec {
   readonly ttlSeconds?: number | undefined;
   readonly mfaRequired?: boolean | undefined;
   readonly approvalRequired?: boolean | undefined;
+  readonly approverMfaRequired?: boolean | undefined;
   /** null removes the window. */
   readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
   readonly groups?: readonly string[] | undefined;
@@ -79,6 +80,7 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     ttlSeconds: ttl,
     mfaRequired: spec.mfaRequired ?? existing?.mfaRequired ?? false,
     approvalRequired: spec.approvalRequired ?? existing?.approvalRequired ?? false,
+    approverMfaRequired: spec.approverMfaRequired ?? existing?.approverMfaRequired ?? false,
     window,
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),

@@ -1,56 +1,57 @@
 import { DomainError } from '../../domain/errors.js';
 import type { PamRequest } from '../../domain/request/request.js';
-import type { Totp } from '../../ports/totp.js';
+import type { StoreTx } from '../../ports/store.js';
+import type { RelyingParty } from '../../ports/webauthn.js';
 import type { Caller, Deps } from '../deps.js';
 import { advance } from '../lifecycle.js';
-
-/** Wrong codes allowed per request before it is refused. */
-export const MAX_MFA_FAILURES = 5;
+import { checkProof } from './check-proof.js';
+import { MAX_MFA_FAILURES, type MfaKit, type MfaProof } from './mfa-kit.js';
+import { startPasskeyChallenge } from './passkey-challenge.js';
 
 type Outcome = { ok: true; request: PamRequest } | { ok: false; error: DomainError };
 
+/** The caller's own request, waiting for MFA; anyone else's answers as if it did not exist. */
+async function pendingMfaRequest(tx: StoreTx, caller: Caller, requestId: string): Promise<PamRequest> {
+  const r = await tx.requests.byId(requestId);
+  if (!r || r.creatorId !== caller.accountId) throw new DomainError('RequestNotFound', `You have no request with id ${requestId}.`);
+  if (r.status !== 'PendingMFA') {
+    throw new DomainError('InvalidTransition', `The request is ${r.status}; it is not waiting for MFA.`, { status: r.status });
+  }
+  return r;
+}
+
+/** Passkey options for the challenge of one of the caller's PendingMFA requests. */
+export async function requestPasskeyOptions(deps: Deps, kit: MfaKit, caller: Caller, requestId: string, rp: RelyingParty) {
+  return deps.store.transaction(async (tx) => {
+    const r = await pendingMfaRequest(tx, caller, requestId);
+    return startPasskeyChallenge(kit, tx, { purpose: 'request', subjectId: r.id, accountId: caller.accountId }, rp, deps.clock.now());
+  });
+}
+
 /**
- * Passes (or fails) the MFA challenge of a PendingMFA request with a TOTP code. A code counts once:
- * its time step must be later than the last one accepted for the account. The failure count is
- * committed before the refusal is reported, so retries cannot reset it.
+ * Passes (or fails) the MFA challenge of a PendingMFA request with a TOTP code or a passkey
+ * assertion. Codes and assertions share one failure count; it is committed before the refusal is
+ * reported, so retries cannot reset it, and the last allowed failure refuses the request.
  */
-export async function verifyMfaUseCase(deps: Deps, totp: Totp, caller: Caller, requestId: string, code: string): Promise<PamRequest> {
+export async function verifyMfaUseCase(deps: Deps, kit: MfaKit, caller: Caller, requestId: string, proof: MfaProof): Promise<PamRequest> {
   const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
     const now = deps.clock.now();
-    const r = await tx.requests.byId(requestId);
-    if (!r || r.creatorId !== caller.accountId) throw new DomainError('RequestNotFound', `You have no request with id ${requestId}.`);
-    if (r.status !== 'PendingMFA') {
-      throw new DomainError('InvalidTransition', `The request is ${r.status}; it is not waiting for an MFA code.`, { status: r.status });
-    }
-    const factor = await tx.mfa.totp(caller.accountId);
-    if (!factor || !factor.confirmed) {
-      throw new DomainError('MfaNotEnrolled', 'You have no authenticator enrolled; enrol one (POST /api/mfa/totp) before requesting this role.');
-    }
-    const step = totp.matchStep(factor.secret, code.trim(), now);
-    if (step !== null && step > factor.lastStep) {
-      await tx.mfa.saveTotp({ ...factor, lastStep: step });
-      await tx.audit.append({ at: now, actorId: caller.accountId, action: 'mfa.passed', targetType: 'request', targetId: r.id, requestId: r.id, before: null, after: null });
+    const r = await pendingMfaRequest(tx, caller, requestId);
+    const checked = await checkProof(deps, kit, tx, { purpose: 'request', subjectId: r.id, accountId: caller.accountId }, proof, now);
+    const audit = (action: string, after: Record<string, unknown>) =>
+      tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'request', targetId: r.id, requestId: r.id, before: null, after });
+    if (checked.ok) {
+      await audit('mfa.passed', { factor: checked.factor, ...(checked.passkeyName !== undefined && { passkey: checked.passkeyName }) });
       return { ok: true, request: await advance(deps, tx, r, { kind: 'MfaPassed' }, caller.accountId, now) };
     }
     const failures = (await tx.mfa.failures(r.id)) + 1;
     await tx.mfa.setFailures(r.id, failures);
-    const replay = step !== null;
-    await tx.audit.append({
-      at: now,
-      actorId: caller.accountId,
-      action: replay ? 'mfa.replayed' : 'mfa.failed',
-      targetType: 'request',
-      targetId: r.id,
-      requestId: r.id,
-      before: null,
-      after: { failures },
-    });
+    await audit(checked.replay ? 'mfa.replayed' : 'mfa.failed', { factor: checked.factor, failures });
     if (failures >= MAX_MFA_FAILURES) {
       await advance(deps, tx, r, { kind: 'MfaFailed' }, caller.accountId, now);
-      return { ok: false, error: new DomainError('MfaCodeRejected', `Too many wrong codes: the request was refused. Make a new request to try again.`) };
+      return { ok: false, error: new DomainError('MfaCodeRejected', `Too many failed MFA attempts: the request was refused. Make a new request to try again.`) };
     }
-    const why = replay ? 'That code was already used; wait for the next one.' : 'That code is not valid.';
-    return { ok: false, error: new DomainError('MfaCodeRejected', `${why} ${MAX_MFA_FAILURES - failures} attempt(s) left.`) };
+    return { ok: false, error: new DomainError('MfaCodeRejected', `${checked.why} ${MAX_MFA_FAILURES - failures} attempt(s) left.`) };
   });
   if (!outcome.ok) throw outcome.error;
   return outcome.request;

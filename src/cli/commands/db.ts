@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { usageError } from '../cli-error.js';
@@ -36,6 +37,7 @@ export function registerDbCommands(program: Command): void {
         [
           formatFields(report.tables.map((t) => [t.table, String(t.rows)] as const)),
           `audit chain verified on the target: ${report.auditChecked} entries`,
+          `MFA secrets were copied sealed: give every PostgreSQL node the source's key (mfaKeyFile: ${join(f.from.slice('sqlite:'.length), 'mfa.key')}, or the mfaKey it was configured with)`,
         ].join('\n'),
       );
     });

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { usageError } from '../cli-error.js';
+import { CliError, usageError } from '../cli-error.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit } from '../output.js';
+import { withOtp } from '../otp-input.js';
 import { isGuid } from '../pam-client.js';
 import { formatTable } from '../table.js';
 import type { WireApproval } from '../wire-types.js';
 
-function decide(program: Command, action: 'Approve' | 'Reject', description: string): void {
-  clientCommand(program, `${action.toLowerCase()} <id>`, description).action(async (id: string, f: ClientOptions) => {
+function decide(program: Command, action: 'Approve' | 'Reject', description: string): Command {
+  return clientCommand(program, `${action.toLowerCase()} <id>`, description).action(async (id: string, f: ClientOptions & { otp?: string }) => {
     if (!isGuid(id)) throw usageError(`'${id}' is not an approval or request id (a GUID)`);
     const api = await connect(f);
     // The API keys decisions by the approval's own id, but people are often handed the request id,
@@ -17,7 +18,15 @@ function decide(program: Command, action: 'Approve' | 'Reject', description: str
     const wanted = id.toLowerCase();
     const match = pending.find((a) => a.FIMRequestID.Value.toLowerCase() === wanted);
     const approvalId = (match?.ApprovalObjectID.Value ?? wanted).toLowerCase();
-    await api.post(`pamrequeststoapprove(guid'${approvalId}')/${action}`);
+    const url = `pamrequeststoapprove(guid'${approvalId}')/${action}`;
+    try {
+      await api.post(url, f.otp === undefined ? undefined : { Code: f.otp });
+    } catch (e) {
+      // Roles with approver step-up refuse an approval without a code: ask for one on a terminal.
+      if (!(e instanceof CliError) || e.serverCode !== 'MfaRequired' || f.otp !== undefined) throw e;
+      const done = await withOtp(undefined, 'This role asks approvers for MFA; code from your authenticator: ', (code) => api.post(url, { Code: code }));
+      if (done === null) throw new CliError(`${e.message}\nPass --otp <code> to approve it.`);
+    }
     const verb = action === 'Approve' ? 'approved' : 'rejected';
     emit(f, { [verb]: approvalId }, () => `${verb} ${match ? `${match.Requestor}'s request for ${match.RoleName}` : `approval ${approvalId}`}`);
   });
@@ -44,6 +53,9 @@ export function registerPamApprovalCommands(program: Command): void {
           ),
     );
   });
-  decide(program, 'Approve', 'approve a pending request, by approval id or request id (Set-PAMRequestToApprove -Approve)');
+  decide(program, 'Approve', 'approve a pending request, by approval id or request id (Set-PAMRequestToApprove -Approve)').option(
+    '--otp <code>',
+    'your authenticator code, for roles whose approvers must pass MFA (asked for on a terminal when needed)',
+  );
   decide(program, 'Reject', 'reject a pending request, by approval id or request id (Set-PAMRequestToApprove -Reject)');
 }

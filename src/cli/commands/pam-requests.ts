@@ -3,6 +3,7 @@ import { CliError, usageError } from '../cli-error.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit, formatFields } from '../output.js';
+import { withOtp } from '../otp-input.js';
 import { type PamClient, isGuid, odataString } from '../pam-client.js';
 import { parseDuration } from '../parse-duration.js';
 import { formatTable } from '../table.js';
@@ -76,7 +77,7 @@ export function registerPamRequestCommands(program: Command): void {
     .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 ends your active elevation for the role', ttlArg)
     .option('--justification <text>', 'why you need it')
     .option('--at <time>', 'start later (your local time unless it carries Z or an offset)', timeArg)
-    .option('--otp <code>', 'the code from your authenticator, for roles that need MFA')
+    .option('--otp <code>', 'the code from your authenticator, for roles that need MFA (asked for on a terminal when left out)')
     .action(async (role: string, f: RequestFlags & { otp?: string }) => {
       const api = await connect(f);
       const r = await findRole(api, role);
@@ -85,8 +86,10 @@ export function registerPamRequestCommands(program: Command): void {
       if (f.at !== undefined) params.RequestedTime = new Date(f.at).toISOString();
       let created = (await api.post('pamrequests', params)) as WireRequest | undefined;
       if (!created?.RequestId) throw new CliError('the server accepted the request but did not return it');
-      if (created.RequestStatus === 'PendingMFA' && f.otp !== undefined) {
-        created = (await api.post(`pamrequests(guid'${created.RequestId}')/VerifyMFA`, { Code: f.otp })) as WireRequest;
+      if (created.RequestStatus === 'PendingMFA') {
+        const id = created.RequestId;
+        const verified = await withOtp(f.otp, `MFA code for ${r.DisplayName}: `, async (code) => (await api.post(`pamrequests(guid'${id}')/VerifyMFA`, { Code: code })) as WireRequest);
+        if (verified) created = verified;
       }
       emit(f, created, () => {
         const next = NEXT[created.RequestStatus];

@@ -15,6 +15,7 @@ interface RoleFlags extends AdminOptions {
   description?: string;
   mfa?: boolean;
   approval?: boolean;
+  approverMfa?: boolean;
   window?: string | false;
   timeZone?: string;
   group?: string[] | false;
@@ -41,6 +42,7 @@ function describe(r: RoleView): string {
     ['ttl', `${r.ttlSeconds} s (${formatDuration(r.ttlSeconds)})`],
     ['mfa', yesNo(r.mfaRequired)],
     ['approval', yesNo(r.approvalRequired)],
+    ['approver mfa', yesNo(r.approverMfaRequired)],
     ['window', windowLabel(r.window)],
     ['groups', list(r.groups)],
     ['candidates', list(r.candidates)],
@@ -76,6 +78,7 @@ function specFrom(name: string, f: RoleFlags, current: RoleView | undefined): Ro
     ttlSeconds: f.ttl,
     mfaRequired: f.mfa,
     approvalRequired: f.approval,
+    approverMfaRequired: f.approverMfa,
     window,
     groups: names(f.group),
     candidates: names(f.candidate),
@@ -101,6 +104,7 @@ const withRoleFlags = (c: Command) =>
     .option('--description <text>', 'what the role is for')
     .option('--mfa', 'activation needs an MFA challenge')
     .option('--approval', "activation needs an approver's consent")
+    .option('--approver-mfa', 'an approval counts only when the approver passes MFA for it')
     .option('--window <from-to>', 'activations may only start in this daily window, e.g. 08:00-18:00')
     .option('--time-zone <zone>', "IANA zone the window is read in (default: the server's)")
     .option('--group <name>', 'group an activation grants (repeatable)', collect)
@@ -145,6 +149,7 @@ export function registerRoleCommands(program: Command): void {
     .option('--ttl <seconds>', 'longest activation: seconds, or e.g. 30m, 2h', ttlArg)
     .option('--no-mfa', 'activation needs no MFA challenge')
     .option('--no-approval', 'activation needs no approval')
+    .option('--no-approver-mfa', 'approvers need no MFA step-up')
     .option('--no-window', 'activations may start at any time')
     .option('--no-group', 'grant no groups')
     .option('--no-candidate', 'nobody may request the role (how to retire a role that has history)')

@@ -6,6 +6,7 @@ import { usageError } from '../cli-error.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { passwordFromFlags } from '../password-input.js';
 import { formatTable } from '../table.js';
+import { terminalQr } from '../terminal-qr.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
 interface UserFlags extends AdminOptions {
@@ -100,9 +101,10 @@ export function registerUserCommands(program: Command): void {
 
   adminCommand(user, 'totp <login>', 'give the user a new TOTP authenticator (replaces any); prints its secret once').action(
     async (login: string, f: AdminOptions) => {
-      const e = await withCore(f, (core) => enrolTotp(core.deps, core.totp, LOCAL_OPERATOR, login, 'Elevate'));
+      const e = await withCore(f, (core) => enrolTotp(core.deps, core.mfa, LOCAL_OPERATOR, login));
+      const qr = f.json ? '' : await terminalQr(e.uri);
       emit(f, { user: login, secret: e.secret, uri: e.uri }, () =>
-        formatFields([
+        (qr ? `${qr}\n` : '') + formatFields([
           ['user', login],
           ['secret', e.secret],
           ['otpauth URI', e.uri],

@@ -18,6 +18,8 @@ export interface Role {
   readonly ttlSeconds: Seconds;
   readonly mfaRequired: boolean;
   readonly approvalRequired: boolean;
+  /** An approval counts only when the approver passes MFA for that decision (step-up). */
+  readonly approverMfaRequired: boolean;
   /** null when activations may start at any time. */
   readonly window: AvailabilityWindow | null;
   /** Ids of the groups an activation grants. */

@@ -19,6 +19,10 @@ export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   Conflict: 409,
   MfaNotEnrolled: 409,
   MfaCodeRejected: 403,
+  // An approval sent without the step-up its role asks for: the approver can fix it, so not a 409.
+  MfaRequired: 403,
+  // The server has no relying party for the host it was reached at; configuration, not the caller.
+  PasskeysUnavailable: 409,
   StoreUnavailable: 503,
   DirectoryUnavailable: 503,
 };

@@ -63,11 +63,13 @@ export function tooManyAttempts(reply: FastifyReply, waitSeconds: number): Fasti
 
 export function challenge(reply: FastifyReply, message: string): FastifyReply {
   // A browser answers a Basic challenge on a credentialed cross-origin call only when the 401
-  // carries WWW-Authenticate (the sample portal relies on it).
-  return reply
-    .code(401)
-    .header('www-authenticate', 'Basic realm="Elevate", charset="UTF-8"')
-    .send(odataError('Unauthorized', message));
+  // carries WWW-Authenticate (the sample portal relies on it). Elevate's own portal, calling from
+  // this origin, shows its sign-in form instead; a browser password prompt over it would only confuse.
+  const h = reply.request.headers;
+  if (!(h['sec-fetch-site'] === 'same-origin' && h['sec-fetch-mode'] !== 'navigate')) {
+    reply.header('www-authenticate', 'Basic realm="Elevate", charset="UTF-8"');
+  }
+  return reply.code(401).send(odataError('Unauthorized', message));
 }
 
 /**

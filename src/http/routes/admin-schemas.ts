@@ -31,6 +31,7 @@ export const roleBody = z
     ttlSeconds: z.number().int().optional(),
     mfaRequired: z.boolean().optional(),
     approvalRequired: z.boolean().optional(),
+    approverMfaRequired: z.boolean().optional(),
     window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),

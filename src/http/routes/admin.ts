@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { readAudit } from '../../app/admin/audit.js';
+import { listHoldings } from '../../app/admin/holdings.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
@@ -7,8 +8,10 @@ import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/use
 import type { Deps } from '../../app/deps.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
-import type { Totp } from '../../ports/totp.js';
 import { enrolTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
+import { mfaFactors } from '../../app/mfa/factors.js';
+import type { MfaKit } from '../../app/mfa/mfa-kit.js';
+import { enrolmentToWire, factorsToWire } from './mfa-wire.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
@@ -16,7 +19,7 @@ import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
 export interface AdminOptions {
   readonly deps: Deps;
   readonly hasher: PasswordHasher;
-  readonly totp: Totp;
+  readonly mfa: MfaKit;
 }
 
 type NameParams = { Params: { name: string } };
@@ -39,8 +42,9 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return reply.code(204).send();
   });
 
-  // Provision an authenticator for a user (shown once) or remove every factor they have.
-  app.post<NameParams>('/users/:name/totp', async (req, reply) => reply.code(201).send(await enrolTotp(deps, opts.totp, req.caller!, req.params.name, 'Elevate')));
+  // A user's factors; provision an authenticator for them (shown once); or remove every factor they have.
+  app.get<NameParams>('/users/:name/mfa', async (req) => factorsToWire(await mfaFactors(deps, req.caller!, req.params.name)));
+  app.post<NameParams>('/users/:name/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await enrolTotp(deps, opts.mfa, req.caller!, req.params.name))));
   app.delete<NameParams>('/users/:name/mfa', async (req, reply) => {
     await resetMfa(deps, req.caller!, req.params.name);
     return reply.code(204).send();
@@ -75,6 +79,9 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return reply.code(204).send();
   });
 
+  // Who holds which role right now, across all roles (the portal's "Active now" page).
+  app.get('/holdings', async (req) => ({ value: await listHoldings(deps, req.caller!) }));
+
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit', async (req) => {
     const q = req.query;
     const limit = q.limit === undefined ? 100 : Number(q.limit);
@@ -96,12 +103,13 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/users', ['GET', 'POST']],
     ['/users/:name', ['GET', 'PATCH', 'DELETE']],
     ['/users/:name/totp', ['POST']],
-    ['/users/:name/mfa', ['DELETE']],
+    ['/users/:name/mfa', ['GET', 'DELETE']],
     ['/groups', ['GET', 'POST']],
     ['/groups/:name', ['GET', 'PATCH', 'DELETE']],
     ['/groups/:name/members', ['GET']],
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
+    ['/holdings', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

@@ -1,28 +1,57 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { confirmTotp, enrolTotp } from '../../app/mfa/enrol-totp.js';
+import { mfaFactors } from '../../app/mfa/factors.js';
+import type { MfaKit } from '../../app/mfa/mfa-kit.js';
+import { passkeyRegistrationOptions, registerPasskey, removePasskey } from '../../app/mfa/passkeys.js';
+import type { Config } from '../../config/schema.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Totp } from '../../ports/totp.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { readParams } from '../odata/request-params.js';
+import { relyingParty } from '../webauthn-rp.js';
+import { parseBody } from './admin-schemas.js';
+import { passkeyRegistrationBody } from './mfa-schemas.js';
+import { enrolmentToWire, factorsToWire, passkeyToWire } from './mfa-wire.js';
 
 export interface MfaRoutesOptions {
   readonly deps: Deps;
-  readonly totp: Totp;
-  readonly issuer: string;
+  readonly mfa: MfaKit;
+  readonly config: Config;
 }
 
-/** Self-service TOTP enrolment (an Elevate extension): start, then confirm with a first code. */
+/** Self-service factors (an Elevate extension, see docs/mfa-api.md): TOTP with a first-code confirmation, and passkeys. */
 export async function mfaRoutes(app: FastifyInstance, opts: MfaRoutesOptions): Promise<void> {
-  app.post('/totp', async (req, reply) =>
-    reply.code(201).send(await enrolTotp(opts.deps, opts.totp, req.caller!, req.caller!.login, opts.issuer)),
-  );
+  const { deps, mfa } = opts;
+  app.get('/', async (req) => factorsToWire(await mfaFactors(deps, req.caller!, req.caller!.login)));
+
+  app.post('/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await enrolTotp(deps, mfa, req.caller!, req.caller!.login))));
   app.post('/totp/confirm', async (req, reply) => {
     const p = readParams(req.query, req.body, ['Code']);
     if (!p.Code) throw new DomainError('BadRequest', 'Code is required: the 6-digit code your authenticator shows.');
-    await confirmTotp(opts.deps, opts.totp, req.caller!, p.Code);
+    await confirmTotp(deps, mfa, req.caller!, p.Code);
     return reply.code(204).send();
   });
-  methodNotAllowed(app, '/totp', ['POST']);
-  methodNotAllowed(app, '/totp/confirm', ['POST']);
+
+  app.post('/passkeys/options', async (req) => passkeyRegistrationOptions(deps, mfa, req.caller!, relyingParty(req, opts.config)));
+  app.get('/passkeys', async (req) => ({ value: (await mfaFactors(deps, req.caller!, req.caller!.login)).passkeys.map(passkeyToWire) }));
+  app.post('/passkeys', async (req, reply) => {
+    const body = parseBody(passkeyRegistrationBody, req.body);
+    const p = await registerPasskey(deps, mfa, req.caller!, relyingParty(req, opts.config), body.name ?? 'Passkey', body.response);
+    return reply.code(201).send(passkeyToWire(p));
+  });
+  app.delete<{ Params: { id: string } }>('/passkeys/:id', async (req, reply) => {
+    await removePasskey(deps, req.caller!, req.params.id);
+    return reply.code(204).send();
+  });
+
+  for (const [url, methods] of [
+    ['/', ['GET']],
+    ['/totp', ['POST']],
+    ['/totp/confirm', ['POST']],
+    ['/passkeys/options', ['POST']],
+    ['/passkeys', ['GET', 'POST']],
+    ['/passkeys/:id', ['DELETE']],
+  ] as const) {
+    methodNotAllowed(app, url, methods);
+  }
 }

@@ -3,8 +3,10 @@ import { closeRequestUseCase } from '../../app/close-request.js';
 import { createRequestUseCase } from '../../app/create-request.js';
 import { decideApprovalUseCase } from '../../app/decide-approval.js';
 import type { Deps } from '../../app/deps.js';
-import { verifyMfaUseCase } from '../../app/mfa/verify-mfa.js';
-import type { Totp } from '../../ports/totp.js';
+import type { MfaKit, MfaProof } from '../../app/mfa/mfa-kit.js';
+import { approvalPasskeyOptions } from '../../app/mfa/step-up.js';
+import { requestPasskeyOptions, verifyMfaUseCase } from '../../app/mfa/verify-mfa.js';
+import type { Config } from '../../config/schema.js';
 import { listMyApprovals, listMyRequests, listMyRoles } from '../../app/list-for-caller.js';
 import { DomainError } from '../../domain/errors.js';
 import { collection, element } from '../odata/envelope.js';
@@ -15,10 +17,13 @@ import { optionalText, parseEntityKey, readParams, requireGuid, requireSeconds }
 import { APPROVAL_PROPERTIES, REQUEST_PROPERTIES, ROLE_PROPERTIES } from '../odata/resource-properties.js';
 import { parseRequestedTime } from '../odata/wire-time.js';
 import { approvalToWire, requestToWire, roleToWire } from '../odata/wire-shapes.js';
+import { relyingParty } from '../webauthn-rp.js';
+import { readAssertion } from './mfa-schemas.js';
 
 export interface PamResourcesOptions {
   readonly deps: Deps;
-  readonly totp: Totp;
+  readonly mfa: MfaKit;
+  readonly config: Config;
   readonly accountDomain: string;
   readonly creationMethod: string;
   /** Called after a change that may have created near-term due work. */
@@ -45,6 +50,14 @@ function emptyOk(reply: FastifyReply): FastifyReply {
 export async function pamResources(app: FastifyInstance, opts: PamResourcesOptions): Promise<void> {
   const { deps } = opts;
   const caller = (req: FastifyRequest) => req.caller!;
+  const totpProof = (req: FastifyRequest): MfaProof | null => {
+    const { Code } = readParams(req.query, req.body, ['Code']);
+    return Code ? { kind: 'totp', code: Code } : null;
+  };
+  const passkeyProof = (req: FastifyRequest): MfaProof | null => {
+    const assertion = readAssertion(req.body, 'Passkey');
+    return assertion ? { kind: 'passkey', assertion, rp: relyingParty(req, opts.config) } : null;
+  };
   app.addHook('preHandler', async (req) => checkVersion(req));
 
   app.get('/$metadata', async (_req, reply) => reply.type('application/xml; charset=utf-8').send(METADATA_XML));
@@ -86,23 +99,32 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       opts.poke(); // a revoke may wait in the outbox
       return emptyOk(reply);
     }
-    // Extension: the MFA challenge MIM delegated to a phone call, answered with a TOTP code.
-    if (key?.set === 'pamrequests' && action === 'verifymfa') {
-      const p = readParams(req.query, req.body, ['Code']);
-      if (!p.Code) throw new DomainError('BadRequest', 'Code is required: the 6-digit code from your authenticator.');
-      const r = await verifyMfaUseCase(deps, opts.totp, caller(req), key.id, p.Code);
+    // Extensions (docs/mfa-api.md): the MFA challenge MIM delegated to a phone call, answered
+    // with a TOTP code or a passkey, and the passkey options for it.
+    if (key?.set === 'pamrequests' && (action === 'verifymfa' || action === 'verifypasskey')) {
+      const proof = action === 'verifymfa' ? totpProof(req) : passkeyProof(req);
+      if (!proof) throw new DomainError('BadRequest', action === 'verifymfa' ? 'Code is required: the 6-digit code from your authenticator.' : 'Passkey is required: the AuthenticationResponseJSON for the options from PasskeyOptions.');
+      const r = await verifyMfaUseCase(deps, opts.mfa, caller(req), key.id, proof);
       opts.poke();
       return reply.code(200).send(element(req, 'pamrequests', requestToWire(r)));
     }
+    if (key && action === 'passkeyoptions') {
+      const rp = relyingParty(req, opts.config);
+      return key.set === 'pamrequests'
+        ? requestPasskeyOptions(deps, opts.mfa, caller(req), key.id, rp)
+        : approvalPasskeyOptions(deps, opts.mfa, caller(req), key.id, rp);
+    }
     if (key?.set === 'pamrequeststoapprove' && (action === 'approve' || action === 'reject')) {
       const p = readParams(req.query, req.body, ['Comment']);
-      await decideApprovalUseCase(deps, caller(req), key.id, action === 'approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000));
+      // The approver's step-up, for roles that ask for one: Code or Passkey beside Comment.
+      const proof = action === 'approve' ? (passkeyProof(req) ?? totpProof(req)) : null;
+      await decideApprovalUseCase(deps, opts.mfa, caller(req), key.id, action === 'approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000), proof);
       opts.poke();
       return emptyOk(reply);
     }
     return reply
       .code(404)
-      .send(odataError('NotFound', `There is no action '${req.params.action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close or /VerifyMFA, pamrequeststoapprove(guid'…')/Approve or /Reject.`));
+      .send(odataError('NotFound', `There is no action '${req.params.action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close, /VerifyMFA, /PasskeyOptions or /VerifyPasskey; pamrequeststoapprove(guid'…')/Approve, /Reject or /PasskeyOptions.`));
   });
 
   // The sample portal calls it with and without a trailing slash; the router ignores trailing slashes.

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { cliJson, runCli } from '../../cli/run-cli.js';
-import { API, type TestApp, basic, makeApp, roleId } from '../../support/harness.js';
+import { openCore } from '../../../src/main.js';
+import { API, FAST_HASHER, type TestApp, basic, makeApp, roleId, tempDir, testConfig } from '../../support/harness.js';
 import { dropDatabase, emptyDatabase } from '../../support/pg.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -68,7 +71,9 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   assert.ok(byTable.requests >= 5 && byTable.approvals >= 2);
 
   // The copied store answers the API exactly as the embedded one did.
-  const copy = await makeApp({ demo: false, clock: source.clock, config: { database: target } });
+  // Secrets stay sealed with the source's key, so the copy is opened with that key.
+  assert.equal(byTable.mfa_totp, 1, "jen's authenticator is copied");
+  const copy = await makeApp({ demo: false, clock: source.clock, config: { database: target, mfaKeyFile: join(source.dataDir, 'mfa.key') } });
   cleanup.push(() => copy.close());
   const after = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: basic('jen') });
   assert.deepEqual(after.json(), before.json());
@@ -129,4 +134,17 @@ test('db migrate against an unreachable database fails in one line that names it
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^elevate: cannot open the PostgreSQL postgres:\/\/elevate:\*\*\*@127\.0\.0\.1:1\/x: .*ECONNREFUSED/);
   assert.doesNotMatch(r.stderr + r.stdout, /s3cret/);
+});
+
+test('on PostgreSQL a node refuses to start without a configured MFA key, since nodes must share it', async () => {
+  const target = await emptyDatabase();
+  cleanup.push(() => dropDatabase(target));
+  const dataDir = tempDir();
+  cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  await assert.rejects(openCore(testConfig(dataDir, { database: target }), { hasher: FAST_HASHER }), (e: Error) => {
+    assert.equal(e.name, 'ConfigError');
+    assert.match(e.message, /every node must seal MFA secrets with the same key: set mfaKeyFile or mfaKey/);
+    return true;
+  });
+  assert.equal(existsSync(join(dataDir, 'mfa.key')), false, 'no per-node key was generated');
 });

@@ -57,12 +57,25 @@ const ANY_USER = (ok: number): Record<Who, number> => ({ nobody: 401, jen: ok, a
 const PUBLIC = (ok: number): Record<Who, number> => ({ nobody: ok, jen: ok, ann: ok, admin: ok });
 const FORM = (f: Fixture, roleIdValue: string) => ({ RoleId: roleIdValue, RequestedTTL: '600', Justification: `for ${f.ad.slice(0, 4)}` });
 
+const BOGUS_ATTESTATION = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'AAAA', attestationObject: 'AAAA' }, clientExtensionResults: {} };
+const BOGUS_ASSERTION = {
+  id: 'AAAA',
+  rawId: 'AAAA',
+  type: 'public-key',
+  response: { clientDataJSON: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' },
+  clientExtensionResults: {},
+};
+
 const value = <T>(res: Res): T[] => (res.json() as { value: T[] }).value;
 
 const ROWS: Row[] = [
   // Public endpoints.
+  // The portal's files are public: everything behind them asks the API, which checks the caller.
+  { name: 'GET / (the portal, built by scripts/test.sh)', call: () => ({ method: 'GET', url: '/' }), expect: PUBLIC(200) },
+  { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
+  { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/session/login',
     call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' } }),
@@ -89,6 +102,25 @@ const ROWS: Row[] = [
     call: () => ({ method: 'POST', url: '/api/mfa/totp/confirm', payload: { Code: '123456' } }),
     expect: { nobody: 401, jen: 204, ann: 409, admin: 409 },
   },
+  {
+    name: 'GET /api/mfa (own factors only, never a secret)',
+    call: () => ({ method: 'GET', url: '/api/mfa' }),
+    expect: ANY_USER(200),
+    check: (who, res) => {
+      assert.equal((res.json() as { login: string }).login, who);
+      assert.doesNotMatch(res.body, /secret/i);
+    },
+  },
+  { name: 'POST /api/mfa/passkeys/options', call: () => ({ method: 'POST', url: '/api/mfa/passkeys/options' }), expect: ANY_USER(200) },
+  { name: 'GET /api/mfa/passkeys', call: () => ({ method: 'GET', url: '/api/mfa/passkeys' }), expect: ANY_USER(200) },
+  {
+    name: 'POST /api/mfa/passkeys without a registration challenge',
+    call: () => ({ method: 'POST', url: '/api/mfa/passkeys', payload: { name: 'Key', response: BOGUS_ATTESTATION } }),
+    expect: { nobody: 401, jen: 403, ann: 403, admin: 403 },
+    // A refused registration is audited.
+    refusalRecorded: ['jen', 'ann', 'admin'],
+  },
+  { name: 'DELETE /api/mfa/passkeys/:id (not yours)', call: () => ({ method: 'DELETE', url: '/api/mfa/passkeys/AAAA' }), expect: { nobody: 401, jen: 404, ann: 404, admin: 404 } },
 
   // The MIM PAM API.
   {
@@ -192,6 +224,22 @@ const ROWS: Row[] = [
     refusalRecorded: ['jen'],
   },
   {
+    name: 'POST PasskeyOptions for jen’s MFA request (she has no passkey)',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.jenMfa.RequestId}')/PasskeyOptions` }),
+    expect: { nobody: 401, jen: 409, ann: 404, admin: 404 },
+  },
+  {
+    name: 'POST VerifyPasskey with an assertion nobody asked for',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequests(guid'${f.jenMfa.RequestId}')/VerifyPasskey`, payload: { Passkey: BOGUS_ASSERTION } }),
+    expect: { nobody: 401, jen: 403, ann: 404, admin: 404 },
+    refusalRecorded: ['jen'],
+  },
+  {
+    name: 'POST PasskeyOptions for an approval (ann has no passkey)',
+    call: (f) => ({ method: 'POST', url: `${API}/pamrequeststoapprove(guid'${f.approvalId}')/PasskeyOptions` }),
+    expect: { nobody: 401, jen: [403, 404], ann: 409, admin: [403, 404] },
+  },
+  {
     name: 'POST Approve',
     call: (f) => ({ method: 'POST', url: `${API}/pamrequeststoapprove(guid'${f.approvalId}')/Approve` }),
     expect: { nobody: 401, jen: [403, 404], ann: 200, admin: [403, 404] },
@@ -232,6 +280,7 @@ const ROWS: Row[] = [
     expect: ADMIN_ONLY(201),
     check: (_w, res) => assert.equal(typeof (res.json() as { secret: unknown }).secret, 'string'),
   },
+  { name: 'GET /api/admin/users/:name/mfa', call: () => ({ method: 'GET', url: '/api/admin/users/jen/mfa' }), expect: ADMIN_ONLY(200) },
   { name: 'DELETE /api/admin/users/:name/mfa', call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa' }), expect: ADMIN_ONLY(204) },
   { name: 'DELETE /api/admin/users/:name', call: () => ({ method: 'DELETE', url: '/api/admin/users/bob' }), expect: ADMIN_ONLY(204) },
   { name: 'GET /api/admin/groups', call: () => ({ method: 'GET', url: '/api/admin/groups' }), expect: ADMIN_ONLY(200) },
@@ -272,6 +321,12 @@ const ROWS: Row[] = [
     call: () => ({ method: 'GET', url: '/api/admin/audit' }),
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.ok(value(res).length > 0),
+  },
+  {
+    name: 'GET /api/admin/holdings',
+    call: () => ({ method: 'GET', url: '/api/admin/holdings' }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.ok(value<{ login: string; roleName: string }>(res).some((h) => h.login === 'ann' && h.roleName === 'Allow AD Access')),
   },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   { name: 'PUT /api/admin/users (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users' }), expect: { nobody: 401, jen: [403, 405], ann: [403, 405], admin: 405 } },

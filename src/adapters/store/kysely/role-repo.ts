@@ -116,6 +116,7 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     ttlSeconds: Number(r.ttl_seconds),
     mfaRequired: r.mfa_required === 1,
     approvalRequired: r.approval_required === 1,
+    approverMfaRequired: r.approver_mfa_required === 1,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
   });
 }
@@ -128,6 +129,7 @@ function toRow(r: Role): RoleTable {
     ttl_seconds: r.ttlSeconds,
     mfa_required: r.mfaRequired ? 1 : 0,
     approval_required: r.approvalRequired ? 1 : 0,
+    approver_mfa_required: r.approverMfaRequired ? 1 : 0,
     window_enabled: r.window ? 1 : 0,
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,

@@ -19,6 +19,9 @@ export interface Database {
   settings: { key: string; value: string };
   mfa_totp: { account_id: string; secret: string; confirmed: number; last_step: number; created_at: number };
   request_mfa: { request_id: string; failures: number };
+  mfa_passkeys: PasskeyTable;
+  mfa_challenges: { purpose: string; subject_id: string; account_id: string; challenge: string; expires_at: number };
+  mfa_step_up_failures: { approval_id: string; account_id: string; failures: number };
   outbox: OutboxTable;
 }
 
@@ -57,6 +60,20 @@ export interface OutboxTable {
   claimed_until: number | null;
 }
 
+export interface PasskeyTable {
+  id: string;
+  account_id: string;
+  name: string;
+  public_key: string;
+  counter: number;
+  /** JSON array of transport hints. */
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface GroupMemberTable {
   group_id: string;
   account_id: string;
@@ -69,6 +86,7 @@ export interface RoleTable {
   ttl_seconds: number;
   mfa_required: number;
   approval_required: number;
+  approver_mfa_required: number;
   window_enabled: number;
   window_from: number;
   window_to: number;

@@ -3,6 +3,7 @@ import type { StoreTx } from '../../../ports/store.js';
 import { KyselyAccountRepo } from './account-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
+import { KyselyBacklogRepo } from './backlog-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
 import { KyselyMfaRepo } from './mfa-repo.js';
 import { KyselyOutboxRepo } from './outbox-repo.js';
@@ -53,5 +54,6 @@ export function storeTx(db: Kysely<Database>, opts: StoreOptions, traits: SqlTra
     settings: new KyselySettingsRepo(db),
     mfa: new KyselyMfaRepo(db),
     outbox: new KyselyOutboxRepo(db, traits),
+    backlog: new KyselyBacklogRepo(db),
   };
 }

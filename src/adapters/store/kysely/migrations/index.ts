@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-mfa.js';
 import * as m0003 from './0003-directories.js';
 import * as m0004 from './0004-reconcile.js';
+import * as m0005 from './0005-passkeys.js';
 import * as m0006 from './0006-claims.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
@@ -11,7 +12,7 @@ export const migrations: Record<string, Migration> = {
   '0002-mfa': m0002,
   '0003-directories': m0003,
   '0004-reconcile': m0004,
-  // 0005 is reserved for the MFA branch's migration.
+  '0005-passkeys': m0005,
   '0006-claims': m0006,
 };
 

@@ -1,0 +1,257 @@
+// Every call the portal makes goes through here: same-origin fetch with the session cookie, the
+// session's CSRF token on each change, and server errors turned into sentences a person can act on.
+
+export const CSRF_HEADER = 'x-csrf-token';
+const PAM = '/api/pamresources';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Me {
+  readonly login: string;
+  readonly isAdmin: boolean;
+}
+
+// Kept in memory only: a script injected elsewhere cannot read it from storage, and a reload gets
+// it again from GET /api/session.
+let csrfToken: string | null = null;
+let onSessionEnded: (message: string) => void = () => {};
+
+/** The shell registers how to go back to the sign-in page when the server says the session is over. */
+export function whenSessionEnds(fn: (message: string) => void): void {
+  onSessionEnded = fn;
+}
+
+function messageOf(status: number, body: unknown): { code: string; message: string } {
+  const err = (body as { 'odata.error'?: { code?: unknown; message?: { value?: unknown } } } | null)?.['odata.error'];
+  if (err && typeof err.message?.value === 'string') return { code: String(err.code ?? status), message: err.message.value };
+  if (status >= 500) return { code: String(status), message: `Elevate had a problem handling this (HTTP ${status}). Try again; if it keeps happening, tell your administrator.` };
+  return { code: String(status), message: `The server refused this (HTTP ${status}).` };
+}
+
+export async function call<T>(method: string, url: string, body?: unknown, opts: { signIn?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'Network', 'Elevate did not answer. Check your network connection and try again.');
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!res.ok) {
+    const { code, message } = messageOf(res.status, parsed);
+    // A wrong password at the sign-in form is not an ended session.
+    if (res.status === 401 && !opts.signIn) {
+      csrfToken = null;
+      onSessionEnded(message);
+    }
+    throw new ApiError(res.status, code, message);
+  }
+  return parsed as T;
+}
+
+// Session ---------------------------------------------------------------------------------------
+
+interface SessionAnswer extends Me {
+  readonly csrfToken: string | null;
+}
+
+export async function currentSession(): Promise<Me | null> {
+  try {
+    const s = await call<SessionAnswer>('GET', '/api/session', undefined, { signIn: true });
+    csrfToken = s.csrfToken;
+    return { login: s.login, isAdmin: s.isAdmin };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export async function signIn(login: string, password: string): Promise<Me> {
+  const s = await call<SessionAnswer>('POST', '/api/session/login', { login, password }, { signIn: true });
+  csrfToken = s.csrfToken;
+  return { login: s.login, isAdmin: s.isAdmin };
+}
+
+export async function signOut(everywhere: boolean): Promise<void> {
+  await call('POST', everywhere ? '/api/session/logout-everywhere' : '/api/session/logout');
+  csrfToken = null;
+}
+
+// PAM (the MIM-compatible API) -----------------------------------------------------------------
+
+export interface Role {
+  RoleId: string;
+  DisplayName: string;
+  Description: string | null;
+  TTL: string;
+  AvailableFrom: string;
+  AvailableTo: string;
+  MFAEnabled: boolean;
+  ApprovalEnabled: boolean;
+  AvailabilityWindowEnabled: boolean;
+}
+
+export type RequestStatus = 'PendingMFA' | 'PendingApproval' | 'Scheduled' | 'Processing' | 'Active' | 'Closing' | 'Closed' | 'Expired' | 'Rejected';
+export const REQUEST_STATUSES: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active', 'Closing', 'Closed', 'Expired', 'Rejected'];
+export const OPEN_STATUSES: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active', 'Closing'];
+
+export interface PamRequest {
+  RequestId: string;
+  RoleId: string;
+  Justification: string | null;
+  DisplayName: string;
+  CreationTime: string;
+  ExpirationTime: string;
+  RequestedTTL: string;
+  RequestedTime: string;
+  RequestStatus: RequestStatus;
+}
+
+export interface Approval {
+  RoleName: string;
+  Requestor: string;
+  Justification: string | null;
+  RequestedTTL: string;
+  RequestedTime: string;
+  CreationTime: string;
+  FIMRequestID: { Value: string };
+  ApprovalObjectID: { Value: string };
+}
+
+const list = async <T>(url: string): Promise<T[]> => (await call<{ value: T[] }>('GET', url)).value;
+const odataQuery = (params: Record<string, string>): string => new URLSearchParams(params).toString();
+
+export const pam = {
+  roles: () => list<Role>(`${PAM}/pamroles?${odataQuery({ $orderby: 'DisplayName' })}`),
+  openRequests: () =>
+    list<PamRequest>(`${PAM}/pamrequests?${odataQuery({ $filter: OPEN_STATUSES.map((s) => `RequestStatus eq '${s}'`).join(' or '), $orderby: 'CreationTime desc' })}`),
+  history: (filter: string) => list<PamRequest>(`${PAM}/pamrequests?${odataQuery({ ...(filter ? { $filter: filter } : {}), $orderby: 'CreationTime desc', $top: '200' })}`),
+  approvals: () => list<Approval>(`${PAM}/pamrequeststoapprove?${odataQuery({ $orderby: 'CreationTime' })}`),
+  create: (roleId: string, ttlSeconds: number, justification: string, requestedTime: string | null) =>
+    call<PamRequest>('POST', `${PAM}/pamrequests`, {
+      RoleId: roleId,
+      RequestedTTL: String(ttlSeconds),
+      Justification: justification,
+      ...(requestedTime ? { RequestedTime: requestedTime } : {}),
+    }),
+  deactivate: (roleId: string) => call<PamRequest>('POST', `${PAM}/pamrequests`, { RoleId: roleId, RequestedTTL: '0' }),
+  close: (requestId: string) => call('POST', `${PAM}/pamrequests(guid'${requestId}')/Close`),
+  verifyMfa: (requestId: string, code: string) => call<PamRequest>('POST', `${PAM}/pamrequests(guid'${requestId}')/VerifyMFA`, { Code: code }),
+  decide: (approvalId: string, action: 'Approve' | 'Reject', comment: string) =>
+    call('POST', `${PAM}/pamrequeststoapprove(guid'${approvalId}')/${action}`, { Comment: comment }),
+};
+
+export interface TotpEnrolment {
+  secret: string;
+  uri: string;
+  confirmed: boolean;
+}
+
+export const mfa = {
+  enrolTotp: () => call<TotpEnrolment>('POST', '/api/mfa/totp'),
+  confirmTotp: (code: string) => call('POST', '/api/mfa/totp/confirm', { Code: code }),
+};
+
+// Administration --------------------------------------------------------------------------------
+
+export interface User {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  isAdmin: boolean;
+  disabled: boolean;
+  hasPassword: boolean;
+}
+export interface Group {
+  id: string;
+  name: string;
+  description: string | null;
+  directory: string;
+  dn: string | null;
+}
+export interface GroupMember {
+  login: string;
+  displayName: string;
+  member: boolean;
+  expected: boolean;
+}
+export interface AdminRole {
+  id: string;
+  name: string;
+  description: string | null;
+  ttlSeconds: number;
+  mfaRequired: boolean;
+  approvalRequired: boolean;
+  /** Minutes after midnight; a null zone means the server's. */
+  window: { from: number; to: number; timeZone: string | null } | null;
+  groups: string[];
+  candidates: string[];
+  approvers: string[];
+}
+export interface RoleEdit {
+  name: string;
+  description: string | null;
+  ttlSeconds: number;
+  mfaRequired: boolean;
+  approvalRequired: boolean;
+  window: { from: string; to: string; timeZone: string | null } | null;
+  groups: string[];
+  candidates: string[];
+  approvers: string[];
+}
+export interface Holding {
+  roleName: string;
+  login: string;
+  displayName: string;
+  requestId: string;
+  status: RequestStatus;
+  startedAt: number | null;
+  expiresAt: number | null;
+}
+export interface AuditEntry {
+  seq: number;
+  at: number;
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  requestId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+const enc = encodeURIComponent;
+
+export const admin = {
+  users: () => list<User>('/api/admin/users'),
+  createUser: (u: { login: string; displayName: string; email: string | null; password: string; isAdmin: boolean }) => call<User>('POST', '/api/admin/users', u),
+  updateUser: (login: string, patch: Partial<Pick<User, 'isAdmin' | 'disabled' | 'displayName'>>) => call<User>('PATCH', `/api/admin/users/${enc(login)}`, patch),
+  resetMfa: (login: string) => call('DELETE', `/api/admin/users/${enc(login)}/mfa`),
+  groups: () => list<Group>('/api/admin/groups'),
+  createGroup: (g: { name: string; description: string | null }) => call<Group>('POST', '/api/admin/groups', g),
+  members: (name: string) => list<GroupMember>(`/api/admin/groups/${enc(name)}/members`),
+  roles: () => list<AdminRole>('/api/admin/roles'),
+  createRole: (r: RoleEdit) => call<AdminRole>('POST', '/api/admin/roles', r),
+  updateRole: (name: string, r: Omit<RoleEdit, 'name'>) => call<AdminRole>('PATCH', `/api/admin/roles/${enc(name)}`, r),
+  holdings: () => list<Holding>('/api/admin/holdings'),
+  audit: (q: Record<string, string>) => list<AuditEntry>(`/api/admin/audit?${new URLSearchParams(q).toString()}`),
+};

@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks';
+import { type User, admin } from '../api.js';
+import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, checked, input, useAction, useLoad, Table } from '../ui.js';
+
+export function AdminUsers() {
+  const { data, error, reload } = useLoad(() => admin.users());
+  return (
+    <Page title="Users">
+      <ErrorBox error={error} />
+      {!data && !error && <Loading what="users" />}
+      {data && (
+        <Table caption="Users" columns={['Login', 'Name', 'Email', 'Flags', 'Actions']}>
+              {data.map((u) => (
+                <UserRow key={u.id} u={u} reload={reload} />
+              ))}
+            </Table>
+      )}
+      <NewUser reload={reload} />
+    </Page>
+  );
+}
+
+function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
+  const action = useAction();
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    if (await action.run(() => fn().then(() => undefined))) {
+      announce(`${u.login}: ${what}.`);
+      await reload();
+    }
+  };
+  return (
+    <tr>
+      <th scope="row">{u.login}</th>
+      <td>{u.displayName}</td>
+      <td>{u.email ?? ''}</td>
+      <td class="tags">
+        {u.isAdmin && <Tag tone="info">Administrator</Tag>}
+        {u.disabled && <Tag tone="bad">Disabled</Tag>}
+        {!u.hasPassword && <Tag>Directory sign-in</Tag>}
+      </td>
+      <td>
+        <div class="actions compact">
+          <button type="button" disabled={action.busy} onClick={() => void act(u.disabled ? 'enabled' : 'disabled', () => admin.updateUser(u.login, { disabled: !u.disabled }))}>
+            {u.disabled ? 'Enable' : 'Disable'}
+            <span class="sr-only"> {u.login}</span>
+          </button>
+          <button type="button" disabled={action.busy} onClick={() => void act('every MFA factor removed', () => admin.resetMfa(u.login))}>
+            Reset MFA<span class="sr-only"> of {u.login}</span>
+          </button>
+        </div>
+        <ErrorBox error={action.error} />
+      </td>
+    </tr>
+  );
+}
+
+function NewUser({ reload }: { reload: () => Promise<void> }) {
+  const [login, setLogin] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [isAdmin, setIsAdmin] = useState(false);
+  const action = useAction();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const ok = await action.run(async () => {
+      await admin.createUser({ login: login.trim(), displayName: displayName.trim() || login.trim(), email: email.trim() || null, password, isAdmin });
+    });
+    if (ok) {
+      announce(`User ${login} created.`);
+      setLogin('');
+      setDisplayName('');
+      setEmail('');
+      setPassword('');
+      setIsAdmin(false);
+      await reload();
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="new-user">
+      <h2 id="new-user">New user</h2>
+      <div class="row">
+        <Field label="Login">{(id) => <input id={id} name="login" required value={login} onInput={input(setLogin)} />}</Field>
+        <Field label="Display name">{(id) => <input id={id} name="displayName" value={displayName} onInput={input(setDisplayName)} />}</Field>
+        <Field label="Email">{(id) => <input id={id} name="email" type="email" value={email} onInput={input(setEmail)} />}</Field>
+        <Field label="Password">{(id) => <input id={id} name="password" type="password" autocomplete="new-password" required value={password} onInput={input(setPassword)} />}</Field>
+      </div>
+      <label class="check">
+        <input type="checkbox" checked={isAdmin} onChange={checked(setIsAdmin)} /> Administrator
+      </label>
+      <ErrorBox error={action.error} />
+      <SubmitRow label="Create user" disabled={action.busy} />
+    </form>
+  );
+}

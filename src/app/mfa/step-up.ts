@@ -1,0 +1,60 @@
+import { DomainError } from '../../domain/errors.js';
+import type { Approval } from '../../domain/request/approval.js';
+import type { Role } from '../../domain/role/role.js';
+import type { Instant } from '../../domain/time.js';
+import type { StoreTx } from '../../ports/store.js';
+import type { RelyingParty } from '../../ports/webauthn.js';
+import type { Caller, Deps } from '../deps.js';
+import { findDecidable } from '../find-decidable.js';
+import { checkProof } from './check-proof.js';
+import { MAX_MFA_FAILURES, type MfaKit, type MfaProof } from './mfa-kit.js';
+import { startPasskeyChallenge } from './passkey-challenge.js';
+
+/**
+ * The approver's step-up for one approval of a role with `approverMfaRequired`. Returns null when
+ * it passed (or the role asks for none), or the refusal to report once the transaction has kept
+ * the failure count: a wrong code must count even though the approval does not go through.
+ */
+export async function checkStepUp(
+  deps: Deps,
+  kit: MfaKit,
+  tx: StoreTx,
+  role: Role,
+  approval: Approval,
+  caller: Caller,
+  proof: MfaProof | null,
+  now: Instant,
+): Promise<DomainError | null> {
+  if (!role.approverMfaRequired) return null;
+  if (!proof) {
+    throw new DomainError(
+      'MfaRequired',
+      `Role '${role.name}' counts an approval only after the approver passes MFA: send Code (your authenticator's 6-digit code) ` +
+        `or Passkey (an assertion for the options from pamrequeststoapprove(guid'${approval.id}')/PasskeyOptions).`,
+    );
+  }
+  const before = await tx.mfa.stepUpFailures(approval.id, caller.accountId);
+  if (before >= MAX_MFA_FAILURES) {
+    throw new DomainError('MfaCodeRejected', 'Too many failed MFA attempts on this approval; another approver must decide it, or an administrator must reset your factors.');
+  }
+  const checked = await checkProof(deps, kit, tx, { purpose: 'approval', subjectId: approval.id, accountId: caller.accountId }, proof, now);
+  const audit = (action: string, after: Record<string, unknown>) =>
+    tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'approval', targetId: approval.id, requestId: approval.requestId, before: null, after });
+  if (checked.ok) {
+    await audit('mfa.step-up.passed', { factor: checked.factor, ...(checked.passkeyName !== undefined && { passkey: checked.passkeyName }) });
+    return null;
+  }
+  const failures = before + 1;
+  await tx.mfa.setStepUpFailures(approval.id, caller.accountId, failures);
+  await audit('mfa.step-up.failed', { factor: checked.factor, failures, replay: checked.replay });
+  return new DomainError('MfaCodeRejected', `${checked.why} The approval was not counted; ${MAX_MFA_FAILURES - failures} attempt(s) left.`);
+}
+
+/** Passkey options for the caller's step-up on an approval they may decide now. */
+export async function approvalPasskeyOptions(deps: Deps, kit: MfaKit, caller: Caller, approvalId: string, rp: RelyingParty) {
+  return deps.store.transaction(async (tx) => {
+    const { approval } = await findDecidable(tx, caller, approvalId);
+    if (approval.status !== 'Pending') throw new DomainError('Conflict', `This approval is already ${approval.status}.`, { status: approval.status });
+    return startPasskeyChallenge(kit, tx, { purpose: 'approval', subjectId: approval.id, accountId: caller.accountId }, rp, deps.clock.now());
+  });
+}

@@ -1,0 +1,114 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BacklogView } from '../app/backlog.js';
+
+// From a tick's worth of delay to the minutes a directory outage costs.
+const LATENESS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
+
+/**
+ * Elevate's Prometheus metrics, one registry per server (so tests and several apps in one process
+ * never share counters). The backlog gauges are read from the store at scrape time, so they hold
+ * on every node and survive restarts; the histograms describe what this node did since it started.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #expiryLateness: Histogram;
+  readonly #revokeLateness: Histogram;
+  readonly #outboxFailures: Counter<'kind'>;
+  readonly #dueFailures: Counter;
+  readonly #backlog: () => Promise<BacklogView>;
+  #snapshot: Promise<BacklogView> | null = null;
+
+  /** `processMetrics` adds Node's CPU, memory and event-loop figures (one set per process, so the server's only). */
+  constructor(backlog: () => Promise<BacklogView>, opts: { processMetrics: boolean }) {
+    const registers = [this.registry];
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+    this.#expiryLateness = new Histogram({
+      name: 'elevate_expiry_handling_lateness_seconds',
+      help: 'Time from an elevation expiring to the scheduler ending it in the store.',
+      buckets: LATENESS_BUCKETS,
+      registers,
+    });
+    this.#revokeLateness = new Histogram({
+      name: 'elevate_revoke_confirmation_lateness_seconds',
+      help: 'Time from an elevation expiring to its directory confirming the membership is gone.',
+      buckets: LATENESS_BUCKETS,
+      registers,
+    });
+    this.#outboxFailures = new Counter({
+      name: 'elevate_outbox_failures_total',
+      help: 'Directory grants and revokes that failed and will be retried.',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.#dueFailures = new Counter({
+      name: 'elevate_due_work_failures_total',
+      help: 'Scheduled steps (starts, expiries, timeouts) that failed and will be retried.',
+      registers,
+    });
+
+    // One store read per scrape feeds every backlog gauge (render() takes it before collecting).
+    this.#backlog = backlog;
+    const read = () => this.#snapshot ?? backlog();
+    const gauge = (name: string, help: string, value: (b: BacklogView) => number, labelNames: string[] = []) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        async collect() {
+          const b = await read();
+          if (labelNames.length === 0) this.set(value(b));
+        },
+      });
+    gauge(
+      'elevate_revocation_lateness_seconds',
+      'How long the worst access has outlived its end right now (expiry not yet handled, or revoke not yet confirmed). Alert on this.',
+      (b) => b.revocationLatenessMs / 1000,
+    );
+    gauge('elevate_due_lag_seconds', 'How far the scheduler is behind its oldest due step.', (b) => b.dueLagMs / 1000);
+    gauge('elevate_due_requests', 'Scheduled steps due now and not yet done.', (b) => b.dueRequests);
+    gauge('elevate_outbox_failing_jobs', 'Open directory jobs whose last attempt failed.', (b) => b.failingJobs);
+    new Gauge({
+      name: 'elevate_outbox_open_jobs',
+      help: 'Directory grants and revokes not yet confirmed.',
+      labelNames: ['kind'],
+      registers,
+      async collect() {
+        const b = await read();
+        this.set({ kind: 'grant' }, b.openGrants);
+        this.set({ kind: 'revoke' }, b.openRevokes);
+      },
+    });
+  }
+
+  expiriesHandled(latenessMs: readonly number[]): void {
+    for (const ms of latenessMs) this.#expiryLateness.observe(ms / 1000);
+  }
+
+  revokesConfirmed(latenessMs: readonly number[]): void {
+    for (const ms of latenessMs) this.#revokeLateness.observe(ms / 1000);
+  }
+
+  outboxFailed(kind: 'grant' | 'revoke'): void {
+    this.#outboxFailures.inc({ kind });
+  }
+
+  dueWorkFailed(n: number): void {
+    if (n > 0) this.#dueFailures.inc(n);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  async render(): Promise<string> {
+    const snapshot = this.#backlog();
+    this.#snapshot = snapshot;
+    try {
+      await snapshot; // a store that cannot answer fails the scrape (503), not one gauge silently
+      return await this.registry.metrics();
+    } finally {
+      if (this.#snapshot === snapshot) this.#snapshot = null;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireAdmin } from '../../app/admin/require-admin.js';
+import type { Metrics } from '../metrics.js';
+import { type AuthOptions, requireCaller } from '../plugins/auth.js';
+import { methodNotAllowed } from '../plugins/method-not-allowed.js';
+import { odataError } from '../odata/error-map.js';
+
+export interface MetricsRoutesOptions extends AuthOptions {
+  readonly metrics: Metrics;
+  /** When set, `Authorization: Bearer TOKEN` admits a scraper; otherwise only administrators read metrics. */
+  readonly token: string | undefined;
+}
+
+// Digests first: timingSafeEqual needs equal lengths, and comparing lengths would leak the token's.
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** GET /metrics in Prometheus text format, for a scraper holding the metrics token or an administrator. */
+export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOptions): Promise<void> {
+  const asCaller = requireCaller(opts);
+  const expected = opts.token === undefined ? null : digest(opts.token);
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (bearer && expected && timingSafeEqual(digest(bearer[1]!), expected)) return;
+    if (bearer) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="Elevate metrics"')
+        .send(
+          odataError(
+            'Unauthorized',
+            expected ? 'The metrics token is wrong.' : 'No metrics token is configured (metricsToken / ELEVATE_METRICS_TOKEN); sign in as an administrator.',
+          ),
+        );
+    }
+    await asCaller(req, reply);
+    // requireCaller has answered (401, 429) when it found no caller.
+    if (reply.sent || !req.caller) return reply;
+    requireAdmin(req.caller);
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const text = await opts.metrics.render();
+    return reply.header('content-type', opts.metrics.contentType).send(text);
+  });
+  methodNotAllowed(app, '/metrics', ['GET']);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import type { AssertionJSON, AttestationJSON } from '../../ports/webauthn.js';
+import { parseBody } from './admin-schemas.js';
+
+const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*={0,2}$/, 'must be base64url');
+const common = {
+  id: b64url.min(1).max(1024),
+  rawId: b64url.min(1).max(1024),
+  type: z.literal('public-key'),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.string().max(32).optional(),
+};
+
+/** A RegistrationResponseJSON as browsers and @simplewebauthn/browser send it; unknown fields are dropped. */
+export const attestationJson: z.ZodType<AttestationJSON> = z.object({
+  ...common,
+  response: z.object({ clientDataJSON: b64url, attestationObject: b64url, transports: z.array(z.string().max(32)).max(10).optional() }),
+});
+
+/** An AuthenticationResponseJSON. */
+export const assertionJson: z.ZodType<AssertionJSON> = z.object({
+  ...common,
+  response: z.object({ clientDataJSON: b64url, authenticatorData: b64url, signature: b64url, userHandle: b64url.optional() }),
+});
+
+export const passkeyRegistrationBody = z.object({ name: z.string().max(256).optional(), response: attestationJson }).strict();
+
+/**
+ * An object-valued parameter (`Passkey`) of a JSON body, matched without regard to case as the
+ * other parameters are; undefined when absent.
+ */
+export function readAssertion(body: unknown, name: string): AssertionJSON | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const entry = Object.entries(body as Record<string, unknown>).find(([k]) => k.toLowerCase() === name.toLowerCase());
+  if (!entry || entry[1] === undefined || entry[1] === null) return undefined;
+  if (typeof entry[1] !== 'object') throw new DomainError('BadRequest', `${name} must be a JSON object (the passkey's AuthenticationResponseJSON); send the body as JSON.`);
+  try {
+    return parseBody(assertionJson, entry[1]);
+  } catch (e) {
+    throw new DomainError('BadRequest', `${name}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,31 @@
+import QRCode from 'qrcode';
+import type { MfaFactors } from '../../app/mfa/factors.js';
+import type { TotpEnrolment } from '../../app/mfa/enrol-totp.js';
+import type { PasskeyView } from '../../app/mfa/passkeys.js';
+
+const iso = (at: number) => new Date(at).toISOString();
+
+export const passkeyToWire = (p: PasskeyView) => ({ id: p.id, name: p.name, createdAt: iso(p.createdAt), lastUsedAt: p.lastUsedAt === null ? null : iso(p.lastUsedAt) });
+
+export function factorsToWire(f: MfaFactors) {
+  return {
+    login: f.login,
+    totp: f.totp && { confirmed: f.totp.confirmed, createdAt: iso(f.totp.createdAt) },
+    passkeys: f.passkeys.map(passkeyToWire),
+  };
+}
+
+/**
+ * The one answer that carries a TOTP secret, with the QR code authenticator apps scan. SVG keeps it
+ * text: the portal can show the data URL in an <img> without inserting markup into its page.
+ */
+export async function enrolmentToWire(e: TotpEnrolment) {
+  const qrSvg = await QRCode.toString(e.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return {
+    secret: e.secret,
+    uri: e.uri,
+    qrSvg,
+    qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(qrSvg, 'utf8').toString('base64')}`,
+    confirmed: e.confirmed,
+  };
+}

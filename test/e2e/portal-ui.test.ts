@@ -1,0 +1,424 @@
+// Elevate's own portal (portal/, served at /) in real headless Chromium against a real
+// `elevate serve --demo` process: each person in a browser context of their own, every click
+// through the UI, each page photographed into test-artifacts/portal/ for review.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
+import { launchBrowser } from '../support/chromium.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
+/** Every wait is bounded; a step that takes longer than this is a failure, not a hang. */
+const WAIT_MS = 10_000;
+
+let elevate: ServerProcess;
+let dataDir: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let jen: Page, ann: Page, adminPage: Page;
+let foreignServer: http.Server | undefined;
+
+function totp(secret: string): TOTP {
+  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' });
+}
+const code = (secret: string, at = Date.now()) => totp(secret).generate({ timestamp: at });
+
+/** A code valid for no step the server could accept now (it allows one step either side). */
+function wrongCode(secret: string): string {
+  const near = new Set([-30_000, 0, 30_000, 60_000].map((d) => code(secret, Date.now() + d)));
+  for (let n = 0; ; n++) {
+    const c = String(n * 137_911 % 1_000_000).padStart(6, '0');
+    if (!near.has(c)) return c;
+  }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function newPerson(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(WAIT_MS);
+  contexts.push(context);
+  const page = await context.newPage();
+  // The CSP forbids inline script; a violation would mean the bundle relies on something it may not.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack ?? e.message}`));
+  return page;
+}
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
+
+async function signIn(page: Page, login: string, password = login): Promise<void> {
+  await page.goto(`${elevate.url}/`);
+  await page.getByLabel('User name').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
+}
+
+async function go(page: Page, hash: string, title: string): Promise<void> {
+  const target = `${elevate.url}/#/${hash}`;
+  // Going to the page already shown changes nothing in a single-page app; load it afresh instead.
+  if (page.url() === target) await page.reload();
+  else await page.goto(target);
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+function card(page: Page, name: string): Locator {
+  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}
+
+/** jen's requests as another client sees them (Basic auth, no browser). */
+async function requestsOf(login: string): Promise<{ RequestId: string; DisplayName: string; RequestStatus: string }[]> {
+  const res = await fetch(`${elevate.url}/api/pamresources/pamrequests`, { headers: { authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { value: { RequestId: string; DisplayName: string; RequestStatus: string }[] }).value;
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'elevate-portal-'));
+  elevate = await startServerProcess(['--demo', '--data', dataDir]);
+  browser = await launchBrowser();
+  [jen, ann, adminPage] = await Promise.all([newPerson(), newPerson(), newPerson()]);
+}, { timeout: 40_000 });
+
+after(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  await browser?.close();
+  await elevate?.stop();
+  if (foreignServer) await new Promise((r) => foreignServer!.close(r));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the portal page is served with a strict CSP and its bundle is cached as immutable', async () => {
+  const res = await fetch(`${elevate.url}/`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+  assert.equal(res.headers.get('cache-control'), 'no-cache');
+  const js = /src="(\/assets\/portal-[0-9a-f]+\.js)"/.exec(await res.text())?.[1];
+  assert.ok(js, 'index.html names a hashed bundle');
+  const bundle = await fetch(`${elevate.url}${js}`);
+  assert.equal(bundle.status, 200);
+  assert.equal(bundle.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+});
+
+test('a wrong password is refused in words, and after five the throttle says how long to wait', async () => {
+  const page = await newPerson();
+  await page.goto(`${elevate.url}/`);
+  await shot(page, '01-sign-in');
+  await page.getByLabel('User name').fill('nobody-here');
+  for (let i = 1; i <= 5; i++) {
+    await page.getByLabel('Password').fill(`guess-${i}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The user name or password is incorrect' }).waitFor();
+  }
+  await page.getByLabel('Password').fill('guess-6');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await alert.filter({ hasText: /Too many failed sign-ins for this account; try again in \d+ seconds/ }).waitFor();
+  assert.match(await alert.innerText(), /ask an administrator/);
+  await shot(page, '02-sign-in-throttled');
+});
+
+test('jen signs in and sees her four roles with their limits, window and checks', async () => {
+  await signIn(jen, 'jen');
+  for (const name of ['Allow AD Access', 'ApprovalRole', 'Business Hours', 'MFA Role']) await card(jen, name).waitFor();
+  const hours = card(jen, 'Business Hours');
+  assert.match(await hours.innerText(), /08:00–18:00\s*\(server time\)/);
+  assert.match(await card(jen, 'MFA Role').innerText(), /MFA code/);
+  assert.match(await card(jen, 'ApprovalRole').innerText(), /Approval/);
+  assert.match(await card(jen, 'Allow AD Access').innerText(), /1 h/);
+  // The session cookie is out of reach of page scripts.
+  assert.equal(await jen.evaluate('document.cookie'), '');
+  const cookie = (await jen.context().cookies()).find((c) => c.name === 'elevate_session');
+  assert.equal(cookie?.httpOnly, true);
+  assert.equal(cookie?.sameSite, 'Strict');
+  await shot(jen, '03-my-roles');
+});
+
+test('jen activates a plain role, sees the countdown run, and deactivates it', async () => {
+  const ad = card(jen, 'Allow AD Access');
+  await ad.getByRole('button', { name: 'Activate Allow AD Access' }).click();
+  await ad.getByLabel('Duration (minutes)').fill('30');
+  await ad.getByLabel('Justification').fill('Patch DC01 (change 4711)');
+  await shot(jen, '04-activate-form');
+  await ad.getByRole('button', { name: 'Activate', exact: true }).click();
+  const timer = ad.getByRole('timer');
+  await timer.waitFor();
+  const first = await timer.innerText();
+  assert.match(first, /^(29|30):\d\d left$/);
+  // The page's CSP forbids eval, so Playwright's waitForFunction cannot run there: poll from here.
+  let later = first;
+  for (const deadline = Date.now() + 3000; later === first && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 200));
+    later = await timer.innerText();
+  }
+  assert.ok(later < first, `the countdown goes down: ${first} then ${later}`);
+  assert.match(await ad.innerText(), /Allow AD Access is active until/);
+  await shot(jen, '05-role-active');
+
+  await go(jen, 'requests', 'My requests');
+  const row = card(jen, 'Allow AD Access');
+  await row.getByRole('timer').waitFor();
+  await shot(jen, '06-my-requests');
+
+  await go(jen, 'roles', 'My roles');
+  await ad.getByRole('button', { name: 'Deactivate Allow AD Access' }).click();
+  await ad.getByText(/is deactivated/).waitFor();
+  await ad.getByRole('button', { name: 'Activate Allow AD Access' }).waitFor();
+  const mine = await requestsOf('jen');
+  assert.deepEqual(mine.filter((r) => r.DisplayName.startsWith('Allow AD Access')).map((r) => r.RequestStatus), ['Closed']);
+});
+
+test('the MFA role: a wrong code and a replayed code are refused, a fresh code activates it', async () => {
+  const mfa = card(jen, 'MFA Role');
+  const request = async () => {
+    await mfa.getByRole('button', { name: 'Activate MFA Role' }).click();
+    await mfa.getByLabel('Justification').fill('Read the protected share');
+    await mfa.getByRole('button', { name: 'Activate', exact: true }).click();
+    await mfa.getByLabel('Code from your authenticator app').waitFor();
+  };
+  await request();
+  await mfa.getByLabel('Code from your authenticator app').fill(wrongCode(DEMO_TOTP_SECRET));
+  await mfa.getByRole('button', { name: 'Verify' }).click();
+  await mfa.getByRole('alert').filter({ hasText: 'That code is not valid. 4 attempt(s) left.' }).waitFor();
+  await shot(jen, '07-mfa-wrong-code');
+  const used = code(DEMO_TOTP_SECRET);
+  await mfa.getByLabel('Code from your authenticator app').fill(used);
+  await mfa.getByRole('button', { name: 'Verify' }).click();
+  await mfa.getByRole('timer').waitFor();
+  assert.match(await mfa.innerText(), /MFA Role is active until/);
+
+  await mfa.getByRole('button', { name: 'Deactivate MFA Role' }).click();
+  await mfa.getByRole('button', { name: 'Activate MFA Role' }).waitFor();
+  await request();
+  await mfa.getByLabel('Code from your authenticator app').fill(used);
+  await mfa.getByRole('button', { name: 'Verify' }).click();
+  await mfa.getByRole('alert').filter({ hasText: 'That code was already used; wait for the next one.' }).waitFor();
+  // The next step's code is inside the one-step allowance, so no test waits 30 seconds.
+  await mfa.getByLabel('Code from your authenticator app').fill(code(DEMO_TOTP_SECRET, Date.now() + 30_000));
+  await mfa.getByRole('button', { name: 'Verify' }).click();
+  await mfa.getByRole('timer').waitFor();
+  await shot(jen, '08-mfa-role-active');
+  await mfa.getByRole('button', { name: 'Deactivate MFA Role' }).click();
+  await mfa.getByRole('button', { name: 'Activate MFA Role' }).waitFor();
+});
+
+test('approval: jen asks, ann sees a badge and approves with a comment, jen sees it become active', async () => {
+  const role = card(jen, 'ApprovalRole');
+  await role.getByRole('button', { name: 'Request ApprovalRole' }).click();
+  await role.getByLabel('Duration (minutes)').fill('45');
+  await role.getByLabel('Justification').fill('Rotate the backup operator keys');
+  await role.getByRole('button', { name: 'Request approval' }).click();
+  await role.getByText('Your request for ApprovalRole is waiting for an approver.').first().waitFor();
+  assert.match(await role.innerText(), /Awaiting approval/);
+  await shot(jen, '09-awaiting-approval');
+
+  await signIn(ann, 'ann');
+  const badge = ann.getByRole('link', { name: /^Approvals\W+1 waiting$/ });
+  await badge.waitFor();
+  await badge.click();
+  await ann.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+  const item = card(ann, 'jen asks for ApprovalRole');
+  assert.match(await item.innerText(), /Rotate the backup operator keys/);
+  assert.match(await item.innerText(), /45 min/);
+  await item.getByLabel('Comment').fill('OK for tonight');
+  await shot(ann, '10-approvals');
+  await item.getByRole('button', { name: "Approve jen's request for ApprovalRole" }).click();
+  await ann.getByText('Nothing is waiting for you.').waitFor();
+  await ann.getByRole('link', { name: /waiting/ }).waitFor({ state: 'detached' }); // the badge is gone
+
+  // jen's page polls while a request waits, so the approval shows without a reload.
+  await role.getByRole('timer').waitFor({ timeout: 15_000 });
+  assert.match(await role.innerText(), /Active/);
+  await role.getByRole('button', { name: 'Deactivate ApprovalRole' }).click();
+  await role.getByRole('button', { name: 'Request ApprovalRole' }).waitFor();
+});
+
+test('rejection: ann rejects jen\'s next request and jen\'s history shows it rejected', async () => {
+  const role = card(jen, 'ApprovalRole');
+  await role.getByRole('button', { name: 'Request ApprovalRole' }).click();
+  await role.getByLabel('Justification').fill('Just curious');
+  await role.getByRole('button', { name: 'Request approval' }).click();
+  await role.getByText(/waiting for an approver/).first().waitFor();
+
+  await go(ann, 'approvals', 'Approvals');
+  const item = card(ann, 'jen asks for ApprovalRole');
+  await item.getByLabel('Comment').fill('Not without a ticket');
+  await item.getByRole('button', { name: "Reject jen's request for ApprovalRole" }).click();
+  await ann.getByText('Nothing is waiting for you.').waitFor();
+
+  await go(jen, 'requests', 'My requests');
+  const approved = jen.getByRole('row').filter({ hasText: 'Rotate the backup operator keys' });
+  await approved.waitFor();
+  await jen.getByLabel('Status').selectOption('Rejected');
+  await approved.waitFor({ state: 'detached' }); // the status filter hides the approved one
+  const row = jen.getByRole('row').filter({ hasText: 'Just curious' });
+  assert.match(await row.innerText(), /Rejected/);
+  await jen.getByLabel('Status').selectOption('');
+  await jen.getByRole('row').filter({ hasText: 'Rotate the backup operator keys' }).waitFor();
+  await shot(jen, '11-my-requests-history');
+});
+
+test('an administrator edits a role (longer TTL, ann as candidate) and the change shows for ann', async () => {
+  await signIn(adminPage, 'admin');
+  await go(adminPage, 'admin/roles', 'Roles');
+  await shot(adminPage, '12-admin-roles');
+  const role = card(adminPage, 'MFA Role');
+  await role.getByRole('button', { name: 'Edit MFA Role' }).click();
+  const form = adminPage.getByRole('form', { name: 'Edit MFA Role' });
+  await form.getByLabel('Longest activation (minutes)').fill('90');
+  await form.getByRole('group', { name: 'Candidates (may request)' }).getByLabel('Ann (ann)').check();
+  await form.getByLabel('Only during a daily window').check();
+  await form.getByLabel('From', { exact: true }).fill('00:00');
+  await form.getByLabel('To', { exact: true }).fill('23:59');
+  await shot(adminPage, '13-admin-role-edit');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  const saved = card(adminPage, 'MFA Role');
+  await saved.getByText('1 h 30 min').waitFor();
+  assert.match(await saved.innerText(), /Ann|ann/);
+
+  await go(ann, 'roles', 'My roles');
+  const seen = card(ann, 'MFA Role');
+  await seen.waitFor();
+  assert.match(await seen.innerText(), /1 h 30 min/);
+  assert.match(await seen.innerText(), /00:00–23:59/);
+});
+
+test('a refused change is explained in words: approval without approvers', async () => {
+  const role = card(adminPage, 'Business Hours');
+  await role.getByRole('button', { name: 'Edit Business Hours' }).click();
+  const form = adminPage.getByRole('form', { name: 'Edit Business Hours' });
+  await form.getByLabel('Requires approval').check();
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await form.getByRole('alert').filter({ hasText: 'needs approval but names no approvers' }).waitFor();
+  await form.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('ann enrols an authenticator from the shown key and confirms it with a computed code', async () => {
+  await go(ann, 'security', 'Security');
+  await ann.getByRole('button', { name: 'Set up an authenticator' }).click();
+  const shown = (await ann.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+  assert.match(shown, /^[A-Z2-7]{32}$/);
+  await shot(ann, '14-enrol-totp');
+  await ann.getByLabel('Enter the code the app shows').fill(wrongCode(shown));
+  await ann.getByRole('button', { name: 'Confirm' }).click();
+  await ann.getByRole('alert').filter({ hasText: 'That code is not valid for the new authenticator' }).waitFor();
+  await ann.getByLabel('Enter the code the app shows').fill(code(shown));
+  await ann.getByRole('button', { name: 'Confirm' }).click();
+  await ann.getByText('Your authenticator is set up.').waitFor();
+
+  // Her new authenticator now opens the MFA role the administrator just gave her.
+  await go(ann, 'roles', 'My roles');
+  const mfa = card(ann, 'MFA Role');
+  await mfa.getByRole('button', { name: 'Activate MFA Role' }).click();
+  await mfa.getByRole('button', { name: 'Activate', exact: true }).click();
+  await mfa.getByLabel('Code from your authenticator app').fill(code(shown, Date.now() + 30_000));
+  await mfa.getByRole('button', { name: 'Verify' }).click();
+  await mfa.getByRole('timer').waitFor();
+});
+
+test('administration pages: users, groups with members, who holds what now, the audit trail', async () => {
+  await go(adminPage, 'admin/users', 'Users');
+  await adminPage.getByRole('row').filter({ hasText: 'jen' }).first().waitFor();
+  await shot(adminPage, '15-admin-users');
+
+  await go(adminPage, 'admin/groups', 'Groups');
+  const group = card(adminPage, 'MFA Protected Share');
+  await group.getByRole('button', { name: 'Members of MFA Protected Share' }).click();
+  await group.getByText('Ann').waitFor();
+  await shot(adminPage, '16-admin-groups');
+
+  await go(adminPage, 'admin/holdings', 'Active now');
+  const row = adminPage.getByRole('row').filter({ hasText: 'MFA Role' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Ann \(ann\)/);
+  await shot(adminPage, '17-admin-active-now');
+
+  await go(adminPage, 'admin/audit', 'Audit trail');
+  await adminPage.getByRole('row').filter({ hasText: 'role.updated' }).first().waitFor();
+  await adminPage.getByLabel('Action').fill('mfa.replayed');
+  await adminPage.getByLabel('Action').press('Enter');
+  await adminPage.getByLabel('Action').blur();
+  const replayed = adminPage.getByRole('row').filter({ hasText: 'mfa.replayed' });
+  await replayed.waitFor();
+  assert.equal(await adminPage.getByRole('row').filter({ hasText: 'role.updated' }).count(), 0, 'the action filter applies');
+  assert.match(await replayed.innerText(), /jen/);
+  await shot(adminPage, '18-admin-audit');
+});
+
+test('a form on another origin cannot make a change with jen\'s cookie, nor can a call without the CSRF token', async () => {
+  const before = (await requestsOf('jen')).length;
+  const adId = await jen.evaluate(async () => {
+    const r = await fetch('/api/pamresources/pamroles', { credentials: 'same-origin' });
+    return ((await r.json()) as { value: { RoleId: string; DisplayName: string }[] }).value.find((x) => x.DisplayName === 'Allow AD Access')!.RoleId;
+  });
+  // A page on another port of the same host: same site, so the SameSite cookie does go along.
+  foreignServer = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(
+      `<form id="f" method="POST" action="${elevate.url}/api/pamresources/pamrequests">` +
+        `<input name="RoleId" value="${adId}"><input name="RequestedTTL" value="3600"></form>` +
+        '<button id="go" onclick="document.getElementById(\'f\').submit()">go</button>',
+    );
+  });
+  await new Promise<void>((r) => foreignServer!.listen(0, '127.0.0.1', r));
+  const foreign = `http://127.0.0.1:${(foreignServer.address() as { port: number }).port}`;
+  const page = await jen.context().newPage();
+  await page.goto(`${foreign}/`);
+  const [answer] = await Promise.all([page.waitForResponse((r) => r.url().startsWith(elevate.url)), page.click('#go')]);
+  assert.equal(answer.status(), 403);
+  assert.match(await answer.text(), /Requests from origin http:\/\/127\.0\.0\.1:\d+ are not allowed/);
+  await page.close();
+
+  // Same origin but without the header: the cookie alone never authorises a change.
+  const status = await jen.evaluate(async (roleId) => {
+    const r = await fetch('/api/pamresources/pamrequests', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ RoleId: roleId, RequestedTTL: '3600' }),
+    });
+    return r.status;
+  }, adId);
+  assert.equal(status, 403);
+  assert.equal((await requestsOf('jen')).length, before, 'no request was created');
+});
+
+test('on a phone-sized screen the pages fit without sideways scrolling', async () => {
+  const phone = await newPerson({ width: 390, height: 844 });
+  await signIn(phone, 'jen');
+  const overflow = (await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await shot(phone, '19-phone-my-roles');
+  await go(phone, 'requests', 'My requests');
+  await phone.getByRole('row').filter({ hasText: 'Patch DC01' }).waitFor();
+  await shot(phone, '20-phone-my-requests');
+});
+
+test('sign out everywhere ends jen\'s other sessions; their next action lands on the sign-in page with a notice', async () => {
+  const other = await newPerson();
+  await signIn(other, 'jen');
+  await go(jen, 'security', 'Security');
+  await jen.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await jen.getByText('You are signed out on every device.').waitFor();
+  await other.getByRole('link', { name: 'My requests' }).click();
+  await other.getByText('Your session has ended; sign in again.').waitFor();
+  await other.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await shot(other, '21-session-ended');
+});
+
+test('no page broke the Content-Security-Policy or threw an uncaught error', () => {
+  assert.deepEqual(cspViolations, []);
+  assert.deepEqual(pageErrors, []);
+});
