@@ -48,7 +48,8 @@ if [ "${SKIP_NODE24:-}" != 1 ]; then
 fi
 
 echo "== node $(node -v): API, lifecycle and store tests on PostgreSQL"
-ELEVATE_TEST_STORE=postgres bash scripts/test.sh http app adapters/store
+# Two files at once: on PostgreSQL much of a test's time is spent waiting on the server.
+ELEVATE_TEST_STORE=postgres ELEVATE_TEST_CONCURRENCY=2 bash scripts/test.sh http app adapters/store
 
 echo "== node $(node -v): all tests"
 bash scripts/test.sh

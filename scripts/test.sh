@@ -21,19 +21,24 @@ cleanup() {
 }
 trap cleanup EXIT
 # ELEVATE_TEST_STORE=postgres runs the store-backed suites on one throwaway PostgreSQL (loopback,
-# temp dir), stopped by its data directory when the run ends. Tests also needing PostgreSQL under
-# SQLite (the copy and multi-node tests) use it the same way.
-if [ -z "${ELEVATE_TEST_DATABASE_URL:-}" ]; then
+# temp dir), stopped by its data directory when the run ends. Test files that use PostgreSQL
+# themselves (test/support/pg) get it on SQLite runs too; other runs need no PostgreSQL at all.
+need_pg=
+if [ "${ELEVATE_TEST_STORE:-}" = postgres ] || grep -lq 'support/pg\.js' "${files[@]}"; then need_pg=1; fi
+if [ -n "$need_pg" ] && [ -z "${ELEVATE_TEST_DATABASE_URL:-}" ]; then
   pg_env=$(mktemp)
   bash scripts/pg-throwaway.sh start > "$pg_env"
   # shellcheck disable=SC1090
   . "$pg_env"
   rm -f "$pg_env"
   pg_tmp=$PG_TMP
-  export ELEVATE_TEST_DATABASE_URL="$DATABASE_URL" ELEVATE_TEST_PG_DIR="$PG_TMP"
+  export ELEVATE_TEST_DATABASE_URL="$DATABASE_URL"
 fi
 status=0
-node --enable-source-maps --test --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
+# ELEVATE_TEST_CONCURRENCY: test files run at once (node's default is one less than the cores).
+concurrency=()
+if [ -n "${ELEVATE_TEST_CONCURRENCY:-}" ]; then concurrency=("--test-concurrency=$ELEVATE_TEST_CONCURRENCY"); fi
+node --enable-source-maps --test "${concurrency[@]}" --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
 # Node's own summary is above; repeat it as the plain closing line any CI reads.
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -n1)
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -n1)

@@ -30,6 +30,7 @@ import type { Store } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
 import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
@@ -81,13 +82,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
   }
   const mfaKey = loadMfaKey({ key: config.mfaKey, keyFile: config.mfaKeyFile, dataDir: config.dataDir });
   const secrets = new AesGcmSecretBox(mfaKey.key);
-  const store = openStore(config, opts);
-  try {
-    await store.migrate();
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
   const directories = new Map<string, Directory>(
     Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
@@ -251,14 +246,21 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   };
 }
 
-/** Applies pending migrations to the configured store and closes it (`elevate db migrate`). */
-export async function migrateStore(config: Config): Promise<void> {
-  const store = openStore(config);
+async function openMigratedStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Promise<Store> {
+  const store = openStore(config, opts);
   try {
     await store.migrate();
-  } finally {
+    return store;
+  } catch (e) {
     await store.close();
+    // Unreachable database, wrong password, failed migration: one line naming the store, never its password.
+    throw new DomainError('StoreUnavailable', `cannot open the ${describeStore(config)}: ${(e as Error).message}`);
   }
+}
+
+/** Applies pending migrations to the configured store and closes it (`elevate db migrate`). */
+export async function migrateStore(config: Config): Promise<void> {
+  await (await openMigratedStore(config)).close();
 }
 
 /** The configured store in words, never with a password. */

@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, DEMO_PORTAL_ORIGINS, loadConfig } from '../../src/config/load.js';
+import { redactDatabaseUrl } from '../../src/adapters/store/postgres/database-url.js';
+import { describeStore } from '../../src/main.js';
 import { tempDir } from '../support/harness.js';
 
 test('defaults are MIM\'s port on loopback, and the result is frozen', () => {
@@ -45,6 +47,27 @@ test('invalid settings are refused with the name of each bad key', () => {
   writeFileSync(file, 'prot: 8086\n');
   assert.throws(() => loadConfig({ file, env: {} }), (e: unknown) => e instanceof ConfigError && /prot/.test(e.message));
   assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), (e: unknown) => e instanceof ConfigError && /cannot read/.test(e.message));
+});
+
+test('the PostgreSQL store: URL from file < ELEVATE_DATABASE_URL < --database, pool and timeout settings, non-PostgreSQL URLs refused', () => {
+  const dir = tempDir();
+  const file = join(dir, 'elevate.yaml');
+  writeFileSync(file, 'database: postgres://file@db/elevate\ndatabasePoolSize: 4\n');
+  assert.equal(loadConfig({ env: {} }).database, undefined, 'the embedded store by default');
+  assert.equal(loadConfig({ file, env: {} }).database, 'postgres://file@db/elevate');
+  const c = loadConfig({ file, env: { ELEVATE_DATABASE_URL: 'postgresql://env@db/elevate', ELEVATE_STATEMENT_TIMEOUT_MS: '2500' } });
+  assert.deepEqual([c.database, c.databasePoolSize, c.statementTimeoutMs], ['postgresql://env@db/elevate', 4, 2500]);
+  assert.equal(loadConfig({ file, env: { ELEVATE_DATABASE_URL: 'postgres://env@db/x' }, overrides: { database: 'postgres://flag@db/x' } }).database, 'postgres://flag@db/x');
+  assert.throws(
+    () => loadConfig({ env: { ELEVATE_DATABASE_URL: 'mysql://u:s3cret@db/x', ELEVATE_DATABASE_POOL_SIZE: '0' } }),
+    (e: unknown) => e instanceof ConfigError && /database: must be a postgres/.test(e.message) && /databasePoolSize/.test(e.message) && !/s3cret/.test(e.message),
+  );
+});
+
+test('database URLs are printed without their password', () => {
+  assert.equal(describeStore(loadConfig({ env: {}, overrides: { database: 'postgres://elevate:s3cret@db:5432/elevate?sslmode=require' } })), 'PostgreSQL postgres://elevate:***@db:5432/elevate?sslmode=require');
+  assert.equal(redactDatabaseUrl('postgres://elevate:s3cret@[bad'), 'postgres://***@[bad');
+  assert.equal(describeStore(loadConfig({ env: {}, overrides: { dataDir: '/var/lib/elevate' } })), 'embedded store in /var/lib/elevate');
 });
 
 test('MFA key and WebAuthn settings come from the file or ELEVATE_MFA_KEY[_FILE] / ELEVATE_WEBAUTHN_*', () => {

@@ -129,6 +129,13 @@ test('db migrate brings an empty PostgreSQL database to the current schema, idem
   }
 });
 
+test('db migrate against an unreachable database fails in one line that names it without the password', async () => {
+  const r = await runCli(['db', 'migrate', '--database', 'postgres://elevate:s3cret@127.0.0.1:1/x']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^elevate: cannot open the PostgreSQL postgres:\/\/elevate:\*\*\*@127\.0\.0\.1:1\/x: .*ECONNREFUSED/);
+  assert.doesNotMatch(r.stderr + r.stdout, /s3cret/);
+});
+
 test('on PostgreSQL a node refuses to start without a configured MFA key, since nodes must share it', async () => {
   const target = await emptyDatabase();
   cleanup.push(() => dropDatabase(target));
