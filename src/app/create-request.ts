@@ -23,6 +23,9 @@ export interface CreateRequestResult {
 /** New-PAMRequest: create a request, or with TTL 0 end the caller's elevation for the role. */
 export async function createRequestUseCase(deps: Deps, caller: Caller, input: CreateRequestInput): Promise<CreateRequestResult> {
   return deps.store.transaction(async (tx) => {
+    // Before reading what the caller holds: a simultaneous create on another node must not read
+    // the same "nothing held yet" and make a second elevation beside this one.
+    await tx.accounts.lockForChange(caller.accountId);
     const now = deps.clock.now();
     const role = await tx.roles.byId(input.roleId);
     if (!role) throw new DomainError('RoleNotFound', `There is no role with id ${input.roleId}.`);

@@ -49,6 +49,11 @@ export interface StoreTx {
 export interface AccountRepo {
   byId(id: string): Promise<Account | undefined>;
   byLogin(login: string): Promise<Account | undefined>;
+  /**
+   * Holds the account's row until the transaction ends, so one person's creates and deactivations
+   * take turns even on different nodes: each then sees what the one before it committed.
+   */
+  lockForChange(id: string): Promise<void>;
   list(): Promise<Account[]>;
   insert(a: Account): Promise<void>;
   update(a: Account): Promise<void>;

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
 import type { AccountRepo } from '../../../ports/store.js';
 import type { AccountTable, Database } from './schema.js';
+import type { SqlTraits } from './store-tx.js';
 
 const toAccount = (r: Selectable<AccountTable>): Account =>
   Object.freeze({
@@ -26,7 +27,16 @@ const toRow = (a: Account): AccountTable => ({
 });
 
 export class KyselyAccountRepo implements AccountRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: SqlTraits,
+  ) {}
+
+  async lockForChange(id: string): Promise<void> {
+    // One node's SQLite transactions already run one at a time (BEGIN IMMEDIATE).
+    if (!this.traits.sharedByNodes) return;
+    await this.db.selectFrom('accounts').select('id').where('id', '=', id).forUpdate().execute();
+  }
 
   async byId(id: string): Promise<Account | undefined> {
     const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();

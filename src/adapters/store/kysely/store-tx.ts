@@ -44,7 +44,7 @@ export const SQLITE_TRAITS: SqlTraits = Object.freeze({
 /** The repositories over one connection that is inside a transaction. */
 export function storeTx(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits = SQLITE_TRAITS): StoreTx {
   return {
-    accounts: new KyselyAccountRepo(db),
+    accounts: new KyselyAccountRepo(db, traits),
     groups: new KyselyGroupRepo(db),
     roles: new KyselyRoleRepo(db, traits),
     requests: new KyselyRequestRepo(db, traits),
