@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
 import type { Sessions } from '../../app/sessions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
+import { sameSecret } from './same-secret.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,10 +48,6 @@ function parseBasic(header: string): { user: string; password: string } | null {
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** No Basic challenge here: a browser would only prompt again into the same wall. */
 export function tooManyAttempts(reply: FastifyReply, waitSeconds: number): FastifyReply {

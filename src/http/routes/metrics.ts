@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import type { Metrics } from '../metrics.js';
 import { type AuthOptions, requireCaller } from '../plugins/auth.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
+import { sameSecret } from '../plugins/same-secret.js';
 import { odataError } from '../odata/error-map.js';
 
 export interface MetricsRoutesOptions extends AuthOptions {
@@ -12,16 +12,12 @@ export interface MetricsRoutesOptions extends AuthOptions {
   readonly token: string | undefined;
 }
 
-// Digests first: timingSafeEqual needs equal lengths, and comparing lengths would leak the token's.
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /** GET /metrics in Prometheus text format, for a scraper holding the metrics token or an administrator. */
 export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOptions): Promise<void> {
   const asCaller = requireCaller(opts);
-  const expected = opts.token === undefined ? null : digest(opts.token);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (bearer && expected && timingSafeEqual(digest(bearer[1]!), expected)) return;
+    if (bearer && opts.token !== undefined && sameSecret(bearer[1]!, opts.token)) return;
     if (bearer) {
       return reply
         .code(401)
@@ -29,7 +25,7 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
         .send(
           odataError(
             'Unauthorized',
-            expected ? 'The metrics token is wrong.' : 'No metrics token is configured (metricsToken / ELEVATE_METRICS_TOKEN); sign in as an administrator.',
+            opts.token !== undefined ? 'The metrics token is wrong.' : 'No metrics token is configured (metricsToken / ELEVATE_METRICS_TOKEN); sign in as an administrator.',
           ),
         );
     }
