@@ -184,6 +184,28 @@ export interface Factors {
   passkeys: Passkey[];
 }
 
+/** Why a request ended: an Elevate extension joined to pamrequests by RequestId (docs/revoke-api.md). */
+export interface Ending {
+  RequestId: string;
+  RequestStatus: RequestStatus;
+  EndReason: string | null;
+  EndNote: string | null;
+  EndedTime: string;
+}
+
+export const me = {
+  /** Empty from a server without the extension: the history then simply shows no reasons. */
+  endings: async (ids: readonly string[]): Promise<Ending[]> => {
+    if (ids.length === 0) return [];
+    try {
+      return await list<Ending>(`/api/me/endings?${new URLSearchParams({ ids: ids.slice(0, 200).join(',') }).toString()}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return [];
+      throw e;
+    }
+  },
+};
+
 export const mfa = {
   /** null when this server has no factor listing (and so no passkeys): the portal then offers codes only. */
   factors: async (): Promise<Factors | null> => {
@@ -210,8 +232,13 @@ export interface User {
   email: string | null;
   isAdmin: boolean;
   disabled: boolean;
+  /** An administrator's lock (servers with the lock extension); `until` null: until unlocked. */
+  lock?: { reason: string; lockedAt: number; until: number | null; lockedBy: string } | null;
   hasPassword: boolean;
 }
+
+/** Whether a lock is in force now; a lapsed lock no longer refuses anything. */
+export const isLocked = (u: User): boolean => !!u.lock && (u.lock.until === null || u.lock.until > Date.now());
 export interface Group {
   id: string;
   name: string;
@@ -287,5 +314,8 @@ export const admin = {
   createRole: (r: RoleEdit) => call<AdminRole>('POST', '/api/admin/roles', r),
   updateRole: (name: string, r: Omit<RoleEdit, 'name'>) => call<AdminRole>('PATCH', `/api/admin/roles/${enc(name)}`, r),
   holdings: () => list<Holding>('/api/admin/holdings'),
+  revoke: (requestId: string, reason: string) => call<Holding>('POST', `/api/admin/requests/${enc(requestId)}/revoke`, { reason }),
+  lock: (login: string, reason: string, until: string | null) => call('POST', `/api/admin/users/${enc(login)}/lock`, { reason, until }),
+  unlock: (login: string) => call<User>('POST', `/api/admin/users/${enc(login)}/unlock`),
   audit: (q: Record<string, string>) => list<AuditEntry>(`/api/admin/audit?${new URLSearchParams(q).toString()}`),
 };

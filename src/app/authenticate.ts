@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Account } from '../domain/account/account.js';
+import { type Account, mayAct } from '../domain/account/account.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import type { PasswordVerifier } from '../ports/password-verifier.js';
 import type { Caller, Deps } from './deps.js';
@@ -51,12 +51,12 @@ export class Authenticator {
     const now = this.deps.clock.now();
     const hit = this.#cache.get(key);
     const account = await this.deps.store.read((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
-    if (hit && hit.until > now && account && !account.disabled && (account.passwordHash ?? '') === hit.passwordHash) {
+    if (hit && hit.until > now && account && mayAct(account, now) && (account.passwordHash ?? '') === hit.passwordHash) {
       return callerOf(account);
     }
     if (hit) this.#cache.delete(key);
     const current = hit ? await this.deps.store.read((tx) => tx.accounts.byLogin(login)) : account;
-    if (!current || current.disabled || (!current.passwordHash && this.directories.length === 0)) {
+    if (!current || !mayAct(current, now) || (!current.passwordHash && this.directories.length === 0)) {
       await this.hasher.verify(password, await this.#dummy());
       return null;
     }

@@ -1,4 +1,6 @@
+import type { Account } from '../domain/account/account.js';
 import { DomainError } from '../domain/errors.js';
+import type { Group } from '../domain/group/group.js';
 import type { Effect } from '../domain/request/effect.js';
 import type { PamRequest } from '../domain/request/request.js';
 import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../domain/request/transitions.js';
@@ -116,17 +118,25 @@ async function carryOut(deps: Deps, tx: StoreTx, r: PamRequest, effect: Effect, 
     const group = await tx.groups.byId(groupId);
     if (!group) continue; // a group deleted from the role's definition grants nothing
     if (effect.kind === 'revoke' && (await tx.requests.isGroupHeldBy(groupId, account.id, r.id))) continue;
-    if (group.directory !== 'embedded') {
-      await tx.outbox.enqueue({ requestId: r.id, kind: effect.kind, groupId, accountId: account.id, createdAt: now });
-      queued++;
-      continue;
-    }
-    const dir = deps.directoryFor(tx, group.directory)!;
-    if (effect.kind === 'grant') await dir.addMember(group, account, r.expiresAt);
-    else await dir.removeMember(group, account);
-    await auditMembership(tx, r, effect.kind, group.name, account.login, now);
+    if (await changeMembership(deps, tx, r, effect.kind, group, account, now)) queued++;
   }
   return queued === 0 ? confirm(deps, tx, r, effect.kind, now) : r;
+}
+
+/**
+ * Adds or removes one member on behalf of request `r`: in this transaction for the embedded
+ * directory (audited at once), or as an outbox job for any other. True when a job was queued.
+ */
+export async function changeMembership(deps: Deps, tx: StoreTx, r: PamRequest, kind: Effect['kind'], group: Group, account: Account, now: Instant): Promise<boolean> {
+  if (group.directory !== 'embedded') {
+    await tx.outbox.enqueue({ requestId: r.id, kind, groupId: group.id, accountId: account.id, createdAt: now });
+    return true;
+  }
+  const dir = deps.directoryFor(tx, group.directory)!;
+  if (kind === 'grant') await dir.addMember(group, account, r.expiresAt);
+  else await dir.removeMember(group, account);
+  await auditMembership(tx, r, kind, group.name, account.login, now);
+  return false;
 }
 
 export async function auditMembership(tx: StoreTx, r: PamRequest, kind: Effect['kind'], group: string, login: string, now: Instant): Promise<void> {

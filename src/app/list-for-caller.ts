@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { RoleSummary } from '../domain/role/role.js';
 import type { ApprovalField, ListQuery, RequestField, RoleField } from '../ports/filter.js';
@@ -17,4 +18,24 @@ export function listMyRequests(deps: Deps, caller: Caller, q: ListQuery<RequestF
 /** Get-PAMRequestToApprove: requests waiting for the caller's decision. */
 export function listMyApprovals(deps: Deps, caller: Caller, q: ListQuery<ApprovalField>): Promise<ApprovalView[]> {
   return deps.store.read((tx) => tx.approvals.pendingFor(caller.accountId, q));
+}
+
+/** How many requests one call may ask about: a page of the portal's history. */
+export const MAX_ENDING_IDS = 200;
+
+/**
+ * Why the caller's requests ended (or are ending), for those of `ids` that did: an extension beside
+ * Get-PAMRequest, whose wire shape has no field for it. Other people's ids are left out silently,
+ * as if they did not exist.
+ */
+export async function listMyEndings(deps: Deps, caller: Caller, ids: readonly string[]): Promise<PamRequest[]> {
+  if (ids.length > MAX_ENDING_IDS) throw new DomainError('BadRequest', `Ask about at most ${MAX_ENDING_IDS} requests at a time.`);
+  return deps.store.read(async (tx) => {
+    const out: PamRequest[] = [];
+    for (const id of new Set(ids)) {
+      const r = await tx.requests.byId(id);
+      if (r && r.creatorId === caller.accountId && r.endReason !== null) out.push(r);
+    }
+    return out;
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mayAct } from '../domain/account/account.js';
 import type { Authenticator } from './authenticate.js';
 import { callerOf } from './authenticate.js';
 import type { Caller, Deps } from './deps.js';
@@ -47,7 +48,7 @@ export class Sessions {
     return { token, csrfToken, caller };
   }
 
-  /** The caller behind a cookie, or null when it is unknown, idle too long, too old, or disabled. */
+  /** The caller behind a cookie, or null when it is unknown, idle too long, too old, or disabled or locked. */
   async resolve(token: string): Promise<{ caller: Caller; csrfToken: string } | null> {
     const now = this.deps.clock.now();
     const tokenHash = hashToken(token);
@@ -55,7 +56,7 @@ export class Sessions {
       const s = await tx.sessions.byTokenHash(tokenHash);
       if (!s) return null;
       const account = await tx.accounts.byId(s.accountId);
-      if (!account || account.disabled || now - s.lastSeenAt > this.policy.idleTimeoutMs || now - s.createdAt > this.policy.absoluteTimeoutMs) {
+      if (!account || !mayAct(account, now) || now - s.lastSeenAt > this.policy.idleTimeoutMs || now - s.createdAt > this.policy.absoluteTimeoutMs) {
         await tx.sessions.remove(tokenHash);
         return null;
       }

@@ -9,6 +9,7 @@ import { registerOutboxCommand } from './commands/outbox.js';
 import { registerPamApprovalCommands } from './commands/pam-approvals.js';
 import { registerPamRequestCommands } from './commands/pam-requests.js';
 import { registerPamRolesCommand } from './commands/pam-roles.js';
+import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/user.js';
@@ -26,7 +27,7 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nServer: serve. Administration on the store: user, group, role, apply, audit, outbox, db.\n' +
+      '\nServer: serve. Administration on the store: user, group, role, revoke, apply, audit, outbox, db.\n' +
         'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami, mfa\n' +
         '(credentials from ELEVATE_USER / ELEVATE_PASSWORD or --user and a prompt; server from ELEVATE_SERVER or --server).',
     );
@@ -34,6 +35,7 @@ export function buildProgram(version: string): Command {
   registerUserCommands(program);
   registerGroupCommands(program);
   registerRoleCommands(program);
+  registerRevokeCommand(program);
   registerApplyCommand(program);
   registerAuditCommands(program);
   registerDirectoryCommands(program);

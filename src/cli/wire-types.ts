@@ -25,6 +25,15 @@ export interface WireRequest {
   readonly RequestStatus: string;
 }
 
+/** Why a request ended: GET /api/me/endings, an Elevate extension joined by RequestId. */
+export interface WireEnding {
+  readonly RequestId: string;
+  readonly RequestStatus: string;
+  readonly EndReason: string | null;
+  readonly EndNote: string | null;
+  readonly EndedTime: string;
+}
+
 export interface WireApproval {
   readonly RoleName: string;
   readonly Requestor: string;

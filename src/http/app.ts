@@ -14,6 +14,7 @@ import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
@@ -118,9 +119,17 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa, poke });
     },
     { prefix: '/api/admin' },
+  );
+
+  await app.register(
+    async (me) => {
+      me.addHook('onRequest', requireCaller(auth));
+      await me.register(meRoutes, { deps });
+    },
+    { prefix: '/api/me' },
   );
 
   return app;

@@ -116,6 +116,11 @@ export interface RequestRepo {
   holdersOf(roleId: string): Promise<string[]>;
   /** Whether `accountId` still holds `groupId` through some Processing or Active elevation. */
   isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean>;
+  /**
+   * Requests not yet ended nor ending (pending, scheduled, Processing or Active) of one account, of
+   * one role, or of both; oldest first. What an administrator's revoke or lock ends.
+   */
+  listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]>;
 }
 
 /** A pending approval as an approver sees it. */
@@ -294,6 +299,8 @@ export interface OutboxRepo {
   markFailed(id: number, attempts: number, nextAttemptAt: Instant, error: string): Promise<void>;
   /** How many jobs of `kind` for the request are not done yet. */
   openFor(requestId: string, kind: OutboxJob['kind']): Promise<number>;
+  /** How many jobs for `groupId` are not done yet (a group must not vanish under them). */
+  openForGroup(groupId: string): Promise<number>;
   /** Jobs not done yet, oldest first (for `elevate outbox`). */
   open(limit: number): Promise<OutboxJob[]>;
   /** When the earliest open job may next be tried. */

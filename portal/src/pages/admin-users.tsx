@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { type User, admin } from '../api.js';
+import { type User, admin, isLocked } from '../api.js';
+import { when } from '../format.js';
 import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, checked, input, useAction, useLoad, Table } from '../ui.js';
 
 export function AdminUsers() {
@@ -22,6 +23,9 @@ export function AdminUsers() {
 
 function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
   const action = useAction();
+  const [locking, setLocking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [until, setUntil] = useState('');
   const act = async (what: string, fn: () => Promise<unknown>) => {
     if (await action.run(() => fn().then(() => undefined))) {
       announce(`${u.login}: ${what}.`);
@@ -36,18 +40,57 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
       <td class="tags">
         {u.isAdmin && <Tag tone="info">Administrator</Tag>}
         {u.disabled && <Tag tone="bad">Disabled</Tag>}
+        {isLocked(u) && (
+          <Tag tone="bad">
+            Locked{u.lock!.until !== null ? ` until ${when(u.lock!.until)}` : ''}: {u.lock!.reason}
+          </Tag>
+        )}
         {!u.hasPassword && <Tag>Directory sign-in</Tag>}
       </td>
       <td>
         <div class="actions compact">
-          <button type="button" disabled={action.busy} onClick={() => void act(u.disabled ? 'enabled' : 'disabled', () => admin.updateUser(u.login, { disabled: !u.disabled }))}>
+          <button type="button" disabled={action.busy} onClick={() => void act(u.disabled ? 'enabled' : 'disabled; every elevation ended', () => admin.updateUser(u.login, { disabled: !u.disabled }))}>
             {u.disabled ? 'Enable' : 'Disable'}
             <span class="sr-only"> {u.login}</span>
           </button>
           <button type="button" disabled={action.busy} onClick={() => void act('every MFA factor removed', () => admin.resetMfa(u.login))}>
             Reset MFA<span class="sr-only"> of {u.login}</span>
           </button>
+          {u.lock ? (
+            <button type="button" disabled={action.busy} onClick={() => void act('unlocked', () => admin.unlock(u.login))}>
+              Unlock<span class="sr-only"> {u.login}</span>
+            </button>
+          ) : (
+            !locking && (
+              <button type="button" class="danger" disabled={action.busy} onClick={() => setLocking(true)}>
+                Lock<span class="sr-only"> {u.login}</span>
+              </button>
+            )
+          )}
         </div>
+        {locking && (
+          <form
+            class="revoke"
+            aria-label={`Lock ${u.login}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act('locked; every elevation ended', () => admin.lock(u.login, reason, until ? new Date(until).toISOString() : null)).then(() => setLocking(false));
+            }}
+          >
+            <Field label="Reason" hint="Audited, and shown to the person in their history.">
+              {(id, describedBy) => <input id={id} name="reason" required maxLength={1000} value={reason} aria-describedby={describedBy} onInput={input(setReason)} />}
+            </Field>
+            <Field label="Until (optional)">{(id) => <input id={id} name="until" type="datetime-local" value={until} onInput={input(setUntil)} />}</Field>
+            <div class="actions compact">
+              <button type="submit" class="danger" disabled={action.busy}>
+                Lock now<span class="sr-only"> {u.login}</span>
+              </button>
+              <button type="button" onClick={() => setLocking(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        )}
         <ErrorBox error={action.error} />
       </td>
     </tr>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { type PamRequest, REQUEST_STATUSES, type RequestStatus, pam } from '../api.js';
+import { type Ending, type PamRequest, REQUEST_STATUSES, type RequestStatus, me, pam } from '../api.js';
 import { Countdown, MfaChallenge, outcome } from '../elevation.js';
 import { dayStart, duration, isSet, today, when } from '../format.js';
 import { Empty, ErrorBox, Field, Loading, Page, StatusBadge, announce, input, useAction, useLoad, Table, usePoll } from '../ui.js';
@@ -16,7 +16,11 @@ export function MyRequests() {
   const [to, setTo] = useState(today());
   const [status, setStatus] = useState<'' | RequestStatus>('');
   const filter = [from && `CreationTime ge ${dayStart(from)}`, to && `CreationTime lt ${dayStart(to, 1)}`, status && `RequestStatus eq '${status}'`].filter(Boolean).join(' and ');
-  const history = useLoad(() => pam.history(filter), [filter]);
+  const history = useLoad(async () => {
+    const rows = await pam.history(filter);
+    const endings = new Map((await me.endings(rows.map((r) => r.RequestId))).map((e) => [e.RequestId, e]));
+    return { rows, endings };
+  }, [filter]);
   const reloadAll = async () => {
     await Promise.all([open.reload(), history.reload()]);
   };
@@ -53,10 +57,10 @@ export function MyRequests() {
       </form>
       <ErrorBox error={history.error} />
       {!history.data && !history.error && <Loading what="your history" />}
-      {history.data && history.data.length === 0 && <Empty>No requests match these filters.</Empty>}
-      {history.data && history.data.length > 0 && (
-        <Table caption="Your requests, newest first" columns={['Role', 'Status', 'Asked', 'Duration', 'Ends / ended', 'Justification']}>
-              {history.data.map((r) => (
+      {history.data && history.data.rows.length === 0 && <Empty>No requests match these filters.</Empty>}
+      {history.data && history.data.rows.length > 0 && (
+        <Table caption="Your requests, newest first" columns={['Role', 'Status', 'Asked', 'Duration', 'Ends / ended', 'Justification', 'Why it ended']}>
+              {history.data.rows.map((r) => (
                 <tr key={r.RequestId}>
                   <th scope="row">{roleName(names, r)}</th>
                   <td>
@@ -66,12 +70,35 @@ export function MyRequests() {
                   <td>{duration(Number(r.RequestedTTL))}</td>
                   <td>{when(r.ExpirationTime)}</td>
                   <td class="wrap">{r.Justification ?? ''}</td>
+                  <td class="wrap">{whyEnded(history.data!.endings.get(r.RequestId))}</td>
                 </tr>
               ))}
             </Table>
       )}
     </Page>
   );
+}
+
+/** The reason codes in words; an administrator's own words follow where they gave some. */
+const WHY: Record<string, string> = {
+  closed: 'You closed it',
+  deactivated: 'You deactivated it',
+  superseded: 'Extended by a later request',
+  expired: 'Its time ran out',
+  'timed-out': 'It waited too long',
+  rejected: 'An approver rejected it',
+  'mfa-failed': 'Too many wrong MFA codes',
+  'window-missed': 'Outside its availability window',
+  revoked: 'Revoked by an administrator',
+  'account-disabled': 'Your account was disabled',
+  'account-locked': 'Your account was locked',
+  'role-changed': 'The role was changed',
+};
+
+function whyEnded(e: Ending | undefined): string {
+  if (!e?.EndReason) return '';
+  const words = WHY[e.EndReason] ?? e.EndReason;
+  return e.EndNote ? `${words}: ${e.EndNote}` : words;
 }
 
 function OpenRequest({ r, name, reload }: { r: PamRequest; name: string; reload: () => Promise<void> }) {

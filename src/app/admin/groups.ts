@@ -55,6 +55,11 @@ export async function upsertGroup(
     };
     if (!RECONCILE_MODES.includes(next.reconcile)) throw new DomainError('BadRequest', `reconcile must be one of ${RECONCILE_MODES.join(', ')}.`);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { group: existing, changed: false };
+    if (existing && (existing.directory !== next.directory || existing.dn !== next.dn || existing.memberAttribute !== next.memberAttribute)) {
+      // Members granted where the group was would stay there with nothing left to remove them.
+      const busy = await whyGroupIsInUse(tx, existing);
+      if (busy) throw new DomainError('Conflict', `Group '${spec.name}' cannot move to another directory, DN or member attribute while ${busy}.`);
+    }
     if (existing) await tx.groups.update(next);
     else await tx.groups.insert(next);
     await tx.audit.append({
@@ -71,6 +76,16 @@ export async function upsertGroup(
   });
 }
 
+/** Why the group's members cannot be left where they are, or null when nobody holds it. */
+async function whyGroupIsInUse(tx: StoreTx, g: Group): Promise<string | null> {
+  for (const roleId of await tx.roles.idsGranting(g.id)) {
+    if ((await tx.requests.holdersOf(roleId)).length > 0) return 'someone holds it through a role';
+  }
+  if ((await tx.groups.members(g.id)).length > 0) return 'it has members';
+  if ((await tx.outbox.openForGroup(g.id)) > 0) return 'grants or revokes for it wait for its directory';
+  return null;
+}
+
 export async function listGroups(deps: Deps, caller: Caller): Promise<Group[]> {
   requireAdmin(caller);
   return deps.store.transaction((tx) => tx.groups.list());
@@ -83,6 +98,8 @@ export async function removeGroup(deps: Deps, caller: Caller, name: string): Pro
     const roles = await tx.roles.idsGranting(g.id);
     if (roles.length > 0) throw new DomainError('Conflict', `Group '${name}' is granted by ${roles.length} role(s); take it out of them first.`);
     if ((await tx.groups.members(g.id)).length > 0) throw new DomainError('Conflict', `Group '${name}' still has members.`);
+    // A revoke still on its way to the directory needs the group to find the member to remove.
+    if ((await tx.outbox.openForGroup(g.id)) > 0) throw new DomainError('Conflict', `Group '${name}' has grants or revokes still waiting for its directory (see elevate outbox); try again once they are done.`);
     await tx.groups.remove(g.id);
     await tx.audit.append({
       at: deps.clock.now(),

@@ -5,6 +5,7 @@ import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { groupByName } from './groups.js';
 import { requireAdmin } from './require-admin.js';
+import { settleRoleChange } from './role-change.js';
 import { accountByLogin } from './users.js';
 
 /** A role as administrators write it: names instead of ids, "HH:MM" instead of minutes. */
@@ -120,6 +121,7 @@ export async function upsertRole(
       before: existing ? await viewRole(tx, existing) : null,
       after: view,
     });
+    if (existing) await settleRoleChange(deps, tx, existing, next, caller.accountId, deps.clock.now());
     return { role: view, changed: true };
   });
 }
@@ -140,7 +142,7 @@ export async function removeRole(deps: Deps, caller: Caller, name: string): Prom
   await deps.store.transaction(async (tx) => {
     const r = await roleByName(tx, name);
     if ((await tx.requests.holdersOf(r.id)).length > 0) {
-      throw new DomainError('Conflict', `Role '${name}' is active for someone now; wait for it to end or close those requests first.`);
+      throw new DomainError('Conflict', `Role '${name}' is active for someone now; end it first (elevate revoke --all --role '${name}' --reason …).`);
     }
     if (await tx.requests.existsForRole(r.id)) {
       throw new DomainError('Conflict', `Role '${name}' has request history; remove its candidates instead so nobody can request it.`);

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
+import { endOpenRequests } from '../end-access.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface UserSpec {
@@ -66,6 +67,7 @@ export async function upsertUser(
       passwordHash: passwordHash ?? existing?.passwordHash ?? null,
       isAdmin: spec.isAdmin ?? existing?.isAdmin ?? false,
       disabled: spec.disabled ?? existing?.disabled ?? false,
+      lock: existing?.lock ?? null,
     };
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { account: publicAccount(next), changed: false };
     if (existing) await tx.accounts.update(next);
@@ -81,6 +83,11 @@ export async function upsertUser(
       before: existing ? publicAccount(existing) : null,
       after: publicAccount(next),
     });
+    // Disabling takes every access away in this same transaction: nothing the person held, asked
+    // for or scheduled outlives the decision that they may no longer act.
+    if (existing && next.disabled && !existing.disabled) {
+      await endOpenRequests(deps, tx, { creatorId: next.id }, { reason: 'account-disabled', note: 'Your account was disabled by an administrator.' }, caller.accountId, now);
+    }
     return { account: publicAccount(next), changed: true };
   });
 }
@@ -97,7 +104,8 @@ export async function showUser(deps: Deps, caller: Caller, login: string): Promi
 
 /**
  * Removes a user who has never requested anything. One with history is kept for the audit trail:
- * disable it instead.
+ * disable or lock it instead, which ends everything it holds. Anyone who holds or waits for access
+ * has history, so removing an account can never leave a membership behind.
  */
 export async function removeUser(deps: Deps, caller: Caller, login: string): Promise<void> {
   requireAdmin(caller);

@@ -73,7 +73,7 @@ export async function reconcileGroups(
       let error: string | undefined;
       if (group.reconcile === 'enforce') {
         // A member unknown to Elevate is removed by its login; the directory maps it to its entry.
-        const account: Account = accounts.get(f.login) ?? { id: '', login: f.login, displayName: f.login, email: null, passwordHash: null, isAdmin: false, disabled: true };
+        const account: Account = accounts.get(f.login) ?? { id: '', login: f.login, displayName: f.login, email: null, passwordHash: null, isAdmin: false, disabled: true, lock: null };
         try {
           if (f.kind === 'extra') await dir.removeMember(group, account);
           else await dir.addMember(group, account, expected.get(f.login) ?? null);

@@ -7,7 +7,7 @@ import { withOtp } from '../otp-input.js';
 import { type PamClient, isGuid, odataString } from '../pam-client.js';
 import { parseDuration } from '../parse-duration.js';
 import { formatTable } from '../table.js';
-import { REQUEST_STATUSES, type WireRequest, type WireRole, odataDateTime } from '../wire-types.js';
+import { REQUEST_STATUSES, type WireEnding, type WireRequest, type WireRole, odataDateTime } from '../wire-types.js';
 
 interface RequestFlags extends ClientOptions {
   ttl: number;
@@ -65,6 +65,45 @@ function describe(r: WireRequest, roleName: string): string {
   ]);
 }
 
+/** Why requests ended (an Elevate extension beside Get-PAMRequest); empty from a server without it. */
+async function endingsOf(api: PamClient, ids: readonly string[]): Promise<Map<string, WireEnding>> {
+  const out = new Map<string, WireEnding>();
+  for (let i = 0; i < ids.length; i += 200) {
+    let body: { value?: WireEnding[] } | undefined;
+    try {
+      body = (await api.get(`/api/me/endings?ids=${ids.slice(i, i + 200).map(encodeURIComponent).join(',')}`)) as typeof body;
+    } catch (e) {
+      // A MIM server, or an Elevate from before endings, answers 404: the table just has no reasons.
+      if (e instanceof CliError && e.serverCode === 'NotFound') return out;
+      throw e;
+    }
+    for (const e of body?.value ?? []) out.set(e.RequestId, e);
+  }
+  return out;
+}
+
+/** The reason codes in words; an administrator's own words follow where they gave some. */
+const WHY: Record<string, string> = {
+  closed: 'you closed it',
+  deactivated: 'you deactivated it',
+  superseded: 'extended by a later request',
+  expired: 'its time ran out',
+  'timed-out': 'waited too long',
+  rejected: 'rejected by an approver',
+  'mfa-failed': 'too many wrong MFA codes',
+  'window-missed': 'outside its availability window',
+  revoked: 'revoked by an administrator',
+  'account-disabled': 'your account was disabled',
+  'account-locked': 'your account was locked',
+  'role-changed': 'the role was changed',
+};
+
+function whyEnded(e: WireEnding | undefined): string {
+  if (!e?.EndReason) return '';
+  const words = WHY[e.EndReason] ?? e.EndReason;
+  return e.EndNote ? `${words}: ${e.EndNote}` : words;
+}
+
 /** What the person should expect next, for the states that wait on something. */
 const NEXT: Partial<Record<string, string>> = {
   PendingApproval: 'waiting for an approver (they see it with: elevate approvals)',
@@ -109,11 +148,17 @@ export function registerPamRequestCommands(program: Command): void {
       requests.sort((a, b) => Date.parse(a.CreationTime) - Date.parse(b.CreationTime));
       // Roles no longer requestable are shown by id: the API names only the caller's current roles.
       const names = new Map((await api.list<WireRole>('pamroles')).map((r) => [r.RoleId, r.DisplayName]));
-      emit(f, requests, () =>
+      const endings = await endingsOf(api, requests.map((r) => r.RequestId));
+      // --json: the wire entries, with EndReason and EndNote beside them once a request has ended.
+      const withEndings = requests.map((r) => {
+        const e = endings.get(r.RequestId);
+        return e ? { ...r, EndReason: e.EndReason, EndNote: e.EndNote } : r;
+      });
+      emit(f, withEndings, () =>
         requests.length === 0
           ? 'no requests match'
           : formatTable(
-              ['REQUEST ID', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'TTL', 'JUSTIFICATION'],
+              ['REQUEST ID', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'TTL', 'JUSTIFICATION', 'WHY IT ENDED'],
               requests.map((r) => [
                 r.RequestId,
                 names.get(r.RoleId) ?? r.RoleId,
@@ -122,6 +167,7 @@ export function registerPamRequestCommands(program: Command): void {
                 formatLocalTime(r.ExpirationTime),
                 formatDuration(r.RequestedTTL),
                 r.Justification ?? '',
+                whyEnded(endings.get(r.RequestId)),
               ]),
             ),
       );

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { type PublicAccount, type UserSpec, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { lockUser, unlockUser } from '../../app/admin/lock.js';
+import { formatLocalTime } from '../format-time.js';
+import { timeArg } from './pam-requests.js';
+import { endedTable } from './revoke.js';
 import { enrolTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
 import { usageError } from '../cli-error.js';
 import { emit, formatFields, yesNo } from '../output.js';
@@ -20,6 +24,14 @@ interface UserFlags extends AdminOptions {
   enabled?: boolean;
 }
 
+/** The lock as people read it; a lapsed lock no longer refuses anything, so it says so. */
+function lockLabel(a: PublicAccount): string {
+  if (!a.lock) return 'no';
+  const lapsed = a.lock.until !== null && a.lock.until <= Date.now();
+  const until = a.lock.until === null ? 'until unlocked' : `${lapsed ? 'lapsed' : 'until'} ${formatLocalTime(a.lock.until)}`;
+  return `${lapsed ? 'no' : 'yes'} (${until}; since ${formatLocalTime(a.lock.lockedAt)}: ${a.lock.reason})`;
+}
+
 function describe(a: PublicAccount): string {
   return formatFields([
     ['login', a.login],
@@ -27,6 +39,7 @@ function describe(a: PublicAccount): string {
     ['email', a.email ?? '-'],
     ['admin', yesNo(a.isAdmin)],
     ['disabled', yesNo(a.disabled)],
+    ['locked', lockLabel(a)],
     ['password', a.hasPassword ? 'set' : 'none (cannot sign in with a password)'],
     ['id', a.id],
   ]);
@@ -71,8 +84,8 @@ export function registerUserCommands(program: Command): void {
     const users = await withCore(f, (core) => listUsers(core.deps, LOCAL_OPERATOR));
     emit(f, users, () =>
       formatTable(
-        ['LOGIN', 'DISPLAY NAME', 'EMAIL', 'ADMIN', 'DISABLED', 'PASSWORD'],
-        users.map((a) => [a.login, a.displayName, a.email ?? '-', yesNo(a.isAdmin), yesNo(a.disabled), a.hasPassword ? 'set' : 'none']),
+        ['LOGIN', 'DISPLAY NAME', 'EMAIL', 'ADMIN', 'DISABLED', 'LOCKED', 'PASSWORD'],
+        users.map((a) => [a.login, a.displayName, a.email ?? '-', yesNo(a.isAdmin), yesNo(a.disabled), lockLabel(a).split(' ')[0]!, a.hasPassword ? 'set' : 'none']),
       ),
     );
   });
@@ -86,13 +99,26 @@ export function registerUserCommands(program: Command): void {
     .option('--no-email', 'remove the email address')
     .option('--admin', 'may manage users, groups and roles')
     .option('--no-admin', 'may no longer manage users, groups and roles')
-    .option('--disabled', 'refuse sign-in (ends the user\'s sessions)')
+    .option('--disabled', 'refuse sign-in; ends the user\'s sessions and every elevation, pending and scheduled request')
     .option('--enabled', 'allow sign-in again')
     .action(async (login: string, f: UserFlags) => {
       const spec = await specFrom(login, f);
       const r = await withCore(f, (core) => upsertUser(core.deps, core.hasher, LOCAL_OPERATOR, spec, 'update'));
       report(f, 'updated', r);
     });
+
+  adminCommand(user, 'lock <login>', 'lock a user: end their sessions and every elevation, pending and scheduled request; refuse sign-in')
+    .requiredOption('--reason <text>', 'why: audited, and shown to the person in their history')
+    .option('--until <time>', 'the lock lapses then (your local time unless it carries Z or an offset); default: until unlocked', timeArg)
+    .action(async (login: string, f: AdminOptions & { reason: string; until?: number }) => {
+      const r = await withCore(f, (core) => lockUser(core.deps, LOCAL_OPERATOR, login, f.reason, f.until ?? null));
+      emit(f, r, () => `locked: user ${login}\n${describe(r.user)}\n\n${endedTable(r.ended)}`);
+    });
+
+  adminCommand(user, 'unlock <login>', 'lift a lock: sign-in works again; nothing the lock ended comes back').action(async (login: string, f: AdminOptions) => {
+    const a = await withCore(f, (core) => unlockUser(core.deps, LOCAL_OPERATOR, login));
+    emit(f, a, () => `unlocked: user ${login}\n${describe(a)}`);
+  });
 
   adminCommand(user, 'remove <login>', 'remove a user who never made a request').action(async (login: string, f: AdminOptions) => {
     await withCore(f, (core) => removeUser(core.deps, LOCAL_OPERATOR, login));

@@ -1,3 +1,18 @@
+import type { Instant } from '../time.js';
+
+/**
+ * An administrator's lock on an account: it refuses sign-in (and so every call and approval) until
+ * an administrator lifts it or `until` passes. Unlike `disabled` it carries why, and when it ends.
+ */
+export interface AccountLock {
+  readonly reason: string;
+  readonly lockedAt: Instant;
+  /** null: until an administrator unlocks the account. */
+  readonly until: Instant | null;
+  /** The administrator who locked it (an account id, or the local operator). */
+  readonly lockedBy: string;
+}
+
 /** A person (or service) that can sign in. Privileges come only from roles, except `isAdmin`. */
 export interface Account {
   readonly id: string;
@@ -9,10 +24,21 @@ export interface Account {
   /** Administrators manage users, groups and roles; they hold no elevation rights by that alone. */
   readonly isAdmin: boolean;
   readonly disabled: boolean;
+  readonly lock: AccountLock | null;
 }
 
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function isValidLogin(login: string): boolean {
   return LOGIN.test(login);
+}
+
+/** Whether a lock is in force at `now`; an expired lock no longer refuses anything. */
+export function isLocked(a: Pick<Account, 'lock'>, now: Instant): boolean {
+  return a.lock !== null && (a.lock.until === null || now < a.lock.until);
+}
+
+/** Whether the account may sign in, call the API or decide approvals at `now`. */
+export function mayAct(a: Pick<Account, 'disabled' | 'lock'>, now: Instant): boolean {
+  return !a.disabled && !isLocked(a, now);
 }

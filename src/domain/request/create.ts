@@ -70,6 +70,7 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
     pendingUntil: null,
     endReason: null,
     endedAt: null,
+    endNote: null,
     approvalId: n.role.approvalRequired ? n.approvalId : null,
     version: 0,
   });

@@ -29,7 +29,14 @@ export type EndReason =
   | 'timed-out' // it waited too long for MFA or approval
   | 'rejected' // an approver said no
   | 'mfa-failed' // the requester failed the MFA challenge too often
-  | 'window-missed'; // it could only have started after its time or window had passed
+  | 'window-missed' // it could only have started after its time or window had passed
+  | 'revoked' // an administrator took it away (`endNote` says why)
+  | 'account-disabled' // the requester's account was disabled
+  | 'account-locked' // the requester's account was locked (`endNote` holds the lock's reason)
+  | 'role-changed'; // an administrator changed the role so that it no longer covers the requester
+
+/** The reasons an administrator's action gives; each carries a note for the requester. */
+export type AdminEndReason = Extract<EndReason, 'revoked' | 'account-disabled' | 'account-locked' | 'role-changed'>;
 
 export interface PamRequest {
   readonly id: string;
@@ -51,6 +58,8 @@ export interface PamRequest {
   readonly pendingUntil: Instant | null;
   readonly endReason: EndReason | null;
   readonly endedAt: Instant | null;
+  /** Why, in an administrator's words, when an administrator's action ended it; null otherwise. */
+  readonly endNote: string | null;
   /** Id of the approval object, when the role needs approval. */
   readonly approvalId: string | null;
   /** Bumped on every write; stores use it for optimistic concurrency. */

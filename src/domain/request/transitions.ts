@@ -3,7 +3,7 @@ import { checkWindow } from '../role/availability.js';
 import type { Role } from '../role/role.js';
 import { type Instant, type Seconds, addSeconds } from '../time.js';
 import type { Effect } from './effect.js';
-import type { EndReason, PamRequest, RequestStatus } from './request.js';
+import type { AdminEndReason, EndReason, PamRequest, RequestStatus } from './request.js';
 
 export type RequestEvent =
   | { readonly kind: 'MfaPassed' }
@@ -12,7 +12,12 @@ export type RequestEvent =
   | { readonly kind: 'Rejected' }
   | { readonly kind: 'StartDue' }
   | { readonly kind: 'GrantConfirmed' }
-  | { readonly kind: 'Close'; readonly reason: Extract<EndReason, 'closed' | 'deactivated' | 'superseded'> }
+  | {
+      readonly kind: 'Close';
+      readonly reason: Extract<EndReason, 'closed' | 'deactivated' | 'superseded'> | AdminEndReason;
+      /** The administrator's words for the requester, with an administrator's reason. */
+      readonly note?: string | null;
+    }
   | { readonly kind: 'ExpiryDue' }
   | { readonly kind: 'RevokeConfirmed' }
   | { readonly kind: 'TimedOut' };
@@ -45,8 +50,8 @@ function to(r: PamRequest, status: RequestStatus, patch: Partial<PamRequest> = {
   return Object.freeze({ ...r, ...patch, status, version: r.version + 1 });
 }
 
-function end(r: PamRequest, status: RequestStatus, reason: EndReason, now: Instant): TransitionResult {
-  return { request: to(r, status, { endReason: reason, endedAt: now, pendingUntil: null }), effects: [] };
+function end(r: PamRequest, status: RequestStatus, reason: EndReason, now: Instant, endNote: string | null = null): TransitionResult {
+  return { request: to(r, status, { endReason: reason, endNote, endedAt: now, pendingUntil: null }), effects: [] };
 }
 
 /** A decision that arrives after its deadline does not count, even before the scheduler expires the request. */
@@ -92,13 +97,13 @@ function proceed(r: PamRequest, ctx: TransitionContext): TransitionResult {
   return begin(r, ctx.now, ctx);
 }
 
-function closeWithoutAccess(r: PamRequest, e: { reason: EndReason }, ctx: TransitionContext): TransitionResult {
-  return end(r, 'Closed', e.reason, ctx.now);
+function closeWithoutAccess(r: PamRequest, e: { reason: EndReason; note?: string | null }, ctx: TransitionContext): TransitionResult {
+  return end(r, 'Closed', e.reason, ctx.now, e.note ?? null);
 }
 
-function startClosing(r: PamRequest, reason: EndReason, ctx: TransitionContext, expiresAt: Instant | null): TransitionResult {
+function startClosing(r: PamRequest, reason: EndReason, ctx: TransitionContext, expiresAt: Instant | null, endNote: string | null = null): TransitionResult {
   return {
-    request: to(r, 'Closing', { endReason: reason, expiresAt }),
+    request: to(r, 'Closing', { endReason: reason, endNote, expiresAt }),
     effects: [{ kind: 'revoke', requestId: r.id, accountId: r.creatorId, roleId: r.roleId }],
   };
 }
@@ -149,10 +154,10 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
   Processing: {
     GrantConfirmed: (r) => ({ request: to(r, 'Active'), effects: [] }),
     // The grant may already have reached the directory, so closing must revoke.
-    Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now),
+    Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now, e.note ?? null),
   },
   Active: {
-    Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now),
+    Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now, e.note ?? null),
     ExpiryDue: (r, _e, ctx) => {
       requireDue(r.expiresAt, ctx.now, 'expiry');
       return startClosing(r, 'expired', ctx, r.expiresAt);

@@ -47,3 +47,17 @@ export function approvalToWire(a: ApprovalView, accountDomain: string) {
     ApprovalObjectID: { Value: a.approvalId },
   };
 }
+
+/**
+ * Why a request ended: an Elevate extension joined to a pamrequests entry by RequestId, never a
+ * field of that entry (its MIM shape is frozen). EndNote holds an administrator's words.
+ */
+export function endingToWire(r: PamRequest) {
+  return {
+    RequestId: r.id,
+    RequestStatus: r.status,
+    EndReason: r.endReason,
+    EndNote: r.endNote,
+    EndedTime: formatWireTime(r.endedAt),
+  };
+}

@@ -39,6 +39,15 @@ export const roleBody = z
   })
   .strict();
 
+export const revokeBody = z.object({ reason: z.string().max(4000) }).strict();
+
+export const revokeAllBody = z
+  .object({ reason: z.string().max(4000), role: z.string().min(1).max(256).optional(), user: z.string().min(1).max(64).optional() })
+  .strict();
+
+/** `until` is an ISO 8601 date-time (UTC unless it carries a zone); absent or null: until unlocked. */
+export const lockBody = z.object({ reason: z.string().max(4000), until: z.string().max(64).nullable().optional() }).strict();
+
 /** Validates a JSON body; the message names the first bad field so the caller can fix it. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});

@@ -14,15 +14,20 @@ import type { MfaKit } from '../../app/mfa/mfa-kit.js';
 import { enrolmentToWire, factorsToWire } from './mfa-wire.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
-import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
+import { lockUser, unlockUser } from '../../app/admin/lock.js';
+import { revokeAll, revokeRequest } from '../../app/admin/revoke.js';
+import { groupBody, lockBody, parseBody, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
 
 export interface AdminOptions {
   readonly deps: Deps;
   readonly hasher: PasswordHasher;
   readonly mfa: MfaKit;
+  /** Wakes the scheduler and outbox worker after a change that queued directory work. */
+  readonly poke: () => void;
 }
 
 type NameParams = { Params: { name: string } };
+type IdParams = { Params: { id: string } };
 
 /** Elevate's own administration API (not part of MIM): users, groups, roles, audit. Admins only. */
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
@@ -40,6 +45,28 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   app.delete<NameParams>('/users/:name', async (req, reply) => {
     await removeUser(deps, req.caller!, req.params.name);
     return reply.code(204).send();
+  });
+
+  // An administrator's lock: ends everything the person holds and refuses sign-in until lifted.
+  app.post<NameParams>('/users/:name/lock', async (req) => {
+    const body = parseBody(lockBody, req.body);
+    const until = body.until == null ? null : parseWireDateTime(body.until);
+    return lockUser(deps, req.caller!, req.params.name, body.reason, until);
+  });
+  app.post<NameParams>('/users/:name/unlock', async (req) => unlockUser(deps, req.caller!, req.params.name));
+
+  // Take access away now: one request (any state), or everything of a role and/or a person.
+  app.post<IdParams>('/requests/:id/revoke', async (req) => {
+    const body = parseBody(revokeBody, req.body);
+    const r = await revokeRequest(deps, req.caller!, req.params.id, body.reason);
+    opts.poke(); // LDAP removals wait in the outbox
+    return r;
+  });
+  app.post('/revoke', async (req) => {
+    const body = parseBody(revokeAllBody, req.body);
+    const ended = await revokeAll(deps, req.caller!, { role: body.role, user: body.user }, body.reason);
+    opts.poke();
+    return { value: ended };
   });
 
   // A user's factors; provision an authenticator for them (shown once); or remove every factor they have.
@@ -104,6 +131,10 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/users/:name', ['GET', 'PATCH', 'DELETE']],
     ['/users/:name/totp', ['POST']],
     ['/users/:name/mfa', ['GET', 'DELETE']],
+    ['/users/:name/lock', ['POST']],
+    ['/users/:name/unlock', ['POST']],
+    ['/requests/:id/revoke', ['POST']],
+    ['/revoke', ['POST']],
     ['/groups', ['GET', 'POST']],
     ['/groups/:name', ['GET', 'PATCH', 'DELETE']],
     ['/groups/:name/members', ['GET']],

@@ -13,6 +13,10 @@ const toAccount = (r: Selectable<AccountTable>): Account =>
     passwordHash: r.password_hash,
     isAdmin: r.is_admin === 1,
     disabled: r.disabled === 1,
+    lock:
+      r.lock_reason === null || r.locked_at === null
+        ? null
+        : { reason: r.lock_reason, lockedAt: Number(r.locked_at), until: r.locked_until === null ? null : Number(r.locked_until), lockedBy: r.locked_by ?? '' },
   });
 
 const toRow = (a: Account): AccountTable => ({
@@ -24,6 +28,10 @@ const toRow = (a: Account): AccountTable => ({
   password_hash: a.passwordHash,
   is_admin: a.isAdmin ? 1 : 0,
   disabled: a.disabled ? 1 : 0,
+  lock_reason: a.lock?.reason ?? null,
+  locked_at: a.lock?.lockedAt ?? null,
+  locked_until: a.lock?.until ?? null,
+  locked_by: a.lock?.lockedBy ?? null,
 });
 
 export class KyselyAccountRepo implements AccountRepo {

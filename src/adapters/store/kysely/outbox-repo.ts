@@ -119,6 +119,16 @@ export class KyselyOutboxRepo implements OutboxRepo {
     return Number(r.n);
   }
 
+  async openForGroup(groupId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('group_id', '=', groupId)
+      .where('done_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async open(limit: number): Promise<OutboxJob[]> {
     const rows = await this.db.selectFrom('outbox').selectAll().where('done_at', 'is', null).orderBy('id').limit(limit).execute();
     return rows.map(toJob);

@@ -25,6 +25,9 @@ const COLUMNS: ColumnMap<RequestField> = {
 /** Statuses in which the requester holds (or is being given) the role's groups. */
 export const HOLDING: readonly RequestStatus[] = ['Processing', 'Active'];
 
+/** Statuses an administrator's revoke can still end: everything neither ended nor already ending. */
+const OPEN: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active'];
+
 const n = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
@@ -44,6 +47,7 @@ export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
     pendingUntil: n(r.pending_until),
     endReason: r.end_reason as EndReason | null,
     endedAt: n(r.ended_at),
+    endNote: r.end_note ?? null,
     approvalId: r.approval_id,
     version: r.version,
   });
@@ -64,6 +68,7 @@ const toRow = (r: PamRequest): RequestTable => ({
   pending_until: r.pendingUntil,
   end_reason: r.endReason,
   ended_at: r.endedAt,
+  end_note: r.endNote,
   approval_id: r.approvalId,
   version: r.version,
   due_at: dueAt(r),
@@ -181,5 +186,12 @@ export class KyselyRequestRepo implements RequestRepo {
       .limit(1)
       .executeTakeFirst();
     return r !== undefined;
+  }
+
+  async listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]> {
+    let q = this.db.selectFrom('requests').selectAll().where('status', 'in', OPEN);
+    if (by.creatorId !== undefined) q = q.where('creator_id', '=', by.creatorId);
+    if (by.roleId !== undefined) q = q.where('role_id', '=', by.roleId);
+    return (await q.execute()).map(toRequest).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 }

@@ -34,6 +34,11 @@ export interface AccountTable {
   password_hash: string | null;
   is_admin: number;
   disabled: number;
+  /** The lock, when an administrator locked the account: all four set, or all null. */
+  lock_reason: string | null;
+  locked_at: number | null;
+  locked_until: number | null;
+  locked_by: string | null;
 }
 
 export interface GroupTable {
@@ -110,6 +115,7 @@ export interface RequestTable {
   pending_until: number | null;
   end_reason: string | null;
   ended_at: number | null;
+  end_note: string | null;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */
