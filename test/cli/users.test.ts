@@ -14,7 +14,7 @@ test('user add, list, show, set and remove round-trip, and never show a password
   assert.equal(added.changed, true);
   assert.deepEqual(
     { ...added.user, id: undefined },
-    { id: undefined, login: 'jen', displayName: 'Jen Doe', email: 'jen@priv.example', isAdmin: false, disabled: false, hasPassword: true },
+    { id: undefined, login: 'jen', displayName: 'Jen Doe', email: 'jen@priv.example', isAdmin: false, disabled: false, lock: null, hasPassword: true },
   );
 
   const viaStdin = await cliJson(['user', 'add', 'ann', '--password-stdin', '--admin', ...d], { input: 's3cret\n' });

@@ -67,6 +67,7 @@ export function request(overrides: Partial<PamRequest> = {}): PamRequest {
     pendingUntil: null,
     endReason: null,
     endedAt: null,
+    endNote: null,
     approvalId: null,
     version: 1,
     ...overrides,

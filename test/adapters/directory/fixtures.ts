@@ -7,7 +7,7 @@ import type { Slapd } from '../../support/slapd.js';
 export const DIRECTORY = 'corp';
 
 export function account(login: string): Account {
-  return { id: `acc-${login}`, login, displayName: login, email: null, passwordHash: null, isAdmin: false, disabled: false };
+  return { id: `acc-${login}`, login, displayName: login, email: null, passwordHash: null, isAdmin: false, disabled: false, lock: null };
 }
 
 export function group(dn: string, memberAttribute: MemberAttribute = 'member'): Group {

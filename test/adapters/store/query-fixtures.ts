@@ -22,6 +22,7 @@ export function request(i: number, creator: string, status: PamRequest['status']
     pendingUntil: null,
     endReason: null,
     endedAt: null,
+    endNote: null,
     approvalId: null,
     version: 1,
   };
@@ -30,7 +31,7 @@ export function request(i: number, creator: string, status: PamRequest['status']
 export async function seedHistory(store: Store): Promise<void> {
   await store.transaction(async (tx) => {
     for (const login of ['jen', 'ann']) {
-      await tx.accounts.insert({ id: login, login, displayName: login, email: null, passwordHash: null, isAdmin: false, disabled: false });
+      await tx.accounts.insert({ id: login, login, displayName: login, email: null, passwordHash: null, isAdmin: false, disabled: false, lock: null });
     }
     await tx.roles.insert({
       id: 'role-1', name: 'R', description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false, approverMfaRequired: false,

@@ -328,6 +328,41 @@ const ROWS: Row[] = [
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.ok(value<{ login: string; roleName: string }>(res).some((h) => h.login === 'ann' && h.roleName === 'Allow AD Access')),
   },
+  // Taking access away (docs/revoke-api.md): administrators only, and a refusal changes nothing.
+  {
+    name: "POST /api/admin/requests/:id/revoke (jen's active elevation)",
+    call: (f) => ({ method: 'POST', url: `/api/admin/requests/${f.jenActive.RequestId}/revoke`, payload: { reason: 'incident' } }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res, f) => assert.deepEqual([(res.json() as { requestId: string }).requestId, (res.json() as { status: string }).status], [f.jenActive.RequestId, 'Closed']),
+  },
+  {
+    name: 'POST /api/admin/requests/:id/revoke (unknown id)',
+    call: () => ({ method: 'POST', url: '/api/admin/requests/00000000-0000-4000-8000-000000000000/revoke', payload: { reason: 'incident' } }),
+    expect: ADMIN_ONLY(404),
+  },
+  {
+    name: 'POST /api/admin/revoke (every request of a role)',
+    call: () => ({ method: 'POST', url: '/api/admin/revoke', payload: { role: 'Allow AD Access', reason: 'break-glass' } }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.equal(value<{ status: string }>(res).length, 2),
+  },
+  {
+    name: 'POST /api/admin/users/:name/lock',
+    call: () => ({ method: 'POST', url: '/api/admin/users/ann/lock', payload: { reason: 'investigation' } }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    name: 'POST /api/admin/users/:name/unlock (not locked)',
+    call: () => ({ method: 'POST', url: '/api/admin/users/ann/unlock' }),
+    expect: ADMIN_ONLY(409),
+  },
+  {
+    name: 'GET /api/me/endings (own requests only)',
+    call: (f) => ({ method: 'GET', url: `/api/me/endings?ids=${f.jenActive.RequestId},${f.annActive.RequestId}` }),
+    expect: ANY_USER(200),
+    // Nothing has ended yet in the fixture; nobody learns about someone else's request either way.
+    check: (_w, res) => assert.deepEqual(value(res), []),
+  },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   { name: 'PUT /api/admin/users (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users' }), expect: { nobody: 401, jen: [403, 405], ann: [403, 405], admin: 405 } },
 ];
