@@ -459,3 +459,32 @@ describe('decisions after their deadline', () => {
     });
   }
 });
+
+describe("an administrator's reason", () => {
+  const note = 'stolen laptop';
+  for (const reason of ['revoked', 'account-disabled', 'account-locked', 'role-changed'] as const) {
+    test(`Active → Close (${reason}) revokes like any close and keeps the note until Closed`, () => {
+      const active = request({ status: 'Active', startedAt: T0, expiresAt: T0 + HOUR_MS, version: 3 });
+      const now = T0 + 10 * MINUTE_MS;
+      const closing = apply(active, { kind: 'Close', reason, note }, ctx({ now }));
+      assert.deepEqual([closing.request.status, closing.request.endReason, closing.request.endNote, closing.request.expiresAt], ['Closing', reason, note, now]);
+      assert.deepEqual(closing.effects, [revoke(active)]);
+      const closed = apply(closing.request, { kind: 'RevokeConfirmed' }, ctx({ now: now + 1 }));
+      assert.deepEqual([closed.request.status, closed.request.endReason, closed.request.endNote], ['Closed', reason, note]);
+    });
+  }
+
+  for (const status of ['PendingMFA', 'PendingApproval', 'Scheduled'] as const) {
+    test(`${status} → Close (revoked) ends Closed at once with the note and grants nothing`, () => {
+      const r = IN_STATUS[status];
+      const out = apply(r, { kind: 'Close', reason: 'revoked', note }, ctx({ now: T0 + MINUTE_MS }));
+      assert.deepEqual([out.request.status, out.request.endReason, out.request.endNote, out.request.endedAt], ['Closed', 'revoked', note, T0 + MINUTE_MS]);
+      assert.deepEqual(out.effects, []);
+    });
+  }
+
+  test("a close without an administrator's reason carries no note", () => {
+    const active = request({ status: 'Active', startedAt: T0, expiresAt: T0 + HOUR_MS });
+    assert.equal(apply(active, { kind: 'Close', reason: 'closed' }, ctx({ now: T0 + MINUTE_MS })).request.endNote, null);
+  });
+});
