@@ -93,6 +93,16 @@ test('revoke: Closing until the directory confirms the removal, Closed only afte
   await assert.rejects(revokeRequest(t.core.deps, LOCAL_OPERATOR, r.id, 'again'), (e: unknown) => e instanceof DomainError && e.code === 'Conflict');
 });
 
+test('a held group cannot move to another DN: members left at the old one could never be removed', async () => {
+  const r = await active('bob');
+  const moved = upsertGroup(t.core.deps, LOCAL_OPERATOR, { name: 'Directory Admins', dn: developers }, 'update');
+  await assert.rejects(moved, (e: unknown) => e instanceof DomainError && e.code === 'Conflict' && /someone holds it/.test(e.message));
+  await revokeRequest(t.core.deps, LOCAL_OPERATOR, r.id, 'done');
+  await outbox();
+  assert.ok(!(await inGroup(admins, 'bob')));
+  await assertReconcilerAgrees('after the refused move');
+});
+
 test('revoke while the grant is still on its way: the removal follows the grant, and the member ends absent', async () => {
   const r = await request('bob');
   assert.equal(r.status, 'Processing');
