@@ -1,9 +1,9 @@
 import { DomainError } from '../domain/errors.js';
 import { createRequest, requireCandidate } from '../domain/request/create.js';
-import type { PamRequest } from '../domain/request/request.js';
+import { HOLDING, type PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
 import type { Caller, Deps } from './deps.js';
-import { HOLDING, activeUntilFor, advance, carryOutEffects, persist } from './lifecycle.js';
+import { activeUntilFor, advance, carryOutEffects, persist } from './lifecycle.js';
 
 export interface CreateRequestInput {
   readonly roleId: string;
