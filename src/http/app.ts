@@ -96,7 +96,6 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
       methodNotAllowed(api, '/sessioninfo', ['GET']);
       methodNotAllowed(api, '/$metadata', ['GET']);
-      methodNotAllowed(api, '/:key/:action', ['POST']);
     },
     { prefix: '/api/pamresources' },
   );
