@@ -101,7 +101,8 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       creationMethod: opts.creationMethod,
     });
     opts.poke();
-    return reply.code(result.created ? 201 : 200).send(element(req, 'pamrequests', requestToWire(result.request)));
+    // A deactivation (RequestedTTL 0) is a created request too, answered 201 like any other.
+    return reply.code(201).send(element(req, 'pamrequests', requestToWire(result.request)));
   });
 
   app.get('/pamrequeststoapprove', async (req) => {
