@@ -8,7 +8,7 @@ import { odataError } from '../odata/error-map.js';
  * portal reads `odata.error.message.value` whatever the status, so the framework's and Node's own
  * answers get the same shape as ours.
  */
-export const CODE_OF_STATUS: Readonly<Record<number, string>> = {
+const CODE_OF_STATUS: Readonly<Record<number, string>> = {
   400: 'BadRequest',
   404: 'NotFound',
   405: 'MethodNotAllowed',
@@ -58,7 +58,7 @@ function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, s
 }
 
 /** A whole HTTP/1.1 error response as text, for the places where there is no reply object. */
-export function rawResponse(status: number, message: string): string {
+function rawResponse(status: number, message: string): string {
   const body = JSON.stringify(odataError(codeOfStatus(status), message));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
