@@ -49,7 +49,7 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
     // IIS, which hosted MIM's API, matched paths without regard to case; clients written against it may too.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's router and Node's parser answer some errors themselves: in the OData shape too.
-    ...frameworkErrorOptions(MAX_PARAM_LENGTH),
+    ...frameworkErrorOptions(MAX_PARAM_LENGTH, config.corsOrigins),
     // Request ids in logs and 500 messages; never taken from the client.
     // Responses point at `%24metadata` (as MIM's did); the router does not decode `%24`, so do it here.
     rewriteUrl: (req) => (req.url ?? '/').replace(/^(\/api\/pamresources\/)%24(metadata)/i, '$1$$$2'),

@@ -14,6 +14,7 @@ import { type Res, assertODataError, snapshot } from './api/helpers.js';
 
 const FORM_CT = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
 const KEY = "guid'c0112f13-b16b-40ad-b547-07f23a7fba52'";
+const PORTAL = 'http://portal.example:8090';
 
 /** One HTTP/1.1 response read off a socket, shaped like inject()'s so one assertion serves both. */
 interface RawResponse {
@@ -59,7 +60,7 @@ describe('every status Elevate answers carries odata.error, whatever raised it',
   };
 
   before(async () => {
-    t = await makeApp();
+    t = await makeApp({ config: { corsOrigins: [PORTAL] } });
     rid = await roleId(t.app, 'Allow AD Access');
     baseline = await snapshot(t.app);
   });
@@ -73,6 +74,14 @@ describe('every status Elevate answers carries odata.error, whatever raised it',
     const longKey = `pamrequests(guid'${'a'.repeat(2000)}')`;
     check(await post(`${API}/${longKey}/Close`, {}), 414, 'a 2,000-character key on Close');
     check(await t.app.inject({ method: 'GET', url: `${API}/${longKey}/Close`, headers: basic('jen') }), 414, 'the same with GET');
+    // Answered before any hook runs, yet the sample portal on its allowed origin can read it.
+    const cross = await post(`${API}/${longKey}/Close`, { origin: PORTAL });
+    check(cross, 414, 'the same from the allowed portal');
+    assert.equal(cross.headers['access-control-allow-origin'], PORTAL);
+    assert.equal(cross.headers['access-control-allow-credentials'], 'true');
+    const foreign = await post(`${API}/${longKey}/Close`, { origin: 'http://evil.example' });
+    check(foreign, 414, 'the same from another origin');
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined);
     check(await t.app.inject({ method: 'GET', url: `/api/admin/users/${'u'.repeat(500)}`, headers: basic('admin') }), 414, 'a long name in the admin API');
     check(await post(`${API}/pamrequests(guid'%E0%A4%A')/Close`, {}), 400, 'a malformed percent-escape in the key');
     check(await post(`${API}/pamrequests`, { 'content-type': 'application/json' }, '{"RoleId":'), 400, 'bad JSON');

@@ -24,8 +24,15 @@ const CODE_OF_STATUS: Readonly<Record<number, string>> = {
 export const codeOfStatus = (status: number): string => CODE_OF_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'BadRequest');
 
 /** Fastify's router errors, answered before any route, hook or error handler runs. */
-function frameworkErrors(maxParamLength: number) {
+function frameworkErrors(maxParamLength: number, corsOrigins: readonly string[]) {
+  const allowed = new Set(corsOrigins);
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    // No hook runs for these, the CORS plugin's included: an allowed portal on another origin must
+    // still be able to read the message, so its headers are set here the same way.
+    const origin = req.headers.origin;
+    if (origin !== undefined && allowed.has(origin)) {
+      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+    }
     const status = err.statusCode ?? 500;
     const message =
       err.code === 'FST_ERR_MAX_PARAM_LENGTH'
@@ -68,9 +75,12 @@ function rawResponse(status: number, message: string): string {
 }
 
 /** Fastify options that put its own and Node's error answers in the OData shape. */
-export function frameworkErrorOptions(maxParamLength: number): Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler' | 'return503OnClosing'> {
+export function frameworkErrorOptions(
+  maxParamLength: number,
+  corsOrigins: readonly string[],
+): Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler' | 'return503OnClosing'> {
   return {
-    frameworkErrors: frameworkErrors(maxParamLength),
+    frameworkErrors: frameworkErrors(maxParamLength, corsOrigins),
     clientErrorHandler: clientErrorHandler as FastifyServerOptions['clientErrorHandler'],
     // Fastify's own 503 while closing is bare JSON; refuseWhileClosing answers it in our shape.
     return503OnClosing: false,
