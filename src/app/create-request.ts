@@ -1,13 +1,14 @@
 import { DomainError } from '../domain/errors.js';
-import { createRequest, requireCandidate } from '../domain/request/create.js';
+import { createRequest } from '../domain/request/create.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
 import type { Caller, Deps } from './deps.js';
-import { HOLDING, activeUntilFor, advance, carryOutEffects, persist } from './lifecycle.js';
+import { deactivateRole } from './deactivate-role.js';
+import { activeUntilFor, carryOutEffects, persist } from './lifecycle.js';
 
 export interface CreateRequestInput {
   readonly roleId: string;
-  /** 0 asks to deactivate: end the caller's active elevation for the role. */
+  /** 0 asks to deactivate: a request of its own that ends the caller's active elevation for the role. */
   readonly ttlSeconds: Seconds;
   readonly justification: string | null;
   readonly requestedAt: Instant | null;
@@ -15,12 +16,11 @@ export interface CreateRequestInput {
 }
 
 export interface CreateRequestResult {
+  /** The new request; with TTL 0, the deactivation (Closed at once), not the elevation it ended. */
   readonly request: PamRequest;
-  /** True when the call created a request; false when it deactivated an existing one. */
-  readonly created: boolean;
 }
 
-/** New-PAMRequest: create a request, or with TTL 0 end the caller's elevation for the role. */
+/** New-PAMRequest: create a request, or with TTL 0 a deactivation that ends the caller's elevation for the role. */
 export async function createRequestUseCase(deps: Deps, caller: Caller, input: CreateRequestInput): Promise<CreateRequestResult> {
   return deps.store.transaction(async (tx) => {
     // Before reading what the caller holds: a simultaneous create on another node must not read
@@ -31,14 +31,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
     if (!role) throw new DomainError('RoleNotFound', `There is no role with id ${input.roleId}.`);
 
     if (input.ttlSeconds === 0) {
-      requireCandidate(role, caller.accountId);
-      const holding = await tx.requests.findByCreatorRole(caller.accountId, role.id, HOLDING);
-      if (holding.length === 0) {
-        throw new DomainError('NothingToDeactivate', `You have no active elevation for role '${role.name}' to deactivate.`);
-      }
-      let last: PamRequest | undefined;
-      for (const r of holding) last = await advance(deps, tx, r, { kind: 'Close', reason: 'deactivated' }, caller.accountId, now);
-      return { request: last!, created: false };
+      return { request: await deactivateRole(deps, tx, caller, role, input, now) };
     }
 
     const activeUntil = await activeUntilFor(tx, caller.accountId, role.id, null);
@@ -74,6 +67,6 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
       });
     }
     const request = await carryOutEffects(deps, tx, result.request, result.effects, now);
-    return { request, created: true };
+    return { request };
   });
 }

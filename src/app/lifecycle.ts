@@ -2,14 +2,12 @@ import type { Account } from '../domain/account/account.js';
 import { DomainError } from '../domain/errors.js';
 import type { Group } from '../domain/group/group.js';
 import type { Effect } from '../domain/request/effect.js';
-import type { PamRequest } from '../domain/request/request.js';
+import { HOLDING, type PamRequest } from '../domain/request/request.js';
 import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../domain/request/transitions.js';
 import type { Role } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
 import type { Deps } from './deps.js';
-
-export const HOLDING = ['Processing', 'Active'] as const;
 
 /** When `creatorId` already holds `roleId` through another request, the latest instant that ends. */
 export async function activeUntilFor(tx: StoreTx, creatorId: string, roleId: string, exceptId: string | null): Promise<Instant | null> {

@@ -9,6 +9,7 @@ import type { Core } from '../main.js';
 import { Metrics } from './metrics.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
+import { frameworkErrorOptions, refuseUnknownExpectation, refuseWhileClosing } from './plugins/framework-errors.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
 import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
@@ -37,6 +38,8 @@ const DEFAULT_PORTAL_DIR = fileURLToPath(new URL('../../../portal/build/', impor
 
 /** Bodies are small forms and JSON objects; anything larger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
+/** Keys are `guid'…'` and names are short; a longer path segment is refused (414) before routing. */
+const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
 export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
@@ -45,7 +48,9 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     // IIS, which hosted MIM's API, matched paths without regard to case; clients written against it may too.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify's router and Node's parser answer some errors themselves: in the OData shape too.
+    ...frameworkErrorOptions(MAX_PARAM_LENGTH, config.corsOrigins),
     // Request ids in logs and 500 messages; never taken from the client.
     // Responses point at `%24metadata` (as MIM's did); the router does not decode `%24`, so do it here.
     rewriteUrl: (req) => (req.url ?? '/').replace(/^(\/api\/pamresources\/)%24(metadata)/i, '$1$$$2'),
@@ -56,6 +61,7 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
   });
   registerCallerSlot(app);
   installErrorHandlers(app);
+  refuseUnknownExpectation(app);
 
   const allowed = new Set(config.corsOrigins);
   await app.register(cors, {
@@ -66,6 +72,8 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
     maxAge: 600,
     strictPreflight: false,
   });
+  // After CORS, so the portal on another origin can read the 503 too.
+  refuseWhileClosing(app);
   app.addHook('onRequest', originGuard(config.corsOrigins));
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -97,7 +105,6 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
       methodNotAllowed(api, '/sessioninfo', ['GET']);
       methodNotAllowed(api, '/$metadata', ['GET']);
-      methodNotAllowed(api, '/:key/:action', ['POST']);
     },
     { prefix: '/api/pamresources' },
   );

@@ -6,7 +6,7 @@ import { upsertRole } from '../../src/app/admin/roles.js';
 import { upsertUser } from '../../src/app/admin/users.js';
 import { callerOf } from '../../src/app/authenticate.js';
 import { createRequestUseCase } from '../../src/app/create-request.js';
-import { HOLDING } from '../../src/app/lifecycle.js';
+import { HOLDING } from '../../src/domain/request/request.js';
 import { runOutbox } from '../../src/app/outbox/run-outbox.js';
 import type { ConfigOverrides } from '../../src/config/load.js';
 import { FakeClock, type TestCore, makeCore } from '../support/harness.js';

@@ -10,6 +10,8 @@ import { createRequestUseCase } from '../../src/app/create-request.js';
 import { readBacklog } from '../../src/app/backlog.js';
 import { runOutbox } from '../../src/app/outbox/run-outbox.js';
 import type { PamRequest } from '../../src/domain/request/request.js';
+import type { Directory } from '../../src/ports/directory.js';
+import type { Store, StoreTx } from '../../src/ports/store.js';
 import { type TestCore, makeCore } from '../support/harness.js';
 import { type Slapd, setValues, startSlapd, valuesOn } from '../support/slapd.js';
 
@@ -108,6 +110,48 @@ test('a directory that is down through an expiry keeps the revoke retrying, Clos
   const caughtUp = await readBacklog(t.core.deps);
   assert.equal(caughtUp.revocationLatenessMs, 0);
   assert.equal(caughtUp.openRevokes, 0);
+});
+
+/**
+ * A store that runs every transaction callback twice, the first attempt rolled back, as PostgreSQL
+ * does when it retries a serialisation failure: whatever a callback adds to a report must count once.
+ */
+function retryingEveryTransaction(store: Store): Store {
+  const rolledBack = new Error('rolled back to force a retry');
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return async <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => {
+          await target.transaction(async (tx) => (await fn(tx), Promise.reject(rolledBack))).catch((e: unknown) => {
+            if (e !== rolledBack) throw e;
+          });
+          return target.transaction(fn);
+        };
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+test('a job recorded in a transaction the store retries is counted once: applied, failed and lateness', async () => {
+  const deps = { ...t.core.deps, store: retryingEveryTransaction(t.core.store) };
+  const run = (directoryFor: (n: string) => Directory | undefined) => runOutbox(deps, { directoryFor });
+  const r = await request(60);
+  const granted = await run((n) => t.core.directories.get(n));
+  assert.deepEqual({ applied: granted.applied, failed: granted.failed.length }, { applied: 1, failed: 0 });
+  assert.equal(await status(r.id), 'Active');
+
+  t.clock.advance(61_000);
+  await t.tick();
+  const failing = await run(() => undefined); // the directory is not configured on this node
+  assert.deepEqual({ applied: failing.applied, failed: failing.failed.map((f) => f.attempts) }, { applied: 0, failed: [1] });
+
+  t.clock.advance(1_000);
+  const revoked = await run((n) => t.core.directories.get(n));
+  assert.deepEqual({ applied: revoked.applied, failed: revoked.failed.length, lateness: revoked.expiryLatenessMs }, { applied: 1, failed: 0, lateness: [2_000] });
+  assert.equal(await status(r.id), 'Expired');
+  assert.ok(!(await valuesOn(slapd, admins, 'member')).includes(bobDn));
 });
 
 test('a revoke never overtakes the grant before it, and removing an absent member is success', async () => {

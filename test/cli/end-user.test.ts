@@ -79,6 +79,20 @@ test('whoami, roles, request by name or id, requests, close', async (t) => {
     'closed request',
   );
   failed(await runCli(['close', created.RequestId], jen), 1, /^elevate: .+\(HTTP 409/);
+
+  // --ttl 0 deactivates: the answer is the deactivation, a request of its own with its justification.
+  const deactivated = await runCli(['request', quoted.RoleId, '--ttl', '0', '--justification', 'done'], jen);
+  assert.equal(deactivated.code, 0, deactivated.stderr);
+  assert.match(deactivated.stdout, /^status:\s+Closed$/m);
+  assert.match(deactivated.stdout, /^requested ttl:\s+deactivate$/m);
+  assert.match(deactivated.stdout, /^justification:\s+done$/m);
+  assert.match(deactivated.stdout, /your elevation of Allow AD Access has ended/);
+  const history = await cliJson(['requests'], jen);
+  const deactivation = history.find((r: { RequestedTTL: string }) => r.RequestedTTL === '0');
+  assert.ok(deactivation && deactivation.RequestId !== byId.RequestId, JSON.stringify(history));
+  assert.equal(deactivation.Justification, 'done');
+  assert.equal(history.find((r: { RequestId: string }) => r.RequestId === byId.RequestId).RequestStatus, 'Closed');
+  assert.match((await runCli(['requests'], jen)).stdout, new RegExp(`^${deactivation.RequestId}\\s+Allow AD Access\\s+Closed\\s.*\\sdeactivate\\s+done$`, 'm'));
 });
 
 test('approvals: reject by approval id, approve by request id', async (t) => {

@@ -24,7 +24,7 @@ const REQUEST_PROPS = ['RequestId', 'RoleId', 'CreationTime', 'RequestedTTL', 'R
 const APPROVAL_PROPS = ['RoleName', 'Requestor', 'Justification', 'RequestedTTL', 'RequestedTime', 'CreationTime', 'RequestorID', 'FIMRequestID', 'ApprovalObjectID'];
 
 interface Role { RoleId: string; DisplayName: string; TTL: string; ExpirationTime?: string }
-interface PamRequest { RequestId: string; RoleId: string; RequestStatus: string; RequestedTTL: string; ExpirationTime: string }
+interface PamRequest { RequestId: string; RoleId: string; RequestStatus: string; RequestedTTL: string; ExpirationTime: string; Justification: string | null }
 interface Approval { RoleName: string; Requestor: string; FIMRequestID: { Value: string }; ApprovalObjectID: { Value: string } }
 interface Collection<T> { value: T[] }
 
@@ -187,13 +187,20 @@ test('jen: Activate "Allow AD Access" (form-encoded POST) is Active and shows in
   for (const name of DEMO_ROLES.filter((n) => n !== 'Allow AD Access')) assert.equal(expiry[name], '', `${name} should not be active`);
 });
 
-test('jen: Deactivate (RequestedTTL 0) closes the activation and drops it from the active filter', async () => {
-  const r = await portal<PamRequest>(jen, 'deactivate', roleIds['Allow AD Access'], '');
+test('jen: Deactivate (RequestedTTL 0) is a request of its own; it closes the activation and drops it from the active filter', async () => {
+  const r = await portal<PamRequest>(jen, 'deactivate', roleIds['Allow AD Access'], 'browser e2e: done');
+  assert.equal(r.status, 201, JSON.stringify(r));
   const answer = ok(r, 'POST pamrequests RequestedTTL=0');
+  assert.notEqual(answer.RequestId, adRequest.RequestId);
+  // What the sample portal's history shows as "Deactivate" in its Timeout column.
+  assert.equal(answer.RequestedTTL, '0');
+  assert.equal(answer.Justification, 'browser e2e: done');
   assert.equal(answer.RequestStatus, 'Closed');
 
-  const mine = (await history(jen)).find((q) => q.RequestId === adRequest.RequestId);
-  assert.equal(mine?.RequestStatus, 'Closed');
+  const all = await history(jen);
+  assert.equal(all.find((q) => q.RequestId === adRequest.RequestId)?.RequestStatus, 'Closed');
+  const { 'odata.metadata': _element, ...created } = answer as PamRequest & { 'odata.metadata'?: string };
+  assert.deepEqual(all.find((q) => q.RequestId === answer.RequestId), created, 'the deactivation is in the history');
   const page = (await portal(jen, 'rolesWithExpiry')) as unknown as { ok: boolean; roles: Role[] };
   assert.ok(page.ok, JSON.stringify(page));
   assert.ok(page.roles.every((x) => x.ExpirationTime === ''), `still active: ${JSON.stringify(page.roles)}`);

@@ -79,10 +79,10 @@ function card(page: Page, name: string): Locator {
 }
 
 /** jen's requests as another client sees them (Basic auth, no browser). */
-async function requestsOf(login: string): Promise<{ RequestId: string; DisplayName: string; RequestStatus: string }[]> {
+async function requestsOf(login: string): Promise<{ RequestId: string; DisplayName: string; RequestStatus: string; RequestedTTL: string }[]> {
   const res = await fetch(`${elevate.url}/api/pamresources/pamrequests`, { headers: { authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` } });
   assert.equal(res.status, 200);
-  return ((await res.json()) as { value: { RequestId: string; DisplayName: string; RequestStatus: string }[] }).value;
+  return ((await res.json()) as { value: { RequestId: string; DisplayName: string; RequestStatus: string; RequestedTTL: string }[] }).value;
 }
 
 /** A test that, when it fails, photographs every open page so the reviewer sees what the browser saw. */
@@ -205,8 +205,15 @@ test('jen activates a plain role, sees the countdown run, and deactivates it', a
   await ad.getByRole('button', { name: 'Deactivate Allow AD Access' }).click();
   await ad.getByText(/is deactivated/).waitFor();
   await ad.getByRole('button', { name: 'Activate Allow AD Access' }).waitFor();
-  const mine = await requestsOf('jen');
-  assert.deepEqual(mine.filter((r) => r.DisplayName.startsWith('Allow AD Access')).map((r) => r.RequestStatus), ['Closed', 'Closed']);
+  const mine = (await requestsOf('jen')).filter((r) => r.DisplayName.startsWith('Allow AD Access'));
+  assert.deepEqual(mine.map((r) => r.RequestStatus), ['Closed', 'Closed', 'Closed'], 'two activations and the deactivation that ended the second');
+  assert.equal(mine.filter((r) => r.RequestedTTL === '0').length, 1);
+  // The history lists the deactivation as a request of its own.
+  await go(jen, 'requests', 'My requests');
+  const deactivationRow = jen.getByRole('row').filter({ hasText: 'Deactivation' });
+  await deactivationRow.waitFor();
+  assert.match(await deactivationRow.innerText(), /Allow AD Access\s+Closed/);
+  await go(jen, 'roles', 'My roles');
 });
 
 test('the MFA role: a wrong code and a replayed code are refused, a fresh code activates it', async () => {

@@ -67,7 +67,8 @@ export function MyRequests() {
                     <StatusBadge status={r.RequestStatus} />
                   </td>
                   <td>{when(r.CreationTime)}</td>
-                  <td>{duration(Number(r.RequestedTTL))}</td>
+                  {/* RequestedTTL 0 is a deactivation, a request of its own (the sample portal says "Deactivate"). */}
+                  <td>{r.RequestedTTL === '0' ? 'Deactivation' : duration(Number(r.RequestedTTL))}</td>
                   <td>{when(r.ExpirationTime)}</td>
                   <td class="wrap">{r.Justification ?? ''}</td>
                   <td class="wrap">{whyEnded(history.data!.endings.get(r.RequestId))}</td>

@@ -1,7 +1,6 @@
-import type { RequestStatus } from '../../domain/request/request.js';
+import { HOLDING, type RequestStatus } from '../../domain/request/request.js';
 import type { Instant } from '../../domain/time.js';
 import type { Caller, Deps } from '../deps.js';
-import { HOLDING } from '../lifecycle.js';
 import { requireAdmin } from './require-admin.js';
 
 /** One person holding one role right now, through one elevation. */

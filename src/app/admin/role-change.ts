@@ -3,7 +3,8 @@ import type { Instant } from '../../domain/time.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
-import { HOLDING, changeMembership } from '../lifecycle.js';
+import { HOLDING } from '../../domain/request/request.js';
+import { changeMembership } from '../lifecycle.js';
 
 /**
  * What a role edit takes away, in the transaction of the edit, so no membership outlives the

@@ -1,7 +1,7 @@
 import type { Account } from '../../domain/account/account.js';
+import { HOLDING } from '../../domain/request/request.js';
 import type { Directory } from '../../ports/directory.js';
 import type { Deps } from '../deps.js';
-import { HOLDING } from '../lifecycle.js';
 
 export interface Drift {
   readonly group: string;

@@ -21,6 +21,13 @@ export function backoffMs(attempts: number, maxMs = 60_000): number {
   return Math.min(maxMs, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** What recording one job did, from the transaction attempt that committed. */
+interface JobOutcome {
+  readonly applied?: boolean;
+  readonly failed?: OutboxReport['failed'][number];
+  readonly expiryLatenessMs?: number;
+}
+
 interface Prepared {
   readonly job: OutboxJob;
   readonly group: Group | undefined;
@@ -70,24 +77,28 @@ export async function runOutbox(
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    await deps.store.transaction(async (tx) => {
+    // PostgreSQL may run this callback more than once (a retried serialisation failure); what it
+    // did is merged into the report from its return value, so only the attempt that committed counts.
+    const outcome = await deps.store.transaction(async (tx): Promise<JobOutcome> => {
       const now = deps.clock.now();
       if (error !== null) {
         const attempts = job.attempts + 1;
         await tx.outbox.markFailed(job.id, attempts, now + backoffMs(attempts), error);
-        report.failed.push({ jobId: job.id, requestId: job.requestId, kind: job.kind, group: p.group?.name ?? job.groupId, attempts, error });
-        return;
+        return { failed: { jobId: job.id, requestId: job.requestId, kind: job.kind, group: p.group?.name ?? job.groupId, attempts, error } };
       }
       // Another node may have finished it after our lease lapsed: its outcome stands, not ours twice.
-      if (!(await tx.outbox.markDone(job.id, now))) return;
-      report.applied++;
+      if (!(await tx.outbox.markDone(job.id, now))) return {};
       const r = await tx.requests.byId(job.requestId);
-      if (!r) return;
+      if (!r) return { applied: true };
       if (!p.stillHeld) await auditMembership(tx, r, job.kind, p.group!.name, p.account!.login, now);
-      if ((await tx.outbox.openFor(job.requestId, job.kind)) > 0) return;
+      if ((await tx.outbox.openFor(job.requestId, job.kind)) > 0) return { applied: true };
       const after = await confirm(deps, tx, r, job.kind, now);
-      if (after.status === 'Expired' && r.status === 'Closing' && r.expiresAt !== null) report.expiryLatenessMs.push(now - r.expiresAt);
+      const late = after.status === 'Expired' && r.status === 'Closing' && r.expiresAt !== null;
+      return { applied: true, expiryLatenessMs: late ? now - r.expiresAt! : undefined };
     });
+    if (outcome.applied) report.applied++;
+    if (outcome.failed) report.failed.push(outcome.failed);
+    if (outcome.expiryLatenessMs !== undefined) report.expiryLatenessMs.push(outcome.expiryLatenessMs);
   }
   return report;
 }

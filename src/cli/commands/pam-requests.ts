@@ -52,12 +52,15 @@ async function findRole(api: PamClient, role: string): Promise<WireRole> {
   return found[0]!;
 }
 
+/** A request's TTL as people read it; 0 is a deactivation, which the sample portal shows as "Deactivate". */
+const requestedTtl = (r: WireRequest): string => (r.RequestedTTL === '0' ? 'deactivate' : formatDuration(r.RequestedTTL));
+
 function describe(r: WireRequest, roleName: string): string {
   return formatFields([
     ['request', r.RequestId],
     ['role', roleName],
     ['status', r.RequestStatus],
-    ['requested ttl', formatDuration(r.RequestedTTL)],
+    ['requested ttl', requestedTtl(r)],
     ['requested time', formatLocalTime(r.RequestedTime)],
     ['created', formatLocalTime(r.CreationTime)],
     ['expires', formatLocalTime(r.ExpirationTime)],
@@ -113,7 +116,7 @@ const NEXT: Partial<Record<string, string>> = {
 
 export function registerPamRequestCommands(program: Command): void {
   clientCommand(program, 'request <role>', 'request a role by name or id (New-PAMRequest); a request while active extends it')
-    .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 ends your active elevation for the role', ttlArg)
+    .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 deactivates: a request of its own that ends your active elevation for the role', ttlArg)
     .option('--justification <text>', 'why you need it')
     .option('--at <time>', 'start later (your local time unless it carries Z or an offset)', timeArg)
     .option('--otp <code>', 'the code from your authenticator, for roles that need MFA (asked for on a terminal when left out)')
@@ -131,7 +134,9 @@ export function registerPamRequestCommands(program: Command): void {
         if (verified) created = verified;
       }
       emit(f, created, () => {
-        const next = NEXT[created.RequestStatus];
+        // The answer to a deactivation is the deactivation itself, Closed at once; the elevation it
+        // ended is listed by `elevate requests`.
+        const next = created.RequestedTTL === '0' ? `your elevation of ${r.DisplayName} has ended; its groups are being removed` : NEXT[created.RequestStatus];
         return describe(created, r.DisplayName) + (next ? `\n\n${next}` : '');
       });
     });
@@ -165,7 +170,7 @@ export function registerPamRequestCommands(program: Command): void {
                 r.RequestStatus,
                 formatLocalTime(r.CreationTime),
                 formatLocalTime(r.ExpirationTime),
-                formatDuration(r.RequestedTTL),
+                requestedTtl(r),
                 r.Justification ?? '',
                 whyEnded(endings.get(r.RequestId)),
               ]),

@@ -16,6 +16,9 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly RequestStatus[] = ['Closed', 'Expired', 'Rejected'];
 
+/** Statuses in which the requester holds (or is being given) the role's groups. */
+export const HOLDING: readonly RequestStatus[] = ['Processing', 'Active'];
+
 export function isTerminal(s: RequestStatus): boolean {
   return TERMINAL_STATUSES.includes(s);
 }

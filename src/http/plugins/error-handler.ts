@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDomainError } from '../../domain/errors.js';
 import { STATUS_OF, odataError } from '../odata/error-map.js';
+import { codeOfStatus } from './framework-errors.js';
 
 /** Fastify's own client errors, reworded for the person reading the portal's error box. */
 const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
@@ -27,7 +28,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (err.validation) return reply.code(400).send(odataError('BadRequest', err.message));
     if (status >= 400 && status < 500) {
       const message = (err.code && FASTIFY_MESSAGES[err.code]?.(err)) ?? (/^SyntaxError/.test(err.name) ? 'The request body is not valid JSON.' : err.message);
-      return reply.code(status).send(odataError(status === 413 ? 'PayloadTooLarge' : 'BadRequest', message));
+      return reply.code(status).send(odataError(codeOfStatus(status), message));
     }
     req.log.error({ err }, 'unexpected error');
     return reply.code(500).send(odataError('InternalError', `Something went wrong on the server (request ${req.id}); the administrator can find it in the log.`));

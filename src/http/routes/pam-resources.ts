@@ -41,6 +41,25 @@ function checkVersion(req: FastifyRequest): void {
   }
 }
 
+/** The actions on an entity key, by set (lower case: names match without regard to case, as IIS did). */
+const ACTIONS: Readonly<Record<'pamrequests' | 'pamrequeststoapprove', readonly string[]>> = {
+  pamrequests: ['close', 'verifymfa', 'passkeyoptions', 'verifypasskey'],
+  pamrequeststoapprove: ['approve', 'reject', 'passkeyoptions'],
+};
+
+function isKnownAction(keySegment: string, action: string): boolean {
+  const set = /^(pamrequests|pamrequeststoapprove)\(/i.exec(keySegment)?.[1]?.toLowerCase() as keyof typeof ACTIONS | undefined;
+  return set !== undefined && ACTIONS[set].includes(action.toLowerCase());
+}
+
+function noSuchAction(key: string, action: string): DomainError {
+  return new DomainError(
+    'NotFound',
+    `There is no action '${action}' on '${key}'. Actions: pamrequests(guid'…')/Close, /VerifyMFA, /PasskeyOptions or /VerifyPasskey; ` +
+      `pamrequeststoapprove(guid'…')/Approve, /Reject or /PasskeyOptions.`,
+  );
+}
+
 /** Close, Approve and Reject answer 200 with an empty body that is not typed JSON (jQuery would fail to parse it). */
 function emptyOk(reply: FastifyReply): FastifyReply {
   return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('');
@@ -82,7 +101,8 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       creationMethod: opts.creationMethod,
     });
     opts.poke();
-    return reply.code(result.created ? 201 : 200).send(element(req, 'pamrequests', requestToWire(result.request)));
+    // A deactivation (RequestedTTL 0) is a created request too, answered 201 like any other.
+    return reply.code(201).send(element(req, 'pamrequests', requestToWire(result.request)));
   });
 
   app.get('/pamrequeststoapprove', async (req) => {
@@ -122,9 +142,21 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       opts.poke();
       return emptyOk(reply);
     }
-    return reply
-      .code(404)
-      .send(odataError('NotFound', `There is no action '${req.params.action}' on '${req.params.key}'. Actions: pamrequests(guid'…')/Close, /VerifyMFA, /PasskeyOptions or /VerifyPasskey; pamrequeststoapprove(guid'…')/Approve, /Reject or /PasskeyOptions.`));
+    throw noSuchAction(req.params.key, req.params.action);
+  });
+
+  // Actions take POST only. A known action asked with another method is 405; an unknown one is 404
+  // whatever the method, so a client learns that the action does not exist rather than to retry with POST.
+  app.route<{ Params: { key: string; action: string } }>({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: '/:key/:action',
+    handler: async (req, reply) => {
+      if (!isKnownAction(req.params.key, req.params.action)) throw noSuchAction(req.params.key, req.params.action);
+      return reply
+        .code(405)
+        .header('allow', 'POST')
+        .send(odataError('MethodNotAllowed', `${req.method} is not allowed on ${req.params.action}; use POST.`));
+    },
   });
 
   // The sample portal calls it with and without a trailing slash; the router ignores trailing slashes.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DomainError } from '../../../src/domain/errors.js';
 import { createRequest } from '../../../src/domain/request/create.js';
-import { type PamRequest, type RequestStatus, dueAt, isTerminal } from '../../../src/domain/request/request.js';
+import { HOLDING, type PamRequest, type RequestStatus, dueAt, isTerminal } from '../../../src/domain/request/request.js';
 import { type RequestEvent, type TransitionContext, apply } from '../../../src/domain/request/transitions.js';
 import type { Role } from '../../../src/domain/role/role.js';
 import { APPROVAL, HOUR_MS, MFA, MFA_AND_APPROVAL, MINUTE_MS, PLAIN, T0, daily, role } from '../fixtures.js';
@@ -19,7 +19,6 @@ const OFFICE_HOURS_APPROVAL = role({ ...OFFICE_HOURS, id: 'role-office-approval'
 const ROLES: readonly Role[] = [PLAIN, MFA, APPROVAL, MFA_AND_APPROVAL, OFFICE_HOURS, OFFICE_HOURS_APPROVAL];
 
 const PRE_GRANT: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled'];
-const HOLDING: readonly RequestStatus[] = ['Processing', 'Active'];
 
 const events: fc.Arbitrary<RequestEvent> = fc.constantFrom<RequestEvent>(
   { kind: 'MfaPassed' },

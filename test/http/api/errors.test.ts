@@ -49,6 +49,26 @@ describe('error responses all have the OData error shape', () => {
     assert.match(String(admin.headers.allow), /GET/);
   });
 
+  test('an action that does not exist → 404 whatever the method; a known action with another method → 405', async () => {
+    const G = "guid'c0112f13-b16b-40ad-b547-07f23a7fba52'";
+    const unknown = [`pamrequests(${G})/Open`, `pamrequests(${G})/Approve`, `pamrequeststoapprove(${G})/Close`, `pamrequeststoapprove(${G})/VerifyMFA`, `pamroles(${G})/Close`, `nosuchset(${G})/Close`];
+    for (const path of unknown) {
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+        const res = await t.app.inject({ method, url: `${API}/${path}`, headers: basic('jen') });
+        assert.equal(assertODataError(res, 404, `${method} ${path}`).code, 'NotFound');
+        assert.equal(res.headers.allow, undefined, `${method} ${path} offers no method`);
+      }
+    }
+    const known = [`pamrequests(${G})/Close`, `pamrequests(${G})/close`, `PAMREQUESTS(${G})/VerifyMFA`, `pamrequests(${G})/VerifyPasskey`, `pamrequests(${G})/PasskeyOptions`, `pamrequeststoapprove(${G})/Approve`, `pamrequeststoapprove(${G})/Reject`, `pamrequeststoapprove(${G})/PasskeyOptions`];
+    for (const path of known) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
+        const res = await t.app.inject({ method, url: `${API}/${path}`, headers: basic('jen') });
+        assertODataError(res, 405, `${method} ${path}`);
+        assert.equal(res.headers.allow, 'POST', `${method} ${path}`);
+      }
+    }
+  });
+
   test('401 without credentials carries a Basic challenge', async () => {
     for (const url of [`${API}/pamroles`, `${API}/pamrequests`, `${API}/sessioninfo`]) {
       const res = await get(t.app, url);

@@ -274,20 +274,65 @@ describe('POST pamrequests: extension and deactivation', () => {
     assert.equal(await isMember(app, AD_GROUP, 'jen'), false);
   });
 
-  test('RequestedTTL 0 deactivates: the active request ends Closed and membership goes', async () => {
+  test('RequestedTTL 0 is a deactivation request of its own (201), and the active request ends Closed', async () => {
     const { app, clock } = t();
     const rid = await roleId(app, 'Allow AD Access');
-    const r = assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 3600 }));
+    const r = assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 3600, Justification: 'patch DC01' }));
     assert.equal(await isMember(app, AD_GROUP, 'jen'), true);
     clock.advance(5 * MINUTE);
-    const res = await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 0 });
-    const d = assertElement(res, [200, 201]);
-    assert.equal(d.RequestId, r.RequestId, 'the answer is the request that was deactivated');
-    assert.equal(d.RequestStatus, 'Closed');
-    assert.equal((await requestById(app, 'jen', r.RequestId)).RequestStatus, 'Closed');
+    // As the sample portal's Deactivate dialog posts it: form-encoded, its justification, an empty start.
+    const d = assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 0, Justification: 'patch done' }), 201);
+    assert.notEqual(d.RequestId, r.RequestId, 'a new request, not the one it deactivated');
+    assert.equal(d.RequestedTTL, '0', 'the sample portal shows "Deactivate" for RequestedTTL 0');
+    assert.equal(d.Justification, 'patch done', 'the deactivation keeps its own justification');
+    assert.equal(d.RoleId, rid);
+    assert.equal(d.RequestStatus, 'Closed', 'done the moment it is made');
+    assert.equal(d.ExpirationTime, UNSET, 'grants nothing, so it never expires');
+    assert.equal(d.CreationTime, wire(T0 + 5 * MINUTE));
+    assert.equal(d.RequestedTime, wire(T0 + 5 * MINUTE));
+
+    const ended = await requestById(app, 'jen', r.RequestId);
+    assert.equal(ended.RequestStatus, 'Closed');
+    assert.equal(ended.Justification, 'patch DC01', 'the elevation keeps its own justification');
+    assert.equal(ended.ExpirationTime, wire(T0 + 5 * MINUTE), 'the elevation ended at the deactivation');
     assert.equal(await isMember(app, AD_GROUP, 'jen'), false);
-    // Nothing new was created.
-    assert.equal((await listRequests(app, 'jen')).length, 1);
+
+    // The history lists both, as the sample portal's history page asks for them.
+    const history = await listRequests(app, 'jen', { $filter: `CreationTime gt datetime'${iso(T0 - HOUR)}' and CreationTime lt datetime'${iso(T0 + HOUR)}'` });
+    assert.deepEqual(history.map((x) => x.RequestId).sort(), [r.RequestId, d.RequestId].sort());
+    assert.deepEqual(await requestById(app, 'jen', d.RequestId), d);
+    // The portal's active-roles filter sees neither from the deactivation on; the deactivation
+    // itself never, even to a client whose clock runs behind the server's.
+    for (const at of [T0 + 5 * MINUTE, T0 + 2 * HOUR]) {
+      assert.deepEqual(await listRequests(app, 'jen', { $filter: `ExpirationTime gt datetime'${iso(at)}'` }), [], `active at ${iso(at)}`);
+    }
+    for (const at of [T0 - HOUR, T0 + 5 * MINUTE - 30_000]) {
+      const active = await listRequests(app, 'jen', { $filter: `ExpirationTime gt datetime'${iso(at)}'` });
+      assert.ok(!active.some((x) => x.RequestId === d.RequestId), `the deactivation looks active at ${iso(at)}`);
+    }
+
+    // The audit trail records the deactivation by its own id and links it to the elevation it ended.
+    const audit = await get(app, `/api/admin/audit?requestId=${d.RequestId}`, 'admin');
+    const entries = (audit.json() as { value: { action: string; actorId: string; after: { deactivates?: string[] } }[] }).value;
+    assert.equal(entries.length, 1, audit.body);
+    assert.equal(entries[0]!.action, 'request.created');
+    assert.equal(entries[0]!.actorId, d.CreatorID);
+    assert.deepEqual(entries[0]!.after.deactivates, [r.RequestId]);
+  });
+
+  test('a deactivation is never deactivated or closed itself, and a new activation works after it', async () => {
+    const { app, clock } = t();
+    const rid = await roleId(app, 'Allow AD Access');
+    assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 3600 }));
+    const d = assertElement(await createJson(app, 'jen', { RoleId: rid, RequestedTTL: '0' }), 201);
+    assert.equal(d.Justification, null);
+    assertODataError(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 0 }), 409);
+    assertODataError(await close(app, 'jen', d.RequestId), 409);
+    clock.advance(MINUTE);
+    const again = assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 600 }));
+    assert.equal(again.RequestStatus, 'Active');
+    assert.equal(again.ExpirationTime, wire(T0 + MINUTE + 600_000), 'the deactivation does not extend or shorten a new elevation');
+    assert.equal((await requestById(app, 'jen', d.RequestId)).RequestStatus, 'Closed');
   });
 
   test('RequestedTTL 0 with nothing active → 409 and nothing changes', async () => {
@@ -312,7 +357,7 @@ describe('POST pamrequests: extension and deactivation', () => {
     const rid = await roleId(app, 'Allow AD Access');
     assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 3600 }));
     const annReq = assertElement(await createForm(app, 'ann', { RoleId: rid, RequestedTTL: 3600 }));
-    assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 0 }), [200, 201]);
+    assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 0 }), 201);
     assert.equal(await isMember(app, AD_GROUP, 'jen'), false);
     assert.equal(await isMember(app, AD_GROUP, 'ann'), true);
     assert.equal((await requestById(app, 'ann', annReq.RequestId)).RequestStatus, 'Active');

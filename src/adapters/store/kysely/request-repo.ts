@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
-import { type EndReason, type PamRequest, type RequestStatus, dueAt } from '../../../domain/request/request.js';
+import { type EndReason, HOLDING, type PamRequest, type RequestStatus, dueAt } from '../../../domain/request/request.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { RequestRepo } from '../../../ports/store.js';
@@ -21,9 +21,6 @@ const COLUMNS: ColumnMap<RequestField> = {
   requestedAt: { expr: sql.ref('requested_at') },
   status: { expr: sql.ref('status') },
 };
-
-/** Statuses in which the requester holds (or is being given) the role's groups. */
-export const HOLDING: readonly RequestStatus[] = ['Processing', 'Active'];
 
 /** Statuses an administrator's revoke can still end: everything neither ended nor already ending. */
 const OPEN: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active'];
