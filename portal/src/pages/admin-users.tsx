@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { type User, admin } from '../api.js';
+import { type EnrolmentCode, type User, admin } from '../api.js';
+import { when } from '../format.js';
 import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, checked, input, useAction, useLoad, Table } from '../ui.js';
 
 export function AdminUsers() {
@@ -22,6 +23,9 @@ export function AdminUsers() {
 
 function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
   const action = useAction();
+  // An enrolment code is answered once: shown here until the page is left, never stored.
+  const [issued, setIssued] = useState<EnrolmentCode | null>(null);
+  const lockout = u.mfaLockout;
   const act = async (what: string, fn: () => Promise<unknown>) => {
     if (await action.run(() => fn().then(() => undefined))) {
       announce(`${u.login}: ${what}.`);
@@ -37,6 +41,8 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
         {u.isAdmin && <Tag tone="info">Administrator</Tag>}
         {u.disabled && <Tag tone="bad">Disabled</Tag>}
         {!u.hasPassword && <Tag>Directory sign-in</Tag>}
+        {lockout?.locked && <Tag tone="bad">MFA locked after {lockout.failures} failures</Tag>}
+        {lockout && !lockout.locked && lockout.failures > 0 && <Tag tone="warn">{lockout.failures} failed MFA attempts</Tag>}
       </td>
       <td>
         <div class="actions compact">
@@ -47,7 +53,20 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
           <button type="button" disabled={action.busy} onClick={() => void act('every MFA factor removed', () => admin.resetMfa(u.login))}>
             Reset MFA<span class="sr-only"> of {u.login}</span>
           </button>
+          <button type="button" disabled={action.busy} onClick={() => void act('enrolment code issued', async () => setIssued(await admin.enrolmentCode(u.login)))}>
+            Enrolment code<span class="sr-only"> for {u.login}</span>
+          </button>
+          {(lockout?.locked || (lockout?.failures ?? 0) > 0) && (
+            <button type="button" disabled={action.busy} onClick={() => void act('MFA lockout lifted', () => admin.liftMfaLockout(u.login))}>
+              Lift MFA lockout<span class="sr-only"> of {u.login}</span>
+            </button>
+          )}
         </div>
+        {issued && (
+          <p class="success" role="status">
+            Enrolment code for {u.login}: <strong data-testid="enrolment-code">{issued.code}</strong> (works once, until {when(issued.expiresAt)}; shown only now).
+          </p>
+        )}
         <ErrorBox error={action.error} />
       </td>
     </tr>
