@@ -95,6 +95,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       approvalTimeoutSeconds: config.approvalTimeoutSeconds,
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       serverTimeZone: config.timeZone,
+      mfaSelfEnrolment: config.mfaSelfEnrolment,
+      requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),

@@ -81,9 +81,11 @@ export async function startElevate(opts: {
   env?: NodeJS.ProcessEnv;
   /** Extra flags for node itself, e.g. `--cpu-prof` (NODE_OPTIONS refuses it). */
   nodeArgs?: readonly string[];
+  /** A config file for `serve --config`. */
+  configFile?: string;
 }): Promise<Proc> {
   const port = await freePort();
-  const args = [...(opts.nodeArgs ?? []), CLI, 'serve', '--port', String(port), '--data', opts.dataDir, ...(opts.demo ? ['--demo'] : [])];
+  const args = [...(opts.nodeArgs ?? []), CLI, 'serve', '--port', String(port), '--data', opts.dataDir, ...(opts.demo ? ['--demo'] : []), ...(opts.configFile ? ['--config', opts.configFile] : [])];
   return startProc(args, { ELEVATE_TIME_ZONE: 'UTC', ...opts.env }, opts.logFile, port, '/healthz');
 }
 

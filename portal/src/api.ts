@@ -179,6 +179,9 @@ export interface Passkey {
   lastUsedAt: string | null;
 }
 
+export type FactorChange = { change: 'totp' } | { change: 'add-passkey' } | { change: 'remove-passkey'; passkeyId: string };
+export type ChangeProof = { Code?: string; Passkey?: PublicKeyCredentialJSON; EnrolmentCode?: string };
+
 export interface Factors {
   totp: { confirmed: boolean; createdAt: string } | null;
   passkeys: Passkey[];
@@ -216,11 +219,14 @@ export const mfa = {
       throw e;
     }
   },
-  enrolTotp: () => call<TotpEnrolment>('POST', '/api/mfa/totp'),
+  // Every change of factors carries a proof: a factor the person has, or for a first one an enrolment code.
+  enrolTotp: (proof: ChangeProof) => call<TotpEnrolment>('POST', '/api/mfa/totp', proof),
   confirmTotp: (code: string) => call('POST', '/api/mfa/totp/confirm', { Code: code }),
-  passkeyOptions: () => call<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/mfa/passkeys/options'),
+  /** Passkey options bound to one change, to prove it with a passkey the person has. */
+  changeOptions: (change: FactorChange) => call<PublicKeyCredentialRequestOptionsJSON>('POST', '/api/mfa/change-options', change),
+  passkeyOptions: (proof: ChangeProof) => call<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/mfa/passkeys/options', proof),
   addPasskey: (name: string, response: PublicKeyCredentialJSON) => call<Passkey>('POST', '/api/mfa/passkeys', { name, response }),
-  removePasskey: (id: string) => call('DELETE', `/api/mfa/passkeys/${encodeURIComponent(id)}`),
+  removePasskey: (id: string, proof: ChangeProof) => call('DELETE', `/api/mfa/passkeys/${encodeURIComponent(id)}`, proof),
 };
 
 // Administration --------------------------------------------------------------------------------
@@ -235,6 +241,13 @@ export interface User {
   /** An administrator's lock (servers with the lock extension); `until` null: until unlocked. */
   lock?: { reason: string; lockedAt: number; until: number | null; lockedBy: string } | null;
   hasPassword: boolean;
+  /** Failed MFA attempts holding the user back (docs/mfa-api.md). */
+  mfaLockout?: { locked: boolean; failures: number; lockedAt: string | null; waitUntil: string | null };
+}
+
+export interface EnrolmentCode {
+  code: string;
+  expiresAt: string;
 }
 
 /** Whether a lock is in force now; a lapsed lock no longer refuses anything. */
@@ -307,6 +320,8 @@ export const admin = {
   createUser: (u: { login: string; displayName: string; email: string | null; password: string; isAdmin: boolean }) => call<User>('POST', '/api/admin/users', u),
   updateUser: (login: string, patch: Partial<Pick<User, 'isAdmin' | 'disabled' | 'displayName'>>) => call<User>('PATCH', `/api/admin/users/${enc(login)}`, patch),
   resetMfa: (login: string) => call('DELETE', `/api/admin/users/${enc(login)}/mfa`),
+  enrolmentCode: (login: string) => call<EnrolmentCode>('POST', `/api/admin/users/${enc(login)}/mfa/enrolment-code`),
+  liftMfaLockout: (login: string) => call('DELETE', `/api/admin/users/${enc(login)}/mfa/lockout`),
   groups: () => list<Group>('/api/admin/groups'),
   createGroup: (g: { name: string; description: string | null }) => call<Group>('POST', '/api/admin/groups', g),
   members: (name: string) => list<GroupMember>(`/api/admin/groups/${enc(name)}/members`),

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
 import { createRequest } from '../domain/request/create.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
@@ -34,6 +35,14 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
       return { request: await deactivateRole(deps, tx, caller, role, input, now) };
     }
 
+    // After the account lock, so simultaneous creates on several nodes count each other (issue 11:
+    // a new request after every few wrong codes was how codes were guessed at speed).
+    const { max, windowSeconds } = deps.policy.requestRateLimit;
+    const waitMs = rateLimitWaitMs(await tx.requests.recentCreations(caller.accountId, max), max, windowSeconds * 1000, now);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new DomainError('TooManyAttempts', `Too many requests: at most ${max} every ${windowSeconds} seconds; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
+    }
     const activeUntil = await activeUntilFor(tx, caller.accountId, role.id, null);
     const result = createRequest(
       {

@@ -13,6 +13,10 @@ export interface Policy {
   readonly mfaTimeoutSeconds: Seconds;
   /** The zone availability windows and zone-less times are read in when nothing else says. */
   readonly serverTimeZone: string;
+  /** Whether a person with no factor may enrol the first without an administrator's enrolment code. */
+  readonly mfaSelfEnrolment: boolean;
+  /** At most `max` new requests per person in any `windowSeconds`. */
+  readonly requestRateLimit: { readonly max: number; readonly windowSeconds: Seconds };
 }
 
 /** What every use case may use. The composition root (main.ts) builds it once. */

@@ -57,6 +57,11 @@ export class PamClient {
     return this.#send('POST', path, params && new URLSearchParams(params));
   }
 
+  /** DELETE with parameters form-encoded (an Elevate extension's proof, such as `Code`). */
+  async delete(path: `/${string}`, params?: Record<string, string>): Promise<unknown> {
+    return this.#send('DELETE', path, params && new URLSearchParams(params));
+  }
+
   /** GET an Elevate extension outside the MIM API, by its path from the server root (`/api/mfa`). */
   async get(path: `/${string}`): Promise<unknown> {
     return this.#send('GET', path);

@@ -38,6 +38,19 @@ export const configSchema = z
       .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
     approvalTimeoutSeconds: z.coerce.number().int().min(60).default(86_400),
     mfaTimeoutSeconds: z.coerce.number().int().min(30).default(600),
+    /**
+     * Lets a signed-in person with no factor enrol their first one without an administrator's
+     * enrolment code. Off by default: then whoever learns a password first could claim the account's MFA.
+     */
+    mfaSelfEnrolment: z.boolean().default(false),
+    /** At most `max` requests per person in any `windowSeconds` (deactivations do not count). */
+    requestRateLimit: z
+      .object({
+        max: z.coerce.number().int().min(1).max(100_000).default(30),
+        windowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+      })
+      .strict()
+      .default({ max: 30, windowSeconds: 60 }),
     /** How often the scheduler looks for due work even when nothing woke it. */
     tickMs: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** How often LDAP groups are compared with the active grants (see the reconciler). */

@@ -22,6 +22,8 @@ export type DomainErrorCode =
   | 'MfaCodeRejected'
   | 'MfaRequired'
   | 'PasskeysUnavailable'
+  | 'MfaLocked'
+  | 'TooManyAttempts'
   | 'StoreUnavailable'
   | 'DirectoryUnavailable';
 

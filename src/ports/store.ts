@@ -1,6 +1,7 @@
 import type { Account } from '../domain/account/account.js';
 import type { AuditEntry, StoredAuditEntry } from '../domain/audit/audit-entry.js';
 import type { Group } from '../domain/group/group.js';
+import type { MfaAttempts } from '../domain/mfa/attempt-limit.js';
 import type { Approval } from '../domain/request/approval.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Role, RoleSummary } from '../domain/role/role.js';
@@ -100,6 +101,8 @@ export interface RequestRepo {
   listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
   /** Requests of `creatorId` for `roleId` in one of `statuses`. */
   findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
+  /** When the requester's latest `limit` requests were created, newest first (for the rate limit). */
+  recentCreations(creatorId: string, limit: number): Promise<Instant[]>;
   /** Requests whose time-driven step is due at or before `now`, oldest first. */
   due(now: Instant, limit: number): Promise<PamRequest[]>;
   /**
@@ -217,8 +220,22 @@ export interface Passkey {
   readonly lastUsedAt: Instant | null;
 }
 
-/** What a stored WebAuthn challenge is for; `subjectId` is the account, request or approval it is bound to. */
-export type ChallengePurpose = 'register' | 'request' | 'approval';
+/**
+ * What a stored challenge is for; `subjectId` is the account, request or approval it is bound to, or
+ * for 'factor-change' the change it authorises. 'totp-enrol' holds a pending authenticator's sealed
+ * secret until its first code confirms it.
+ */
+export type ChallengePurpose = 'register' | 'request' | 'approval' | 'factor-change' | 'totp-enrol';
+
+/** A one-time code an administrator issued so an account without any factor can enrol its first. */
+export interface EnrolmentCode {
+  readonly accountId: string;
+  /** SHA-256 of the normalised code, hex; the code itself is answered once and never stored. */
+  readonly codeHash: string;
+  readonly issuedBy: string;
+  readonly issuedAt: Instant;
+  readonly expiresAt: Instant;
+}
 
 export interface MfaChallenge {
   readonly purpose: ChallengePurpose;
@@ -233,7 +250,7 @@ export interface MfaRepo {
   /** Every TOTP factor (for sealing plaintext secrets at start-up). */
   allTotp(): Promise<TotpFactor[]>;
   saveTotp(f: TotpFactor): Promise<void>;
-  /** Removes the TOTP factor, the passkeys and the pending challenges of the account. */
+  /** Removes the TOTP factor, the passkeys, the pending challenges and the enrolment code of the account. */
   removeAll(accountId: string): Promise<void>;
   /** Wrong codes entered for a request so far. */
   failures(requestId: string): Promise<number>;
@@ -257,6 +274,18 @@ export interface MfaRepo {
   takeChallenge(purpose: ChallengePurpose, subjectId: string, accountId: string): Promise<MfaChallenge | undefined>;
   /** Drops challenges that expired before `now`. */
   purgeChallenges(now: Instant): Promise<void>;
+
+  /** Failed factor attempts of the account across everything; undefined when it has none on record. */
+  attempts(accountId: string): Promise<MfaAttempts | undefined>;
+  saveAttempts(a: MfaAttempts): Promise<void>;
+  /** Every account with failures or a lockout on record (for administrators). */
+  allAttempts(): Promise<MfaAttempts[]>;
+
+  /** The account's outstanding enrolment code, if any. */
+  enrolmentCode(accountId: string): Promise<EnrolmentCode | undefined>;
+  /** Stores a code, replacing any earlier one of the account. */
+  saveEnrolmentCode(c: EnrolmentCode): Promise<void>;
+  removeEnrolmentCode(accountId: string): Promise<void>;
 }
 
 /** A grant or revoke waiting for (or confirmed by) a directory outside the store. */

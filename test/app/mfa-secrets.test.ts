@@ -7,7 +7,7 @@ import { Secret, TOTP } from 'otpauth';
 import { loadSqliteDriver, SQLITE_FILE } from '../../src/adapters/store/sqlite/sqlite-store.js';
 import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { LOCAL_OPERATOR } from '../../src/app/admin/require-admin.js';
-import { enrolTotp } from '../../src/app/mfa/enrol-totp.js';
+import { provisionTotp } from '../../src/app/mfa/enrol-totp.js';
 import { makeCore, tempDir } from '../support/harness.js';
 
 /** The secret column as it sits in the database file, read around the application. */
@@ -38,7 +38,7 @@ describe('MFA secrets at rest', () => {
   test('a TOTP secret is stored sealed, never as its plaintext, and still verifies codes', async () => {
     const t = await makeCore({ store: 'sqlite', config: { mfaKey: KEY_A } });
     dirs.push(t.dataDir);
-    const e = await enrolTotp(t.core.deps, t.core.mfa, LOCAL_OPERATOR, 'ann');
+    const e = await provisionTotp(t.core.deps, t.core.mfa, LOCAL_OPERATOR, 'ann');
     await t.close();
     const rows = storedSecrets(t.dataDir);
     assert.deepEqual(rows.map((r) => r.login), ['ann', 'jen']);

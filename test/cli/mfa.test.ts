@@ -16,7 +16,7 @@ async function demoServer(t: TestContext) {
   const dataDir = tempDir(t);
   const server = await startServer(loadConfig({ env: {}, overrides: { dataDir, port: 0, demo: true, logLevel: 'silent' } }));
   t.after(() => server.close());
-  return { server, as: (login: string) => ({ env: { ELEVATE_SERVER: server.url, ELEVATE_USER: login, ELEVATE_PASSWORD: login } }) };
+  return { server, dataDir, as: (login: string) => ({ env: { ELEVATE_SERVER: server.url, ELEVATE_USER: login, ELEVATE_PASSWORD: login } }) };
 }
 
 /**
@@ -46,18 +46,25 @@ function runOnTerminal(args: readonly string[], env: Record<string, string>, inp
   });
 }
 
-test('elevate mfa: show, enrol with a terminal QR code, confirm', async (t) => {
-  const { as } = await demoServer(t);
+test('elevate mfa: show, enrol with an enrolment code and a terminal QR code, confirm, replace with a current code', async (t) => {
+  const { as, dataDir } = await demoServer(t);
   const jen = await cliJson(['mfa', 'show'], as('jen'));
   assert.equal(jen.totp.confirmed, true);
   assert.deepEqual(jen.passkeys, []);
 
-  const human = await runCli(['mfa', 'totp'], as('ann'));
+  // ann has no factor: her password alone enrols nothing.
+  const refused = await runCli(['mfa', 'totp'], as('ann'));
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /enrolment code[\s\S]*Pass --enrolment-code/);
+  // The operator issues her a one-time code (shown once) on the server.
+  const issued = await cliJson(['user', 'mfa-enrolment-code', 'ann', '--data', dataDir]);
+  assert.match(issued.code, /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+  const human = await runCli(['mfa', 'totp', '--enrolment-code', issued.code], as('ann'));
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /▄/, 'a QR code drawn with block characters');
   assert.match(human.stdout, /elevate mfa confirm/);
-  // Restarting an unconfirmed enrolment is allowed; the latest secret is the one that counts.
-  const enrolled = await cliJson(['mfa', 'totp'], as('ann'));
+  // Restarting an unconfirmed enrolment is allowed while the code is unspent; the latest secret counts.
+  const enrolled = await cliJson(['mfa', 'totp', '--enrolment-code', issued.code], as('ann'));
   assert.match(enrolled.uri, /^otpauth:\/\/totp\/Elevate:ann\?/);
   const wrong = await runCli(['mfa', 'confirm', '--otp', '000000'], as('ann'));
   assert.equal(wrong.code, 1);
@@ -67,10 +74,43 @@ test('elevate mfa: show, enrol with a terminal QR code, confirm', async (t) => {
   assert.match(noTty.stderr, /pass --otp/);
   assert.deepEqual(await cliJson(['mfa', 'confirm', '--otp', codeFor(enrolled.secret)], as('ann')), { confirmed: true });
   assert.equal((await cliJson(['mfa', 'show'], as('ann'))).totp.confirmed, true);
+  // Spent: the code enrols nothing more.
+  assert.equal((await runCli(['mfa', 'totp', '--enrolment-code', issued.code], as('ann'))).code, 1);
+
+  // jen replaces her authenticator by proving the one she has.
+  const noProof = await runCli(['mfa', 'totp'], as('jen'));
+  assert.equal(noProof.code, 1);
+  assert.match(noProof.stderr, /Pass --otp/);
+  const replaced = await cliJson(['mfa', 'totp', '--otp', codeFor(DEMO_TOTP_SECRET)], as('jen'));
+  assert.deepEqual(await cliJson(['mfa', 'confirm', '--otp', codeFor(replaced.secret)], as('jen')), { confirmed: true });
+  const gone = await runCli(['mfa', 'remove-passkey', 'AAAA', '--otp', codeFor(replaced.secret, 1)], as('jen'));
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /no passkey with id AAAA/);
+});
+
+test('elevate user: an MFA lockout shows in list and show, and mfa-unlock lifts it', async (t) => {
+  const { server, dataDir } = await demoServer(t);
+  const now = Date.now();
+  await server.core.store.transaction(async (tx) => {
+    const jen = (await tx.accounts.byLogin('jen'))!;
+    await tx.mfa.saveAttempts({ accountId: jen.id, failures: 10, lastFailureAt: now, lockedAt: now });
+  });
+  await server.close();
+  const d = ['--data', dataDir];
+  const list = await runCli(['user', 'list', ...d]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /MFA/);
+  assert.match(list.stdout, /^jen .*LOCKED$/m);
+  assert.match(list.stdout, /^ann .* ok$/m);
+  assert.match((await runCli(['user', 'show', 'jen', ...d])).stdout, /LOCKED since .* after 10 failures \(elevate user mfa-unlock jen\)/);
+  assert.deepEqual(await cliJson(['user', 'mfa-unlock', 'jen', ...d]), { unlocked: { user: 'jen' } });
+  assert.deepEqual((await cliJson(['user', 'show', 'jen', ...d])).mfaLockout, { locked: false, failures: 0, lockedAt: null, waitUntil: null });
+  const reset = await cliJson(['user', 'mfa-reset', 'jen', '--enrolment-code', ...d]);
+  assert.match(reset.enrolmentCode.code, /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
 });
 
 test('request asks for the MFA code on a terminal; approve takes --otp for approver step-up', async (t) => {
-  const { server, as } = await demoServer(t);
+  const { server, as, dataDir } = await demoServer(t);
   const onTty = await runOnTerminal(['request', 'MFA Role', '--ttl', '10m', '--json'], as('jen').env, `${codeFor(DEMO_TOTP_SECRET)}\r`);
   assert.equal(onTty.code, 0, onTty.output);
   assert.match(onTty.output, /MFA code for MFA Role: /);
@@ -86,7 +126,8 @@ test('request asks for the MFA code on a terminal; approve takes --otp for appro
     { name: 'Vault', ttlSeconds: 3600, approvalRequired: true, approverMfaRequired: true, approvers: ['ann'], candidates: ['jen'], groups: ['Approved Operators'] },
     'create',
   );
-  const ann = await cliJson(['mfa', 'totp'], as('ann'));
+  const code = await cliJson(['user', 'mfa-enrolment-code', 'ann', '--data', dataDir]);
+  const ann = await cliJson(['mfa', 'totp', '--enrolment-code', code.code], as('ann'));
   await cliJson(['mfa', 'confirm', '--otp', codeFor(ann.secret)], as('ann'));
   const pending = await cliJson(['request', 'Vault', '--ttl', '10m'], as('jen'));
   assert.equal(pending.RequestStatus, 'PendingApproval');

@@ -51,8 +51,8 @@ test('user add, list, show, set and remove round-trip, and never show a password
     assert.doesNotMatch(r.stdout, /scrypt|passwordHash|\$[0-9a-z]+\$/i);
   }
   const table = (await runCli(['user', 'list', ...d])).stdout.split('\n');
-  assert.match(table[0]!, /^LOGIN\s+DISPLAY NAME\s+EMAIL\s+ADMIN\s+DISABLED\s+LOCKED\s+PASSWORD$/);
-  assert.match(table[1]!, /^jen\s+Jen Doe\s+-\s+no\s+no\s+no\s+set$/);
+  assert.match(table[0]!, /^LOGIN\s+DISPLAY NAME\s+EMAIL\s+ADMIN\s+DISABLED\s+LOCKED\s+PASSWORD\s+MFA$/);
+  assert.match(table[1]!, /^jen\s+Jen Doe\s+-\s+no\s+no\s+no\s+set\s+ok$/);
 });
 
 test('expected failures print one line without a stack; misuse exits 2', async (t) => {

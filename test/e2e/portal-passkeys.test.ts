@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
@@ -53,8 +55,11 @@ function card(page: Page, name: string): Locator {
   return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
 }
 
-async function addPasskey(page: Page, name: string): Promise<void> {
+/** Adds a passkey on the Security page, proven as issue 11 asks: a current code, or for a first factor an enrolment code. */
+async function addPasskey(page: Page, name: string, proof: { code: string } | { enrolmentCode: string }): Promise<void> {
   await go(page, 'security', 'Security');
+  if ('code' in proof) await page.getByLabel('Current code from your authenticator').fill(proof.code);
+  else await page.getByLabel('Enrolment code').fill(proof.enrolmentCode);
   await page.getByLabel('Name for the new passkey').fill(name);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await page.getByRole('list', { name: 'Your passkeys' }).getByRole('button', { name: `Remove ${name}` }).waitFor();
@@ -80,7 +85,12 @@ let jen: Page;
 test('jen registers a passkey on the Security page', async () => {
   jen = await personWithAuthenticator();
   await signIn(jen, 'jen');
-  await addPasskey(jen, 'Test laptop');
+  // The password alone adds nothing: without a current code the page says what is missing.
+  await go(jen, 'security', 'Security');
+  await jen.getByLabel('Name for the new passkey').fill('Sneaky');
+  await jen.getByRole('button', { name: 'Add a passkey' }).click();
+  await jen.getByRole('alert').filter({ hasText: 'Enter a current code from your authenticator' }).waitFor();
+  await addPasskey(jen, 'Test laptop', { code: new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET) }).generate() });
   await jen.screenshot({ path: join(SHOTS, '22-passkeys.png'), fullPage: true });
 });
 
@@ -105,7 +115,9 @@ test('an approver confirms an approval with a passkey when the role asks approve
 
   const ann = await personWithAuthenticator();
   await signIn(ann, 'ann');
-  await addPasskey(ann, 'Ann key');
+  const issued = await fetch(`${elevate.url}/api/admin/users/ann/mfa/enrolment-code`, { method: 'POST', headers: { authorization: admin } });
+  assert.equal(issued.status, 201);
+  await addPasskey(ann, 'Ann key', { enrolmentCode: ((await issued.json()) as { code: string }).code });
 
   await go(jen, 'roles', 'My roles');
   const role = card(jen, 'ApprovalRole');
@@ -121,6 +133,13 @@ test('an approver confirms an approval with a passkey when the role asks approve
   await item.getByRole('button', { name: 'Approve with a passkey' }).click();
   await ann.getByText('Nothing is waiting for you.').waitFor();
   await role.getByRole('timer').waitFor({ timeout: 15_000 });
+});
+
+test('jen removes her passkey, proving the removal with the passkey itself', async () => {
+  await go(jen, 'security', 'Security');
+  const list = jen.getByRole('list', { name: 'Your passkeys' });
+  await list.getByRole('button', { name: 'Remove Test laptop' }).click();
+  await jen.getByText('You have no passkeys.').waitFor();
 });
 
 test('no page threw an uncaught error', () => {

@@ -341,8 +341,17 @@ test('a refused change is explained in words: approval without approvers', async
   await form.getByRole('button', { name: 'Cancel' }).click();
 });
 
-test('ann enrols an authenticator from the shown key and confirms it with a computed code', async () => {
+test('ann enrols an authenticator with the enrolment code an administrator issued, and confirms it with a computed code', async () => {
+  // Her password alone sets up nothing (issue 11).
   await go(ann, 'security', 'Security');
+  await ann.getByRole('button', { name: 'Set up an authenticator' }).click();
+  await ann.getByRole('alert').filter({ hasText: 'enrolment code an administrator gives you' }).waitFor();
+  // The administrator issues a one-time code on the Users page, shown once.
+  await go(adminPage, 'admin/users', 'Users');
+  await adminPage.getByRole('button', { name: 'Enrolment code for ann' }).click();
+  const enrolmentCode = await adminPage.getByTestId('enrolment-code').innerText();
+  assert.match(enrolmentCode, /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+  await ann.getByLabel('Enrolment code').fill(enrolmentCode);
   await ann.getByRole('button', { name: 'Set up an authenticator' }).click();
   const shown = (await ann.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
   assert.match(shown, /^[A-Z2-7]{32}$/);
@@ -353,6 +362,8 @@ test('ann enrols an authenticator from the shown key and confirms it with a comp
   await ann.getByLabel('Enter the code the app shows').fill(code(shown));
   await ann.getByRole('button', { name: 'Confirm' }).click();
   await ann.getByText('Your authenticator is set up.').waitFor();
+  // From now on changes are proven with it: the page asks for a current code.
+  await ann.getByLabel('Current code from your authenticator').waitFor();
 
   // Her new authenticator now opens the MFA role the administrator just gave her.
   await go(ann, 'roles', 'My roles');
@@ -364,10 +375,20 @@ test('ann enrols an authenticator from the shown key and confirms it with a comp
   await mfa.getByRole('timer').waitFor();
 });
 
-test('administration pages: users, groups with members, who holds what now, the audit trail', async () => {
+test('administration pages: users (with an MFA lockout to lift), groups with members, who holds what now, the audit trail', async () => {
+  // A lockout as ten failed codes leave it (written to the store directly: the failures' backoff
+  // takes real minutes; test/http/mfa-brute-force.test.ts drives them on a fake clock).
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(dataDir, 'elevate.db'));
+  db.pragma('busy_timeout = 5000');
+  db.prepare("insert or replace into mfa_attempts (account_id, failures, last_failure_at, locked_at) select id, 10, ?, ? from accounts where login = 'jen'").run(Date.now(), Date.now());
+  db.close();
   await go(adminPage, 'admin/users', 'Users');
-  await adminPage.getByRole('row').filter({ hasText: 'jen' }).first().waitFor();
+  const jenRow = adminPage.getByRole('row').filter({ hasText: 'jen' }).first();
+  await jenRow.getByText('MFA locked after 10 failures').waitFor();
   await shot(adminPage, '15-admin-users');
+  await jenRow.getByRole('button', { name: 'Lift MFA lockout of jen' }).click();
+  await jenRow.getByText('MFA locked after 10 failures').waitFor({ state: 'detached' });
 
   await go(adminPage, 'admin/groups', 'Groups');
   const group = card(adminPage, 'MFA Protected Share');

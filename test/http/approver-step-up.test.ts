@@ -103,7 +103,10 @@ describe('approver step-up MFA', () => {
 
   test('a passkey assertion bound to the approval approves it; one for another approval does not', async () => {
     const annKey = new SoftAuthenticator(PORTAL);
-    const reg = await call(t, 'POST', '/api/mfa/passkeys/options', 'ann');
+    // Adding a passkey is proven with ann's authenticator (a password alone adds no factor).
+    t.clock.advance(30_000);
+    const reg = await call(t, 'POST', '/api/mfa/passkeys/options', 'ann', { Code: code(annSecret, t.clock.now()) });
+    assert.equal(reg.statusCode, 200, reg.body);
     assert.equal((await call(t, 'POST', '/api/mfa/passkeys', 'ann', { name: 'Key', response: annKey.register(reg.json()) })).statusCode, 201);
 
     const a = await pendingApproval();

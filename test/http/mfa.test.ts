@@ -85,9 +85,12 @@ describe('MFA challenge through the API', () => {
     assert.match(res.json()['odata.error'].message.value, /enrol/);
   });
 
-  test('self-service enrolment counts only after a first code confirms it', async () => {
-    const start = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
-    assert.equal(start.statusCode, 201);
+  test('self-service enrolment with an enrolment code counts only after a first code confirms it', async () => {
+    // jen's factors were reset above: she enrols again with the code an administrator gives her.
+    const issued = await t.app.inject({ method: 'POST', url: '/api/admin/users/jen/mfa/enrolment-code', headers: basic('admin') });
+    assert.equal(issued.statusCode, 201, issued.body);
+    const start = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen'), payload: { EnrolmentCode: issued.json().code } });
+    assert.equal(start.statusCode, 201, start.body);
     const { secret, uri, confirmed, qrSvg, qrDataUrl } = start.json();
     assert.equal(confirmed, false);
     assert.match(uri, /^otpauth:\/\/totp\/Elevate:jen\?/);
@@ -99,19 +102,22 @@ describe('MFA challenge through the API', () => {
       const body = (await t.app.inject({ method: 'GET', url, headers: basic(who) })).body;
       assert.ok(!body.includes(secret), `${url} shows no secret`);
     }
-    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/api/mfa', headers: basic('jen') })).json().totp.confirmed, false);
+    // Waiting for its first code, the new authenticator is not a factor yet.
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/mfa', headers: basic('jen') })).json().totp, null);
     const id = await requestMfaRole(t);
     assert.equal((await verify(t, id, code(secret, t.clock.now()))).statusCode, 409, 'unconfirmed factor does not count');
     const bad = await t.app.inject({ method: 'POST', url: '/api/mfa/totp/confirm', headers: basic('jen'), payload: { Code: '123456' } });
     assert.equal(bad.statusCode, 403);
     const good = await t.app.inject({ method: 'POST', url: '/api/mfa/totp/confirm', headers: basic('jen'), payload: { Code: code(secret, t.clock.now()) } });
     assert.equal(good.statusCode, 204);
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/mfa', headers: basic('jen') })).json().totp.confirmed, true);
     // The confirming code is spent; the next step's code passes the challenge.
     t.clock.advance(30_000);
     assert.equal((await verify(t, id, code(secret, t.clock.now()))).json().RequestStatus, 'Active');
-    // A confirmed authenticator cannot be swapped by its owner's session alone.
+    // A confirmed authenticator cannot be swapped by its owner's password alone.
     const swap = await t.app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('jen') });
-    assert.equal(swap.statusCode, 409);
+    assert.equal(swap.statusCode, 403);
+    assert.equal(swap.json()['odata.error'].code, 'MfaRequired');
   });
 });
 
@@ -126,7 +132,8 @@ describe('MFA secrets and codes never reach the log', () => {
     const sink = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
     const app = await buildApp({ core: t.core, logger: createLogger({ ...t.core.config, logLevel: 'trace' }, sink), poke: () => {} });
     try {
-      const enrolled = (await app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('ann') })).json();
+      const enrolmentCode = (await app.inject({ method: 'POST', url: '/api/admin/users/ann/mfa/enrolment-code', headers: basic('admin') })).json().code;
+      const enrolled = (await app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('ann'), payload: { EnrolmentCode: enrolmentCode } })).json();
       const first = code(enrolled.secret, t.clock.now());
       assert.equal((await app.inject({ method: 'POST', url: `/api/mfa/totp/confirm?Code=${first}`, headers: basic('ann') })).statusCode, 204);
       const id = await requestMfaRole({ ...t, app });
@@ -134,7 +141,7 @@ describe('MFA secrets and codes never reach the log', () => {
       const res = await app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${id}')/VerifyMFA?code=${jenCode}`, headers: basic('jen') });
       assert.equal(res.json().RequestStatus, 'Active');
       assert.match(log, /VerifyMFA\?code=\[redacted\]/, 'the request was logged, without its code');
-      for (const secret of [enrolled.secret, first, jenCode, DEMO_TOTP_SECRET]) assert.ok(!log.includes(secret), `log holds ${secret}`);
+      for (const secret of [enrolmentCode, enrolled.secret, first, jenCode, DEMO_TOTP_SECRET]) assert.ok(!log.includes(secret), `log holds ${secret}`);
     } finally {
       await app.close();
       await t.destroy();

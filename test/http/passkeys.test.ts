@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { API, type TestApp, basic, makeApp, roleId } from '../support/harness.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 
@@ -19,8 +21,15 @@ function errorOf(res: LightMyRequestResponse): { code: string; message: string }
   return { code: e.code, message: e.message.value };
 }
 
-async function registerPasskey(t: TestApp, auth: SoftAuthenticator, login: string, name: string) {
-  const options = await call(t, 'POST', '/api/mfa/passkeys/options', login);
+/** A fresh code from jen's demo authenticator: each proof spends its time step, so the clock moves on first. */
+function jenCode(t: TestApp): string {
+  t.clock.advance(30_000);
+  return new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET) }).generate({ timestamp: t.clock.now() });
+}
+
+/** Registers a passkey for jen, proving her authenticator as every factor change must. */
+async function registerPasskey(t: TestApp, auth: SoftAuthenticator, login: 'jen', name: string) {
+  const options = await call(t, 'POST', '/api/mfa/passkeys/options', login, { Code: jenCode(t) });
   assert.equal(options.statusCode, 200, options.body);
   const res = await call(t, 'POST', '/api/mfa/passkeys', login, { name, response: auth.register(options.json()) });
   assert.equal(res.statusCode, 201, res.body);
@@ -49,7 +58,7 @@ describe('passkeys through the API, with a software authenticator', () => {
     const list = await call(t, 'GET', '/api/mfa/passkeys', 'jen');
     assert.deepEqual(list.json().value.map((p: Json) => p.name), ['Laptop', 'Phone']);
     assert.deepEqual(Object.keys(list.json().value[0]).sort(), ['createdAt', 'id', 'lastUsedAt', 'name']);
-    const opts = await call(t, 'POST', '/api/mfa/passkeys/options', 'jen');
+    const opts = await call(t, 'POST', '/api/mfa/passkeys/options', 'jen', { Code: jenCode(t) });
     assert.equal(opts.json().rp.id, 'localhost');
     assert.deepEqual(opts.json().excludeCredentials.map((c: Json) => c.id).sort(), [first.id, second.id].sort());
     const factors = await call(t, 'GET', '/api/mfa', 'jen');
@@ -58,7 +67,7 @@ describe('passkeys through the API, with a software authenticator', () => {
   });
 
   test('a registration answer for another origin, or a second use of its challenge, is refused', async () => {
-    const opts = (await call(t, 'POST', '/api/mfa/passkeys/options', 'jen')).json();
+    const opts = (await call(t, 'POST', '/api/mfa/passkeys/options', 'jen', { Code: jenCode(t) })).json();
     const wrong = await call(t, 'POST', '/api/mfa/passkeys', 'jen', { name: 'Evil', response: jenKey.register(opts, { origin: 'http://evil.example' }) });
     assert.equal(wrong.statusCode, 403);
     assert.match(errorOf(wrong).message, /origin/i);
@@ -155,8 +164,11 @@ describe('passkeys through the API, with a software authenticator', () => {
     const ip = await t.app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${id}')/PasskeyOptions`, headers: { ...basic('jen'), host: '127.0.0.1:8086' } });
     assert.equal(ip.statusCode, 409);
     assert.equal(errorOf(ip).code, 'PasskeysUnavailable');
-    const noneYet = await call(t, 'POST', '/api/mfa/passkeys/options', 'ann');
-    assert.equal(noneYet.statusCode, 200);
+    // ann has no factor: her first passkey needs the enrolment code an administrator issues.
+    assert.equal((await call(t, 'POST', '/api/mfa/passkeys/options', 'ann')).statusCode, 403);
+    const enrolmentCode = (await call(t, 'POST', '/api/admin/users/ann/mfa/enrolment-code', 'admin')).json().code;
+    const noneYet = await call(t, 'POST', '/api/mfa/passkeys/options', 'ann', { EnrolmentCode: enrolmentCode });
+    assert.equal(noneYet.statusCode, 200, noneYet.body);
     const annRequestOptions = await call(t, 'POST', `${API}/pamrequests(guid'${id}')/PasskeyOptions`, 'ann');
     assert.equal(annRequestOptions.statusCode, 404, 'someone else\'s request is not found');
     const badName = await call(t, 'POST', '/api/mfa/passkeys', 'ann', { name: '', response: new SoftAuthenticator(PORTAL).register(noneYet.json()) });
@@ -164,6 +176,7 @@ describe('passkeys through the API, with a software authenticator', () => {
   });
 
   test('challenges are stored durably: options asked before a restart are answered after it', async () => {
+    t.clock.advance(60_000); // past the wait that jen's failures above put on her account
     const id = await requestMfaRole(t);
     const opts = (await options(t, id)).json();
     await t.close();
@@ -177,7 +190,8 @@ describe('passkeys through the API, with a software authenticator', () => {
     const mine = (await call(t, 'GET', '/api/mfa/passkeys', 'jen')).json().value as { id: string }[];
     const byAnn = await call(t, 'DELETE', `/api/mfa/passkeys/${mine[0]!.id}`, 'ann');
     assert.equal(byAnn.statusCode, 404);
-    assert.equal((await call(t, 'DELETE', `/api/mfa/passkeys/${mine[0]!.id}`, 'jen')).statusCode, 204);
+    assert.equal((await call(t, 'DELETE', `/api/mfa/passkeys/${mine[0]!.id}`, 'jen')).statusCode, 403, 'not with the password alone');
+    assert.equal((await call(t, 'DELETE', `/api/mfa/passkeys/${mine[0]!.id}?Code=${jenCode(t)}`, 'jen')).statusCode, 204);
     assert.equal((await call(t, 'GET', '/api/mfa/passkeys', 'jen')).json().value.length, mine.length - 1);
 
     const adminView = await call(t, 'GET', '/api/admin/users/jen/mfa', 'admin');

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { type User, admin, isLocked } from '../api.js';
+import { type EnrolmentCode, type User, admin, isLocked } from '../api.js';
 import { when } from '../format.js';
 import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, checked, input, useAction, useLoad, Table } from '../ui.js';
 
@@ -26,6 +26,9 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
   const [locking, setLocking] = useState(false);
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
+  // An enrolment code is answered once: shown here until the page is left, never stored.
+  const [issued, setIssued] = useState<EnrolmentCode | null>(null);
+  const lockout = u.mfaLockout;
   const act = async (what: string, fn: () => Promise<unknown>) => {
     if (await action.run(() => fn().then(() => undefined))) {
       announce(`${u.login}: ${what}.`);
@@ -46,6 +49,8 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
           </Tag>
         )}
         {!u.hasPassword && <Tag>Directory sign-in</Tag>}
+        {lockout?.locked && <Tag tone="bad">MFA locked after {lockout.failures} failures</Tag>}
+        {lockout && !lockout.locked && lockout.failures > 0 && <Tag tone="warn">{lockout.failures} failed MFA attempts</Tag>}
       </td>
       <td>
         <div class="actions compact">
@@ -66,6 +71,14 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
                 Lock<span class="sr-only"> {u.login}</span>
               </button>
             )
+          )}
+          <button type="button" disabled={action.busy} onClick={() => void act('enrolment code issued', async () => setIssued(await admin.enrolmentCode(u.login)))}>
+            Enrolment code<span class="sr-only"> for {u.login}</span>
+          </button>
+          {(lockout?.locked || (lockout?.failures ?? 0) > 0) && (
+            <button type="button" disabled={action.busy} onClick={() => void act('MFA lockout lifted', () => admin.liftMfaLockout(u.login))}>
+              Lift MFA lockout<span class="sr-only"> of {u.login}</span>
+            </button>
           )}
         </div>
         {locking && (
@@ -90,6 +103,11 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
               </button>
             </div>
           </form>
+        )}
+        {issued && (
+          <p class="success" role="status">
+            Enrolment code for {u.login}: <strong data-testid="enrolment-code">{issued.code}</strong> (works once, until {when(issued.expiresAt)}; shown only now).
+          </p>
         )}
         <ErrorBox error={action.error} />
       </td>

@@ -1,17 +1,35 @@
 import { useState } from 'preact/hooks';
-import { type Factors, type TotpEnrolment, mfa } from '../api.js';
+import { ApiError, type ChangeProof, type FactorChange, type Factors, type TotpEnrolment, mfa } from '../api.js';
 import { when } from '../format.js';
-import { createPasskey, passkeysSupported } from '../passkey.js';
+import { createPasskey, passkeysSupported, usePasskey } from '../passkey.js';
 import { CodeInput, ErrorBox, Field, Page, SubmitRow, announce, input, useAction, useLoad } from '../ui.js';
+
+/** Builds the proof a factor change needs, asking the browser for a passkey when that is the way. */
+type Prove = (change: FactorChange) => Promise<ChangeProof>;
 
 export function Security({ onSignOutEverywhere }: { onSignOutEverywhere: () => Promise<void> }) {
   const factors = useLoad(() => mfa.factors());
   const everywhere = useAction();
+  const [proofCode, setProofCode] = useState('');
+  const f = factors.data;
+  const hasFactor = !!f && (f.totp?.confirmed === true || f.passkeys.length > 0);
+  // Issue 11: a password alone changes no factor. With a factor, a current code (or one of the
+  // person's passkeys) proves each change; without one, the administrator's enrolment code does.
+  const prove: Prove = async (change) => {
+    const typed = proofCode.replace(/\s+/g, '');
+    // A code works once: the next change needs the next code.
+    setProofCode('');
+    if (!hasFactor) return typed ? { EnrolmentCode: typed } : {};
+    if (typed) return { Code: typed };
+    if (f!.passkeys.length > 0 && passkeysSupported()) return { Passkey: await usePasskey(await mfa.changeOptions(change)) };
+    throw new ApiError(0, 'MfaRequired', 'Enter a current code from your authenticator first: changing your factors needs one you already have.');
+  };
   return (
     <Page title="Security">
       <ErrorBox error={factors.error} />
-      <Authenticator factors={factors.data} reload={factors.reload} />
-      {factors.data && <Passkeys factors={factors.data} reload={factors.reload} />}
+      {f && <Proof factors={f} hasFactor={hasFactor} value={proofCode} onValue={setProofCode} />}
+      <Authenticator factors={f} reload={factors.reload} prove={prove} />
+      {f && <Passkeys factors={f} reload={factors.reload} prove={prove} />}
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <p>Signed in on a computer you no longer use? End every session of yours, including this one.</p>
@@ -26,7 +44,32 @@ export function Security({ onSignOutEverywhere }: { onSignOutEverywhere: () => P
   );
 }
 
-function Authenticator({ factors, reload }: { factors: Factors | null; reload: () => Promise<void> }) {
+/** Where the person proves a change: a current code, or (with no factor yet) the enrolment code. */
+function Proof({ factors, hasFactor, value, onValue }: { factors: Factors; hasFactor: boolean; value: string; onValue: (v: string) => void }) {
+  return (
+    <section class="card" aria-labelledby="proof-title">
+      <h2 id="proof-title">{hasFactor ? 'Confirm it is you' : 'Your first factor'}</h2>
+      {hasFactor ? (
+        <Field
+          label="Current code from your authenticator"
+          hint={
+            factors.passkeys.length > 0
+              ? 'Adding, replacing or removing a factor needs one you already have. Leave this empty to confirm with one of your passkeys instead.'
+              : 'Adding, replacing or removing a factor needs one you already have.'
+          }
+        >
+          {(id, hint) => <input id={id} name="proofCode" class="code" inputMode="numeric" autocomplete="one-time-code" maxLength={7} aria-describedby={hint} value={value} onInput={input(onValue)} />}
+        </Field>
+      ) : (
+        <Field label="Enrolment code" hint="The one-time code an administrator gave you to set up your first authenticator or passkey (such as ABCD-EFGH-IJKL-MNOP).">
+          {(id, hint) => <input id={id} name="enrolmentCode" autocomplete="off" maxLength={64} aria-describedby={hint} value={value} onInput={input(onValue)} />}
+        </Field>
+      )}
+    </section>
+  );
+}
+
+function Authenticator({ factors, reload, prove }: { factors: Factors | null; reload: () => Promise<void>; prove: Prove }) {
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [code, setCode] = useState('');
   const [done, setDone] = useState(false);
@@ -34,7 +77,7 @@ function Authenticator({ factors, reload }: { factors: Factors | null; reload: (
   const confirm = useAction();
   const begin = async () => {
     setDone(false);
-    await start.run(async () => setEnrolment(await mfa.enrolTotp()));
+    await start.run(async () => setEnrolment(await mfa.enrolTotp(await prove({ change: 'totp' }))));
   };
   const finish = async (e: Event) => {
     e.preventDefault();
@@ -54,16 +97,16 @@ function Authenticator({ factors, reload }: { factors: Factors | null; reload: (
     <section class="card" aria-labelledby="totp-title">
       <h2 id="totp-title">Authenticator app</h2>
       <p>Roles marked “MFA code” ask for a 6-digit code from an authenticator app (such as FreeOTP, Google Authenticator or 1Password).</p>
-      {confirmed && !done && <p class="muted">You have an authenticator, set up {when(factors!.totp!.createdAt)}. To replace it, ask an administrator to reset it.</p>}
+      {confirmed && !done && <p class="muted">You have an authenticator, set up {when(factors!.totp!.createdAt)}. It keeps working until a new one is confirmed.</p>}
       {done && (
         <p class="success" role="status">
           Your authenticator is set up. Use its codes when a role asks for one.
         </p>
       )}
-      {!enrolment && !confirmed && !done && (
+      {!enrolment && factors && (
         <div class="actions">
-          <button type="button" class="primary" disabled={start.busy} onClick={() => void begin()}>
-            Set up an authenticator
+          <button type="button" class={confirmed ? '' : 'primary'} disabled={start.busy} onClick={() => void begin()}>
+            {confirmed ? 'Replace the authenticator' : 'Set up an authenticator'}
           </button>
         </div>
       )}
@@ -94,20 +137,24 @@ function Authenticator({ factors, reload }: { factors: Factors | null; reload: (
 }
 
 /** Only on servers with the MFA extension (they list factors); a browser without WebAuthn is told so. */
-function Passkeys({ factors, reload }: { factors: Factors; reload: () => Promise<void> }) {
+function Passkeys({ factors, reload, prove }: { factors: Factors; reload: () => Promise<void>; prove: Prove }) {
   const [name, setName] = useState('');
   const action = useAction();
   const add = async (e: Event) => {
     e.preventDefault();
     const label = name.trim() || 'Passkey';
-    if (await action.run(async () => void (await mfa.addPasskey(label, await createPasskey(await mfa.passkeyOptions()))))) {
+    const addIt = async () => {
+      const options = await mfa.passkeyOptions(await prove({ change: 'add-passkey' }));
+      await mfa.addPasskey(label, await createPasskey(options));
+    };
+    if (await action.run(addIt)) {
       announce(`Passkey ${label} added.`);
       setName('');
       await reload();
     }
   };
   const remove = async (id: string, label: string) => {
-    if (await action.run(() => mfa.removePasskey(id).then(() => undefined))) {
+    if (await action.run(async () => void (await mfa.removePasskey(id, await prove({ change: 'remove-passkey', passkeyId: id }))))) {
       announce(`Passkey ${label} removed.`);
       await reload();
     }

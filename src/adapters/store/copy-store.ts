@@ -28,6 +28,8 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'mfa_passkeys', key: ['id'] },
   { name: 'mfa_challenges', key: ['purpose', 'subject_id', 'account_id'] },
   { name: 'mfa_step_up_failures', key: ['approval_id', 'account_id'] },
+  { name: 'mfa_attempts', key: ['account_id'] },
+  { name: 'mfa_enrolment_codes', key: ['account_id'] },
   { name: 'outbox', key: ['id'] },
 ];
 

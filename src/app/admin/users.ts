@@ -1,5 +1,6 @@
 import { type Account, isValidLogin } from '../../domain/account/account.js';
 import { DomainError } from '../../domain/errors.js';
+import { type LockoutView, lockoutView, noAttempts } from '../../domain/mfa/attempt-limit.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
@@ -92,14 +93,24 @@ export async function upsertUser(
   });
 }
 
-export async function listUsers(deps: Deps, caller: Caller): Promise<PublicAccount[]> {
+/** A user as administrators list them: the account, and whether failed MFA attempts hold it back. */
+export type UserView = PublicAccount & { readonly mfaLockout: LockoutView };
+
+export async function listUsers(deps: Deps, caller: Caller): Promise<UserView[]> {
   requireAdmin(caller);
-  return (await deps.store.transaction((tx) => tx.accounts.list())).map(publicAccount);
+  return deps.store.read(async (tx) => {
+    const now = deps.clock.now();
+    const attempts = new Map((await tx.mfa.allAttempts()).map((a) => [a.accountId, a]));
+    return (await tx.accounts.list()).map((a) => ({ ...publicAccount(a), mfaLockout: lockoutView(attempts.get(a.id) ?? noAttempts(a.id), now) }));
+  });
 }
 
-export async function showUser(deps: Deps, caller: Caller, login: string): Promise<PublicAccount> {
+export async function showUser(deps: Deps, caller: Caller, login: string): Promise<UserView> {
   requireAdmin(caller);
-  return publicAccount(await deps.store.transaction((tx) => accountByLogin(tx, login)));
+  return deps.store.read(async (tx) => {
+    const a = await accountByLogin(tx, login);
+    return { ...publicAccount(a), mfaLockout: lockoutView((await tx.mfa.attempts(a.id)) ?? noAttempts(a.id), deps.clock.now()) };
+  });
 }
 
 /**

@@ -3,11 +3,12 @@ import type { Instant } from '../../domain/time.js';
 import type { ChallengePurpose, StoreTx } from '../../ports/store.js';
 import type { Deps } from '../deps.js';
 import type { MfaKit, MfaProof } from './mfa-kit.js';
+import { admitAttempt, recordAttempt } from './attempt-guard.js';
 import { openTotpSecret } from './totp-secret.js';
 
-/** What a challenge is bound to: a request (the requester's) or an approval (one approver's). */
+/** What a challenge is bound to: a request (the requester's), an approval (one approver's) or a factor change. */
 export interface ChallengeBinding {
-  readonly purpose: Extract<ChallengePurpose, 'request' | 'approval'>;
+  readonly purpose: Extract<ChallengePurpose, 'request' | 'approval' | 'factor-change'>;
   readonly subjectId: string;
   readonly accountId: string;
 }
@@ -20,10 +21,14 @@ export type ProofOutcome =
  * Checks a proof for `binding.accountId` and records what a success spends: the TOTP time step (so
  * the code never works again) or the passkey's signature counter. The stored passkey challenge is
  * consumed whatever the outcome, so an assertion can be tried once. Throws MfaNotEnrolled when the
- * account has no usable factor of that kind; the caller counts failures.
+ * account has no usable factor of that kind. Every check passes the account's attempt gate first
+ * (MfaLocked, TooManyAttempts) and counts there; callers keep their own per-request counts beside it.
  */
 export async function checkProof(deps: Deps, kit: MfaKit, tx: StoreTx, binding: ChallengeBinding, proof: MfaProof, now: Instant): Promise<ProofOutcome> {
-  return proof.kind === 'totp' ? checkTotp(deps, kit, tx, binding.accountId, proof.code, now) : checkPasskey(kit, tx, binding, proof, now);
+  const attempts = await admitAttempt(tx, binding.accountId, now);
+  const outcome = proof.kind === 'totp' ? await checkTotp(deps, kit, tx, binding.accountId, proof.code, now) : await checkPasskey(kit, tx, binding, proof, now);
+  await recordAttempt(tx, attempts, outcome.ok, now);
+  return outcome;
 }
 
 async function checkTotp(deps: Deps, kit: MfaKit, tx: StoreTx, accountId: string, code: string, now: Instant): Promise<ProofOutcome> {

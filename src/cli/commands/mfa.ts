@@ -38,15 +38,26 @@ export function registerMfaCommands(program: Command): void {
     });
   });
 
-  clientCommand(mfa, 'totp', 'enrol an authenticator app: shows its QR code and secret once; confirm with `elevate mfa confirm`').action(async (f: ClientOptions) => {
-    const api = await connect(f);
-    const e = (await api.post('/api/mfa/totp')) as WireEnrolment | undefined;
-    if (!e?.secret) throw new CliError('the server accepted the enrolment but returned no secret');
-    const qr = f.json ? '' : await terminalQr(e.uri);
-    emit(f, { secret: e.secret, uri: e.uri, confirmed: e.confirmed }, () =>
-      [qr, formatFields([['secret', e.secret], ['otpauth URI', e.uri], ['confirmed', yesNo(e.confirmed)]]), '', 'Scan the code (or type the secret) into your authenticator app, then: elevate mfa confirm --otp <code>'].join('\n'),
-    );
-  });
+  clientCommand(mfa, 'totp', 'enrol (or replace) an authenticator app: shows its QR code and secret once; confirm with `elevate mfa confirm`')
+    .option('--otp <code>', 'a current code from the authenticator you have now (asked for on a terminal when needed)')
+    .option('--enrolment-code <code>', 'for a first factor: the one-time enrolment code an administrator gave you')
+    .action(async (f: ClientOptions & { otp?: string; enrolmentCode?: string }) => {
+      const api = await connect(f);
+      const e = (await withChangeProof(f, (proof) => api.post('/api/mfa/totp', proof))) as WireEnrolment | undefined;
+      if (!e?.secret) throw new CliError('the server accepted the enrolment but returned no secret');
+      const qr = f.json ? '' : await terminalQr(e.uri);
+      emit(f, { secret: e.secret, uri: e.uri, confirmed: e.confirmed }, () =>
+        [qr, formatFields([['secret', e.secret], ['otpauth URI', e.uri], ['confirmed', yesNo(e.confirmed)]]), '', 'Scan the code (or type the secret) into your authenticator app, then: elevate mfa confirm --otp <code>'].join('\n'),
+      );
+    });
+
+  clientCommand(mfa, 'remove-passkey <id>', 'remove one of your passkeys (id as `elevate mfa show` lists it), proven with your authenticator')
+    .option('--otp <code>', 'a current code from your authenticator (asked for on a terminal when left out)')
+    .action(async (id: string, f: ClientOptions & { otp?: string }) => {
+      const api = await connect(f);
+      await withChangeProof(f, (proof) => api.delete(`/api/mfa/passkeys/${encodeURIComponent(id)}`, proof));
+      emit(f, { removed: { passkey: id } }, () => `removed passkey ${id}`);
+    });
 
   clientCommand(mfa, 'confirm', 'confirm a new authenticator with its first code')
     .option('--otp <code>', 'the code the new authenticator shows (asked for on a terminal when left out)')
@@ -56,4 +67,23 @@ export function registerMfaCommands(program: Command): void {
       if (done === null) throw new CliError('no code: pass --otp <code>, or run in a terminal to be asked for it');
       emit(f, { confirmed: true }, () => 'authenticator confirmed: it now counts for MFA');
     });
+}
+
+/**
+ * Sends a factor change with its proof: `--otp` (a factor you have) or `--enrolment-code` (a first
+ * factor). Without either, tries without one (the server may allow self-enrolment) and, when it asks
+ * for a factor, prompts on a terminal for a current code.
+ */
+async function withChangeProof<T>(f: { otp?: string; enrolmentCode?: string }, send: (proof: Record<string, string>) => Promise<T>): Promise<T> {
+  if (f.enrolmentCode !== undefined) return send({ EnrolmentCode: f.enrolmentCode });
+  if (f.otp !== undefined) return send({ Code: f.otp });
+  try {
+    return await send({});
+  } catch (e) {
+    if (!(e instanceof CliError) || e.serverCode !== 'MfaRequired') throw e;
+    const firstFactor = /enrolment code/.test(e.message);
+    const done = firstFactor ? null : await withOtp(undefined, 'Current code from your authenticator: ', (code) => send({ Code: code }));
+    if (done === null) throw new CliError(`${e.message}\n${firstFactor ? 'Pass --enrolment-code <code>.' : 'Pass --otp <code> (a current code from your authenticator).'}`);
+    return done;
+  }
 }

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
-import { type PublicAccount, type UserSpec, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { type PublicAccount, type UserSpec, type UserView, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
+import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
+import { type IssuedEnrolmentCode, issueEnrolmentCode } from '../../app/mfa/enrolment-code.js';
+import { liftMfaLockout } from '../../app/mfa/lockout.js';
 import { formatLocalTime } from '../format-time.js';
 import { timeArg } from './pam-requests.js';
 import { endedTable } from './revoke.js';
-import { enrolTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
 import { usageError } from '../cli-error.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { passwordFromFlags } from '../password-input.js';
@@ -32,8 +34,17 @@ function lockLabel(a: PublicAccount): string {
   return `${lapsed ? 'no' : 'yes'} (${until}; since ${formatLocalTime(a.lock.lockedAt)}: ${a.lock.reason})`;
 }
 
-function describe(a: PublicAccount): string {
+/** Whether failed MFA attempts hold the user back: locked (until lifted), waiting, or fine. */
+function lockoutText(u: UserView): string {
+  const l = u.mfaLockout;
+  if (l.locked) return `LOCKED since ${formatLocalTime(l.lockedAt)} after ${l.failures} failures (elevate user mfa-unlock ${u.login})`;
+  if (l.waitUntil !== null) return `waiting until ${formatLocalTime(l.waitUntil)} after ${l.failures} failures`;
+  return l.failures > 0 ? `${l.failures} failed attempt(s)` : 'ok';
+}
+
+function describe(a: PublicAccount, u?: UserView): string {
   return formatFields([
+    ...(u ? ([['mfa', lockoutText(u)]] as [string, string][]) : []),
     ['login', a.login],
     ['display name', a.displayName],
     ['email', a.email ?? '-'],
@@ -84,15 +95,15 @@ export function registerUserCommands(program: Command): void {
     const users = await withCore(f, (core) => listUsers(core.deps, LOCAL_OPERATOR));
     emit(f, users, () =>
       formatTable(
-        ['LOGIN', 'DISPLAY NAME', 'EMAIL', 'ADMIN', 'DISABLED', 'LOCKED', 'PASSWORD'],
-        users.map((a) => [a.login, a.displayName, a.email ?? '-', yesNo(a.isAdmin), yesNo(a.disabled), lockLabel(a).split(' ')[0]!, a.hasPassword ? 'set' : 'none']),
+        ['LOGIN', 'DISPLAY NAME', 'EMAIL', 'ADMIN', 'DISABLED', 'LOCKED', 'PASSWORD', 'MFA'],
+        users.map((a) => [a.login, a.displayName, a.email ?? '-', yesNo(a.isAdmin), yesNo(a.disabled), lockLabel(a).split(' ')[0]!, a.hasPassword ? 'set' : 'none', a.mfaLockout.locked ? 'LOCKED' : a.mfaLockout.failures > 0 ? `${a.mfaLockout.failures} failed` : 'ok']),
       ),
     );
   });
 
   adminCommand(user, 'show <login>', 'show one user').action(async (login: string, f: AdminOptions) => {
     const a = await withCore(f, (core) => showUser(core.deps, LOCAL_OPERATOR, login));
-    emit(f, a, () => describe(a));
+    emit(f, a, () => describe(a, a));
   });
 
   withUserFlags(adminCommand(user, 'set <login>', 'change a user; only the flags given change'))
@@ -127,7 +138,7 @@ export function registerUserCommands(program: Command): void {
 
   adminCommand(user, 'totp <login>', 'give the user a new TOTP authenticator (replaces any); prints its secret once').action(
     async (login: string, f: AdminOptions) => {
-      const e = await withCore(f, (core) => enrolTotp(core.deps, core.mfa, LOCAL_OPERATOR, login));
+      const e = await withCore(f, (core) => provisionTotp(core.deps, core.mfa, LOCAL_OPERATOR, login));
       const qr = f.json ? '' : await terminalQr(e.uri);
       emit(f, { user: login, secret: e.secret, uri: e.uri }, () =>
         (qr ? `${qr}\n` : '') + formatFields([
@@ -140,8 +151,35 @@ export function registerUserCommands(program: Command): void {
     },
   );
 
-  adminCommand(user, 'mfa-reset <login>', 'remove every MFA factor of the user').action(async (login: string, f: AdminOptions) => {
-    await withCore(f, (core) => resetMfa(core.deps, LOCAL_OPERATOR, login));
-    emit(f, { reset: { user: login } }, () => `removed every MFA factor of ${login}`);
+  adminCommand(user, 'mfa-reset <login>', 'remove every MFA factor of the user (and lift any MFA lockout)')
+    .option('--enrolment-code', 'also issue a one-time enrolment code so the user can enrol again')
+    .action(async (login: string, f: AdminOptions & { enrolmentCode?: boolean }) => {
+      const issued = await withCore(f, (core) => resetMfa(core.deps, LOCAL_OPERATOR, login, { issueCode: f.enrolmentCode === true }));
+      emit(f, { reset: { user: login }, ...(issued && { enrolmentCode: codeJson(issued) }) }, () =>
+        [`removed every MFA factor of ${login}`, ...(issued ? ['', codeText(login, issued)] : [])].join('\n'),
+      );
+    });
+
+  adminCommand(user, 'mfa-enrolment-code <login>', 'issue a one-time code (24 hours) with which a user without MFA enrols a first factor').action(
+    async (login: string, f: AdminOptions) => {
+      const issued = await withCore(f, (core) => issueEnrolmentCode(core.deps, LOCAL_OPERATOR, login));
+      emit(f, { user: login, ...codeJson(issued) }, () => codeText(login, issued));
+    },
+  );
+
+  adminCommand(user, 'mfa-unlock <login>', 'lift the MFA lockout that failed attempts put on the user').action(async (login: string, f: AdminOptions) => {
+    await withCore(f, (core) => liftMfaLockout(core.deps, LOCAL_OPERATOR, login));
+    emit(f, { unlocked: { user: login } }, () => `lifted the MFA lockout of ${login}`);
   });
+}
+
+const codeJson = (c: IssuedEnrolmentCode) => ({ code: c.code, expiresAt: new Date(c.expiresAt).toISOString() });
+
+function codeText(login: string, c: IssuedEnrolmentCode): string {
+  return formatFields([
+    ['user', login],
+    ['enrolment code', c.code],
+    ['expires', formatLocalTime(c.expiresAt)],
+    ['note', 'shown once; works once, for a first factor (portal: Security, or `elevate mfa totp --enrolment-code`)'],
+  ]);
 }

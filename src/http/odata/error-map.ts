@@ -23,6 +23,10 @@ export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   MfaRequired: 403,
   // The server has no relying party for the host it was reached at; configuration, not the caller.
   PasskeysUnavailable: 409,
+  // Too many failed factor attempts: only an administrator lifts it, so waiting does not help.
+  MfaLocked: 403,
+  // Backing off after failures, or too many requests: the details carry retryAfterSeconds.
+  TooManyAttempts: 429,
   StoreUnavailable: 503,
   DirectoryUnavailable: 503,
 };

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
 /** Query parameters whose values never reach the log. MIM clients may send any parameter in the query string. */
-const SECRET_PARAMS = /^(code|password|passkey|secret)$/i;
+const SECRET_PARAMS = /^(code|enrolmentcode|password|passkey|secret)$/i;
 
 /** `url` with the values of secret query parameters replaced, for logging. */
 export function redactUrl(url: string): string {

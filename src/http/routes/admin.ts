@@ -8,10 +8,12 @@ import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/use
 import type { Deps } from '../../app/deps.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
-import { enrolTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
+import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
+import { issueEnrolmentCode } from '../../app/mfa/enrolment-code.js';
+import { liftMfaLockout } from '../../app/mfa/lockout.js';
 import { mfaFactors } from '../../app/mfa/factors.js';
 import type { MfaKit } from '../../app/mfa/mfa-kit.js';
-import { enrolmentToWire, factorsToWire } from './mfa-wire.js';
+import { enrolmentCodeToWire, enrolmentToWire, factorsToWire, userToWire } from './mfa-wire.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
@@ -35,9 +37,9 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   // Checked here as well as in every use case: nothing under /api/admin answers a non-admin.
   app.addHook('preHandler', async (req) => requireAdmin(req.caller!));
 
-  app.get('/users', async (req) => ({ value: await listUsers(deps, req.caller!) }));
+  app.get('/users', async (req) => ({ value: (await listUsers(deps, req.caller!)).map(userToWire) }));
   app.post('/users', async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, parseBody(userBody, req.body), 'create')).account));
-  app.get<NameParams>('/users/:name', async (req) => showUser(deps, req.caller!, req.params.name));
+  app.get<NameParams>('/users/:name', async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
   app.patch<NameParams>('/users/:name', async (req) => {
     const body = parseBody(userBody.partial(), req.body);
     return (await upsertUser(deps, hasher, req.caller!, { ...body, login: req.params.name }, 'update')).account;
@@ -69,11 +71,19 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return { value: ended };
   });
 
-  // A user's factors; provision an authenticator for them (shown once); or remove every factor they have.
+  // A user's factors; provision an authenticator for them (shown once); remove every factor they have
+  // (optionally answering an enrolment code to enrol again); issue an enrolment code; lift a lockout.
   app.get<NameParams>('/users/:name/mfa', async (req) => factorsToWire(await mfaFactors(deps, req.caller!, req.params.name)));
-  app.post<NameParams>('/users/:name/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await enrolTotp(deps, opts.mfa, req.caller!, req.params.name))));
-  app.delete<NameParams>('/users/:name/mfa', async (req, reply) => {
-    await resetMfa(deps, req.caller!, req.params.name);
+  app.post<NameParams>('/users/:name/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await provisionTotp(deps, opts.mfa, req.caller!, req.params.name))));
+  app.delete<NameParams & { Querystring: { enrolmentCode?: string } }>('/users/:name/mfa', async (req, reply) => {
+    const q = req.query.enrolmentCode;
+    if (q !== undefined && q !== 'true' && q !== 'false') throw new DomainError('BadRequest', 'enrolmentCode must be true or false.');
+    const issued = await resetMfa(deps, req.caller!, req.params.name, { issueCode: q === 'true' });
+    return issued ? reply.code(200).send(enrolmentCodeToWire(issued)) : reply.code(204).send();
+  });
+  app.post<NameParams>('/users/:name/mfa/enrolment-code', async (req, reply) => reply.code(201).send(enrolmentCodeToWire(await issueEnrolmentCode(deps, req.caller!, req.params.name))));
+  app.delete<NameParams>('/users/:name/mfa/lockout', async (req, reply) => {
+    await liftMfaLockout(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
 
@@ -135,6 +145,8 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/users/:name/unlock', ['POST']],
     ['/requests/:id/revoke', ['POST']],
     ['/revoke', ['POST']],
+    ['/users/:name/mfa/enrolment-code', ['POST']],
+    ['/users/:name/mfa/lockout', ['DELETE']],
     ['/groups', ['GET', 'POST']],
     ['/groups/:name', ['GET', 'PATCH', 'DELETE']],
     ['/groups/:name/members', ['GET']],

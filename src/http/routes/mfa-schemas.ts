@@ -24,6 +24,9 @@ export const assertionJson: z.ZodType<AssertionJSON> = z.object({
   response: z.object({ clientDataJSON: b64url, authenticatorData: b64url, signature: b64url, userHandle: b64url.optional() }),
 });
 
+/** Which change passkey options for a factor-change proof are bound to. */
+export const changeOptionsBody = z.object({ change: z.enum(['totp', 'add-passkey', 'remove-passkey']), passkeyId: b64url.min(1).max(1024).optional() }).strict();
+
 export const passkeyRegistrationBody = z.object({ name: z.string().max(256).optional(), response: attestationJson }).strict();
 
 /**

@@ -1,11 +1,23 @@
 import QRCode from 'qrcode';
+import type { UserView } from '../../app/admin/users.js';
+import type { IssuedEnrolmentCode } from '../../app/mfa/enrolment-code.js';
 import type { MfaFactors } from '../../app/mfa/factors.js';
 import type { TotpEnrolment } from '../../app/mfa/enrol-totp.js';
 import type { PasskeyView } from '../../app/mfa/passkeys.js';
 
 const iso = (at: number) => new Date(at).toISOString();
+const isoOrNull = (at: number | null) => (at === null ? null : iso(at));
 
-export const passkeyToWire = (p: PasskeyView) => ({ id: p.id, name: p.name, createdAt: iso(p.createdAt), lastUsedAt: p.lastUsedAt === null ? null : iso(p.lastUsedAt) });
+/** A user for administrators: the account, and its MFA lockout with times as ISO strings. */
+export function userToWire(u: UserView) {
+  const l = u.mfaLockout;
+  return { ...u, mfaLockout: { locked: l.locked, failures: l.failures, lockedAt: isoOrNull(l.lockedAt), waitUntil: isoOrNull(l.waitUntil) } };
+}
+
+/** The one answer that carries an enrolment code. */
+export const enrolmentCodeToWire = (c: IssuedEnrolmentCode) => ({ code: c.code, expiresAt: iso(c.expiresAt) });
+
+export const passkeyToWire = (p: PasskeyView) => ({ id: p.id, name: p.name, createdAt: iso(p.createdAt), lastUsedAt: isoOrNull(p.lastUsedAt) });
 
 export function factorsToWire(f: MfaFactors) {
   return {

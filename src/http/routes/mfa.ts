@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../app/deps.js';
-import { confirmTotp, enrolTotp } from '../../app/mfa/enrol-totp.js';
+import { confirmTotp, startTotpEnrolment } from '../../app/mfa/enrol-totp.js';
+import { type FactorChange, changeOptions } from '../../app/mfa/factor-change.js';
 import { mfaFactors } from '../../app/mfa/factors.js';
 import type { MfaKit } from '../../app/mfa/mfa-kit.js';
 import { passkeyRegistrationOptions, registerPasskey, removePasskey } from '../../app/mfa/passkeys.js';
@@ -10,7 +11,8 @@ import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { readParams } from '../odata/request-params.js';
 import { relyingParty } from '../webauthn-rp.js';
 import { parseBody } from './admin-schemas.js';
-import { passkeyRegistrationBody } from './mfa-schemas.js';
+import { changeOptionsBody, passkeyRegistrationBody } from './mfa-schemas.js';
+import { changeProof } from './mfa-proof.js';
 import { enrolmentToWire, factorsToWire, passkeyToWire } from './mfa-wire.js';
 
 export interface MfaRoutesOptions {
@@ -24,7 +26,8 @@ export async function mfaRoutes(app: FastifyInstance, opts: MfaRoutesOptions): P
   const { deps, mfa } = opts;
   app.get('/', async (req) => factorsToWire(await mfaFactors(deps, req.caller!, req.caller!.login)));
 
-  app.post('/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await enrolTotp(deps, mfa, req.caller!, req.caller!.login))));
+  // Every change of factors carries its proof (see changeProof): a password alone changes nothing.
+  app.post('/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await startTotpEnrolment(deps, mfa, req.caller!, changeProof(req, opts.config)))));
   app.post('/totp/confirm', async (req, reply) => {
     const p = readParams(req.query, req.body, ['Code']);
     if (!p.Code) throw new DomainError('BadRequest', 'Code is required: the 6-digit code your authenticator shows.');
@@ -32,7 +35,13 @@ export async function mfaRoutes(app: FastifyInstance, opts: MfaRoutesOptions): P
     return reply.code(204).send();
   });
 
-  app.post('/passkeys/options', async (req) => passkeyRegistrationOptions(deps, mfa, req.caller!, relyingParty(req, opts.config)));
+  app.post('/change-options', async (req) => {
+    const body = parseBody(changeOptionsBody, req.body ?? {});
+    if (body.change === 'remove-passkey' && !body.passkeyId) throw new DomainError('BadRequest', 'passkeyId is required to remove a passkey.');
+    const change: FactorChange = body.change === 'remove-passkey' ? { kind: 'remove-passkey', passkeyId: body.passkeyId! } : { kind: body.change };
+    return changeOptions(deps, mfa, req.caller!, change, relyingParty(req, opts.config));
+  });
+  app.post('/passkeys/options', async (req) => passkeyRegistrationOptions(deps, mfa, req.caller!, relyingParty(req, opts.config), changeProof(req, opts.config)));
   app.get('/passkeys', async (req) => ({ value: (await mfaFactors(deps, req.caller!, req.caller!.login)).passkeys.map(passkeyToWire) }));
   app.post('/passkeys', async (req, reply) => {
     const body = parseBody(passkeyRegistrationBody, req.body);
@@ -40,7 +49,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: MfaRoutesOptions): P
     return reply.code(201).send(passkeyToWire(p));
   });
   app.delete<{ Params: { id: string } }>('/passkeys/:id', async (req, reply) => {
-    await removePasskey(deps, req.caller!, req.params.id);
+    await removePasskey(deps, mfa, req.caller!, req.params.id, changeProof(req, opts.config));
     return reply.code(204).send();
   });
 
@@ -48,6 +57,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: MfaRoutesOptions): P
     ['/', ['GET']],
     ['/totp', ['POST']],
     ['/totp/confirm', ['POST']],
+    ['/change-options', ['POST']],
     ['/passkeys/options', ['POST']],
     ['/passkeys', ['GET', 'POST']],
     ['/passkeys/:id', ['DELETE']],

@@ -3,7 +3,7 @@ import { closeRequestUseCase } from '../../app/close-request.js';
 import { createRequestUseCase } from '../../app/create-request.js';
 import { decideApprovalUseCase } from '../../app/decide-approval.js';
 import type { Deps } from '../../app/deps.js';
-import type { MfaKit, MfaProof } from '../../app/mfa/mfa-kit.js';
+import type { MfaKit } from '../../app/mfa/mfa-kit.js';
 import { approvalPasskeyOptions } from '../../app/mfa/step-up.js';
 import { requestPasskeyOptions, verifyMfaUseCase } from '../../app/mfa/verify-mfa.js';
 import type { Config } from '../../config/schema.js';
@@ -18,7 +18,7 @@ import { APPROVAL_PROPERTIES, REQUEST_PROPERTIES, ROLE_PROPERTIES } from '../oda
 import { parseRequestedTime } from '../odata/wire-time.js';
 import { approvalToWire, requestToWire, roleToWire } from '../odata/wire-shapes.js';
 import { relyingParty } from '../webauthn-rp.js';
-import { readAssertion } from './mfa-schemas.js';
+import { passkeyProof, totpProof } from './mfa-proof.js';
 
 export interface PamResourcesOptions {
   readonly deps: Deps;
@@ -69,14 +69,6 @@ function emptyOk(reply: FastifyReply): FastifyReply {
 export async function pamResources(app: FastifyInstance, opts: PamResourcesOptions): Promise<void> {
   const { deps } = opts;
   const caller = (req: FastifyRequest) => req.caller!;
-  const totpProof = (req: FastifyRequest): MfaProof | null => {
-    const { Code } = readParams(req.query, req.body, ['Code']);
-    return Code ? { kind: 'totp', code: Code } : null;
-  };
-  const passkeyProof = (req: FastifyRequest): MfaProof | null => {
-    const assertion = readAssertion(req.body, 'Passkey');
-    return assertion ? { kind: 'passkey', assertion, rp: relyingParty(req, opts.config) } : null;
-  };
   app.addHook('preHandler', async (req) => checkVersion(req));
 
   app.get('/$metadata', async (_req, reply) => reply.type('application/xml; charset=utf-8').send(METADATA_XML));
@@ -122,7 +114,7 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
     // Extensions (docs/mfa-api.md): the MFA challenge MIM delegated to a phone call, answered
     // with a TOTP code or a passkey, and the passkey options for it.
     if (key?.set === 'pamrequests' && (action === 'verifymfa' || action === 'verifypasskey')) {
-      const proof = action === 'verifymfa' ? totpProof(req) : passkeyProof(req);
+      const proof = action === 'verifymfa' ? totpProof(req) : passkeyProof(req, opts.config);
       if (!proof) throw new DomainError('BadRequest', action === 'verifymfa' ? 'Code is required: the 6-digit code from your authenticator.' : 'Passkey is required: the AuthenticationResponseJSON for the options from PasskeyOptions.');
       const r = await verifyMfaUseCase(deps, opts.mfa, caller(req), key.id, proof);
       opts.poke();
@@ -137,7 +129,7 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
     if (key?.set === 'pamrequeststoapprove' && (action === 'approve' || action === 'reject')) {
       const p = readParams(req.query, req.body, ['Comment']);
       // The approver's step-up, for roles that ask for one: Code or Passkey beside Comment.
-      const proof = action === 'approve' ? (passkeyProof(req) ?? totpProof(req)) : null;
+      const proof = action === 'approve' ? (passkeyProof(req, opts.config) ?? totpProof(req)) : null;
       await decideApprovalUseCase(deps, opts.mfa, caller(req), key.id, action === 'approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000), proof);
       opts.poke();
       return emptyOk(reply);

@@ -34,6 +34,11 @@ async function populatedSqlite(): Promise<TestApp> {
   const approvals = await t.app.inject({ method: 'GET', url: `${API}/pamrequeststoapprove`, headers: basic('ann') });
   await post(t, 'ann', `pamrequeststoapprove(guid'${approvals.json().value[0].ApprovalObjectID.Value}')/Approve`, { Comment: 'ok' });
   await post(t, 'jen', 'pamrequests', { RoleId: appr, RequestedTTL: '600', Justification: 'pending again' });
+  // A failed MFA attempt on record (mfa_attempts) and an outstanding enrolment code (mfa_enrolment_codes).
+  const mfa = await post(t, 'jen', 'pamrequests', { RoleId: await roleId(t.app, 'MFA Role'), RequestedTTL: '600' });
+  const wrong = await t.app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${mfa.RequestId}')/VerifyMFA`, headers: basic('jen'), payload: { Code: '000000' } });
+  assert.equal(wrong.statusCode, 403);
+  assert.equal((await t.app.inject({ method: 'POST', url: '/api/admin/users/ann/mfa/enrolment-code', headers: basic('admin') })).statusCode, 201);
   t.clock.advance(700_000); // the first elevations expire
   await t.tick();
   return t;
@@ -73,6 +78,8 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   // The copied store answers the API exactly as the embedded one did.
   // Secrets stay sealed with the source's key, so the copy is opened with that key.
   assert.equal(byTable.mfa_totp, 1, "jen's authenticator is copied");
+  assert.equal(byTable.mfa_attempts, 1, "jen's failed attempt is copied");
+  assert.equal(byTable.mfa_enrolment_codes, 1, "ann's enrolment code is copied");
   const copy = await makeApp({ demo: false, clock: source.clock, config: { database: target, mfaKeyFile: join(source.dataDir, 'mfa.key') } });
   cleanup.push(() => copy.close());
   const after = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: basic('jen') });

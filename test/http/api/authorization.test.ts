@@ -91,16 +91,27 @@ const ROWS: Row[] = [
   { name: 'POST /api/session/logout', call: () => ({ method: 'POST', url: '/api/session/logout' }), expect: ANY_USER(204) },
   { name: 'POST /api/session/logout-everywhere', call: () => ({ method: 'POST', url: '/api/session/logout-everywhere' }), expect: ANY_USER(204) },
 
-  // Self-service MFA enrolment (an Elevate extension). jen's demo authenticator is confirmed already.
+  // Self-service MFA enrolment (an Elevate extension). jen's demo authenticator is confirmed already;
+  // ann and admin have no factor. A password alone changes no factor (issue 11).
   {
     name: 'POST /api/mfa/totp',
     call: () => ({ method: 'POST', url: '/api/mfa/totp' }),
-    expect: { nobody: 401, jen: 409, ann: 201, admin: 201 },
+    expect: { nobody: 401, jen: 403, ann: 403, admin: 403 },
+  },
+  {
+    name: "POST /api/mfa/totp with jen's current code",
+    call: (f) => ({ method: 'POST', url: '/api/mfa/totp', payload: { Code: f.jenCode } }),
+    expect: { nobody: 401, jen: 201, ann: 403, admin: 403 },
   },
   {
     name: 'POST /api/mfa/totp/confirm before enrolling',
     call: () => ({ method: 'POST', url: '/api/mfa/totp/confirm', payload: { Code: '123456' } }),
-    expect: { nobody: 401, jen: 204, ann: 409, admin: 409 },
+    expect: { nobody: 401, jen: 409, ann: 409, admin: 409 },
+  },
+  {
+    name: 'POST /api/mfa/change-options (nobody here has a passkey)',
+    call: () => ({ method: 'POST', url: '/api/mfa/change-options', payload: { change: 'add-passkey' } }),
+    expect: { nobody: 401, jen: 409, ann: 409, admin: 409 },
   },
   {
     name: 'GET /api/mfa (own factors only, never a secret)',
@@ -111,7 +122,12 @@ const ROWS: Row[] = [
       assert.doesNotMatch(res.body, /secret/i);
     },
   },
-  { name: 'POST /api/mfa/passkeys/options', call: () => ({ method: 'POST', url: '/api/mfa/passkeys/options' }), expect: ANY_USER(200) },
+  { name: 'POST /api/mfa/passkeys/options', call: () => ({ method: 'POST', url: '/api/mfa/passkeys/options' }), expect: { nobody: 401, jen: 403, ann: 403, admin: 403 } },
+  {
+    name: "POST /api/mfa/passkeys/options with jen's current code",
+    call: (f) => ({ method: 'POST', url: '/api/mfa/passkeys/options', payload: { Code: f.jenCode } }),
+    expect: { nobody: 401, jen: 200, ann: 403, admin: 403 },
+  },
   { name: 'GET /api/mfa/passkeys', call: () => ({ method: 'GET', url: '/api/mfa/passkeys' }), expect: ANY_USER(200) },
   {
     name: 'POST /api/mfa/passkeys without a registration challenge',
@@ -286,6 +302,19 @@ const ROWS: Row[] = [
   },
   { name: 'GET /api/admin/users/:name/mfa', call: () => ({ method: 'GET', url: '/api/admin/users/jen/mfa' }), expect: ADMIN_ONLY(200) },
   { name: 'DELETE /api/admin/users/:name/mfa', call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa' }), expect: ADMIN_ONLY(204) },
+  {
+    name: 'DELETE /api/admin/users/:name/mfa?enrolmentCode=true',
+    call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa?enrolmentCode=true' }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.match((res.json() as { code: string }).code, /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/),
+  },
+  { name: 'POST /api/admin/users/:name/mfa/enrolment-code', call: () => ({ method: 'POST', url: '/api/admin/users/bob/mfa/enrolment-code' }), expect: ADMIN_ONLY(201) },
+  {
+    name: "POST /api/admin/users/:name/mfa/enrolment-code for the administrator's own account",
+    call: () => ({ method: 'POST', url: '/api/admin/users/admin/mfa/enrolment-code' }),
+    expect: { nobody: 401, jen: 403, ann: 403, admin: 403 },
+  },
+  { name: 'DELETE /api/admin/users/:name/mfa/lockout', call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa/lockout' }), expect: ADMIN_ONLY(204) },
   { name: 'DELETE /api/admin/users/:name', call: () => ({ method: 'DELETE', url: '/api/admin/users/bob' }), expect: ADMIN_ONLY(204) },
   { name: 'GET /api/admin/groups', call: () => ({ method: 'GET', url: '/api/admin/groups' }), expect: ADMIN_ONLY(200) },
   { name: 'POST /api/admin/groups', call: () => ({ method: 'POST', url: '/api/admin/groups', payload: { name: 'New Group' } }), expect: ADMIN_ONLY(201) },

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ChallengePurpose, MfaChallenge, MfaRepo, Passkey, TotpFactor } from '../../../ports/store.js';
+import type { MfaAttempts } from '../../../domain/mfa/attempt-limit.js';
+import type { ChallengePurpose, EnrolmentCode, MfaChallenge, MfaRepo, Passkey, TotpFactor } from '../../../ports/store.js';
 import type { Database, PasskeyTable } from './schema.js';
 
 export class KyselyMfaRepo implements MfaRepo {
@@ -27,6 +28,7 @@ export class KyselyMfaRepo implements MfaRepo {
     await this.db.deleteFrom('mfa_totp').where('account_id', '=', accountId).execute();
     await this.db.deleteFrom('mfa_passkeys').where('account_id', '=', accountId).execute();
     await this.db.deleteFrom('mfa_challenges').where('account_id', '=', accountId).execute();
+    await this.db.deleteFrom('mfa_enrolment_codes').where('account_id', '=', accountId).execute();
   }
 
   async failures(requestId: string): Promise<number> {
@@ -117,6 +119,52 @@ export class KyselyMfaRepo implements MfaRepo {
   async purgeChallenges(now: number): Promise<void> {
     await this.db.deleteFrom('mfa_challenges').where('expires_at', '<', now).execute();
   }
+
+  async attempts(accountId: string): Promise<MfaAttempts | undefined> {
+    const r = await this.db.selectFrom('mfa_attempts').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+    return r && toAttempts(r);
+  }
+
+  async saveAttempts(a: MfaAttempts): Promise<void> {
+    const row = { failures: a.failures, last_failure_at: a.lastFailureAt, locked_at: a.lockedAt };
+    await this.db
+      .insertInto('mfa_attempts')
+      .values({ account_id: a.accountId, ...row })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async allAttempts(): Promise<MfaAttempts[]> {
+    const rows = await this.db.selectFrom('mfa_attempts').selectAll().where((eb) => eb.or([eb('failures', '>', 0), eb('locked_at', 'is not', null)])).orderBy('account_id').execute();
+    return rows.map(toAttempts);
+  }
+
+  async enrolmentCode(accountId: string): Promise<EnrolmentCode | undefined> {
+    const r = await this.db.selectFrom('mfa_enrolment_codes').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+    return r && { accountId: r.account_id, codeHash: r.code_hash, issuedBy: r.issued_by, issuedAt: Number(r.issued_at), expiresAt: Number(r.expires_at) };
+  }
+
+  async saveEnrolmentCode(c: EnrolmentCode): Promise<void> {
+    const row = { code_hash: c.codeHash, issued_by: c.issuedBy, issued_at: c.issuedAt, expires_at: c.expiresAt };
+    await this.db
+      .insertInto('mfa_enrolment_codes')
+      .values({ account_id: c.accountId, ...row })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async removeEnrolmentCode(accountId: string): Promise<void> {
+    await this.db.deleteFrom('mfa_enrolment_codes').where('account_id', '=', accountId).execute();
+  }
+}
+
+function toAttempts(r: Selectable<Database['mfa_attempts']>): MfaAttempts {
+  return {
+    accountId: r.account_id,
+    failures: Number(r.failures),
+    lastFailureAt: r.last_failure_at === null ? null : Number(r.last_failure_at),
+    lockedAt: r.locked_at === null ? null : Number(r.locked_at),
+  };
 }
 
 function toTotp(r: Selectable<Database['mfa_totp']>): TotpFactor {

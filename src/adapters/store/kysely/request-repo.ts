@@ -125,6 +125,11 @@ export class KyselyRequestRepo implements RequestRepo {
     return rows.map(toRequest).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
+  async recentCreations(creatorId: string, limit: number): Promise<Instant[]> {
+    const rows = await this.db.selectFrom('requests').select('created_at').where('creator_id', '=', creatorId).orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map((r) => Number(r.created_at) as Instant);
+  }
+
   async due(now: Instant, limit: number): Promise<PamRequest[]> {
     return (await this.#dueQuery(now, limit).execute()).map(toRequest);
   }

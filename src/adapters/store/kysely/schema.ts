@@ -22,6 +22,8 @@ export interface Database {
   mfa_passkeys: PasskeyTable;
   mfa_challenges: { purpose: string; subject_id: string; account_id: string; challenge: string; expires_at: number };
   mfa_step_up_failures: { approval_id: string; account_id: string; failures: number };
+  mfa_attempts: { account_id: string; failures: number; last_failure_at: number | null; locked_at: number | null };
+  mfa_enrolment_codes: { account_id: string; code_hash: string; issued_by: string; issued_at: number; expires_at: number };
   outbox: OutboxTable;
 }
 
