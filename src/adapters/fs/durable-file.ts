@@ -75,10 +75,12 @@ export function appendDurably(path: string, data: string | Uint8Array, opts: { r
  */
 export function mkdirDurably(dir: string, mode: number): void {
   const first = mkdirSync(dir, { recursive: true, mode });
-  if (first === undefined) return;
+  // Even when it exists: whoever created it (an earlier start, an operator's mkdir) may not have
+  // made its name durable, and everything stored inside hangs on that name.
+  const top = resolve(first ?? dir);
   for (let d = resolve(dir); ; d = dirname(d)) {
     fsyncDirectory(dirname(d));
-    if (d === resolve(first)) return;
+    if (d === top) return;
   }
 }
 

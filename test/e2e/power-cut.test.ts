@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
+import { type LazyMount, mountLazyFs, requireFuse } from '../support/lazyfs.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+
+const basic = (login: string) => ({ authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` });
+
+async function call(server: ServerProcess, login: string, path: string, body?: Record<string, string>): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { ...basic(login), ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) },
+    ...(body && { body: new URLSearchParams(body).toString() }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text === '' ? null : JSON.parse(text) };
+}
+
+/**
+ * The power cut of issue 11, finding 8: a first `serve` generates mfa.key and seals secrets with it,
+ * the process dies and the power goes before the kernel wrote the key back. Whatever was reported
+ * written must come back: the key (or nothing opens) and the store (or the secrets are gone).
+ */
+test('power cut after a first serve: mfa.key and the sealed secrets come back, and serve starts', async (t) => {
+  requireFuse();
+  const dir = mkdtempSync(join(tmpdir(), 'elevate-powercut-'));
+  const backing = join(dir, 'disk');
+  const mnt = join(dir, 'mnt');
+  mkdirSync(backing);
+  mkdirSync(mnt);
+  let mount: LazyMount = await mountLazyFs(backing, mnt);
+  let server: ServerProcess | undefined;
+  // In this order: the server lets go of its files, the filesystem is unmounted, then the disk goes.
+  t.after(async () => {
+    await server?.stop();
+    await mount.unmount();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const data = join(mnt, 'data');
+
+  const first = await startServerProcess(['--data', data, '--demo']);
+  server = first;
+  // An administrator provisions a fresh authenticator for jen: a secret sealed with the new key.
+  const enrolled = await fetch(`${first.url}/api/admin/users/jen/totp`, { method: 'POST', headers: basic('admin') });
+  assert.equal(enrolled.status, 201, await enrolled.clone().text());
+  const secret = ((await enrolled.json()) as { secret: string }).secret;
+  const keyBefore = readFileSync(join(data, 'mfa.key'), 'utf8');
+
+  await first.kill9();
+  mount.cut();
+  await mount.unmount();
+  mount = await mountLazyFs(backing, mnt);
+
+  assert.equal(readFileSync(join(data, 'mfa.key'), 'utf8'), keyBefore, 'the key survives the power cut');
+  server = await startServerProcess(['--data', data, '--demo']);
+  const after = server;
+  const roles = await call(after, 'jen', '/api/pamresources/pamroles');
+  const mfaRole = (roles.json.value as { RoleId: string; DisplayName: string }[]).find((r) => r.DisplayName === 'MFA Role')!;
+  const created = await call(after, 'jen', '/api/pamresources/pamrequests', { RoleId: mfaRole.RoleId, RequestedTTL: '600', Justification: 'after the cut' });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  assert.equal(created.json.RequestStatus, 'PendingMFA');
+  const code = new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6 }).generate();
+  const verified = await call(after, 'jen', `/api/pamresources/pamrequests(guid'${created.json.RequestId}')/VerifyMFA`, { Code: code });
+  assert.equal(verified.status, 200, JSON.stringify(verified.json));
+  assert.equal(verified.json.RequestStatus, 'Active', 'the secret provisioned before the cut opens with the key that survived it');
+});
