@@ -1,6 +1,6 @@
 import { type TestContext, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { CheckpointFile, readCheckpointFile } from '../../src/adapters/audit/checkpoint-file.js';
@@ -111,4 +111,17 @@ test('a forged checkpoint row in the store stops signing: the node never extends
   const r = await signCheckpoint(tc.core.deps, kit(key, join(dir, 'fresh.jsonl')));
   assert.equal(r.kind, 'refused');
   assert.match(r.kind === 'refused' ? r.reason : '', /does not carry a valid signature/);
+});
+
+test('an append cut short by a crash is dropped before the next one, so the file stays readable', async (t) => {
+  const { tc, dir, key } = await keyedCore(t);
+  const file = join(dir, 'node.jsonl');
+  await audited(tc, 1);
+  assert.equal((await signCheckpoint(tc.core.deps, kit(key, file))).kind, 'signed');
+  appendFileSync(file, '{"seq":2,"hash":"ab'); // the process died mid-write
+  assert.equal(readCheckpointFile(file).tornLastLine, true);
+  await audited(tc, 1);
+  assert.equal((await signCheckpoint(tc.core.deps, kit(key, file))).kind, 'signed');
+  const { checkpoints, tornLastLine } = readCheckpointFile(file);
+  assert.deepEqual([checkpoints.map((c) => c.seq), tornLastLine], [[1, 2], false]);
 });

@@ -77,10 +77,15 @@ class LazyFS(Operations):
             del buf[st.st_size:]
         elif len(buf) < st.st_size:
             buf.extend(b'\0' * (st.st_size - len(buf)))
-        for off, length in self.dirty.pop(ino, []):
-            end = min(off + length, st.st_size)
-            if end > off:
-                buf[off:end] = os.pread(fd, end - off, off)
+        # The caller's descriptor may be write-only (O_APPEND logs): read the same inode anew.
+        rfd = os.open('/proc/self/fd/%d' % fd, os.O_RDONLY)
+        try:
+            for off, length in self.dirty.pop(ino, []):
+                end = min(off + length, st.st_size)
+                if end > off:
+                    buf[off:end] = os.pread(rfd, end - off, off)
+        finally:
+            os.close(rfd)
         self.modes[ino] = stat.S_IMODE(st.st_mode)
 
     def cut(self):

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type AuditCheckpoint, newestCheckpoint } from '../../domain/audit/checkpoint.js';
 import type { CheckpointLog } from '../../ports/audit-checkpoints.js';
 import { appendDurably } from '../fs/durable-file.js';
@@ -48,8 +48,35 @@ export class CheckpointFile implements CheckpointLog {
   constructor(readonly path: string) {}
 
   append(c: AuditCheckpoint): void {
+    this.#dropTornTail();
     appendDurably(this.path, toLine(c), { mode: 0o640 });
     this.#latest = newestCheckpoint([this.#latest ?? undefined, c]);
+  }
+
+  /**
+   * A crash in the middle of an append leaves a last line without its newline; it was never
+   * reported written, so it is cut off rather than glued to the next line (which would make that
+   * one unreadable and `audit verify` fail on a harmless crash).
+   */
+  #dropTornTail(): void {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r+');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      if (len === 0 || buf[len - 1] === 0x0a) return;
+      ftruncateSync(fd, size - len + buf.lastIndexOf(0x0a) + 1);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** This node appends in chain order, so the newest is the last complete line: read the tail only. */

@@ -91,7 +91,13 @@ export function registerAuditCommands(program: Command): void {
       const f = cmd.optsWithGlobals<AdminOptions & { checkpoint?: string[]; publicKey?: string[] }>();
       const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
       const { auditVerifyInputs } = await import('../../main.js');
-      const inputs = auditVerifyInputs(config, { checkpointFiles: f.checkpoint ?? [], publicKeyFiles: f.publicKey ?? [] });
+      let inputs: ReturnType<typeof auditVerifyInputs>;
+      try {
+        inputs = auditVerifyInputs(config, { checkpointFiles: f.checkpoint ?? [], publicKeyFiles: f.publicKey ?? [] });
+      } catch (e) {
+        // An unreadable key or checkpoint file: the trail cannot be vouched for, said in one line.
+        throw new CliError((e as Error).message);
+      }
       // Verifying only reads: it never signs, so a failed check cannot be followed by a checkpoint.
       const r = await withCore(f, (core) => verifyAuditTrail(core.deps, LOCAL_OPERATOR, inputs), { checkpoint: false });
       const notes = [...inputs.notes, ...(r.notice ? [r.notice] : [])].map((n) => `note: ${n}`);
