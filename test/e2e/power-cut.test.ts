@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +20,16 @@ async function call(server: ServerProcess, login: string, path: string, body?: R
   return { status: res.status, json: text === '' ? null : JSON.parse(text) };
 }
 
-/**
- * The power cut of issue 11, finding 8: a first `serve` generates mfa.key and seals secrets with it,
- * the process dies and the power goes before the kernel wrote the key back. Whatever was reported
- * written must come back: the key (or nothing opens) and the store (or the secrets are gone).
- */
-test('power cut after a first serve: mfa.key and the sealed secrets come back, and serve starts', async (t) => {
+/** A disk that loses what was not fsynced, with at most one `elevate serve` on it at a time. */
+interface Rig {
+  readonly dir: string;
+  readonly mnt: string;
+  serve(args: string[]): Promise<ServerProcess>;
+  /** SIGKILL the server, cut the power, unmount and mount again (what a reboot finds). */
+  crash(): Promise<void>;
+}
+
+async function powerCutRig(t: TestContext): Promise<Rig> {
   requireFuse();
   const dir = mkdtempSync(join(tmpdir(), 'elevate-powercut-'));
   const backing = join(dir, 'disk');
@@ -40,24 +44,40 @@ test('power cut after a first serve: mfa.key and the sealed secrets come back, a
     await mount.unmount();
     rmSync(dir, { recursive: true, force: true });
   });
-  const data = join(mnt, 'data');
+  return {
+    dir,
+    mnt,
+    serve: async (args) => (server = await startServerProcess(args)),
+    async crash() {
+      await server?.kill9();
+      server = undefined;
+      mount.cut();
+      await mount.unmount();
+      mount = await mountLazyFs(backing, mnt);
+    },
+  };
+}
 
-  const first = await startServerProcess(['--data', data, '--demo']);
-  server = first;
+/**
+ * The power cut of issue 11, finding 8: a first `serve` generates mfa.key and seals secrets with it,
+ * the process dies and the power goes before the kernel wrote the key back. Whatever was reported
+ * written must come back: the key (or nothing opens) and the store (or the secrets are gone).
+ */
+test('power cut after a first serve: mfa.key and the sealed secrets come back, and serve starts', async (t) => {
+  const rig = await powerCutRig(t);
+  const data = join(rig.mnt, 'data');
+
+  const first = await rig.serve(['--data', data, '--demo']);
   // An administrator provisions a fresh authenticator for jen: a secret sealed with the new key.
   const enrolled = await fetch(`${first.url}/api/admin/users/jen/totp`, { method: 'POST', headers: basic('admin') });
   assert.equal(enrolled.status, 201, await enrolled.clone().text());
   const secret = ((await enrolled.json()) as { secret: string }).secret;
   const keyBefore = readFileSync(join(data, 'mfa.key'), 'utf8');
 
-  await first.kill9();
-  mount.cut();
-  await mount.unmount();
-  mount = await mountLazyFs(backing, mnt);
+  await rig.crash();
 
   assert.equal(readFileSync(join(data, 'mfa.key'), 'utf8'), keyBefore, 'the key survives the power cut');
-  server = await startServerProcess(['--data', data, '--demo']);
-  const after = server;
+  const after = await rig.serve(['--data', data, '--demo']);
   const roles = await call(after, 'jen', '/api/pamresources/pamroles');
   const mfaRole = (roles.json.value as { RoleId: string; DisplayName: string }[]).find((r) => r.DisplayName === 'MFA Role')!;
   const created = await call(after, 'jen', '/api/pamresources/pamrequests', { RoleId: mfaRole.RoleId, RequestedTTL: '600', Justification: 'after the cut' });
@@ -75,19 +95,8 @@ test('power cut after a first serve: mfa.key and the sealed secrets come back, a
  * appended to a file on the same failing disk.
  */
 test('SIGKILL and power cut under load: no acknowledged write is lost, and the audit trail verifies against its checkpoints', async (t) => {
-  requireFuse();
-  const dir = mkdtempSync(join(tmpdir(), 'elevate-powercut-'));
-  const backing = join(dir, 'disk');
-  const mnt = join(dir, 'mnt');
-  mkdirSync(backing);
-  mkdirSync(mnt);
-  let mount: LazyMount = await mountLazyFs(backing, mnt);
-  let server: ServerProcess | undefined;
-  t.after(async () => {
-    await server?.stop();
-    await mount.unmount();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = await powerCutRig(t);
+  const { dir, mnt } = rig;
   // The signing key lives off the failing disk, as it should in production; the checkpoints on it.
   const key = join(dir, 'audit.key');
   assert.equal((await runCli(['audit', 'keygen', '--out', key])).code, 0);
@@ -96,8 +105,7 @@ test('SIGKILL and power cut under load: no acknowledged write is lost, and the a
 
   const acknowledged = new Set<string>();
   for (let round = 1; round <= 3; round++) {
-    server = await startServerProcess(['--config', config, '--demo']);
-    const s = server;
+    const s = await rig.serve(['--config', config, '--demo']);
     const groups = async () => {
       const r = await fetch(`${s.url}/api/admin/groups`, { headers: basic('admin') });
       return new Set(((await r.json()) as { value: { name: string }[] }).value.map((g) => g.name));
@@ -127,17 +135,13 @@ test('SIGKILL and power cut under load: no acknowledged write is lost, and the a
     const writers = [1, 2, 3, 4].map(writer);
     await new Promise((r) => setTimeout(r, 2500));
     stop = true;
-    await s.kill9(); // while requests are in flight
+    const crashed = rig.crash(); // while requests are in flight
     await Promise.all(writers);
-    mount.cut();
-    await mount.unmount();
-    mount = await mountLazyFs(backing, mnt);
-    server = undefined;
+    await crashed;
   }
   assert.ok(acknowledged.size > 20, `only ${acknowledged.size} writes acknowledged`);
   t.diagnostic(`${acknowledged.size} acknowledged writes over 3 rounds of SIGKILL and power cut, none lost`);
-  server = await startServerProcess(['--config', config]);
-  await server.stop(); // its shutdown checkpoint must extend the ones before the cuts
+  await (await rig.serve(['--config', config])).stop(); // its shutdown checkpoint must extend the ones before the cuts
   const verify = await runCli(['audit', 'verify', '--config', config, '--json']);
   assert.equal(verify.code, 0, `${verify.stderr}\n${JSON.stringify(readFileSync(join(mnt, 'data', 'audit-checkpoints.jsonl'), 'utf8'))}`);
   const report = JSON.parse(verify.stdout);

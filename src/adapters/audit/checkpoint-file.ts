@@ -59,24 +59,11 @@ export class CheckpointFile implements CheckpointLog {
    * one unreadable and `audit verify` fail on a harmless crash).
    */
   #dropTornTail(): void {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r+');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      const len = Math.min(size, 64 * 1024);
-      const buf = Buffer.alloc(len);
-      readSync(fd, buf, 0, len, size - len);
-      if (len === 0 || buf[len - 1] === 0x0a) return;
-      ftruncateSync(fd, size - len + buf.lastIndexOf(0x0a) + 1);
+    withTail(this.path, 'r+', (fd, size, tail) => {
+      if (tail.length === 0 || tail[tail.length - 1] === 0x0a) return;
+      ftruncateSync(fd, size - tail.length + tail.lastIndexOf(0x0a) + 1);
       fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
 
   /** This node appends in chain order, so the newest is the last complete line: read the tail only. */
@@ -86,27 +73,33 @@ export class CheckpointFile implements CheckpointLog {
   }
 
   #readLast(): AuditCheckpoint | undefined {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      const len = Math.min(size, 64 * 1024);
-      const buf = Buffer.alloc(len);
-      readSync(fd, buf, 0, len, size - len);
-      const lines = buf.toString('utf8').split('\n');
+    return withTail(this.path, 'r', (_fd, _size, tail) => {
+      const lines = tail.toString('utf8').split('\n');
       lines.pop(); // after the last newline: empty, or an append a crash cut short
       const last = lines.at(-1);
       if (last === undefined) return undefined;
       const c = parseLine(last);
       if (!c) throw new Error(`the last line of the checkpoint file ${this.path} is not an audit checkpoint; was the file edited?`);
       return c;
-    } finally {
-      closeSync(fd);
-    }
+    });
+  }
+}
+
+/** Runs `fn` on the file's last 64 KiB (many lines' worth); undefined when the file does not exist. */
+function withTail<T>(path: string, flags: 'r' | 'r+', fn: (fd: number, size: number, tail: Buffer) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, flags);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    return fn(fd, size, tail);
+  } finally {
+    closeSync(fd);
   }
 }
