@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then every test. The README's test command.
-#   1. Debian packages for native builds, the browser test's chromium and the LDAP tests' slapd
+#   1. Debian packages for native builds, the browser test's chromium, the LDAP tests' slapd and the
+#      power-cut test's FUSE
 #      (no-ops when present).
 #   2. npm ci on Node 20 (builds dist/ through the prepare script).
 #   3. The API, store and lifecycle tests once more on Node 24 (the npm package `node`), in a copy of
@@ -18,6 +19,9 @@ for p in python3 make g++; do command -v "$p" >/dev/null || need+=("$p"); done
 # The LDAP tests start a throwaway OpenLDAP per file (scripts/slapd-throwaway.sh); openssl makes its TLS cert.
 { [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null; } || need+=(slapd ldap-utils)
 command -v openssl >/dev/null || need+=(openssl)
+# test/e2e/power-cut mounts test/support/lazyfs.py (FUSE, through Debian's python3 and fusepy).
+command -v fusermount3 >/dev/null || need+=(fuse3)
+/usr/bin/python3 -c 'import fusepy' 2>/dev/null || need+=(python3-fusepy)
 # scripts/pg-throwaway.sh runs a PostgreSQL server per test run from Debian's binaries (never the service).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ "${#need[@]}" -gt 0 ]; then

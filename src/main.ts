@@ -15,6 +15,11 @@ import { type LoadedMfaKey, loadMfaKey } from './adapters/crypto/mfa-key.js';
 import type { MfaKit } from './app/mfa/mfa-kit.js';
 import { type SealReport, sealStoredSecrets } from './app/mfa/seal-secrets.js';
 import { type CopyReport, copySqliteToPostgres } from './adapters/store/copy-store.js';
+import { CheckpointFile, readCheckpointFile } from './adapters/audit/checkpoint-file.js';
+import { checkpointVerifier, generateSigningKey, loadPublicKey, loadSigningKey } from './adapters/crypto/ed25519-checkpoint-keys.js';
+import { type CheckpointKit, type CheckpointOutcome, signCheckpoint } from './app/audit/sign-checkpoint.js';
+import type { CheckpointSource } from './app/audit/verify-audit-trail.js';
+import type { CheckpointVerifier } from './ports/audit-checkpoints.js';
 import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
@@ -31,6 +36,8 @@ import type { Totp } from './ports/totp.js';
 import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { DomainError } from './domain/errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
@@ -48,8 +55,51 @@ export interface Core {
   readonly mfaKey: Omit<LoadedMfaKey, 'key'> & { readonly keyId: string; readonly sealing: SealReport };
   /** The configured LDAP directories by name (the embedded one works inside transactions instead). */
   readonly directories: ReadonlyMap<string, Directory>;
+  /** Signing of audit checkpoints; null when no `audit.signingKeyFile` is configured. */
+  readonly auditCheckpoints: (CheckpointKit & { readonly warning: string | null }) | null;
+  /** Signs a checkpoint of the audit head when it moved (see signCheckpoint); null without a key. */
+  checkpointAudit(): Promise<CheckpointOutcome | null>;
   close(): Promise<void>;
 }
+
+/** Where checkpoints are appended: configured, or beside the embedded store. */
+export function checkpointFilePath(config: Config): string {
+  return config.audit.checkpointFile ?? join(config.dataDir, 'audit-checkpoints.jsonl');
+}
+
+function openCheckpointKit(config: Config): Core['auditCheckpoints'] {
+  if (config.audit.signingKeyFile === undefined) return null;
+  const { signer, publicKey, warning } = loadSigningKey(config.audit.signingKeyFile);
+  return { signer, verifier: checkpointVerifier([publicKey]), log: new CheckpointFile(checkpointFilePath(config)), warning };
+}
+
+/**
+ * What `elevate audit verify` checks checkpoints with: the public keys given (else the configured
+ * signing key's public half) and the checkpoint files given (else the configured one, when it exists).
+ */
+export function auditVerifyInputs(
+  config: Config,
+  given: { readonly checkpointFiles: readonly string[]; readonly publicKeyFiles: readonly string[] },
+): { verifier: CheckpointVerifier | null; sources: CheckpointSource[]; notes: string[] } {
+  const notes: string[] = [];
+  const keys = given.publicKeyFiles.map(loadPublicKey);
+  if (keys.length === 0 && config.audit.signingKeyFile !== undefined) keys.push(loadSigningKey(config.audit.signingKeyFile).publicKey);
+  const files = [...given.checkpointFiles];
+  if (files.length === 0) {
+    const configured = checkpointFilePath(config);
+    if (existsSync(configured)) files.push(configured);
+    else if (config.audit.signingKeyFile !== undefined) notes.push(`the checkpoint file ${configured} does not exist; only the store's checkpoints are checked`);
+  }
+  const sources = files.map((f) => {
+    const { checkpoints, tornLastLine } = readCheckpointFile(f);
+    if (tornLastLine) notes.push(`the last line of ${f} is incomplete (an append cut short by a crash) and was ignored`);
+    return { where: f, checkpoints };
+  });
+  return { verifier: keys.length > 0 ? checkpointVerifier(keys) : null, sources, notes };
+}
+
+/** `elevate audit keygen`. */
+export const generateAuditSigningKey = generateSigningKey;
 
 export interface CoreOptions {
   readonly clock?: Clock;
@@ -81,6 +131,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     );
   }
   const mfaKey = loadMfaKey({ key: config.mfaKey, keyFile: config.mfaKeyFile, dataDir: config.dataDir });
+  const auditCheckpoints = openCheckpointKit(config);
   const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
@@ -131,6 +182,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     mfa: { totp: otpauthTotp, webauthn: simpleWebAuthn, issuer: 'Elevate' },
     mfaKey: { ...keyInfo, keyId: secrets.keyId, sealing },
     directories,
+    auditCheckpoints,
+    checkpointAudit: async () => (auditCheckpoints ? signCheckpoint(deps, auditCheckpoints) : null),
     close: () => store.close(),
   };
 }
@@ -232,6 +285,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
   purge.unref();
+  const checkpoints = startCheckpoints(core, logger);
   const app = await buildApp({ core, logger, poke: () => void loop.poke(), metrics });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -243,7 +297,45 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       clearInterval(reconciler);
       await app.close();
       await loop.stop();
+      await checkpoints.stop();
       await core.close();
+    },
+  };
+}
+
+/**
+ * Checkpoints the audit head at start, every `audit.checkpointIntervalSeconds` when it moved, and
+ * at shutdown. Entries after the newest checkpoint are protected by the chain alone, so the
+ * interval is the window in which a cut tail would go unseen.
+ */
+function startCheckpoints(core: Core, logger: Logger): { stop(): Promise<void> } {
+  const log = logger.child({ component: 'audit' });
+  const kit = core.auditCheckpoints;
+  if (!kit) {
+    log.warn('audit checkpoints are not configured (audit.signingKeyFile): the hash chain shows an edited entry, but not a cut tail or a history re-chained after an edit; see `elevate audit keygen`');
+    return { stop: async () => {} };
+  }
+  if (kit.warning) log.warn(kit.warning);
+  log.info({ keyId: kit.signer.keyId, checkpointFile: kit.log.path }, 'signing audit checkpoints');
+  let running: Promise<void> = Promise.resolve();
+  const once = () =>
+    (running = running.then(async () => {
+      try {
+        const r = await core.checkpointAudit();
+        if (r?.kind === 'signed') log.debug({ seq: r.checkpoint.seq }, 'audit checkpoint signed');
+        // An alarm, repeated every round until someone looks: the trail contradicts its own checkpoint.
+        if (r?.kind === 'refused') log.error({ reason: r.reason }, 'audit checkpoint NOT signed: the audit trail does not extend its last checkpoint; run `elevate audit verify`');
+      } catch (err) {
+        log.error({ err }, 'audit checkpoint failed; will try again');
+      }
+    }));
+  void once();
+  const timer = setInterval(() => void once(), core.config.audit.checkpointIntervalSeconds * 1000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await once();
     },
   };
 }

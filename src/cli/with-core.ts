@@ -26,12 +26,19 @@ export function adminCommand(parent: Command, nameAndArgs: string, description: 
  * lazily: the end-user commands never touch the store, and need not load it, the HTTP server and
  * their native modules just to send one request.
  */
-export async function withCore<T>(opts: AdminOptions, fn: (core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(opts: AdminOptions, fn: (core: Core) => Promise<T>, how: { readonly checkpoint?: boolean } = {}): Promise<T> {
   const config = loadConfig({ file: opts.config, overrides: { dataDir: opts.data, database: opts.database } });
   const { openCore } = await import('../main.js');
   const core = await openCore(config);
   try {
-    return await fn(core);
+    const out = await fn(core);
+    // Administration commands write audit entries with no server running: anchor them as the server
+    // would (a no-op without a key, or when the head did not move).
+    if (how.checkpoint !== false) {
+      const r = await core.checkpointAudit();
+      if (r?.kind === 'refused') process.stderr.write(`elevate: warning: audit checkpoint not signed: ${r.reason}; run \`elevate audit verify\`\n`);
+    }
+    return out;
   } finally {
     await core.close();
   }

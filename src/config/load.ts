@@ -58,6 +58,12 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
     if (env.ELEVATE_WEBAUTHN_ORIGINS) w.origins = splitList(env.ELEVATE_WEBAUTHN_ORIGINS);
     raw.webauthn = w;
   }
+  if (env.ELEVATE_AUDIT_SIGNING_KEY_FILE || env.ELEVATE_AUDIT_CHECKPOINT_FILE) {
+    const a = { ...((raw.audit as Record<string, unknown> | undefined) ?? {}) };
+    if (env.ELEVATE_AUDIT_SIGNING_KEY_FILE) a.signingKeyFile = env.ELEVATE_AUDIT_SIGNING_KEY_FILE;
+    if (env.ELEVATE_AUDIT_CHECKPOINT_FILE) a.checkpointFile = env.ELEVATE_AUDIT_CHECKPOINT_FILE;
+    raw.audit = a;
+  }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
     if (v === undefined) continue;
     // Repeated --cors-origin flags add to the file's list rather than replace it.

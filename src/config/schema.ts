@@ -82,6 +82,18 @@ export const configSchema = z
       })
       .strict()
       .default({ rpName: 'Elevate' }),
+    /** Signed checkpoints of the audit chain's head (see domain/audit/checkpoint.ts). */
+    audit: z
+      .object({
+        /** Ed25519 private key (PEM, or 32 raw bytes as hex or base64); unset: no checkpoints. */
+        signingKeyFile: z.string().min(1).optional(),
+        /** JSON lines, appended and fsynced; default `<dataDir>/audit-checkpoints.jsonl`. */
+        checkpointFile: z.string().min(1).optional(),
+        /** How often the head is checkpointed when it moved. */
+        checkpointIntervalSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+      })
+      .strict()
+      .default({ checkpointIntervalSeconds: 10 }),
     /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
   })

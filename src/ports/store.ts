@@ -1,5 +1,6 @@
 import type { Account } from '../domain/account/account.js';
 import type { AuditEntry, StoredAuditEntry } from '../domain/audit/audit-entry.js';
+import type { AuditCheckpoint } from '../domain/audit/checkpoint.js';
 import type { Group } from '../domain/group/group.js';
 import type { MfaAttempts } from '../domain/mfa/attempt-limit.js';
 import type { Approval } from '../domain/request/approval.js';
@@ -40,6 +41,7 @@ export interface StoreTx {
   readonly requests: RequestRepo;
   readonly approvals: ApprovalRepo;
   readonly audit: AuditRepo;
+  readonly auditCheckpoints: AuditCheckpointRepo;
   readonly sessions: SessionRepo;
   readonly settings: SettingsRepo;
   readonly mfa: MfaRepo;
@@ -159,10 +161,25 @@ export interface AuditQuery {
 export interface AuditRepo {
   append(e: AuditEntry): Promise<StoredAuditEntry>;
   list(q: AuditQuery): Promise<StoredAuditEntry[]>;
-  /** All entries in order. */
-  all(): AsyncIterable<StoredAuditEntry>;
-  /** Recomputes the hash chain: how many entries were checked and the first that does not match. */
-  verifyChain(): Promise<{ checked: number; brokenAtSeq: number | null }>;
+  /** All entries in order, or those after `afterSeq`. */
+  all(afterSeq?: number): AsyncIterable<StoredAuditEntry>;
+  /**
+   * Recomputes the hash chain (from the start, or onward from a trusted entry `from`): how many
+   * entries were checked and the first that does not match.
+   */
+  verifyChain(from?: { seq: number; hash: string }): Promise<{ checked: number; brokenAtSeq: number | null }>;
+  /** The newest entry's seq and hash, or undefined when the trail is empty. */
+  head(): Promise<{ seq: number; hash: string } | undefined>;
+  /** The stored hash of entry `seq`, or undefined when there is no such entry. */
+  hashAt(seq: number): Promise<string | undefined>;
+}
+
+/** Signed audit checkpoints kept in the store (their copy outside it is the CheckpointLog). */
+export interface AuditCheckpointRepo {
+  /** Stores a checkpoint; false when one for the same seq is already there (another node signed it). */
+  insert(c: AuditCheckpoint): Promise<boolean>;
+  /** The newest stored checkpoint (furthest along the chain), or undefined. */
+  latest(): Promise<AuditCheckpoint | undefined>;
 }
 
 export interface Session {

@@ -89,3 +89,15 @@ test('MFA key and WebAuthn settings come from the file or ELEVATE_MFA_KEY[_FILE]
     (e: unknown) => e instanceof ConfigError && /mfaKey: give the MFA key once/.test(e.message),
   );
 });
+
+test('audit checkpoint settings come from the file or ELEVATE_AUDIT_*; bad values are named', () => {
+  assert.deepEqual(loadConfig({ env: {} }).audit, { checkpointIntervalSeconds: 10 });
+  const dir = tempDir();
+  const file = join(dir, 'elevate.yaml');
+  writeFileSync(file, 'audit:\n  signingKeyFile: /etc/elevate/audit.key\n  checkpointIntervalSeconds: 30\n');
+  assert.deepEqual(loadConfig({ file, env: {} }).audit, { signingKeyFile: '/etc/elevate/audit.key', checkpointIntervalSeconds: 30 });
+  const env = loadConfig({ file, env: { ELEVATE_AUDIT_SIGNING_KEY_FILE: '/k', ELEVATE_AUDIT_CHECKPOINT_FILE: '/var/log/elevate/checkpoints.jsonl' } }).audit;
+  assert.deepEqual(env, { signingKeyFile: '/k', checkpointFile: '/var/log/elevate/checkpoints.jsonl', checkpointIntervalSeconds: 30 });
+  assert.throws(() => loadConfig({ env: {}, overrides: { audit: { checkpointIntervalSeconds: 0 } } }), /audit\.checkpointIntervalSeconds/);
+  assert.throws(() => loadConfig({ env: {}, overrides: { audit: { signingKey: 'x' } } }), /audit: Unrecognized key/);
+});

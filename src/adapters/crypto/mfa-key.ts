@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { mkdirDurably, writeFileDurably } from '../fs/durable-file.js';
 import { MFA_KEY_BYTES } from './aes-gcm-secret-box.js';
 
 export const GENERATED_KEY_FILE = 'mfa.key';
@@ -43,11 +44,12 @@ export function loadMfaKey(src: MfaKeySource): LoadedMfaKey {
   if (src.key !== undefined) return { key: parseMfaKey(src.key, 'mfaKey (ELEVATE_MFA_KEY)'), origin: 'config', path: null, warning: null };
   if (src.keyFile !== undefined) return { ...readKeyFile(src.keyFile), origin: 'file', path: src.keyFile };
   const path = join(src.dataDir, GENERATED_KEY_FILE);
-  mkdirSync(src.dataDir, { recursive: true, mode: 0o700 });
+  mkdirDurably(src.dataDir, 0o700);
   try {
-    // 'wx' fails when the file exists, so two processes starting together cannot both write one.
-    writeFileSync(path, `${randomBytes(MFA_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(path, 0o600); // the umask may have widened nothing, but make the mode explicit
+    // Exclusive, so two processes starting together cannot both write one; durable (fsynced file
+    // and directory) before any secret is sealed with it, or a power cut could take the key and
+    // leave the sealed secrets behind.
+    writeFileDurably(path, `${randomBytes(MFA_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, exclusive: true });
     return { ...readKeyFile(path), origin: 'generated', path };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

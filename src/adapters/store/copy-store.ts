@@ -21,6 +21,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'requests', key: ['id'] },
   { name: 'approvals', key: ['id'] },
   { name: 'audit', key: ['seq'] },
+  { name: 'audit_checkpoints', key: ['seq', 'key_id'] },
   { name: 'sessions', key: ['token_hash'] },
   { name: 'settings', key: ['key'] },
   { name: 'mfa_totp', key: ['account_id'] },

@@ -7,9 +7,3 @@ export async function readAudit(deps: Deps, caller: Caller, q: AuditQuery): Prom
   requireAdmin(caller);
   return deps.store.transaction((tx) => tx.audit.list(q));
 }
-
-/** Checks the audit trail's hash chain (see domain/audit/hash-chain.ts). */
-export async function verifyAudit(deps: Deps, caller: Caller): Promise<{ checked: number; brokenAtSeq: number | null }> {
-  requireAdmin(caller);
-  return deps.store.transaction((tx) => tx.audit.verifyChain());
-}

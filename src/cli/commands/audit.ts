@@ -1,5 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { readAudit, verifyAudit } from '../../app/admin/audit.js';
+import { readAudit } from '../../app/admin/audit.js';
+import { type AuditTrailReport, verifyAuditTrail } from '../../app/audit/verify-audit-trail.js';
+import { loadConfig } from '../../config/load.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { listUsers, showUser } from '../../app/admin/users.js';
 // The brief for the CLI names this check; it is pure hashing over entries the store port yields.
@@ -81,16 +83,55 @@ export function registerAuditCommands(program: Command): void {
       );
     });
 
-  adminCommand(audit, 'verify', 'recompute the hash chain; fails when any entry was changed, inserted or removed')
+  adminCommand(audit, 'verify', 'recompute the hash chain and check it against the newest signed checkpoints; fails when any entry was changed, inserted or removed')
+    .option('--checkpoint <file>', 'checkpoint file (JSON lines) to check against, e.g. the copy shipped off this host (repeatable; default: audit.checkpointFile)', collect)
+    .option('--public-key <file>', 'public key the checkpoints are signed with (repeatable; default: the public half of audit.signingKeyFile)', collect)
     .action(async (_: unknown, cmd: Command) => {
       // `audit` declares the same options, so they may have been parsed there; merge both levels.
-      const f = cmd.optsWithGlobals<AdminOptions>();
-      const { checked, brokenAtSeq: broken } = await withCore(f, (core) => verifyAudit(core.deps, LOCAL_OPERATOR));
-      emit(f, { intact: broken === null, checked, brokenAtSeq: broken }, () =>
-        broken === null ? `audit chain intact: ${checked} ${checked === 1 ? 'entry' : 'entries'} verified` : '',
-      );
-      if (broken !== null) {
-        throw new CliError(`audit chain broken at seq ${broken}: that entry, or the one before it, was changed, inserted or removed after it was written`);
+      const f = cmd.optsWithGlobals<AdminOptions & { checkpoint?: string[]; publicKey?: string[] }>();
+      const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
+      const { auditVerifyInputs } = await import('../../main.js');
+      let inputs: ReturnType<typeof auditVerifyInputs>;
+      try {
+        inputs = auditVerifyInputs(config, { checkpointFiles: f.checkpoint ?? [], publicKeyFiles: f.publicKey ?? [] });
+      } catch (e) {
+        // An unreadable key or checkpoint file: the trail cannot be vouched for, said in one line.
+        throw new CliError((e as Error).message);
       }
+      // Verifying only reads: it never signs, so a failed check cannot be followed by a checkpoint.
+      const r = await withCore(f, (core) => verifyAuditTrail(core.deps, LOCAL_OPERATOR, inputs), { checkpoint: false });
+      const notes = [...inputs.notes, ...(r.notice ? [r.notice] : [])].map((n) => `note: ${n}`);
+      emit(f, r, () => (r.intact ? intactText(r) : ''));
+      // The problems first: they are why the command fails; notes only qualify the result.
+      if (!r.intact) throw new CliError([...r.problems, ...notes].join('\nelevate: '));
+      for (const n of notes) process.stderr.write(`elevate: ${n}\n`);
     });
+
+  audit
+    .command('keygen')
+    .description('make an Ed25519 key pair for audit checkpoints: the private key in FILE (mode 0600, for audit.signingKeyFile), the public key in FILE.pub')
+    .requiredOption('--out <file>', 'where to write the private key; never overwritten')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (f: { out: string; json?: boolean }) => {
+      const { generateAuditSigningKey } = await import('../../main.js');
+      let k: ReturnType<typeof generateAuditSigningKey>;
+      try {
+        k = generateAuditSigningKey(f.out);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      emit(f, k, () => `audit signing key ${k.keyId} written to ${k.privateKeyFile} (keep it off the database host's backups); public key in ${k.publicKeyFile}`);
+    });
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+function intactText(r: AuditTrailReport): string {
+  const n = (k: number) => `${k} ${k === 1 ? 'entry' : 'entries'}`;
+  const lines = [`audit chain intact: ${n(r.checked)} verified`];
+  if (r.checkpoint) {
+    lines.push(`agrees with the checkpoint for seq ${r.checkpoint.seq} signed at ${new Date(r.checkpoint.at).toISOString()} by key ${r.checkpoint.keyId} (${r.checkpoint.where})`);
+    if (r.unanchored > 0) lines.push(`the newest ${n(r.unanchored)} came after it and are protected by the chain only until the next checkpoint`);
+  }
+  return lines.join('\n');
 }

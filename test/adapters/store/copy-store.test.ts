@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { cliJson, runCli } from '../../cli/run-cli.js';
+import { CheckpointFile } from '../../../src/adapters/audit/checkpoint-file.js';
+import { checkpointVerifier, generateSigningKey, loadSigningKey } from '../../../src/adapters/crypto/ed25519-checkpoint-keys.js';
+import { LOCAL_OPERATOR } from '../../../src/app/admin/require-admin.js';
+import { signCheckpoint } from '../../../src/app/audit/sign-checkpoint.js';
+import { verifyAuditTrail } from '../../../src/app/audit/verify-audit-trail.js';
 import { openCore } from '../../../src/main.js';
 import { API, FAST_HASHER, type TestApp, basic, makeApp, roleId, tempDir, testConfig } from '../../support/harness.js';
 import { dropDatabase, emptyDatabase } from '../../support/pg.js';
@@ -62,6 +67,13 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   const source = await populatedSqlite();
   const before = await source.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: basic('jen') });
   const auditBefore = await source.core.store.read((tx) => tx.audit.verifyChain());
+  // A signed checkpoint travels with the audit trail, so the copy still proves its tail is whole.
+  const keyFile = join(source.dataDir, 'audit.key');
+  generateSigningKey(keyFile);
+  const { signer, publicKey } = loadSigningKey(keyFile);
+  const verifier = checkpointVerifier([publicKey]);
+  const signed = await signCheckpoint(source.core.deps, { signer, verifier, log: new CheckpointFile(join(source.dataDir, 'audit-checkpoints.jsonl')) });
+  assert.equal(signed.kind, 'signed');
   await source.close();
 
   const target = await emptyDatabase();
@@ -84,6 +96,9 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   cleanup.push(() => copy.close());
   const after = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: basic('jen') });
   assert.deepEqual(after.json(), before.json());
+  assert.equal(byTable.audit_checkpoints, 1);
+  const trail = await verifyAuditTrail(copy.core.deps, LOCAL_OPERATOR, { verifier, sources: [] });
+  assert.deepEqual([trail.intact, trail.checkpoint?.seq, trail.checkpoint?.where], [true, auditBefore.checked, 'the store'], trail.problems.join('; '));
   const statuses = (after.json().value as { RequestStatus: string }[]).map((r) => r.RequestStatus).sort();
   assert.ok(statuses.includes('Expired') && statuses.includes('PendingApproval'), statuses.join());
   // And it keeps working: a new audit entry chains on, an outbox id or audit seq does not collide.

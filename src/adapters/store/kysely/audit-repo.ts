@@ -71,12 +71,21 @@ export class KyselyAuditRepo implements AuditRepo {
     return rows.reverse().map(toEntry);
   }
 
-  verifyChain(): Promise<{ checked: number; brokenAtSeq: number | null }> {
-    return verifyAuditChain(this.all());
+  verifyChain(from?: { seq: number; hash: string }): Promise<{ checked: number; brokenAtSeq: number | null }> {
+    return verifyAuditChain(this.all(from?.seq), from);
   }
 
-  async *all(): AsyncIterable<StoredAuditEntry> {
-    let after = 0;
+  async head(): Promise<{ seq: number; hash: string } | undefined> {
+    const r = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return r && { seq: Number(r.seq), hash: r.hash };
+  }
+
+  async hashAt(seq: number): Promise<string | undefined> {
+    return (await this.db.selectFrom('audit').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;
+  }
+
+  async *all(afterSeq = 0): AsyncIterable<StoredAuditEntry> {
+    let after = afterSeq;
     for (;;) {
       const rows = await this.db.selectFrom('audit').selectAll().where('seq', '>', after).orderBy('seq').limit(1000).execute();
       if (rows.length === 0) return;
@@ -87,12 +96,15 @@ export class KyselyAuditRepo implements AuditRepo {
 }
 
 /** Recomputes the chain; `brokenAtSeq` is the first seq whose hash does not match, or null when intact. */
-export async function verifyAuditChain(entries: AsyncIterable<StoredAuditEntry>): Promise<{ checked: number; brokenAtSeq: number | null }> {
-  let prev = GENESIS_HASH;
+export async function verifyAuditChain(
+  entries: AsyncIterable<StoredAuditEntry>,
+  from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): Promise<{ checked: number; brokenAtSeq: number | null }> {
+  let prev = from.hash;
   let checked = 0;
   for await (const e of entries) {
     checked++;
-    if (e.seq !== checked || sha256(chainText(prev, e.seq, e)) !== e.hash) return { checked, brokenAtSeq: e.seq };
+    if (e.seq !== from.seq + checked || sha256(chainText(prev, e.seq, e)) !== e.hash) return { checked, brokenAtSeq: e.seq };
     prev = e.hash;
   }
   return { checked, brokenAtSeq: null };

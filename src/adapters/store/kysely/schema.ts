@@ -15,6 +15,7 @@ export interface Database {
   requests: RequestTable;
   approvals: ApprovalTable;
   audit: AuditTable;
+  audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
   sessions: SessionTable;
   settings: { key: string; value: string };
   mfa_totp: { account_id: string; secret: string; confirmed: number; last_step: number; created_at: number };

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { StoreTx } from '../../../ports/store.js';
 import { KyselyAccountRepo } from './account-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
+import { KyselyAuditCheckpointRepo } from './audit-checkpoint-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyBacklogRepo } from './backlog-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
@@ -50,6 +51,7 @@ export function storeTx(db: Kysely<Database>, opts: StoreOptions, traits: SqlTra
     requests: new KyselyRequestRepo(db, traits),
     approvals: new KyselyApprovalRepo(db, opts.accountDomain, traits),
     audit: new KyselyAuditRepo(db, traits),
+    auditCheckpoints: new KyselyAuditCheckpointRepo(db),
     sessions: new KyselySessionRepo(db),
     settings: new KyselySettingsRepo(db),
     mfa: new KyselyMfaRepo(db),

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
+import { fsyncDirectory, mkdirDurably } from '../../fs/durable-file.js';
 import type { Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
@@ -61,10 +61,12 @@ export class SqliteStore implements Store {
 
   /** Opens (creating when missing) the store in `dataDir`. */
   static open(dataDir: string, opts: SqliteStoreOptions): SqliteStore {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    mkdirDurably(dataDir, 0o700);
     const Driver = loadSqliteDriver();
     const raw = new Driver(join(dataDir, SQLITE_FILE));
     raw.pragma('journal_mode = WAL');
+    // SQLite fsyncs the directory for its journals but not for a new database file's own name.
+    fsyncDirectory(dataDir);
     // FULL syncs the WAL on every commit: "durable before the API answers" holds across power loss.
     raw.pragma('synchronous = FULL');
     raw.pragma('foreign_keys = ON');

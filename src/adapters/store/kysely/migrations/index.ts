@@ -5,8 +5,9 @@ import * as m0003 from './0003-directories.js';
 import * as m0004 from './0004-reconcile.js';
 import * as m0005 from './0005-passkeys.js';
 import * as m0006 from './0006-claims.js';
-import * as m0009 from './0009-revoke.js';
 import * as m0007 from './0007-mfa-guard.js';
+import * as m0008 from './0008-audit-checkpoints.js';
+import * as m0009 from './0009-revoke.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -16,8 +17,9 @@ export const migrations: Record<string, Migration> = {
   '0004-reconcile': m0004,
   '0005-passkeys': m0005,
   '0006-claims': m0006,
-  '0009-revoke': m0009,
   '0007-mfa-guard': m0007,
+  '0008-audit-checkpoints': m0008,
+  '0009-revoke': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {
