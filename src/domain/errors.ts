@@ -22,6 +22,8 @@ export type DomainErrorCode =
   | 'MfaCodeRejected'
   | 'MfaRequired'
   | 'PasskeysUnavailable'
+  | 'TooManyAttempts'
+  | 'SignInBusy'
   | 'StoreUnavailable'
   | 'DirectoryUnavailable';
 

@@ -23,6 +23,9 @@ export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   MfaRequired: 403,
   // The server has no relying party for the host it was reached at; configuration, not the caller.
   PasskeysUnavailable: 409,
+  // Sign-in limits: both carry a retryAfterSeconds detail, sent as Retry-After.
+  TooManyAttempts: 429,
+  SignInBusy: 503,
   StoreUnavailable: 503,
   DirectoryUnavailable: 503,
 };
