@@ -6,13 +6,19 @@ import type { Caller, Deps } from './deps.js';
 import { FailedSignInAudit, type SignInFailure } from './failed-sign-in-audit.js';
 import type { VerificationGate } from './verification-gate.js';
 
-/** Where a sign-in comes from: the client's address as the sign-in limits count it. */
+/** Where a sign-in comes from. */
 export interface SignInSource {
+  /** The client's address as the sign-in limits count it. */
   readonly address: string;
+  /**
+   * A loopback client: this machine, or a reverse proxy on it that everyone shares. Per-address
+   * limits would then fall on all its users together, so they do not apply; the global ones do.
+   */
+  readonly loopback: boolean;
 }
 
 /** Sign-ins that do not come over HTTP (tests, tools in this process). */
-const LOCAL: SignInSource = { address: 'local' };
+const LOCAL: SignInSource = { address: 'local', loopback: true };
 
 export function callerOf(a: Account): Caller {
   return { accountId: a.id, login: a.login, isAdmin: a.isAdmin };
@@ -94,7 +100,7 @@ export class Authenticator {
       reason = 'refused by the directory';
       return this.#verifyInDirectories(current.login, password);
     };
-    const ok = await (this.gate ? this.gate.run(from.address, check) : check());
+    const ok = await (this.gate ? this.gate.run(from, check) : check());
     if (!ok || !current) {
       await this.#failures.record(login, current, reason, from.address);
       return null;

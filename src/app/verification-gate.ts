@@ -30,26 +30,31 @@ export class VerificationGate {
     private readonly now: () => number,
   ) {}
 
-  /** Runs `check` (true: the password was right) in turn, or refuses at once. */
-  async run(address: string, check: () => Promise<boolean>): Promise<boolean> {
+  /**
+   * Runs `check` (true: the password was right) in turn, or refuses at once. Per-address limits
+   * apply unless the source is loopback (see SignInSource).
+   */
+  async run(source: { readonly address: string; readonly loopback: boolean }, check: () => Promise<boolean>): Promise<boolean> {
     const l = this.limits;
-    const failures = this.#failuresOf(address);
+    // Loopback sources share one unlimited key: only the global bounds hold them.
+    const address = source.loopback ? null : source.address;
+    const failures = address === null ? { count: 0, since: 0 } : this.#failuresOf(address);
     if (failures.count >= l.failuresPerAddress) {
       const wait = Math.ceil((failures.since + l.failureWindowMs - this.now()) / 1000);
       throw tooMany(`Too many failed sign-ins from your address; try again in ${wait} seconds.`, wait);
     }
-    const held = this.#perAddress.get(address) ?? 0;
+    const held = address === null ? 0 : (this.#perAddress.get(address) ?? 0);
     if (held >= l.perAddress) throw tooMany('Too many sign-ins from your address at once; try again in a second.', 1);
     if (this.#running >= l.concurrency && this.#waiting.length >= l.queue) {
       throw new DomainError('SignInBusy', 'The server is busy checking passwords; try again in a few seconds.', { retryAfterSeconds: 2 });
     }
-    this.#perAddress.set(address, held + 1);
+    if (address !== null) this.#perAddress.set(address, held + 1);
     try {
       if (this.#running >= l.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
       else this.#running++;
       try {
         const ok = await check();
-        if (!ok) this.#failuresOf(address).count++;
+        if (!ok && address !== null) this.#failuresOf(address).count++;
         return ok;
       } finally {
         // The place passes straight to the next in line, so `running` never drops below the queue.
@@ -58,9 +63,11 @@ export class VerificationGate {
         else this.#running--;
       }
     } finally {
-      const left = (this.#perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.#perAddress.set(address, left);
-      else this.#perAddress.delete(address);
+      if (address !== null) {
+        const left = (this.#perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.#perAddress.set(address, left);
+        else this.#perAddress.delete(address);
+      }
     }
   }
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Authenticator } from '../../app/authenticate.js';
+import type { Authenticator, SignInSource } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
 import type { Sessions } from '../../app/sessions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
-import { addressKey } from './client-address.js';
+import { addressKey, isLoopback } from './client-address.js';
 import { sameSecret } from './same-secret.js';
 
 declare module 'fastify' {
@@ -68,17 +68,18 @@ export async function throttledSignIn<T>(
   req: FastifyRequest,
   reply: FastifyReply,
   login: string,
-  check: (from: { address: string }) => Promise<T | null>,
+  password: string,
+  check: (from: SignInSource) => Promise<T | null>,
 ): Promise<{ refused: true } | { refused: false; result: T | null }> {
   const address = addressKey(req.ip);
-  const admission = throttle.admit(login, address);
+  const admission = throttle.admit(login, address, password);
   if (!admission.ok) {
     tooManyAttempts(reply, admission.retryAfterSeconds);
     return { refused: true };
   }
   let result: T | null;
   try {
-    result = await check({ address });
+    result = await check({ address, loopback: isLoopback(req.ip) });
   } catch (e) {
     admission.attempt.abandoned();
     throw e;
@@ -110,7 +111,7 @@ export function requireCaller(opts: AuthOptions) {
       const creds = parseBasic(header);
       if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).');
       const login = loginFromUserName(creds.user, opts.accountDomain);
-      const out = await throttledSignIn(opts.throttle, req, reply, login, (from) => opts.authenticator.verify(login, creds.password, from));
+      const out = await throttledSignIn(opts.throttle, req, reply, login, creds.password, (from) => opts.authenticator.verify(login, creds.password, from));
       if (out.refused) return reply;
       if (!out.result) return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
       req.caller = out.result;

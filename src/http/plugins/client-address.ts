@@ -15,3 +15,8 @@ export function addressKey(ip: string): string {
   const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
+
+/** 127.0.0.0/8 and ::1, also when mapped into IPv6. */
+export function isLoopback(ip: string): boolean {
+  return /^(::ffff:)?127\./i.test(ip) || ip === '::1';
+}

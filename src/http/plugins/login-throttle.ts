@@ -1,3 +1,5 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
 /**
  * Slows password guessing without ever locking the right person out (issue 11, findings 3 and 6).
  *
@@ -10,7 +12,9 @@
  *   many addresses. Addresses the account signed in from before do not draw on it, so a flood from
  *   elsewhere cannot keep the owner out; a new address waits a bounded time for the next token.
  * - Attempts are admitted before the password is checked and counted at once ("reserved"), so
- *   parallel guesses cannot all pass the check while the first hashes are still running.
+ *   parallel guesses cannot all pass the check while the first hashes are still running. Parallel
+ *   attempts with the same password share one reservation: a script sending its (right) Basic
+ *   credentials on ten connections at once is one attempt, as the authenticator checks them once.
  * A success does not clear the failures: an attacker sharing the victim's address (a proxy, a NAT)
  * would otherwise get five free guesses after every sign-in of hers. They age out after `windowMs`.
  */
@@ -51,8 +55,12 @@ export type Admission = { readonly ok: true; readonly attempt: Attempt } | { rea
 interface Pair {
   failures: number[];
   pending: number;
+  /** Fingerprints of the credentials whose reservations are in flight. */
+  inFlight: Set<string>;
   nextAt: number;
 }
+
+const SHARED: Attempt = { succeeded: () => {}, failed: () => {}, abandoned: () => {} };
 
 interface Bucket {
   tokens: number;
@@ -60,6 +68,8 @@ interface Bucket {
 }
 
 export class LoginThrottle {
+  /** Fingerprints credentials in memory only; never leaves the process. */
+  readonly #key = randomBytes(32);
   readonly #pairs = new Map<string, Pair>();
   readonly #accounts = new Map<string, Bucket>();
   readonly #familiar = new Map<string, number>();
@@ -70,12 +80,15 @@ export class LoginThrottle {
   ) {}
 
   /** Admits a password check for `login` from `address` (an addressKey), or says how long to wait. */
-  admit(login: string, address: string): Admission {
+  admit(login: string, address: string, password: string): Admission {
     const p = this.policy;
     const now = this.now();
     const account = login.toLowerCase();
     const key = `${account}|${address}`;
     const pair = this.#pair(key, now);
+    const fingerprint = createHmac('sha256', this.#key).update(account).update('\0').update(password).digest('base64');
+    // The same credentials are being checked already: this attempt rides on that one's outcome.
+    if (pair.inFlight.has(fingerprint)) return { ok: true, attempt: SHARED };
     const used = pair.failures.length + pair.pending;
     if (used >= p.freeFailures) {
       // Past the free failures, one check at a time and only once the wait is over.
@@ -91,11 +104,13 @@ export class LoginThrottle {
       bucket.tokens -= 1;
     }
     pair.pending++;
+    pair.inFlight.add(fingerprint);
     let done = false;
     const finish = (f: () => void) => {
       if (done) return;
       done = true;
       pair.pending--;
+      pair.inFlight.delete(fingerprint);
       f();
     };
     const refund = () => bucket && (bucket.tokens = Math.min(p.accountBurst, bucket.tokens + 1));
@@ -122,7 +137,7 @@ export class LoginThrottle {
 
   #pair(key: string, now: number): Pair {
     const cutoff = now - this.policy.windowMs;
-    const pair = this.#pairs.get(key) ?? { failures: [], pending: 0, nextAt: 0 };
+    const pair = this.#pairs.get(key) ?? { failures: [], pending: 0, inFlight: new Set<string>(), nextAt: 0 };
     pair.failures = pair.failures.filter((t) => t > cutoff);
     if (!this.#pairs.has(key)) remember(this.#pairs, key, pair, this.policy.maxEntries);
     return pair;

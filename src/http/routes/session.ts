@@ -16,7 +16,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOpt
     const p = readParams(undefined, req.body, ['login', 'password']);
     if (!p.login || p.password === undefined) throw new DomainError('BadRequest', 'Send login and password.');
     const login = loginFromUserName(p.login, opts.accountDomain);
-    const out = await throttledSignIn(opts.throttle, req, reply, login, (from) => opts.sessions.login(login, p.password!, from));
+    const out = await throttledSignIn(opts.throttle, req, reply, login, p.password, (from) => opts.sessions.login(login, p.password!, from));
     if (out.refused) return reply;
     const s = out.result;
     if (!s) return reply.code(401).send(odataError('Unauthorized', 'The user name or password is incorrect, or the account is disabled.'));

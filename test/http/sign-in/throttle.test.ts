@@ -47,6 +47,13 @@ describe('parallel guesses (finding 3)', () => {
     for (const r of res.filter((x) => x.statusCode === 429)) retryAfter(r);
   });
 
+  test('parallel calls with the right password are one attempt, also after failures: none is refused', async () => {
+    const t = app();
+    for (const r of await Promise.all(Array.from({ length: 20 }, () => viaBasic(t, 'ann', 'ann', '192.0.2.50')))) assert.equal(r.statusCode, 200, r.body);
+    for (let i = 0; i < 4; i++) assertODataError(await viaBasic(t, 'jen', `typo${i}`, '192.0.2.51'), 401);
+    for (const r of await Promise.all(Array.from({ length: 20 }, () => viaBasic(t, 'jen', 'jen', '192.0.2.51')))) assert.equal(r.statusCode, 200, r.body);
+  });
+
   test('a burst of 100 wrong guesses through the sign-in form gets 429s', async () => {
     const t = app();
     const res = await Promise.all(Array.from({ length: 100 }, (_, i) => viaForm(t, 'PRIV\\jen', `wrong${i}`)));
