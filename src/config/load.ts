@@ -61,8 +61,8 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
     if (v === undefined) continue;
-    // Repeated --cors-origin flags add to the file's list rather than replace it.
-    if (k === 'corsOrigins' && Array.isArray(v) && Array.isArray(raw.corsOrigins)) raw.corsOrigins = [...raw.corsOrigins, ...v];
+    // Repeated --cors-origin and --allowed-host flags add to the file's list rather than replace it.
+    if ((k === 'corsOrigins' || k === 'allowedHosts') && Array.isArray(v) && Array.isArray(raw[k])) raw[k] = [...(raw[k] as unknown[]), ...v];
     else raw[k] = v;
   }
   const parsed = configSchema.safeParse(raw);
