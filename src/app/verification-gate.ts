@@ -21,6 +21,12 @@ export interface VerificationLimits {
  */
 export class VerificationGate {
   #running = 0;
+  /**
+   * Two lines, each bounded by `queue`: addresses with no failed check in the window go first, so
+   * people signing in from a clean address are served before a flood from addresses that keep
+   * failing (by address, never by login: which logins exist must not change anyone's place).
+   */
+  readonly #clean: (() => void)[] = [];
   readonly #waiting: (() => void)[] = [];
   readonly #perAddress = new Map<string, number>();
   readonly #failures = new Map<string, { count: number; since: number }>();
@@ -45,12 +51,13 @@ export class VerificationGate {
     }
     const held = address === null ? 0 : (this.#perAddress.get(address) ?? 0);
     if (held >= l.perAddress) throw tooMany('Too many sign-ins from your address at once; try again in a second.', 1);
-    if (this.#running >= l.concurrency && this.#waiting.length >= l.queue) {
+    const line = address !== null && failures.count === 0 ? this.#clean : this.#waiting;
+    if (this.#running >= l.concurrency && line.length >= l.queue) {
       throw new DomainError('SignInBusy', 'The server is busy checking passwords; try again in a few seconds.', { retryAfterSeconds: 2 });
     }
     if (address !== null) this.#perAddress.set(address, held + 1);
     try {
-      if (this.#running >= l.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      if (this.#running >= l.concurrency) await new Promise<void>((resolve) => line.push(resolve));
       else this.#running++;
       try {
         const ok = await check();
@@ -58,7 +65,7 @@ export class VerificationGate {
         return ok;
       } finally {
         // The place passes straight to the next in line, so `running` never drops below the queue.
-        const next = this.#waiting.shift();
+        const next = this.#clean.shift() ?? this.#waiting.shift();
         if (next) next();
         else this.#running--;
       }

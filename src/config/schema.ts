@@ -61,7 +61,7 @@ export const configSchema = z
         /** Password checks running at once. */
         verificationConcurrency: z.coerce.number().int().min(1).max(256).default(4),
         /** Password checks waiting for a turn; when full, sign-ins get 503 with Retry-After. */
-        verificationQueue: z.coerce.number().int().min(0).max(100_000).default(64),
+        verificationQueue: z.coerce.number().int().min(0).max(100_000).default(16),
         /** Password checks one address may have running or waiting at once. */
         addressConcurrency: z.coerce.number().int().min(1).max(1000).default(2),
         /** Failed password checks one address may cause in 15 minutes, over all logins. */

@@ -93,7 +93,7 @@ test('MFA key and WebAuthn settings come from the file or ELEVATE_MFA_KEY[_FILE]
 test('connection and sign-in limits have bounded defaults; allowedHosts comes from the file, ELEVATE_ALLOWED_HOSTS and --allowed-host', () => {
   const c = loadConfig({ env: {} });
   assert.deepEqual(c.http, { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1024 });
-  assert.deepEqual(c.signIn, { verificationConcurrency: 4, verificationQueue: 64, addressConcurrency: 2, addressFailures: 100 });
+  assert.deepEqual(c.signIn, { verificationConcurrency: 4, verificationQueue: 16, addressConcurrency: 2, addressFailures: 100 });
   assert.deepEqual(c.allowedHosts, []);
   const dir = tempDir();
   const file = join(dir, 'elevate.yaml');

@@ -39,6 +39,38 @@ test('a flood of random logins fills the bounded queue and gets 503 with Retry-A
   }
 });
 
+test('addresses whose checks keep failing wait behind clean ones: a new sign-in from a clean address gets through a flood', async () => {
+  const t = await makeApp({ hasher: REAL_HASHER, config: { signIn: { verificationConcurrency: 1, verificationQueue: 4 } } });
+  try {
+    const flooders = Array.from({ length: 8 }, (_, i) => `10.4.0.${i + 1}`);
+    for (const a of flooders) {
+      assert.equal((await t.app.inject({ method: 'GET', url: `${API}/pamroles`, headers: basic(randomLogin(0), 'x'), remoteAddress: a })).statusCode, 401);
+    }
+    let stop = false;
+    const flood = flooders.flatMap((a) =>
+      [0, 1].map(async (k) => {
+        const seen: number[] = [];
+        while (!stop) {
+          const r = await t.app.inject({ method: 'GET', url: `${API}/pamroles`, headers: basic(randomLogin(k), 'x'), remoteAddress: a });
+          seen.push(r.statusCode);
+          // Turned away at once: a short pause, as a client would make, so the loop yields to timers.
+          if (r.statusCode !== 401) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return seen;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the flood fills both running place and line
+    // ann has not signed in before: her check is not cached and must take a turn.
+    const ann = await t.app.inject({ method: 'POST', url: '/api/session/login', payload: { login: 'ann', password: 'ann' }, remoteAddress: '192.0.2.20' });
+    stop = true;
+    const statuses = (await Promise.all(flood)).flat();
+    assert.equal(ann.statusCode, 200, ann.body);
+    assert.ok(statuses.includes(503), `the flood was turned away: ${statuses.join(' ')}`);
+  } finally {
+    await t.destroy();
+  }
+});
+
 test('one address gets a few verifications at a time, and a bounded number of failures', async () => {
   const t = await makeApp({ config: { signIn: { addressConcurrency: 2, addressFailures: 20 } } });
   try {
