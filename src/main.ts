@@ -22,13 +22,14 @@ import type { CheckpointSource } from './app/audit/verify-audit-trail.js';
 import type { CheckpointVerifier } from './ports/audit-checkpoints.js';
 import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
-import { SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
+import { SqliteStore, dataDirWarning } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
 import { readBacklog } from './app/backlog.js';
 import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
 import type { Deps } from './app/deps.js';
 import { DueWorkLoop } from './app/due-work-loop.js';
 import { Sessions } from './app/sessions.js';
+import { VerificationGate } from './app/verification-gate.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Store } from './ports/store.js';
@@ -159,7 +160,17 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       const ldap = new LdapAuthenticator(name, c, {});
       return { name, verify: (login: string, password: string) => ldap.verifyByBind(login, password) };
     });
-  const authenticator = new Authenticator(deps, hasher, signIn);
+  const gate = new VerificationGate(
+    {
+      concurrency: config.signIn.verificationConcurrency,
+      queue: config.signIn.verificationQueue,
+      perAddress: config.signIn.addressConcurrency,
+      failuresPerAddress: config.signIn.addressFailures,
+      failureWindowMs: 15 * 60_000,
+    },
+    () => clock.now(),
+  );
+  const authenticator = new Authenticator(deps, hasher, signIn, gate);
   const sessions = new Sessions(deps, authenticator, {
     idleTimeoutMs: config.session.idleTimeoutSeconds * 1000,
     absoluteTimeoutMs: config.session.absoluteTimeoutSeconds * 1000,
@@ -228,6 +239,8 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
   });
   logMfaKey(logger, core);
+  const dirWarning = config.database === undefined ? dataDirWarning(config.dataDir) : null;
+  if (dirWarning) logger.warn({ component: 'store' }, dirWarning);
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }

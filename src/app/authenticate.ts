@@ -3,6 +3,22 @@ import { type Account, mayAct } from '../domain/account/account.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import type { PasswordVerifier } from '../ports/password-verifier.js';
 import type { Caller, Deps } from './deps.js';
+import { FailedSignInAudit, type SignInFailure } from './failed-sign-in-audit.js';
+import type { VerificationGate } from './verification-gate.js';
+
+/** Where a sign-in comes from. */
+export interface SignInSource {
+  /** The client's address as the sign-in limits count it. */
+  readonly address: string;
+  /**
+   * A loopback client: this machine, or a reverse proxy on it that everyone shares. Per-address
+   * limits would then fall on all its users together, so they do not apply; the global ones do.
+   */
+  readonly loopback: boolean;
+}
+
+/** Sign-ins that do not come over HTTP (tests, tools in this process). */
+const LOCAL: SignInSource = { address: 'local', loopback: true };
 
 export function callerOf(a: Account): Caller {
   return { accountId: a.id, login: a.login, isAdmin: a.isAdmin };
@@ -31,23 +47,32 @@ export class Authenticator {
     private readonly hasher: PasswordHasher,
     /** Directories that check the passwords of accounts with no local password, in order. */
     private readonly directories: readonly PasswordVerifier[] = [],
+    /** Bounds the password checks that miss the cache; none when absent. */
+    private readonly gate: VerificationGate | null = null,
     private readonly opts: { cacheTtlMs: number; maxEntries: number } = { cacheTtlMs: 60_000, maxEntries: 10_000 },
-  ) {}
+  ) {
+    this.#failures = new FailedSignInAudit(deps);
+  }
 
   readonly #inFlight = new Map<string, Promise<Caller | null>>();
+  readonly #failures: FailedSignInAudit;
 
-  async verify(login: string, password: string): Promise<Caller | null> {
+  /**
+   * The caller for these credentials, or null (the failure is audited). Throws TooManyAttempts or
+   * SignInBusy when the password check cannot have a turn now.
+   */
+  async verify(login: string, password: string, from: SignInSource = LOCAL): Promise<Caller | null> {
     const key = createHmac('sha256', this.#key).update(login.toLowerCase()).update('\0').update(password).digest('base64');
     // Many connections opening at once with the same credentials share one hash computation,
     // rather than each spending 32 MB and a core on the same scrypt.
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
-    const p = this.#verify(key, login, password).finally(() => this.#inFlight.delete(key));
+    const p = this.#verify(key, login, password, from).finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, p);
     return p;
   }
 
-  async #verify(key: string, login: string, password: string): Promise<Caller | null> {
+  async #verify(key: string, login: string, password: string, from: SignInSource): Promise<Caller | null> {
     const now = this.deps.clock.now();
     const hit = this.#cache.get(key);
     const account = await this.deps.store.read((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
@@ -56,15 +81,32 @@ export class Authenticator {
     }
     if (hit) this.#cache.delete(key);
     const current = hit ? await this.deps.store.read((tx) => tx.accounts.byLogin(login)) : account;
-    if (!current || !mayAct(current, now) || (!current.passwordHash && this.directories.length === 0)) {
-      await this.hasher.verify(password, await this.#dummy());
+    let reason: SignInFailure = 'wrong password';
+    const check = async (): Promise<boolean> => {
+      const refusal: SignInFailure | null = !current
+        ? 'no such account'
+        : !mayAct(current, now)
+          ? current.disabled
+            ? 'account disabled'
+            : 'account locked'
+          : !current.passwordHash && this.directories.length === 0
+            ? 'no password set'
+            : null;
+      if (refusal || !current) {
+        reason = refusal ?? 'no such account';
+        await this.hasher.verify(password, await this.#dummy());
+        return false;
+      }
+      // An account with a local password signs in with it; one without, through its directory.
+      if (current.passwordHash) return this.hasher.verify(password, current.passwordHash);
+      reason = 'refused by the directory';
+      return this.#verifyInDirectories(current.login, password);
+    };
+    const ok = await (this.gate ? this.gate.run(from, check) : check());
+    if (!ok || !current) {
+      await this.#failures.record(login, current, reason, from.address);
       return null;
     }
-    // An account with a local password signs in with it; one without, through its directory.
-    const ok = current.passwordHash
-      ? await this.hasher.verify(password, current.passwordHash)
-      : await this.#verifyInDirectories(current.login, password);
-    if (!ok) return null;
     if (this.#cache.size >= this.opts.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, { accountId: current.id, passwordHash: current.passwordHash ?? '', until: now + this.opts.cacheTtlMs });
     return callerOf(current);

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
 import { createRequest } from '../domain/request/create.js';
+import { isCandidate } from '../domain/role/role.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
 import type { Caller, Deps } from './deps.js';
@@ -28,7 +29,10 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
     // the same "nothing held yet" and make a second elevation beside this one.
     await tx.accounts.lockForChange(caller.accountId);
     const now = deps.clock.now();
-    const role = await tx.roles.byId(input.roleId);
+    const found = await tx.roles.byId(input.roleId);
+    // A role is only known to its candidates: anyone else gets what an unknown id gets, so
+    // neither its name nor its existence leaks (GET pamroles lists only the caller's roles too).
+    const role = found && isCandidate(found, caller.accountId) ? found : undefined;
     if (!role) throw new DomainError('RoleNotFound', `There is no role with id ${input.roleId}.`);
 
     if (input.ttlSeconds === 0) {

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mayAct } from '../domain/account/account.js';
-import type { Authenticator } from './authenticate.js';
+import type { Authenticator, SignInSource } from './authenticate.js';
 import { callerOf } from './authenticate.js';
 import type { Caller, Deps } from './deps.js';
 
@@ -18,6 +18,13 @@ export interface OpenSession {
 
 const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
+/**
+ * The CSRF token is derived from the session token, so the store keeps nothing it could be read
+ * from (only the session token's hash, and this token's hash): a copy of the database can neither
+ * ride a session nor forge its CSRF header. The portal gets it back from GET /api/session.
+ */
+const csrfTokenOf = (token: string) => createHmac('sha256', token).update('elevate csrf token').digest('base64url');
+
 /** Cookie sessions for browser apps. */
 export class Sessions {
   constructor(
@@ -26,14 +33,14 @@ export class Sessions {
     private readonly policy: SessionPolicy,
   ) {}
 
-  async login(login: string, password: string): Promise<OpenSession | null> {
-    const caller = await this.auth.verify(login, password);
+  async login(login: string, password: string, from?: SignInSource): Promise<OpenSession | null> {
+    const caller = await this.auth.verify(login, password, from);
     if (!caller) return null;
     const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
+    const csrfToken = csrfTokenOf(token);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
-      await tx.sessions.insert({ tokenHash: hashToken(token), accountId: caller.accountId, csrfToken, createdAt: now, lastSeenAt: now });
+      await tx.sessions.insert({ tokenHash: hashToken(token), accountId: caller.accountId, csrfHash: hashToken(csrfToken), createdAt: now, lastSeenAt: now });
       await tx.audit.append({
         at: now,
         actorId: caller.accountId,
@@ -62,7 +69,8 @@ export class Sessions {
       }
       // Only write when a minute has passed: a busy page should not cost an fsync per call.
       if (now - s.lastSeenAt > 60_000) await tx.sessions.touch(tokenHash, now);
-      return { caller: callerOf(account), csrfToken: s.csrfToken };
+      // Sessions opened before the token was derived stored it in clear; the derived one replaces it.
+      return { caller: callerOf(account), csrfToken: csrfTokenOf(token) };
     });
   }
 

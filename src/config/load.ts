@@ -52,6 +52,7 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
   const raw: Record<string, unknown> = opts.file ? readConfigFile(opts.file) : {};
   for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
   if (env.ELEVATE_CORS_ORIGINS) raw.corsOrigins = splitList(env.ELEVATE_CORS_ORIGINS);
+  if (env.ELEVATE_ALLOWED_HOSTS) raw.allowedHosts = splitList(env.ELEVATE_ALLOWED_HOSTS);
   if (env.ELEVATE_WEBAUTHN_RP_ID || env.ELEVATE_WEBAUTHN_ORIGINS) {
     const w = { ...((raw.webauthn as Record<string, unknown> | undefined) ?? {}) };
     if (env.ELEVATE_WEBAUTHN_RP_ID) w.rpId = env.ELEVATE_WEBAUTHN_RP_ID;
@@ -66,8 +67,8 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
     if (v === undefined) continue;
-    // Repeated --cors-origin flags add to the file's list rather than replace it.
-    if (k === 'corsOrigins' && Array.isArray(v) && Array.isArray(raw.corsOrigins)) raw.corsOrigins = [...raw.corsOrigins, ...v];
+    // Repeated --cors-origin and --allowed-host flags add to the file's list rather than replace it.
+    if ((k === 'corsOrigins' || k === 'allowedHosts') && Array.isArray(v) && Array.isArray(raw[k])) raw[k] = [...(raw[k] as unknown[]), ...v];
     else raw[k] = v;
   }
   const parsed = configSchema.safeParse(raw);

@@ -30,6 +30,45 @@ export const configSchema = z
     /** How long a node holds an outbox job it is applying; a node that dies frees its jobs after this. */
     outboxLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
     corsOrigins: z.array(origin).default([]),
+    /**
+     * Host names (or IP addresses) clients may reach this server by; the Host header of every request
+     * must name one, so a DNS-rebinding page cannot talk to it. Adds to the names Elevate allows by
+     * itself (see allowedHostsFor); `*` turns the check off.
+     */
+    allowedHosts: z
+      .array(z.string().regex(/^(\*|\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$/, 'must be a host name, an IPv4 address, an IPv6 address in brackets, or *'))
+      .default([]),
+    /** Limits on connections, so slow or idle clients cannot hold the server's sockets. */
+    http: z
+      .object({
+        /** The whole request, body included, must arrive within this time (408 otherwise). */
+        requestTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
+        /** The request line and headers must arrive within this time. */
+        headersTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+        /** An idle kept-alive connection is closed after this time. */
+        keepAliveTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(5_000),
+        /** A connection with no traffic at all is closed after this time. */
+        idleTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+        /** Open connections at most; more are closed as they arrive. */
+        maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+      })
+      .strict()
+      .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, { path: ['headersTimeoutMs'], message: 'must not exceed requestTimeoutMs' })
+      .prefault({}),
+    /** Bounds on password checks (each costs a memory-hard hash or a directory bind). */
+    signIn: z
+      .object({
+        /** Password checks running at once. */
+        verificationConcurrency: z.coerce.number().int().min(1).max(256).default(4),
+        /** Password checks waiting for a turn; when full, sign-ins get 503 with Retry-After. */
+        verificationQueue: z.coerce.number().int().min(0).max(100_000).default(16),
+        /** Password checks one address may have running or waiting at once. */
+        addressConcurrency: z.coerce.number().int().min(1).max(1000).default(2),
+        /** Failed password checks one address may cause in 15 minutes, over all logins. */
+        addressFailures: z.coerce.number().int().min(1).max(1_000_000).default(100),
+      })
+      .strict()
+      .prefault({}),
     /** Shown as DOMAIN\\login in sessioninfo and DOMAIN.login in approvals, as MIM did. */
     accountDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/).default('PRIV'),
     timeZone: z

@@ -24,6 +24,7 @@ export type DomainErrorCode =
   | 'PasskeysUnavailable'
   | 'MfaLocked'
   | 'TooManyAttempts'
+  | 'SignInBusy'
   | 'StoreUnavailable'
   | 'DirectoryUnavailable';
 

@@ -11,6 +11,7 @@ import { requireCaller, registerCallerSlot } from './plugins/auth.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { frameworkErrorOptions, refuseUnknownExpectation, refuseWhileClosing } from './plugins/framework-errors.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
+import { allowedHostsFor, hostCheck } from './plugins/host-check.js';
 import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { adminRoutes } from './routes/admin.js';
@@ -47,6 +48,16 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    // A client that trickles its request or sits idle holds a socket; these bound how long.
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      // Node looks for requests past their timeouts this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+    },
     // IIS, which hosted MIM's API, matched paths without regard to case; clients written against it may too.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's router and Node's parser answer some errors themselves: in the OData shape too.
@@ -59,8 +70,11 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
       return () => `req-${(++n).toString(36)}`;
     })(),
   });
+  // Connections beyond this are closed as they arrive, before any byte is read.
+  app.server.maxConnections = config.http.maxConnections;
   registerCallerSlot(app);
   installErrorHandlers(app);
+  app.addHook('onRequest', hostCheck(allowedHostsFor(config)));
   refuseUnknownExpectation(app);
 
   const allowed = new Set(config.corsOrigins);

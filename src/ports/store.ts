@@ -185,7 +185,8 @@ export interface AuditCheckpointRepo {
 export interface Session {
   readonly tokenHash: string;
   readonly accountId: string;
-  readonly csrfToken: string;
+  /** SHA-256 of the session's CSRF token (which is derived from the session token, never stored). */
+  readonly csrfHash: string;
   readonly createdAt: Instant;
   readonly lastSeenAt: Instant;
 }

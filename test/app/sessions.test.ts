@@ -35,3 +35,15 @@ test('a wrong password opens no session; a disabled account loses its sessions',
   });
   assert.equal(await t.core.sessions.resolve(s!.token), null);
 });
+
+test('the CSRF token is not stored: a copy of the sessions table yields neither cookie nor token', async () => {
+  const s = (await t.core.sessions.login('admin', 'admin'))!;
+  const row = (await stored(s.token))!;
+  const values = Object.values(row).map(String);
+  assert.ok(!values.some((v) => v.includes(s.csrfToken)), `the stored row holds the CSRF token: ${JSON.stringify(row)}`);
+  assert.ok(!values.some((v) => v.includes(s.token)));
+  // The portal still gets it back from its cookie.
+  assert.equal((await t.core.sessions.resolve(s.token))?.csrfToken, s.csrfToken);
+  const other = (await t.core.sessions.login('admin', 'admin'))!;
+  assert.notEqual(other.csrfToken, s.csrfToken);
+});

@@ -92,7 +92,7 @@ test('whoami, roles, request by name or id, requests, close', async (t) => {
   assert.ok(deactivation && deactivation.RequestId !== byId.RequestId, JSON.stringify(history));
   assert.equal(deactivation.Justification, 'done');
   assert.equal(history.find((r: { RequestId: string }) => r.RequestId === byId.RequestId).RequestStatus, 'Closed');
-  assert.match((await runCli(['requests'], jen)).stdout, new RegExp(`^${deactivation.RequestId}\\s+Allow AD Access\\s+Closed\\s.*\\sdeactivate\\s+done$`, 'm'));
+  assert.match((await runCli(['requests'], jen)).stdout, new RegExp(`^${deactivation.RequestId}\\s+Allow AD Access\\s+Closed\\s.*\\sdeactivate\\s+done\\s+you deactivated it$`, 'm'));
 });
 
 test('approvals: reject by approval id, approve by request id', async (t) => {

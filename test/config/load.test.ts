@@ -101,3 +101,27 @@ test('audit checkpoint settings come from the file or ELEVATE_AUDIT_*; bad value
   assert.throws(() => loadConfig({ env: {}, overrides: { audit: { checkpointIntervalSeconds: 0 } } }), /audit\.checkpointIntervalSeconds/);
   assert.throws(() => loadConfig({ env: {}, overrides: { audit: { signingKey: 'x' } } }), /audit: Unrecognized key/);
 });
+
+test('connection and sign-in limits have bounded defaults; allowedHosts comes from the file, ELEVATE_ALLOWED_HOSTS and --allowed-host', () => {
+  const c = loadConfig({ env: {} });
+  assert.deepEqual(c.http, { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1024 });
+  assert.deepEqual(c.signIn, { verificationConcurrency: 4, verificationQueue: 16, addressConcurrency: 2, addressFailures: 100 });
+  assert.deepEqual(c.allowedHosts, []);
+  const dir = tempDir();
+  const file = join(dir, 'elevate.yaml');
+  writeFileSync(file, 'allowedHosts: [elevate.corp.example]\nhttp: { maxConnections: 10 }\n');
+  assert.deepEqual(loadConfig({ file, env: {}, overrides: { allowedHosts: ['pam.corp.example'] } }).allowedHosts, ['elevate.corp.example', 'pam.corp.example']);
+  assert.equal(loadConfig({ file, env: {} }).http.maxConnections, 10);
+  assert.equal(loadConfig({ file, env: {} }).http.requestTimeoutMs, 30_000);
+  assert.deepEqual(loadConfig({ env: { ELEVATE_ALLOWED_HOSTS: 'a.example, [::1]' } }).allowedHosts, ['a.example', '[::1]']);
+  for (const overrides of [
+    { allowedHosts: ['http://a.example'] },
+    { allowedHosts: ['a.example:8086'] },
+    { http: { requestTimeoutMs: 1000, headersTimeoutMs: 2000 } },
+    { http: { requestTimeoutMs: 0 } },
+    { http: { maxConections: 5 } },
+    { signIn: { verificationQueue: -1 } },
+  ]) {
+    assert.throws(() => loadConfig({ env: {}, overrides }), ConfigError, JSON.stringify(overrides));
+  }
+});

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { ScryptHasher } from '../../src/adapters/crypto/scrypt-hasher.js';
@@ -11,6 +12,7 @@ import type { Config } from '../../src/config/schema.js';
 import { buildApp } from '../../src/http/app.js';
 import { type Core, openCore } from '../../src/main.js';
 import type { Clock } from '../../src/ports/clock.js';
+import type { PasswordHasher } from '../../src/ports/password-hasher.js';
 import { TEST_STORE, dropDatabase, freshDatabase } from './pg.js';
 
 /** A clock tests move by hand: no test sleeps to let time pass. */
@@ -61,7 +63,7 @@ const databaseOf = new Map<string, string>();
 export const TEST_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export async function makeCore(
-  opts: { clock?: FakeClock; dataDir?: string; demo?: boolean; config?: ConfigOverrides; store?: 'sqlite' | 'postgres' } = {},
+  opts: { clock?: FakeClock; dataDir?: string; demo?: boolean; config?: ConfigOverrides; store?: 'sqlite' | 'postgres'; hasher?: PasswordHasher } = {},
 ): Promise<TestCore> {
   const clock = opts.clock ?? new FakeClock();
   const dataDir = opts.dataDir ?? tempDir();
@@ -73,7 +75,7 @@ export async function makeCore(
   }
   // Nodes on one database share one MFA key; tests that bring their own keep it.
   const key = database !== undefined && opts.config?.mfaKey === undefined && opts.config?.mfaKeyFile === undefined ? { mfaKey: TEST_MFA_KEY } : {};
-  const core = await openCore(testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }), ...key }), { clock, hasher: FAST_HASHER });
+  const core = await openCore(testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }), ...key }), { clock, hasher: opts.hasher ?? FAST_HASHER });
   if (opts.demo ?? true) await seedDemo(core.deps, core.hasher);
   let closed = false;
   const close = async () => {
@@ -119,6 +121,19 @@ export async function makeApp(opts: Parameters<typeof makeCore>[0] = {}): Promis
       await t.destroy();
     },
   };
+}
+
+/** A fresh app for each test of the calling suite: every test starts from the seeded demo data. */
+export function appPerTest(opts: Parameters<typeof makeCore>[0] = {}): () => TestApp {
+  let t: TestApp | undefined;
+  beforeEach(async () => {
+    t = await makeApp(opts);
+  });
+  afterEach(async () => {
+    await t?.destroy();
+    t = undefined;
+  });
+  return () => t!;
 }
 
 export function basic(login: string, password = login): Record<string, string> {

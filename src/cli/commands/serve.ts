@@ -10,6 +10,7 @@ interface ServeFlags {
   data?: string;
   database?: string;
   corsOrigin?: string[];
+  allowedHost?: string[];
   json?: boolean;
 }
 
@@ -38,11 +39,12 @@ export function registerServeCommand(program: Command): void {
     .option('--data <dir>', 'data directory (default ./data)')
     .option('--database <url>', 'PostgreSQL store shared by every node, postgres://… (default: the embedded store in the data directory)')
     .option('--cors-origin <url>', 'origin allowed to call the API from a browser, e.g. http://portal:8090 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--allowed-host <name>', 'a host name clients reach the server by, checked against the Host header (repeatable; see allowedHosts)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print the listening URL as JSON')
     .action(async (f: ServeFlags) => {
       const config = loadConfig({
         file: f.config,
-        overrides: { port: f.port, host: f.host, dataDir: f.data, database: f.database, corsOrigins: f.corsOrigin, demo: f.demo ? true : undefined },
+        overrides: { port: f.port, host: f.host, dataDir: f.data, database: f.database, corsOrigins: f.corsOrigin, allowedHosts: f.allowedHost, demo: f.demo ? true : undefined },
       });
       // Loud and on stderr, so it shows even when stdout goes to a log collector.
       if (config.demo) process.stderr.write(DEMO_BANNER + '\n');

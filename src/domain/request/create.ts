@@ -40,7 +40,8 @@ export function checkTtl(role: Role, ttlSeconds: Seconds): void {
 
 export function requireCandidate(role: Role, accountId: string): void {
   if (!isCandidate(role, accountId)) {
-    throw new DomainError('NotCandidate', `You are not a candidate for role '${role.name}'.`);
+    // No name: the refusal must not tell a non-candidate what the role is called.
+    throw new DomainError('NotCandidate', 'You are not a candidate for this role.');
   }
 }
 

@@ -27,6 +27,7 @@ export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   MfaLocked: 403,
   // Backing off after failures, or too many requests: the details carry retryAfterSeconds.
   TooManyAttempts: 429,
+  SignInBusy: 503,
   StoreUnavailable: 503,
   DirectoryUnavailable: 503,
 };

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Authenticator } from '../../app/authenticate.js';
+import type { Authenticator, SignInSource } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
 import type { Sessions } from '../../app/sessions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
+import { addressKey, isLoopback } from './client-address.js';
 import { sameSecret } from './same-secret.js';
 
 declare module 'fastify' {
@@ -57,6 +58,37 @@ export function tooManyAttempts(reply: FastifyReply, waitSeconds: number): Fasti
     .send(odataError('TooManyAttempts', `Too many failed sign-ins for this account; try again in ${waitSeconds} seconds.`));
 }
 
+/**
+ * Checks a password under the sign-in throttle: the attempt is admitted (and counted) before the
+ * check starts and settled when it ends, so parallel guesses cannot all slip through. Null with a
+ * reply already sent when the throttle refused; otherwise the caller, or null for wrong credentials.
+ */
+export async function throttledSignIn<T>(
+  throttle: LoginThrottle,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  login: string,
+  password: string,
+  check: (from: SignInSource) => Promise<T | null>,
+): Promise<{ refused: true } | { refused: false; result: T | null }> {
+  const address = addressKey(req.ip);
+  const admission = throttle.admit(login, address, password);
+  if (!admission.ok) {
+    tooManyAttempts(reply, admission.retryAfterSeconds);
+    return { refused: true };
+  }
+  let result: T | null;
+  try {
+    result = await check({ address, loopback: isLoopback(req.ip) });
+  } catch (e) {
+    admission.attempt.abandoned();
+    throw e;
+  }
+  if (result === null) admission.attempt.failed();
+  else admission.attempt.succeeded();
+  return { refused: false, result };
+}
+
 export function challenge(reply: FastifyReply, message: string): FastifyReply {
   // A browser answers a Basic challenge on a credentialed cross-origin call only when the 401
   // carries WWW-Authenticate (the sample portal relies on it). Elevate's own portal, calling from
@@ -79,15 +111,10 @@ export function requireCaller(opts: AuthOptions) {
       const creds = parseBasic(header);
       if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).');
       const login = loginFromUserName(creds.user, opts.accountDomain);
-      const wait = opts.throttle.retryAfterSeconds(login, req.ip);
-      if (wait > 0) return tooManyAttempts(reply, wait);
-      const caller = await opts.authenticator.verify(login, creds.password);
-      if (!caller) {
-        opts.throttle.failed(login, req.ip);
-        return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
-      }
-      opts.throttle.succeeded(login, req.ip);
-      req.caller = caller;
+      const out = await throttledSignIn(opts.throttle, req, reply, login, creds.password, (from) => opts.authenticator.verify(login, creds.password, from));
+      if (out.refused) return reply;
+      if (!out.result) return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
+      req.caller = out.result;
       return;
     }
     const token = req.cookies[SESSION_COOKIE];

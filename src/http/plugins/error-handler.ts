@@ -21,9 +21,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isDomainError(err)) {
       const status = STATUS_OF[err.code];
-      if (status === 503) reply.header('retry-after', '5');
       const wait = err.details.retryAfterSeconds;
       if (typeof wait === 'number') reply.header('retry-after', String(wait));
+      else if (status === 503) reply.header('retry-after', '5');
       return reply.code(status).send(odataError(err.code, err.message));
     }
     const status = err.statusCode ?? 500;

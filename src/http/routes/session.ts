@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Sessions } from '../../app/sessions.js';
 import { DomainError } from '../../domain/errors.js';
-import { type AuthOptions, SESSION_COOKIE, loginFromUserName, requireCaller, tooManyAttempts } from '../plugins/auth.js';
+import { type AuthOptions, SESSION_COOKIE, loginFromUserName, requireCaller, throttledSignIn } from '../plugins/auth.js';
 import { odataError } from '../odata/error-map.js';
 import { readParams } from '../odata/request-params.js';
 
@@ -16,14 +16,10 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOpt
     const p = readParams(undefined, req.body, ['login', 'password']);
     if (!p.login || p.password === undefined) throw new DomainError('BadRequest', 'Send login and password.');
     const login = loginFromUserName(p.login, opts.accountDomain);
-    const wait = opts.throttle.retryAfterSeconds(login, req.ip);
-    if (wait > 0) return tooManyAttempts(reply, wait);
-    const s = await opts.sessions.login(login, p.password);
-    if (!s) {
-      opts.throttle.failed(login, req.ip);
-      return reply.code(401).send(odataError('Unauthorized', 'The user name or password is incorrect, or the account is disabled.'));
-    }
-    opts.throttle.succeeded(login, req.ip);
+    const out = await throttledSignIn(opts.throttle, req, reply, login, p.password, (from) => opts.sessions.login(login, p.password!, from));
+    if (out.refused) return reply;
+    const s = out.result;
+    if (!s) return reply.code(401).send(odataError('Unauthorized', 'The user name or password is incorrect, or the account is disabled.'));
     reply.setCookie(SESSION_COOKIE, s.token, {
       httpOnly: true,
       sameSite: 'strict',

@@ -16,8 +16,12 @@ describe('error responses all have the OData error shape', () => {
     baseline = await snapshot(t.app);
   });
   after(async () => {
-    // None of the refused calls in this block changed anything.
-    assert.deepEqual(await snapshot(t.app), baseline);
+    // None of the refused calls in this block changed anything, but the failed sign-ins were audited.
+    const { audit, ...now } = (await snapshot(t.app)) as { audit: number };
+    const { audit: auditBefore, ...then } = baseline as { audit: number };
+    assert.deepEqual(now, then);
+    const failedSignIns = await t.core.store.read((tx) => tx.audit.list({ action: 'signin.failed', limit: 1000 }));
+    assert.equal(audit, auditBefore + failedSignIns.length);
     await t.destroy();
   });
 

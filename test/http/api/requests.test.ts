@@ -399,12 +399,16 @@ describe('POST pamrequests: refusals', () => {
     await refused(404, { RoleId: 'c0112f13-b16b-40ad-b547-07f23a7fba52', RequestedTTL: '3600' });
   });
 
-  test('not a candidate → 403', async () => {
+  // A role's name is for its candidates: anyone else gets exactly what an unknown id gets.
+  test('not a candidate → the same 404 as an unknown role, without the role’s name', async () => {
     const { app } = t();
     const approval = await roleId(app, 'ApprovalRole');
-    assert.match(await refused(403, { RoleId: approval, RequestedTTL: '3600' }, 'ann'), /candidate/i);
-    assert.match(await refused(403, { RoleId: approval, RequestedTTL: '0' }, 'ann'), /candidate/i);
-    await refused(403, { RoleId: approval, RequestedTTL: '60' }, 'admin');
+    const unknown = await refused(404, { RoleId: 'c0112f13-b16b-40ad-b547-07f23a7fba52', RequestedTTL: '3600' }, 'ann');
+    for (const [login, ttl] of [['ann', '3600'], ['ann', '0'], ['admin', '60']] as const) {
+      const message = await refused(404, { RoleId: approval, RequestedTTL: ttl }, login);
+      assert.doesNotMatch(message, /ApprovalRole|candidate/i);
+      assert.equal(message, unknown.replace('c0112f13-b16b-40ad-b547-07f23a7fba52', approval));
+    }
   });
 
   test('RequestedTTL that is not a whole number, or missing', async () => {

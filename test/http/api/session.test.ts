@@ -1,6 +1,6 @@
-import { describe, test, beforeEach, afterEach } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, basic, makeApp, roleId, type TestApp } from '../../support/harness.js';
+import { API, appPerTest, basic, roleId, type TestApp } from '../../support/harness.js';
 import { MINUTE, assertCollection, assertElement, assertODataError, listRequests, snapshot, type Res, type WireRole } from './helpers.js';
 
 interface Session {
@@ -25,20 +25,8 @@ async function login(t: TestApp, user: string, password = user, form = false): P
   return { cookie: `elevate_session=${c.value}`, csrf: body.csrfToken, res };
 }
 
-function fresh(): () => TestApp {
-  let t: TestApp | undefined;
-  beforeEach(async () => {
-    t = await makeApp();
-  });
-  afterEach(async () => {
-    await t?.destroy();
-    t = undefined;
-  });
-  return () => t!;
-}
-
 describe('cookie sessions', () => {
-  const app = fresh();
+  const app = appPerTest();
 
   test('JSON login sets an HttpOnly, SameSite=Strict cookie and returns a CSRF token', async () => {
     const s = await login(app(), 'jen');
@@ -214,7 +202,7 @@ describe('cookie sessions', () => {
 });
 
 describe('password guessing over HTTP Basic', () => {
-  const app = fresh();
+  const app = appPerTest();
 
   // Every API call takes Basic credentials, so guessing through any endpoint counts like the form.
   test('wrong Basic passwords are throttled like the sign-in form', async () => {

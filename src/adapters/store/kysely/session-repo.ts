@@ -9,7 +9,7 @@ export class KyselySessionRepo implements SessionRepo {
   async insert(s: Session): Promise<void> {
     await this.db
       .insertInto('sessions')
-      .values({ token_hash: s.tokenHash, account_id: s.accountId, csrf_token: s.csrfToken, created_at: s.createdAt, last_seen_at: s.lastSeenAt })
+      .values({ token_hash: s.tokenHash, account_id: s.accountId, csrf_token: s.csrfHash, created_at: s.createdAt, last_seen_at: s.lastSeenAt })
       .execute();
   }
 
@@ -19,7 +19,7 @@ export class KyselySessionRepo implements SessionRepo {
       r && {
         tokenHash: r.token_hash,
         accountId: r.account_id,
-        csrfToken: r.csrf_token,
+        csrfHash: r.csrf_token,
         createdAt: Number(r.created_at),
         lastSeenAt: Number(r.last_seen_at),
       }

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type SQLite from 'better-sqlite3';
@@ -62,8 +63,10 @@ export class SqliteStore implements Store {
   /** Opens (creating when missing) the store in `dataDir`. */
   static open(dataDir: string, opts: SqliteStoreOptions): SqliteStore {
     mkdirDurably(dataDir, 0o700);
+    const file = join(dataDir, SQLITE_FILE);
+    ownerOnly(file);
     const Driver = loadSqliteDriver();
-    const raw = new Driver(join(dataDir, SQLITE_FILE));
+    const raw = new Driver(file);
     raw.pragma('journal_mode = WAL');
     // SQLite fsyncs the directory for its journals but not for a new database file's own name.
     fsyncDirectory(dataDir);
@@ -138,6 +141,25 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.#db.destroy();
   }
+}
+
+/**
+ * The database holds password hashes and session data. SQLite creates its -wal and -shm files with
+ * the mode of the database file, so creating that file 0600 before SQLite opens it (whatever the
+ * umask) covers all three; files an older version left wider are narrowed before any data is written.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
+/** A warning when others may read into the data directory (the files are 0600, but their names and new files are not). */
+export function dataDirWarning(dataDir: string): string | null {
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) === 0) return null;
+  return `the data directory ${dataDir} is readable by other users (mode ${mode.toString(8)}); restrict it with chmod 700`;
 }
 
 /**
