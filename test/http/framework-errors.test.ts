@@ -104,7 +104,13 @@ describe('every status Elevate answers carries odata.error, whatever raised it',
     }
     assert.ok(throttled, 'the sixth failed sign-in is throttled');
     check(throttled, 429, 'throttled sign-in');
-    assert.deepEqual(await snapshot(t.app), baseline, 'no refusal changed anything');
+    check(await t.app.inject({ method: 'GET', url: `${API}/pamroles`, headers: { ...basic('jen'), host: 'rebound.evil.example' } }), 421, 'a foreign Host');
+    // Nothing changed but the audit trail, which records each failed sign-in (issue 11).
+    const { audit, ...now } = (await snapshot(t.app)) as { audit: number };
+    const { audit: auditBefore, ...then } = baseline as { audit: number };
+    assert.deepEqual(now, then, 'no refusal changed anything');
+    const failedSignIns = await t.core.store.read((tx) => tx.audit.list({ action: 'signin.failed', limit: 1000 }));
+    assert.equal(audit, auditBefore + failedSignIns.length, 'only the failed sign-ins were audited');
   });
 
   test('raised by Node’s HTTP parser and the server itself, on a real socket', async () => {
@@ -119,9 +125,9 @@ describe('every status Elevate answers carries odata.error, whatever raised it',
 
     const [garbage] = await exchange('THIS IS NOT HTTP\r\n\r\n');
     check(garbage!, 400, 'not HTTP at all');
-    const [huge] = await exchange(`GET ${API}/pamroles HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+    const [huge] = await exchange(`GET ${API}/pamroles HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
     check(huge!, 431, 'headers over the limit');
-    const [expect] = await exchange(`POST ${API}/pamrequests HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nExpect: 200-ok\r\nContent-Length: 0\r\n\r\n`);
+    const [expect] = await exchange(`POST ${API}/pamrequests HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth}\r\nExpect: 200-ok\r\nContent-Length: 0\r\n\r\n`);
     check(expect!, 417, 'an Expect header other than 100-continue');
 
     // Node raises ERR_HTTP_REQUEST_TIMEOUT on a connection whose headers or body are too slow (after
@@ -139,11 +145,11 @@ describe('every status Elevate answers carries odata.error, whatever raised it',
     const client = connect(port, '127.0.0.1');
     const responses = readAll(client);
     const underWay = once(t.app.server, 'request');
-    client.write(`POST ${API}/pamrequests HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: ${FORM_CT['content-type']}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    client.write(`POST ${API}/pamrequests HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth}\r\nContent-Type: ${FORM_CT['content-type']}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
     await underWay;
     const closed = t.app.close();
     while (t.app.server.listening) await new Promise((r) => setImmediate(r));
-    client.write(`${body.slice(10)}GET ${API}/pamroles HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\n\r\n`);
+    client.write(`${body.slice(10)}GET ${API}/pamroles HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth}\r\n\r\n`);
     const [first, second] = await responses;
     await closed;
     check(first!, 409, 'the request under way when the server began to close');
@@ -153,6 +159,6 @@ describe('every status Elevate answers carries odata.error, whatever raised it',
   });
 
   test('the sweep met every status', () => {
-    assert.deepEqual([...seen.keys()].sort((a, b) => a - b), [400, 401, 403, 404, 405, 408, 409, 413, 414, 415, 417, 429, 431, 503]);
+    assert.deepEqual([...seen.keys()].sort((a, b) => a - b), [400, 401, 403, 404, 405, 408, 409, 413, 414, 415, 417, 421, 429, 431, 503]);
   });
 });
