@@ -8,28 +8,24 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
+import { PortalPeople } from '../support/portal-people.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
-const WAIT_MS = 10_000;
 
 let elevate: ServerProcess;
 let base: string;
 let dataDir: string;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+let people: PortalPeople;
 
 /** A person's browser with a platform authenticator that says yes without a touch. */
 async function personWithAuthenticator(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(WAIT_MS);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  const page = await people.newPerson();
+  const context = page.context();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -38,26 +34,13 @@ async function personWithAuthenticator(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, login: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel('User name').fill(login);
-  await page.getByLabel('Password').fill(login);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
-}
-
-async function go(page: Page, hash: string, title: string): Promise<void> {
-  await page.goto(`${base}/#/${hash}`);
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-}
-
 function card(page: Page, name: string): Locator {
   return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
 }
 
 /** Adds a passkey on the Security page, proven as issue 11 asks: a current code, or for a first factor an enrolment code. */
 async function addPasskey(page: Page, name: string, proof: { code: string } | { enrolmentCode: string }): Promise<void> {
-  await go(page, 'security', 'Security');
+  await people.go(page, 'security', 'Security');
   if ('code' in proof) await page.getByLabel('Current code from your authenticator').fill(proof.code);
   else await page.getByLabel('Enrolment code').fill(proof.enrolmentCode);
   await page.getByLabel('Name for the new passkey').fill(name);
@@ -71,10 +54,11 @@ before(async () => {
   elevate = await startServerProcess(['--demo', '--data', dataDir]);
   base = elevate.url.replace('127.0.0.1', 'localhost');
   browser = await launchBrowser();
+  people = new PortalPeople(browser, base);
 }, { timeout: 40_000 });
 
 after(async () => {
-  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  await people?.closeAll();
   await browser?.close();
   await elevate?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -84,9 +68,9 @@ let jen: Page;
 
 test('jen registers a passkey on the Security page', async () => {
   jen = await personWithAuthenticator();
-  await signIn(jen, 'jen');
+  await people.signIn(jen, 'jen');
   // The password alone adds nothing: without a current code the page says what is missing.
-  await go(jen, 'security', 'Security');
+  await people.go(jen, 'security', 'Security');
   await jen.getByLabel('Name for the new passkey').fill('Sneaky');
   await jen.getByRole('button', { name: 'Add a passkey' }).click();
   await jen.getByRole('alert').filter({ hasText: 'Enter a current code from your authenticator' }).waitFor();
@@ -95,7 +79,7 @@ test('jen registers a passkey on the Security page', async () => {
 });
 
 test('jen answers the MFA role\'s check with the passkey instead of a code', async () => {
-  await go(jen, 'roles', 'My roles');
+  await people.go(jen, 'roles', 'My roles');
   const mfa = card(jen, 'MFA Role');
   await mfa.getByRole('button', { name: 'Activate MFA Role' }).click();
   await mfa.getByRole('button', { name: 'Activate', exact: true }).click();
@@ -114,19 +98,19 @@ test('an approver confirms an approval with a passkey when the role asks approve
   assert.equal(res.status, 200, await res.text());
 
   const ann = await personWithAuthenticator();
-  await signIn(ann, 'ann');
+  await people.signIn(ann, 'ann');
   const issued = await fetch(`${elevate.url}/api/admin/users/ann/mfa/enrolment-code`, { method: 'POST', headers: { authorization: admin } });
   assert.equal(issued.status, 201);
   await addPasskey(ann, 'Ann key', { enrolmentCode: ((await issued.json()) as { code: string }).code });
 
-  await go(jen, 'roles', 'My roles');
+  await people.go(jen, 'roles', 'My roles');
   const role = card(jen, 'ApprovalRole');
   await role.getByRole('button', { name: 'Request ApprovalRole' }).click();
   await role.getByLabel('Justification').fill('Quarterly restore test');
   await role.getByRole('button', { name: 'Request approval' }).click();
   await role.getByText(/waiting for an approver/).first().waitFor();
 
-  await go(ann, 'approvals', 'Approvals');
+  await people.go(ann, 'approvals', 'Approvals');
   const item = card(ann, 'jen asks for ApprovalRole');
   await item.getByRole('button', { name: "Approve jen's request for ApprovalRole" }).click();
   await item.getByRole('alert').waitFor();
@@ -136,12 +120,12 @@ test('an approver confirms an approval with a passkey when the role asks approve
 });
 
 test('jen removes her passkey, proving the removal with the passkey itself', async () => {
-  await go(jen, 'security', 'Security');
+  await people.go(jen, 'security', 'Security');
   const list = jen.getByRole('list', { name: 'Your passkeys' });
   await list.getByRole('button', { name: 'Remove Test laptop' }).click();
   await jen.getByText('You have no passkeys.').waitFor();
 });
 
 test('no page threw an uncaught error', () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(people.pageErrors, []);
 });

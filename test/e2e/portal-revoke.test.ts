@@ -7,43 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
+import { PortalPeople } from '../support/portal-people.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
-const WAIT_MS = 10_000;
 
 let elevate: ServerProcess;
 let dataDir: string;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+let people: PortalPeople;
 let jen: Page, adminPage: Page;
-const pageErrors: string[] = [];
-
-async function newPerson(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(WAIT_MS);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack ?? e.message}`));
-  return page;
-}
-
-async function signIn(page: Page, login: string): Promise<void> {
-  await page.goto(`${elevate.url}/`);
-  await page.getByLabel('User name').fill(login);
-  await page.getByLabel('Password').fill(login);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
-}
-
-async function go(page: Page, hash: string, title: string): Promise<void> {
-  const target = `${elevate.url}/#/${hash}`;
-  if (page.url() === target) await page.reload();
-  else await page.goto(target);
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-}
 
 async function members(group: string): Promise<string[]> {
   const res = await fetch(`${elevate.url}/api/admin/groups/${encodeURIComponent(group)}/members`, { headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` } });
@@ -55,12 +30,13 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'elevate-portal-revoke-'));
   elevate = await startServerProcess(['--demo', '--data', dataDir]);
   browser = await launchBrowser();
-  [jen, adminPage] = await Promise.all([newPerson(), newPerson()]);
-  await Promise.all([signIn(jen, 'jen'), signIn(adminPage, 'admin')]);
+  people = new PortalPeople(browser, elevate.url);
+  [jen, adminPage] = await Promise.all([people.newPerson(), people.newPerson()]);
+  await Promise.all([people.signIn(jen, 'jen'), people.signIn(adminPage, 'admin')]);
 }, { timeout: 40_000 });
 
 after(async () => {
-  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  await people?.closeAll();
   await browser?.close();
   await elevate?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -74,7 +50,7 @@ test('the administrator revokes from "Active now" with a reason; jen’s My requ
   await ad.getByRole('timer').waitFor();
   assert.deepEqual(await members('CORP Domain Admins'), ['jen']);
 
-  await go(adminPage, 'admin/holdings', 'Active now');
+  await people.go(adminPage, 'admin/holdings', 'Active now');
   const row = adminPage.getByRole('row').filter({ hasText: 'Jen (jen)' });
   await row.getByRole('button', { name: 'Revoke Allow AD Access of jen' }).click();
   // No reason, no revoke: the browser's own check keeps the form from going.
@@ -86,7 +62,7 @@ test('the administrator revokes from "Active now" with a reason; jen’s My requ
   await adminPage.getByText('Nobody holds a role right now.').waitFor();
   assert.deepEqual(await members('CORP Domain Admins'), []);
 
-  await go(jen, 'requests', 'My requests');
+  await people.go(jen, 'requests', 'My requests');
   const history = jen.getByRole('table', { name: 'Your requests, newest first' }).getByRole('row').filter({ hasText: 'Allow AD Access' });
   await history.getByText('Revoked by an administrator: stolen laptop').waitFor();
   assert.match(await history.innerText(), /Closed/);
@@ -94,7 +70,7 @@ test('the administrator revokes from "Active now" with a reason; jen’s My requ
 });
 
 test('a lock from the Users page ends jen’s session and shows on her row; unlock lifts it', async () => {
-  await go(adminPage, 'admin/users', 'Users');
+  await people.go(adminPage, 'admin/users', 'Users');
   const row = adminPage.getByRole('row').filter({ has: adminPage.getByRole('rowheader', { name: 'jen', exact: true }) });
   await row.getByRole('button', { name: 'Lock jen' }).click();
   await row.getByLabel('Reason').fill('investigation');
@@ -103,7 +79,7 @@ test('a lock from the Users page ends jen’s session and shows on her row; unlo
   await adminPage.screenshot({ path: join(SHOTS, '32-admin-user-locked.png'), fullPage: true });
 
   // Her next call finds no session: the portal goes back to its sign-in form, which refuses her.
-  await go(jen, 'roles', 'Sign in');
+  await people.go(jen, 'roles', 'Sign in');
   await jen.getByLabel('User name').fill('jen');
   await jen.getByLabel('Password').fill('jen');
   await jen.getByRole('button', { name: 'Sign in' }).click();
@@ -111,6 +87,6 @@ test('a lock from the Users page ends jen’s session and shows on her row; unlo
 
   await row.getByRole('button', { name: 'Unlock jen' }).click();
   await row.getByRole('button', { name: 'Lock jen' }).waitFor();
-  await signIn(jen, 'jen');
-  assert.deepEqual(pageErrors, []);
+  await people.signIn(jen, 'jen');
+  assert.deepEqual(people.pageErrors, []);
 });

@@ -9,19 +9,19 @@ import { join } from 'node:path';
 import { after, before, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
+import { PortalPeople } from '../support/portal-people.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
 /** Every wait is bounded; a step that takes longer than this is a failure, not a hang. */
-const WAIT_MS = 10_000;
 
 let elevate: ServerProcess;
 let dataDir: string;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+let people: PortalPeople;
 let jen: Page, ann: Page, adminPage: Page;
 let foreignServer: http.Server | undefined;
 
@@ -43,36 +43,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-async function newPerson(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(WAIT_MS);
-  contexts.push(context);
-  const page = await context.newPage();
-  // The CSP forbids inline script; a violation would mean the bundle relies on something it may not.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack ?? e.message}`));
-  return page;
-}
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
-
-async function signIn(page: Page, login: string, password = login): Promise<void> {
-  await page.goto(`${elevate.url}/`);
-  await page.getByLabel('User name').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
-}
-
-async function go(page: Page, hash: string, title: string): Promise<void> {
-  const target = `${elevate.url}/#/${hash}`;
-  // Going to the page already shown changes nothing in a single-page app; load it afresh instead.
-  if (page.url() === target) await page.reload();
-  else await page.goto(target);
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-}
 
 function card(page: Page, name: string): Locator {
   return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
@@ -92,7 +62,7 @@ function test(name: string, fn: () => Promise<void> | void): void {
       await fn();
     } catch (err) {
       let n = 0;
-      for (const c of contexts) for (const p of c.pages()) await shot(p, `failed-${name.slice(0, 30).replace(/\W+/g, '-')}-${++n}`).catch(() => {});
+      for (const c of people.contexts) for (const p of c.pages()) await shot(p, `failed-${name.slice(0, 30).replace(/\W+/g, '-')}-${++n}`).catch(() => {});
       throw err;
     }
   });
@@ -105,11 +75,12 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'elevate-portal-'));
   elevate = await startServerProcess(['--demo', '--data', dataDir]);
   browser = await launchBrowser();
-  [jen, ann, adminPage] = await Promise.all([newPerson(), newPerson(), newPerson()]);
+  people = new PortalPeople(browser, elevate.url);
+  [jen, ann, adminPage] = await Promise.all([people.newPerson(), people.newPerson(), people.newPerson()]);
 }, { timeout: 40_000 });
 
 after(async () => {
-  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  await people?.closeAll();
   await browser?.close();
   await elevate?.stop();
   if (foreignServer) await new Promise((r) => foreignServer!.close(r));
@@ -129,7 +100,7 @@ test('the portal page is served with a strict CSP and its bundle is cached as im
 });
 
 test('a wrong password is refused in words, and after five the throttle says how long to wait', async () => {
-  const page = await newPerson();
+  const page = await people.newPerson();
   await page.goto(`${elevate.url}/`);
   await shot(page, '01-sign-in');
   await page.getByLabel('User name').fill('nobody-here');
@@ -156,7 +127,7 @@ test('a wrong password is refused in words, and after five the throttle says how
 });
 
 test('jen signs in and sees her four roles with their limits, window and checks', async () => {
-  await signIn(jen, 'jen');
+  await people.signIn(jen, 'jen');
   for (const name of ['Allow AD Access', 'ApprovalRole', 'Business Hours', 'MFA Role']) await card(jen, name).waitFor();
   const hours = card(jen, 'Business Hours');
   assert.match(await hours.innerText(), /08:00–18:00\s*\(server time\)/);
@@ -192,13 +163,13 @@ test('jen activates a plain role, sees the countdown run, and deactivates it', a
   assert.match(await ad.innerText(), /Allow AD Access is active until/);
   await shot(jen, '05-role-active');
 
-  await go(jen, 'requests', 'My requests');
+  await people.go(jen, 'requests', 'My requests');
   const row = card(jen, 'Allow AD Access');
   await row.getByRole('timer').waitFor();
   await shot(jen, '06-my-requests');
 
   // Extending asks again while active; the new expiry runs from now, so it is later than before.
-  await go(jen, 'roles', 'My roles');
+  await people.go(jen, 'roles', 'My roles');
   const before = await ad.getByRole('timer').getAttribute('aria-label');
   await ad.getByRole('button', { name: 'Extend Allow AD Access' }).click();
   await ad.getByLabel('Duration (minutes)').fill('60');
@@ -218,11 +189,11 @@ test('jen activates a plain role, sees the countdown run, and deactivates it', a
   assert.deepEqual(mine.map((r) => r.RequestStatus), ['Closed', 'Closed', 'Closed'], 'two activations and the deactivation that ended the second');
   assert.equal(mine.filter((r) => r.RequestedTTL === '0').length, 1);
   // The history lists the deactivation as a request of its own.
-  await go(jen, 'requests', 'My requests');
+  await people.go(jen, 'requests', 'My requests');
   const deactivationRow = jen.getByRole('row').filter({ hasText: 'Deactivation' });
   await deactivationRow.waitFor();
   assert.match(await deactivationRow.innerText(), /Allow AD Access\s+Closed/);
-  await go(jen, 'roles', 'My roles');
+  await people.go(jen, 'roles', 'My roles');
 });
 
 test('the MFA role: a wrong code and a replayed code are refused, a fresh code activates it', async () => {
@@ -269,7 +240,7 @@ test('approval: jen asks, ann sees a badge and approves with a comment, jen sees
   assert.match(await role.innerText(), /Awaiting approval/);
   await shot(jen, '09-awaiting-approval');
 
-  await signIn(ann, 'ann');
+  await people.signIn(ann, 'ann');
   const badge = ann.getByRole('link', { name: /^Approvals\W+1 waiting$/ });
   await badge.waitFor();
   await badge.click();
@@ -297,13 +268,13 @@ test('rejection: ann rejects jen\'s next request and jen\'s history shows it rej
   await role.getByRole('button', { name: 'Request approval' }).click();
   await role.getByText(/waiting for an approver/).first().waitFor();
 
-  await go(ann, 'approvals', 'Approvals');
+  await people.go(ann, 'approvals', 'Approvals');
   const item = card(ann, 'jen asks for ApprovalRole');
   await item.getByLabel('Comment').fill('Not without a ticket');
   await item.getByRole('button', { name: "Reject jen's request for ApprovalRole" }).click();
   await ann.getByText('Nothing is waiting for you.').waitFor();
 
-  await go(jen, 'requests', 'My requests');
+  await people.go(jen, 'requests', 'My requests');
   const approved = jen.getByRole('row').filter({ hasText: 'Rotate the backup operator keys' });
   await approved.waitFor();
   await jen.getByLabel('Status').selectOption('Rejected');
@@ -316,8 +287,8 @@ test('rejection: ann rejects jen\'s next request and jen\'s history shows it rej
 });
 
 test('an administrator edits a role (longer TTL, ann as candidate) and the change shows for ann', async () => {
-  await signIn(adminPage, 'admin');
-  await go(adminPage, 'admin/roles', 'Roles');
+  await people.signIn(adminPage, 'admin');
+  await people.go(adminPage, 'admin/roles', 'Roles');
   await shot(adminPage, '12-admin-roles');
   const role = card(adminPage, 'MFA Role');
   await role.getByRole('button', { name: 'Edit MFA Role' }).click();
@@ -333,7 +304,7 @@ test('an administrator edits a role (longer TTL, ann as candidate) and the chang
   await saved.getByText('1 h 30 min').waitFor();
   assert.match(await saved.innerText(), /Ann|ann/);
 
-  await go(ann, 'roles', 'My roles');
+  await people.go(ann, 'roles', 'My roles');
   const seen = card(ann, 'MFA Role');
   await seen.waitFor();
   assert.match(await seen.innerText(), /1 h 30 min/);
@@ -352,11 +323,11 @@ test('a refused change is explained in words: approval without approvers', async
 
 test('ann enrols an authenticator with the enrolment code an administrator issued, and confirms it with a computed code', async () => {
   // Her password alone sets up nothing (issue 11).
-  await go(ann, 'security', 'Security');
+  await people.go(ann, 'security', 'Security');
   await ann.getByRole('button', { name: 'Set up an authenticator' }).click();
   await ann.getByRole('alert').filter({ hasText: 'enrolment code an administrator gives you' }).waitFor();
   // The administrator issues a one-time code on the Users page, shown once.
-  await go(adminPage, 'admin/users', 'Users');
+  await people.go(adminPage, 'admin/users', 'Users');
   await adminPage.getByRole('button', { name: 'Enrolment code for ann' }).click();
   const enrolmentCode = await adminPage.getByTestId('enrolment-code').innerText();
   assert.match(enrolmentCode, /^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
@@ -375,7 +346,7 @@ test('ann enrols an authenticator with the enrolment code an administrator issue
   await ann.getByLabel('Current code from your authenticator').waitFor();
 
   // Her new authenticator now opens the MFA role the administrator just gave her.
-  await go(ann, 'roles', 'My roles');
+  await people.go(ann, 'roles', 'My roles');
   const mfa = card(ann, 'MFA Role');
   await mfa.getByRole('button', { name: 'Activate MFA Role' }).click();
   await mfa.getByRole('button', { name: 'Activate', exact: true }).click();
@@ -392,26 +363,26 @@ test('administration pages: users (with an MFA lockout to lift), groups with mem
   db.pragma('busy_timeout = 5000');
   db.prepare("insert or replace into mfa_attempts (account_id, failures, last_failure_at, locked_at) select id, 10, ?, ? from accounts where login = 'jen'").run(Date.now(), Date.now());
   db.close();
-  await go(adminPage, 'admin/users', 'Users');
+  await people.go(adminPage, 'admin/users', 'Users');
   const jenRow = adminPage.getByRole('row').filter({ hasText: 'jen' }).first();
   await jenRow.getByText('MFA locked after 10 failures').waitFor();
   await shot(adminPage, '15-admin-users');
   await jenRow.getByRole('button', { name: 'Lift MFA lockout of jen' }).click();
   await jenRow.getByText('MFA locked after 10 failures').waitFor({ state: 'detached' });
 
-  await go(adminPage, 'admin/groups', 'Groups');
+  await people.go(adminPage, 'admin/groups', 'Groups');
   const group = card(adminPage, 'MFA Protected Share');
   await group.getByRole('button', { name: 'Members of MFA Protected Share' }).click();
   await group.getByText('Ann').waitFor();
   await shot(adminPage, '16-admin-groups');
 
-  await go(adminPage, 'admin/holdings', 'Active now');
+  await people.go(adminPage, 'admin/holdings', 'Active now');
   const row = adminPage.getByRole('row').filter({ hasText: 'MFA Role' });
   await row.waitFor();
   assert.match(await row.innerText(), /Ann \(ann\)/);
   await shot(adminPage, '17-admin-active-now');
 
-  await go(adminPage, 'admin/audit', 'Audit trail');
+  await people.go(adminPage, 'admin/audit', 'Audit trail');
   await adminPage.getByRole('row').filter({ hasText: 'role.updated' }).first().waitFor();
   await adminPage.getByLabel('Action').fill('mfa.replayed');
   await adminPage.getByLabel('Action').press('Enter');
@@ -461,10 +432,10 @@ test('a form on another origin cannot make a change with jen\'s cookie, nor can 
 });
 
 test('screen readers hear once, five minutes before the end, that an elevation is ending', async () => {
-  const page = await newPerson();
+  const page = await people.newPerson();
   // The page's own clock, moved by hand: the server keeps real time, only the countdown is hurried.
   await page.clock.install();
-  await signIn(page, 'jen');
+  await people.signIn(page, 'jen');
   const role = card(page, 'Allow AD Access');
   await role.getByRole('button', { name: 'Activate Allow AD Access' }).click();
   await role.getByLabel('Duration (minutes)').fill('6');
@@ -479,7 +450,7 @@ test('screen readers hear once, five minutes before the end, that an elevation i
 });
 
 test('keyboard only: sign in, land on the page heading, reach and use a role\'s Activate button', async () => {
-  const page = await newPerson();
+  const page = await people.newPerson();
   await page.goto(`${elevate.url}/`);
   // The sign-in form puts the cursor in the first field.
   await page.getByLabel('User name').waitFor();
@@ -503,20 +474,20 @@ test('keyboard only: sign in, land on the page heading, reach and use a role\'s 
 });
 
 test('on a phone-sized screen the pages fit without sideways scrolling', async () => {
-  const phone = await newPerson({ width: 390, height: 844 });
-  await signIn(phone, 'jen');
+  const phone = await people.newPerson({ width: 390, height: 844 });
+  await people.signIn(phone, 'jen');
   const overflow = (await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await shot(phone, '19-phone-my-roles');
-  await go(phone, 'requests', 'My requests');
+  await people.go(phone, 'requests', 'My requests');
   await phone.getByRole('row').filter({ hasText: 'Patch DC01' }).waitFor();
   await shot(phone, '20-phone-my-requests');
 });
 
 test('sign out everywhere ends jen\'s other sessions; their next action lands on the sign-in page with a notice', async () => {
-  const other = await newPerson();
-  await signIn(other, 'jen');
-  await go(jen, 'security', 'Security');
+  const other = await people.newPerson();
+  await people.signIn(other, 'jen');
+  await people.go(jen, 'security', 'Security');
   await jen.getByRole('button', { name: 'Sign out everywhere' }).click();
   await jen.getByText('You are signed out on every device.').waitFor();
   await other.getByRole('link', { name: 'My requests' }).click();
@@ -526,6 +497,6 @@ test('sign out everywhere ends jen\'s other sessions; their next action lands on
 });
 
 test('no page broke the Content-Security-Policy or threw an uncaught error', () => {
-  assert.deepEqual(cspViolations, []);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(people.cspViolations, []);
+  assert.deepEqual(people.pageErrors, []);
 });
