@@ -42,7 +42,9 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
     // After the account lock, so simultaneous creates on several nodes count each other (issue 11:
     // a new request after every few wrong codes was how codes were guessed at speed).
     const { max, windowSeconds } = deps.policy.requestRateLimit;
-    const waitMs = rateLimitWaitMs(await tx.requests.recentCreations(caller.accountId, max), max, windowSeconds * 1000, now);
+    const windowMs = windowSeconds * 1000;
+    // Only the window's creations are read, so a person's long history costs nothing here.
+    const waitMs = rateLimitWaitMs(await tx.requests.recentCreations(caller.accountId, now - windowMs, max), max, windowMs, now);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new DomainError('TooManyAttempts', `Too many requests: at most ${max} every ${windowSeconds} seconds; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });

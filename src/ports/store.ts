@@ -103,8 +103,8 @@ export interface RequestRepo {
   listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
   /** Requests of `creatorId` for `roleId` in one of `statuses`. */
   findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
-  /** When the requester's latest `limit` requests were created, newest first (for the rate limit). */
-  recentCreations(creatorId: string, limit: number): Promise<Instant[]>;
+  /** Creation times of the requester's requests made after `since`, newest first, at most `limit` (for the rate limit). */
+  recentCreations(creatorId: string, since: Instant, limit: number): Promise<Instant[]>;
   /** Requests whose time-driven step is due at or before `now`, oldest first. */
   due(now: Instant, limit: number): Promise<PamRequest[]>;
   /**

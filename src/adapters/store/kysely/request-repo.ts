@@ -125,8 +125,15 @@ export class KyselyRequestRepo implements RequestRepo {
     return rows.map(toRequest).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
-  async recentCreations(creatorId: string, limit: number): Promise<Instant[]> {
-    const rows = await this.db.selectFrom('requests').select('created_at').where('creator_id', '=', creatorId).orderBy('created_at', 'desc').limit(limit).execute();
+  async recentCreations(creatorId: string, since: Instant, limit: number): Promise<Instant[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .select('created_at')
+      .where('creator_id', '=', creatorId)
+      .where('created_at', '>', since)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map((r) => Number(r.created_at) as Instant);
   }
 
