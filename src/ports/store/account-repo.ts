@@ -1,0 +1,22 @@
+import type { Account } from '../../domain/account/account.js';
+
+/** People known to Elevate: requesters, approvers, administrators. */
+export interface AccountRepo {
+  /** The account with this id, or undefined. */
+  byId(id: string): Promise<Account | undefined>;
+  /** The account signing in as `login`, or undefined. */
+  byLogin(login: string): Promise<Account | undefined>;
+  /**
+   * Holds the account's row until the transaction ends, so one person's creates and deactivations
+   * take turns even on different nodes: each then sees what the one before it committed.
+   */
+  lockForChange(id: string): Promise<void>;
+  /** Every account. */
+  list(): Promise<Account[]>;
+  /** Adds a new account. */
+  insert(a: Account): Promise<void>;
+  /** Overwrites the stored account of the same id. */
+  update(a: Account): Promise<void>;
+  /** Deletes the account. */
+  remove(id: string): Promise<void>;
+}

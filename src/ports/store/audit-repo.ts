@@ -1,0 +1,31 @@
+import type { AuditEntry, StoredAuditEntry } from '../../domain/audit/audit-entry.js';
+import type { Instant } from '../../domain/time.js';
+
+/** Which audit entries to list; every field given narrows the result. */
+export interface AuditQuery {
+  readonly requestId?: string;
+  readonly actorId?: string;
+  readonly action?: string;
+  readonly since?: Instant;
+  readonly until?: Instant;
+  readonly limit: number;
+}
+
+/** The audit trail: append-only, hash-chained. */
+export interface AuditRepo {
+  /** Appends an entry at the head of the chain and returns it with its seq and hash. */
+  append(e: AuditEntry): Promise<StoredAuditEntry>;
+  /** Entries matching `q`. */
+  list(q: AuditQuery): Promise<StoredAuditEntry[]>;
+  /** All entries in order, or those after `afterSeq`. */
+  all(afterSeq?: number): AsyncIterable<StoredAuditEntry>;
+  /**
+   * Recomputes the hash chain (from the start, or onward from a trusted entry `from`): how many
+   * entries were checked and the first that does not match.
+   */
+  verifyChain(from?: { seq: number; hash: string }): Promise<{ checked: number; brokenAtSeq: number | null }>;
+  /** The newest entry's seq and hash, or undefined when the trail is empty. */
+  head(): Promise<{ seq: number; hash: string } | undefined>;
+  /** The stored hash of entry `seq`, or undefined when there is no such entry. */
+  hashAt(seq: number): Promise<string | undefined>;
+}

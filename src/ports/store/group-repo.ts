@@ -1,0 +1,23 @@
+import type { Group } from '../../domain/group/group.js';
+
+/** Groups a role grants, and the embedded directory's memberships of them. */
+export interface GroupRepo {
+  /** The group with this id, or undefined. */
+  byId(id: string): Promise<Group | undefined>;
+  /** The group with this name, or undefined. */
+  byName(name: string): Promise<Group | undefined>;
+  /** Every group. */
+  list(): Promise<Group[]>;
+  /** Adds a new group. */
+  insert(g: Group): Promise<void>;
+  /** Overwrites the stored group of the same id. */
+  update(g: Group): Promise<void>;
+  /** Deletes the group. */
+  remove(id: string): Promise<void>;
+  /** Account ids in the embedded directory's membership of the group. */
+  members(groupId: string): Promise<string[]>;
+  /** Adds a member; adding a present member changes nothing (idempotent by contract). */
+  addMember(groupId: string, accountId: string): Promise<void>;
+  /** Removes a member; removing an absent member changes nothing (idempotent by contract). */
+  removeMember(groupId: string, accountId: string): Promise<void>;
+}

@@ -1,0 +1,43 @@
+import type { PamRequest } from '../../domain/request/request.js';
+import type { Instant } from '../../domain/time.js';
+import type { ListQuery, RequestField } from '../filter.js';
+
+/** Elevation requests, and the time-driven queue their `due_at` forms. */
+export interface RequestRepo {
+  /** The request with this id, or undefined. */
+  byId(id: string): Promise<PamRequest | undefined>;
+  /** Adds a new request (version 1). */
+  insert(r: PamRequest): Promise<void>;
+  /**
+   * Writes `r` if the stored version is `r.version - 1`; otherwise throws a DomainError 'Conflict'.
+   * This is the optimistic concurrency check every transition goes through.
+   */
+  update(r: PamRequest): Promise<void>;
+  /** The requester's requests, filtered, ordered and paged in the database. */
+  listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
+  /** Requests of `creatorId` for `roleId` in one of `statuses`. */
+  findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
+  /** Creation times of the requester's requests made after `since`, newest first, at most `limit` (for the rate limit). */
+  recentCreations(creatorId: string, since: Instant, limit: number): Promise<Instant[]>;
+  /** Requests whose time-driven step is due at or before `now`, oldest first. */
+  due(now: Instant, limit: number): Promise<PamRequest[]>;
+  /**
+   * Like `due`, inside a write transaction, for the worker that will handle them: the rows stay
+   * held until commit, and rows another node's transaction holds are skipped rather than waited
+   * for, so concurrent nodes take disjoint work.
+   */
+  claimDue(now: Instant, limit: number): Promise<PamRequest[]>;
+  /** The earliest instant any request becomes due, to know when to look again. */
+  nextDueAt(): Promise<Instant | null>;
+  /** Whether any request, in any state, was ever made for `roleId`. */
+  existsForRole(roleId: string): Promise<boolean>;
+  /** Ids of accounts holding `roleId` through an elevation that is Processing or Active. */
+  holdersOf(roleId: string): Promise<string[]>;
+  /** Whether `accountId` still holds `groupId` through some Processing or Active elevation. */
+  isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean>;
+  /**
+   * Requests not yet ended nor ending (pending, scheduled, Processing or Active) of one account, of
+   * one role, or of both; oldest first. What an administrator's revoke or lock ends.
+   */
+  listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]>;
+}
