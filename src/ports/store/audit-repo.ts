@@ -17,8 +17,6 @@ export interface AuditRepo {
   append(e: AuditEntry): Promise<StoredAuditEntry>;
   /** Entries matching `q`. */
   list(q: AuditQuery): Promise<StoredAuditEntry[]>;
-  /** All entries in order, or those after `afterSeq`. */
-  all(afterSeq?: number): AsyncIterable<StoredAuditEntry>;
   /**
    * Recomputes the hash chain (from the start, or onward from a trusted entry `from`): how many
    * entries were checked and the first that does not match.

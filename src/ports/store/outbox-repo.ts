@@ -24,18 +24,13 @@ export interface OutboxRepo {
   /** Queues a job, first tried at its `createdAt`. */
   enqueue(job: Pick<OutboxJob, 'requestId' | 'kind' | 'groupId' | 'accountId' | 'createdAt'>): Promise<void>;
   /**
-   * Jobs whose next attempt is due, oldest first, and only the first open job of each
-   * (group, account) pair: a revoke must never overtake the grant before it, nor the reverse.
-   */
-  due(now: Instant, limit: number): Promise<OutboxJob[]>;
-  /**
-   * Takes due jobs (as `due`, skipping those another worker's claim still covers) and marks them
-   * claimed until `until`. Directory calls happen outside transactions, so the claim is a lease: a
-   * node that dies with jobs claimed leaves them to the others once `until` passes.
+   * Takes jobs whose next attempt is due, oldest first, and only the first open job of each
+   * (group, account) pair: a revoke must never overtake the grant before it, nor the reverse. Jobs
+   * another worker's claim still covers are skipped; those taken are claimed until `until`.
+   * Directory calls happen outside transactions, so the claim is a lease: a node that dies with
+   * jobs claimed leaves them to the others once `until` passes.
    */
   claim(now: Instant, until: Instant, limit: number): Promise<OutboxJob[]>;
-  /** The job with this id, or undefined. */
-  byId(id: number): Promise<OutboxJob | undefined>;
   /** Records the job as done; false when it already was (another worker finished it first). */
   markDone(id: number, at: Instant): Promise<boolean>;
   /** Records a failed attempt and releases the claim. */

@@ -19,12 +19,10 @@ export interface RequestRepo {
   findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
   /** Creation times of the requester's requests made after `since`, newest first, at most `limit` (for the rate limit). */
   recentCreations(creatorId: string, since: Instant, limit: number): Promise<Instant[]>;
-  /** Requests whose time-driven step is due at or before `now`, oldest first. */
-  due(now: Instant, limit: number): Promise<PamRequest[]>;
   /**
-   * Like `due`, inside a write transaction, for the worker that will handle them: the rows stay
-   * held until commit, and rows another node's transaction holds are skipped rather than waited
-   * for, so concurrent nodes take disjoint work.
+   * Requests whose time-driven step is due at or before `now`, oldest first, for the worker that
+   * will handle them: the rows stay held until commit, and rows another node's transaction holds
+   * are skipped rather than waited for, so concurrent nodes take disjoint work.
    */
   claimDue(now: Instant, limit: number): Promise<PamRequest[]>;
   /** The earliest instant any request becomes due, to know when to look again. */

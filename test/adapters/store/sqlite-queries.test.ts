@@ -77,7 +77,7 @@ test('a stale version is refused and nothing is written', async () => {
 
 test('the scheduler queue is read through its partial index', async () => {
   seen.length = 0;
-  await store.transaction((tx) => tx.requests.due(T0 + 100 * DAY, 10));
+  await store.transaction((tx) => tx.requests.claimDue(T0 + 100 * DAY, 10));
   const q = seen.find((s) => /"due_at"/.test(s.sql))!;
   assert.match(store.explain(q.sql, q.params).join('\n'), /USING INDEX requests_due/);
 });
