@@ -55,6 +55,34 @@ test('every import follows the dependency rule', () => {
   assert.deepEqual(broken, []);
 });
 
+/** The src/ file a relative import names, or null for a package or node: import. */
+function target(file: string, spec: string): string | null {
+  return spec.startsWith('.') ? join(file, '..', spec).replace(/\.js$/, '.ts') : null;
+}
+
+const KYSELY = join(SRC, 'adapters/store/kysely/');
+
+/**
+ * Inside the Kysely store, store-tx.ts builds the repositories and nothing there builds it: a
+ * repository imports schema, query helpers and sql-traits.ts, never store-tx.ts nor another
+ * repository. The stores (sqlite/, postgres/, copy-store.ts) are the ones that import store-tx.ts.
+ */
+function kyselyImportRefused(file: string, spec: string): boolean {
+  const to = target(file, spec);
+  if (to === null || !file.startsWith(KYSELY) || !to.startsWith(KYSELY)) return false;
+  return to.endsWith('/store-tx.ts') || (file.endsWith('-repo.ts') && to.endsWith('-repo.ts'));
+}
+
+test('the Kysely repositories and store-tx.ts never import each other', () => {
+  // The rule bites: a repository taking its traits from store-tx.ts, or one repository another.
+  assert.equal(kyselyImportRefused(join(KYSELY, 'request-repo.ts'), './store-tx.js'), true);
+  assert.equal(kyselyImportRefused(join(KYSELY, 'request-repo.ts'), './role-repo.js'), true);
+  assert.equal(kyselyImportRefused(join(KYSELY, 'store-tx.ts'), './request-repo.js'), false);
+  assert.equal(kyselyImportRefused(join(SRC, 'adapters/store/sqlite/sqlite-store.ts'), '../kysely/store-tx.js'), false);
+  const broken = files(KYSELY).flatMap((f) => imports(f).filter((s) => kyselyImportRefused(f, s)).map((s) => `${relative(SRC, f)} imports ${s}`));
+  assert.deepEqual(broken, []);
+});
+
 test('the domain reads no clock, no environment and no randomness', () => {
   const offenders = files(join(SRC, 'domain')).filter((f) => /Date\.now\(|new Date\(\)|process\.env|Math\.random/.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders.map((f) => relative(SRC, f)), []);

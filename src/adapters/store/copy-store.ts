@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { KyselyAuditRepo, verifyAuditChain } from './kysely/audit-repo.js';
 import type { Database } from './kysely/schema.js';
-import { SQLITE_TRAITS } from './kysely/store-tx.js';
+import { SQLITE_TRAITS } from './kysely/sql-traits.js';
 import { redactDatabaseUrl } from './postgres/database-url.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SQLITE_FILE, SqliteStore } from './sqlite/sqlite-store.js';

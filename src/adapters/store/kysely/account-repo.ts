@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
 import type { AccountRepo } from '../../../ports/store.js';
 import type { AccountTable, Database } from './schema.js';
-import type { SqlTraits } from './store-tx.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const toAccount = (r: Selectable<AccountTable>): Account =>
   Object.freeze({

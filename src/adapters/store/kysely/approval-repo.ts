@@ -4,7 +4,7 @@ import type { ApprovalField, ListQuery } from '../../../ports/filter.js';
 import type { ApprovalRepo, ApprovalView } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import type { ApprovalTable, Database } from './schema.js';
-import type { SqlTraits } from './store-tx.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const toApproval = (r: ApprovalTable): Approval =>
   Object.freeze({

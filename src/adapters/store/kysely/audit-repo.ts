@@ -4,7 +4,7 @@ import type { AuditEntry, StoredAuditEntry } from '../../../domain/audit/audit-e
 import { GENESIS_HASH, chainText } from '../../../domain/audit/hash-chain.js';
 import type { AuditQuery, AuditRepo } from '../../../ports/store.js';
 import type { AuditTable, Database } from './schema.js';
-import type { SqlTraits } from './store-tx.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

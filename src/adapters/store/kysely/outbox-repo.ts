@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Instant } from '../../../domain/time.js';
 import type { OutboxJob, OutboxRepo } from '../../../ports/store.js';
 import type { Database, OutboxTable } from './schema.js';
-import type { SqlTraits } from './store-tx.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const toJob = (r: Selectable<OutboxTable>): OutboxJob =>
   Object.freeze({

@@ -6,7 +6,7 @@ import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { RequestRepo } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import { type Database, MIN_INSTANT, type RequestTable } from './schema.js';
-import type { SqlTraits } from './store-tx.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const COLUMNS: ColumnMap<RequestField> = {
   id: { expr: sql.ref('id') },

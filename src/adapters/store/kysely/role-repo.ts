@@ -4,7 +4,7 @@ import type { ListQuery, RoleField } from '../../../ports/filter.js';
 import type { RoleRepo } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery, boolColumn } from './filter-sql.js';
 import type { Database, RoleTable } from './schema.js';
-import type { SqlTraits } from './store-tx.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const COLUMNS: ColumnMap<RoleField> = {
   id: { expr: sql.ref('roles.id') },

@@ -11,6 +11,7 @@ import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyRequestRepo } from './request-repo.js';
 import { KyselyRoleRepo } from './role-repo.js';
 import type { Database } from './schema.js';
+import { SQLITE_TRAITS, type SqlTraits } from './sql-traits.js';
 import { KyselySessionRepo, KyselySettingsRepo } from './session-repo.js';
 
 export interface StoreOptions {
@@ -19,30 +20,9 @@ export interface StoreOptions {
 }
 
 /**
- * What differs between the SQL stores, as named capabilities rather than dialect checks scattered
- * through the repositories. Mostly concurrency: PostgreSQL lets several writers in at once, while
- * SQLite has a single writer (BEGIN IMMEDIATE already serialises every write transaction).
+ * The repositories over one connection that is inside a transaction. Only this file builds them;
+ * they import nothing of it (their traits come from sql-traits.ts), so no two files import each other.
  */
-export interface SqlTraits {
-  /** Whether text may contain U+0000 (PostgreSQL refuses it in text, so no stored value has one). */
-  readonly textHoldsNul: boolean;
-  /**
-   * Several nodes may share this store: claim queue rows with FOR UPDATE SKIP LOCKED, and honour
-   * the outbox leases of other nodes. Where one node owns the store (SQLite), a lease found at start
-   * can only be its own previous life's, so it is ignored and the job re-run at once.
-   */
-  readonly sharedByNodes: boolean;
-  /** Held until commit: audit appends of concurrent transactions form one chain, never a fork. */
-  lockAuditChain(db: Kysely<Database>): Promise<void>;
-}
-
-export const SQLITE_TRAITS: SqlTraits = Object.freeze({
-  textHoldsNul: true,
-  sharedByNodes: false,
-  lockAuditChain: async () => {},
-});
-
-/** The repositories over one connection that is inside a transaction. */
 export function storeTx(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits = SQLITE_TRAITS): StoreTx {
   return {
     accounts: new KyselyAccountRepo(db, traits),

@@ -3,7 +3,8 @@ import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely';
 import type { Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
-import { type StoreOptions, type SqlTraits, storeTx } from '../kysely/store-tx.js';
+import type { SqlTraits } from '../kysely/sql-traits.js';
+import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
 import { isRetryable, translatePgError } from './pg-errors.js';
 
 export interface PostgresStoreOptions extends StoreOptions {
