@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+const entry = new URL('../dist/src/elevate.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   console.error('elevate: dist/ is missing; run `npm ci` (or `npm run build`) first.');
   process.exit(1);

@@ -11,19 +11,19 @@ import { randomIds } from './adapters/ids/random-ids.js';
 import { otpauthTotp } from './adapters/mfa/otpauth-totp.js';
 import { simpleWebAuthn } from './adapters/mfa/simple-webauthn.js';
 import { AesGcmSecretBox } from './adapters/crypto/aes-gcm-secret-box.js';
-import { type LoadedMfaKey, loadMfaKey } from './adapters/crypto/mfa-key.js';
-import type { MfaKit } from './app/mfa/mfa-kit.js';
+import { loadMfaKey } from './adapters/crypto/mfa-key.js';
 import { type SealReport, sealStoredSecrets } from './app/mfa/seal-secrets.js';
 import { type CopyReport, copySqliteToPostgres } from './adapters/store/copy-store.js';
 import { CheckpointFile, readCheckpointFile } from './adapters/audit/checkpoint-file.js';
 import { checkpointVerifier, generateSigningKey, loadPublicKey, loadSigningKey } from './adapters/crypto/ed25519-checkpoint-keys.js';
-import { type CheckpointKit, type CheckpointOutcome, signCheckpoint } from './app/audit/sign-checkpoint.js';
+import { signCheckpoint } from './app/audit/sign-checkpoint.js';
 import type { CheckpointSource } from './app/audit/verify-audit-trail.js';
 import type { CheckpointVerifier } from './ports/audit-checkpoints.js';
 import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore, dataDirWarning } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
+import type { Core } from './app/core.js';
 import { readBacklog } from './app/backlog.js';
 import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
 import type { Deps } from './app/deps.js';
@@ -33,7 +33,6 @@ import { VerificationGate } from './app/verification-gate.js';
 import type { Clock } from './ports/clock.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { Store } from './ports/store.js';
-import type { Totp } from './ports/totp.js';
 import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { DomainError } from './domain/errors.js';
@@ -42,26 +41,11 @@ import { join } from 'node:path';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
+import type { Wiring } from './cli/wiring.js';
+import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
 
-/** Everything a server or an admin command needs, built from the configuration. */
-export interface Core {
-  readonly config: Config;
-  readonly deps: Deps;
-  readonly store: Store;
-  readonly hasher: PasswordHasher;
-  readonly authenticator: Authenticator;
-  readonly sessions: Sessions;
-  readonly mfa: MfaKit;
-  /** Where the MFA key came from and what the start-up sealing did, for the log (never the key). */
-  readonly mfaKey: Omit<LoadedMfaKey, 'key'> & { readonly keyId: string; readonly sealing: SealReport };
-  /** The configured LDAP directories by name (the embedded one works inside transactions instead). */
-  readonly directories: ReadonlyMap<string, Directory>;
-  /** Signing of audit checkpoints; null when no `audit.signingKeyFile` is configured. */
-  readonly auditCheckpoints: (CheckpointKit & { readonly warning: string | null }) | null;
-  /** Signs a checkpoint of the audit head when it moved (see signCheckpoint); null without a key. */
-  checkpointAudit(): Promise<CheckpointOutcome | null>;
-  close(): Promise<void>;
-}
+// The app-facing type lives beside the app layer; named here too for callers of openCore.
+export type { Core } from './app/core.js';
 
 /** Where checkpoints are appended: configured, or beside the embedded store. */
 export function checkpointFilePath(config: Config): string {
@@ -98,9 +82,6 @@ export function auditVerifyInputs(
   });
   return { verifier: keys.length > 0 ? checkpointVerifier(keys) : null, sources, notes };
 }
-
-/** `elevate audit keygen`. */
-export const generateAuditSigningKey = generateSigningKey;
 
 export interface CoreOptions {
   readonly clock?: Clock;
@@ -184,7 +165,6 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
   }
   const { key: _key, ...keyInfo } = mfaKey;
   return {
-    config,
     deps,
     store,
     hasher,
@@ -298,8 +278,8 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
   purge.unref();
-  const checkpoints = startCheckpoints(core, logger);
-  const app = await buildApp({ core, logger, poke: () => void loop.poke(), metrics });
+  const checkpoints = startCheckpoints(core, config, logger);
+  const app = await buildApp({ core, config, logger, poke: () => void loop.poke(), metrics });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,
@@ -321,7 +301,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
  * at shutdown. Entries after the newest checkpoint are protected by the chain alone, so the
  * interval is the window in which a cut tail would go unseen.
  */
-function startCheckpoints(core: Core, logger: Logger): { stop(): Promise<void> } {
+function startCheckpoints(core: Core, config: Config, logger: Logger): { stop(): Promise<void> } {
   const log = logger.child({ component: 'audit' });
   const kit = core.auditCheckpoints;
   if (!kit) {
@@ -343,7 +323,7 @@ function startCheckpoints(core: Core, logger: Logger): { stop(): Promise<void> }
       }
     }));
   void once();
-  const timer = setInterval(() => void once(), core.config.audit.checkpointIntervalSeconds * 1000);
+  const timer = setInterval(() => void once(), config.audit.checkpointIntervalSeconds * 1000);
   timer.unref();
   return {
     async stop() {
@@ -381,6 +361,17 @@ export function copyToPostgres(fromDir: string, config: Config): Promise<CopyRep
   return copySqliteToPostgres(fromDir, config.database, { accountDomain: config.accountDomain });
 }
 
-// Directory diagnostics for `elevate directory test`: the CLI reaches adapters only through here.
-export { checkDirectory, type CheckStep, type GroupToCheck } from './adapters/directory/ldap/directory-check.js';
-export { ldapProbeConfig, type LdapProbeConfig } from './adapters/directory/ldap/ldap-config.js';
+/**
+ * What the CLI asks the composition root for; src/elevate.ts hands it to the CLI, which never
+ * imports this file. Each member is checked against the CLI's own description of it (Wiring).
+ */
+export const wiring: Wiring = {
+  openCore: (config) => openCore(config),
+  startServer: (config) => startServer(config),
+  migrateStore,
+  describeStore,
+  copyToPostgres,
+  auditVerifyInputs,
+  generateAuditSigningKey: generateSigningKey,
+  checkDirectory: (settings, opts) => checkDirectory(settings, opts),
+};

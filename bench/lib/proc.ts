@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI (`elevate`), as `npx elevate serve` runs it; built with the benchmarks into bench/.build. */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/elevate.js', import.meta.url));
 /** The bare node:http server that answers every request with one fixed JSON body. */
 export const NODE_HTTP_SERVER = fileURLToPath(new URL('../node-http-server.js', import.meta.url));
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import type { Core } from '../main.js';
+import type { Core } from '../app/core.js';
 import type { OutputOptions } from './output.js';
+import { wiring } from './wiring.js';
 
 /** Options of every command that works on the data directory. */
 export interface AdminOptions extends OutputOptions {
@@ -22,14 +23,13 @@ export function adminCommand(parent: Command, nameAndArgs: string, description: 
 }
 
 /**
- * Opens the store for one admin command and always closes it. The composition root is imported
- * lazily: the end-user commands never touch the store, and need not load it, the HTTP server and
- * their native modules just to send one request.
+ * Opens the store for one admin command and always closes it. The composition root is loaded
+ * lazily (see wiring.ts): the end-user commands never touch the store, and need not load it, the
+ * HTTP server and their native modules just to send one request.
  */
 export async function withCore<T>(opts: AdminOptions, fn: (core: Core) => Promise<T>, how: { readonly checkpoint?: boolean } = {}): Promise<T> {
   const config = loadConfig({ file: opts.config, overrides: { dataDir: opts.data, database: opts.database } });
-  const { openCore } = await import('../main.js');
-  const core = await openCore(config);
+  const core = await (await wiring()).openCore(config);
   try {
     const out = await fn(core);
     // Administration commands write audit entries with no server running: anchor them as the server

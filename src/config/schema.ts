@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { checkDirectoryNames, ldapDirectoryConfig } from '../adapters/directory/ldap/ldap-config.js';
-import { isPostgresUrl } from '../adapters/store/postgres/database-url.js';
 import { isValidTimeZone } from '../domain/time.js';
+import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
+
+/** Whether `s` names a PostgreSQL database (as `--database` takes it). */
+const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
 
 const origin = z
   .string()

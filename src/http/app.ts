@@ -5,7 +5,8 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { readBacklog } from '../app/backlog.js';
-import type { Core } from '../main.js';
+import type { Core } from '../app/core.js';
+import type { Config } from '../config/schema.js';
 import { Metrics } from './metrics.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
@@ -25,6 +26,7 @@ import { sessionRoutes } from './routes/session.js';
 
 export interface AppOptions {
   readonly core: Core;
+  readonly config: Config;
   readonly logger: Logger;
   /** Wakes the scheduler after a change that may have near-term due work. */
   readonly poke: () => void;
@@ -43,8 +45,8 @@ const BODY_LIMIT = 64 * 1024;
 const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
-  const { config, deps } = core;
+export async function buildApp({ core, config, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
+  const { deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,

@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { closeRequestUseCase } from '../../src/app/close-request.js';
 import { createRequestUseCase } from '../../src/app/create-request.js';
 import { callerOf } from '../../src/app/authenticate.js';
-import type { Core } from '../../src/main.js';
+import type { Core } from '../../src/app/core.js';
 import { FakeClock, type TestCore, makeCore } from '../support/harness.js';
 
 const MIN = 60_000;

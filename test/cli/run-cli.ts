@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 
 /** The compiled CLI, as `bin/elevate.js` runs it. */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/elevate.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;

@@ -10,7 +10,8 @@ import { runDueWork } from '../../src/app/run-due-work.js';
 import { loadConfig, type ConfigOverrides } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { buildApp } from '../../src/http/app.js';
-import { type Core, openCore } from '../../src/main.js';
+import type { Core } from '../../src/app/core.js';
+import { openCore } from '../../src/main.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { PasswordHasher } from '../../src/ports/password-hasher.js';
 import { TEST_STORE, dropDatabase, freshDatabase } from './pg.js';
@@ -45,6 +46,8 @@ export function testConfig(dataDir: string, overrides: ConfigOverrides = {}): Co
 
 export interface TestCore {
   readonly core: Core;
+  /** The configuration the core was opened with. */
+  readonly config: Config;
   readonly clock: FakeClock;
   readonly dataDir: string;
   /** The PostgreSQL database behind the core, when the suite runs on PostgreSQL. */
@@ -75,7 +78,8 @@ export async function makeCore(
   }
   // Nodes on one database share one MFA key; tests that bring their own keep it.
   const key = database !== undefined && opts.config?.mfaKey === undefined && opts.config?.mfaKeyFile === undefined ? { mfaKey: TEST_MFA_KEY } : {};
-  const core = await openCore(testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }), ...key }), { clock, hasher: opts.hasher ?? FAST_HASHER });
+  const config = testConfig(dataDir, { ...opts.config, ...(database !== undefined && { database }), ...key });
+  const core = await openCore(config, { clock, hasher: opts.hasher ?? FAST_HASHER });
   if (opts.demo ?? true) await seedDemo(core.deps, core.hasher);
   let closed = false;
   const close = async () => {
@@ -84,6 +88,7 @@ export async function makeCore(
   };
   return {
     core,
+    config,
     clock,
     dataDir,
     database,
@@ -107,7 +112,7 @@ export interface TestApp extends TestCore {
 /** The full HTTP app over a temp store, driven in-process with inject(). */
 export async function makeApp(opts: Parameters<typeof makeCore>[0] = {}): Promise<TestApp> {
   const t = await makeCore(opts);
-  const app = await buildApp({ core: t.core, logger: pino({ level: 'silent' }), poke: () => {} });
+  const app = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), poke: () => {} });
   await app.ready();
   return {
     ...t,

@@ -6,12 +6,13 @@ import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { listUsers, showUser } from '../../app/admin/users.js';
 // The brief for the CLI names this check; it is pure hashing over entries the store port yields.
 import type { StoredAuditEntry } from '../../domain/audit/audit-entry.js';
-import type { Core } from '../../main.js';
+import type { Core } from '../../app/core.js';
 import { CliError } from '../cli-error.js';
 import { formatLocalTime } from '../format-time.js';
 import { emit } from '../output.js';
 import { formatTable } from '../table.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
+import { wiring } from '../wiring.js';
 
 interface AuditFlags extends AdminOptions {
   request?: string;
@@ -90,7 +91,7 @@ export function registerAuditCommands(program: Command): void {
       // `audit` declares the same options, so they may have been parsed there; merge both levels.
       const f = cmd.optsWithGlobals<AdminOptions & { checkpoint?: string[]; publicKey?: string[] }>();
       const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
-      const { auditVerifyInputs } = await import('../../main.js');
+      const { auditVerifyInputs } = await wiring();
       let inputs: ReturnType<typeof auditVerifyInputs>;
       try {
         inputs = auditVerifyInputs(config, { checkpointFiles: f.checkpoint ?? [], publicKeyFiles: f.publicKey ?? [] });
@@ -113,7 +114,7 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--out <file>', 'where to write the private key; never overwritten')
     .option('--json', 'print machine-readable JSON')
     .action(async (f: { out: string; json?: boolean }) => {
-      const { generateAuditSigningKey } = await import('../../main.js');
+      const { generateAuditSigningKey } = await wiring();
       let k: ReturnType<typeof generateAuditSigningKey>;
       try {
         k = generateAuditSigningKey(f.out);

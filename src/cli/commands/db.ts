@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { usageError } from '../cli-error.js';
 import { emit, formatFields } from '../output.js';
 import { type AdminOptions, adminCommand } from '../with-core.js';
+import { wiring } from '../wiring.js';
 
 interface CopyFlags {
   readonly from: string;
@@ -17,7 +18,7 @@ export function registerDbCommands(program: Command): void {
 
   adminCommand(db, 'migrate', 'apply pending schema migrations to the configured store (serve does this too)').action(async (f: AdminOptions) => {
     const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
-    const { migrateStore, describeStore } = await import('../../main.js');
+    const { migrateStore, describeStore } = await wiring();
     await migrateStore(config);
     emit(f, { migrated: true, store: describeStore(config) }, () => `migrated: ${describeStore(config)}`);
   });
@@ -31,7 +32,7 @@ export function registerDbCommands(program: Command): void {
     .action(async (f: CopyFlags) => {
       if (!f.from.startsWith('sqlite:') || f.from.length === 'sqlite:'.length) throw usageError('--from must be sqlite:DIR, the data directory of the embedded store');
       const config = loadConfig({ file: f.config, overrides: { database: f.to } });
-      const { copyToPostgres } = await import('../../main.js');
+      const { copyToPostgres } = await wiring();
       const report = await copyToPostgres(f.from.slice('sqlite:'.length), config);
       emit(f, report, () =>
         [

@@ -1,13 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { listGroups } from '../../app/admin/groups.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
+import { type LdapProbeConfig, ldapProbeConfig } from '../../config/ldap-directory.js';
 import { loadConfig } from '../../config/load.js';
-// The check talks to the directory itself, which is what this command is for; the adapter is
-// imported lazily (in the action) so that no other command loads it.
-import type { CheckStep, GroupToCheck, LdapProbeConfig } from '../../main.js';
+import type { CheckStep, GroupToCheck } from '../../ports/directory-check.js';
 import { CliError, usageError } from '../cli-error.js';
 import { emit } from '../output.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
+import { wiring } from '../wiring.js';
 
 interface TestFlags extends AdminOptions {
   url?: string;
@@ -64,8 +64,7 @@ const msArg = (v: string) => {
 };
 
 /** A directory described by flags, validated by the same schema as the config file's. */
-async function probeFromFlags(f: TestFlags): Promise<LdapProbeConfig> {
-  const { ldapProbeConfig } = await import('../../main.js');
+function probeFromFlags(f: TestFlags): LdapProbeConfig {
   const raw: Record<string, unknown> = { url: f.url, bindDn: f.bindDn };
   if (f.startTls) raw.startTls = true;
   if (f.caFile !== undefined) raw.caFile = f.caFile;
@@ -124,14 +123,16 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--login <name>', 'also look this login up with the user filter')
     .option('--group <dn>', 'also check this group DN (repeatable)', collect)
     .action(async (name: string | undefined, f: TestFlags) => {
-      const { checkDirectory } = await import('../../main.js');
+      // The check talks to the directory itself, which is what this command is for; the root
+      // that holds the LDAP adapter is loaded here, so that no other command loads it.
+      const { checkDirectory } = await wiring();
       const targets: { name: string | null; config: LdapProbeConfig; groups: GroupToCheck[] }[] = [];
       const probeFlags = PROBE_ONLY.filter(([prop]) => f[prop] !== undefined).map(([, flag]) => flag);
 
       if (f.url !== undefined) {
         if (name !== undefined) throw usageError(`give a configured directory's name or --url, not both`);
         if (f.data !== undefined) throw usageError('--data reads the groups of a configured directory; it does not go with --url');
-        targets.push({ name: null, config: await probeFromFlags(f), groups: [] });
+        targets.push({ name: null, config: probeFromFlags(f), groups: [] });
       } else {
         if (probeFlags.length > 0) throw usageError(`${probeFlags.join(', ')}: only with --url (a configured directory takes its settings from the config file)`);
         const config = loadConfig({ file: f.config, overrides: { dataDir: f.data } });

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { CliError } from '../cli-error.js';
+import { wiring } from '../wiring.js';
 
 interface ServeFlags {
   demo?: boolean;
@@ -48,7 +49,7 @@ export function registerServeCommand(program: Command): void {
       });
       // Loud and on stderr, so it shows even when stdout goes to a log collector.
       if (config.demo) process.stderr.write(DEMO_BANNER + '\n');
-      const { startServer } = await import('../../main.js');
+      const { startServer } = await wiring();
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer(config);

@@ -33,6 +33,12 @@ export function isValidLogin(login: string): boolean {
   return LOGIN.test(login);
 }
 
+/**
+ * What stands for the login in a directory's user filter, such as `(uid={login})`: the config
+ * checks filters contain it, and the directory escapes the login before substituting it.
+ */
+export const LOGIN_PLACEHOLDER = '{login}';
+
 /** Whether a lock is in force at `now`; an expired lock no longer refuses anything. */
 export function isLocked(a: Pick<Account, 'lock'>, now: Instant): boolean {
   return a.lock !== null && (a.lock.until === null || now < a.lock.until);

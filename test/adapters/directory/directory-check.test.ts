@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { checkDirectory } from '../../../src/adapters/directory/ldap/directory-check.js';
-import { ldapProbeConfig } from '../../../src/adapters/directory/ldap/ldap-config.js';
+import { ldapProbeConfig } from '../../../src/config/ldap-directory.js';
 import { type Slapd, asAdmin, startSlapd } from '../../support/slapd.js';
 import { closedPort, configFor } from './fixtures.js';
 

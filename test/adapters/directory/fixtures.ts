@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Account } from '../../../src/domain/account/account.js';
 import type { Group, MemberAttribute } from '../../../src/domain/group/group.js';
-import { type LdapDirectoryConfig, ldapDirectoryConfig } from '../../../src/adapters/directory/ldap/ldap-config.js';
+import type { LdapDirectoryConfig } from '../../../src/adapters/directory/ldap/ldap-config.js';
+import { ldapDirectoryConfig } from '../../../src/config/ldap-directory.js';
 import type { Slapd } from '../../support/slapd.js';
 
 export const DIRECTORY = 'corp';

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { BindPasswordError, ldapDirectoryConfig, readBindPassword, userFilterFor } from '../../../src/adapters/directory/ldap/ldap-config.js';
+import { BindPasswordError, readBindPassword, userFilterFor } from '../../../src/adapters/directory/ldap/ldap-config.js';
+import { ldapDirectoryConfig } from '../../../src/config/ldap-directory.js';
 import { loadConfig } from '../../../src/config/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'elevate-ldap-config-'));

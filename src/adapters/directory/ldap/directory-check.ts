@@ -3,30 +3,14 @@ import { isIP, connect as netConnect } from 'node:net';
 import { type PeerCertificate, connect as tlsConnect } from 'node:tls';
 import type { Client } from 'ldapts';
 import type { MemberAttribute } from '../../../domain/group/group.js';
+import type { CheckOptions, CheckStep, GroupToCheck } from '../../../ports/directory-check.js';
 import { findUser, readAttribute, userNotFound } from './entries.js';
 import type { LdapProbeConfig } from './ldap-config.js';
 import { bindService, close, connect, endpointOf, operationFailure } from './ldap-connection.js';
 import { type Endpoint, LdapFailure, type LdapStep, explainTransportError } from './ldap-errors.js';
 
-export interface CheckStep {
-  readonly step: LdapStep;
-  readonly ok: boolean;
-  /** What was found or what is wrong, for a person. Never holds a password. */
-  readonly detail: string;
-}
-
-export interface GroupToCheck {
-  readonly dn: string;
-  readonly memberAttribute?: MemberAttribute | null | undefined;
-  /** The Elevate group, when the DN comes from the store. */
-  readonly name?: string | undefined;
-}
-
-export interface CheckOptions {
-  /** Try the user filter with this login. */
-  readonly login?: string | undefined;
-  readonly groupDns?: readonly string[] | undefined;
-  readonly groups?: readonly GroupToCheck[] | undefined;
+export interface LdapCheckOptions extends CheckOptions {
+  /** Where `bindPasswordEnv` is looked up (the process environment by default). */
   readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
@@ -35,7 +19,7 @@ export interface CheckOptions {
  * not: reach the server, set up TLS, bind as the service account, find a user, read each group.
  * A failed connect, TLS or bind step ends the check, since nothing after it can run.
  */
-export async function checkDirectory(config: LdapProbeConfig, opts: CheckOptions = {}): Promise<CheckStep[]> {
+export async function checkDirectory(config: LdapProbeConfig, opts: LdapCheckOptions = {}): Promise<CheckStep[]> {
   const steps: CheckStep[] = [];
   const at = endpointOf(config);
   const pass = (step: LdapStep, detail: string) => steps.push({ step, ok: true, detail });

@@ -1,7 +1,8 @@
 import { ResultCodeError } from 'ldapts';
+import type { DirectoryStep } from '../../../ports/directory-check.js';
 
 /** Where an LDAP conversation failed; `elevate directory test` reports the same steps. */
-export type LdapStep = 'connect' | 'tls' | 'bind' | 'user-lookup' | 'group';
+export type LdapStep = DirectoryStep;
 
 /**
  * A failure described for a person: what was tried, against what, and why it failed. Messages

@@ -1,8 +1,3 @@
-/** Whether `s` names a PostgreSQL database (as `--database` takes it). */
-export function isPostgresUrl(s: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(s);
-}
-
 /**
  * The URL with its password replaced, for logs and error messages: a database URL is printed when
  * it is wrong, and the password in it must never be.

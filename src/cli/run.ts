@@ -7,7 +7,7 @@ import { isDomainError } from '../domain/errors.js';
 import { buildProgram } from './build-program.js';
 import { CliError } from './cli-error.js';
 
-/** The package version, found by walking up: this file runs from src/ under tests and dist/ when installed. */
+/** The package version, found by walking up from this file (under dist/ when built). */
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++, dir = dirname(dir)) {
@@ -41,11 +41,3 @@ function fail(message: string, code: number): number {
   process.stderr.write(`elevate: ${message}\n`);
   return code;
 }
-
-// `elevate audit | head` closes the pipe early; that is the reader's choice, not a failure.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
-process.exitCode = await run(process.argv);
