@@ -4,7 +4,8 @@ import autocannon from 'autocannon';
 import { type Summary, summarize } from './stats.js';
 
 export interface LoadSpec {
-  readonly url: string;
+  /** Several URLs (nodes serving one store): autocannon spreads the connections over them. */
+  readonly url: string | readonly string[];
   readonly path: string;
   readonly method?: 'GET' | 'POST';
   readonly headers?: Record<string, string>;
@@ -16,6 +17,8 @@ export interface LoadSpec {
   readonly durationS: number;
   /** Builds each request's path (e.g. one approval id per request); null when there is nothing left to send. */
   readonly nextPath?: () => string | null;
+  /** Builds each request's credentials and body (e.g. many people creating requests). */
+  readonly nextRequest?: () => { headers: Record<string, string>; body: string };
   /** Send at most this many requests (the run still ends at warmupS + durationS). */
   readonly amount?: number;
 }
@@ -45,7 +48,8 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   let non2xx = 0;
   const totalS = spec.warmupS + spec.durationS;
   const opts: autocannon.Options = {
-    url: spec.url + spec.path,
+    // autocannon takes an array of URLs too (its typings say string only).
+    url: (typeof spec.url === 'string' ? spec.url + spec.path : spec.url.map((u) => u + spec.path)) as string,
     method: spec.method ?? 'GET',
     connections: spec.connections,
     headers: spec.headers ?? {},
@@ -64,6 +68,10 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
         },
       },
     ];
+  }
+  if (spec.nextRequest) {
+    const next = spec.nextRequest;
+    opts.requests = [{ setupRequest: (req) => ({ ...req, ...next(), path: spec.path }) }];
   }
   const t0 = performance.now();
   const from = t0 + spec.warmupS * 1000;
