@@ -133,6 +133,9 @@ function figures({ api, scale }: StoreRun) {
       getRolesRps: n(api.getRoles.rps),
       getRolesP50Ms: n(api.getRoles.latency.p50),
       getRolesP99Ms: n(api.getRoles.latency.p99),
+      // CPU per answer, server process only: the load-independent view of the same ratio.
+      nodeHttpCpuUsPerRequest: n(api.nodeHttp.cpuUsPerRequest),
+      getRolesCpuUsPerRequest: n(api.getRoles.cpuUsPerRequest),
       activeFilterRps: n(api.activeFilter.rps),
       activeFilterP50Ms: n(api.activeFilter.latency.p50),
       activeFilterP99Ms: n(api.activeFilter.latency.p99),
@@ -217,6 +220,7 @@ function table({ api, scale }: StoreRun): { rows: Row[]; targets: Record<string,
     };
     rows.push(['1 API', `bare node:http, ${api.bodyBytes} B JSON`, rps(base.rps), '(ceiling)', '', '', '']);
     rows.push(['1 API', 'GET pamroles req/s', rps(api.getRoles.rps), `${rps(base.rps)} node:http`, pct(api.getRoles.rps, base.rps), '>= 60%', met('getRolesRps', api.getRoles.rps >= 0.6 * base.rps)]);
+    rows.push(['', 'GET pamroles server CPU per request', `${Math.round(api.getRoles.cpuUsPerRequest)} µs`, `${Math.round(base.cpuUsPerRequest)} µs node:http`, pct(base.cpuUsPerRequest, api.getRoles.cpuUsPerRequest), '', '']);
     rows.push(['', 'GET pamroles p50 / p99', `${ms(api.getRoles.latency.p50)} / ${ms(api.getRoles.latency.p99)}`, `${ms(base.latency.p50)} / ${ms(base.latency.p99)}`, '', 'p99 < 20 ms', met('getRolesP99', api.getRoles.latency.p99 < 20)]);
     load(`GET pamrequests active filter (${api.activeFilterRows} rows)`, api.activeFilter);
     load('POST pamrequests (create)', api.create);
@@ -239,7 +243,7 @@ function table({ api, scale }: StoreRun): { rows: Row[]; targets: Record<string,
       rows.push(['', "lateness p50 / p99 / max (scheduler's)", `${ms(e.scheduler.p50)} / ${ms(e.scheduler.p99)} / ${ms(e.scheduler.max)}`, '', '', '', '']);
     };
     expiry('', scale.expiry, 'expiry');
-    rows.push(['', 'creates/s, many people (after the expiries)', rps(scale.creates.rps), '', '', '', '']);
+    rows.push(['', 'creates/s, many people (before the expiries)', rps(scale.creates.rps), '', '', '', '']);
     rows.push(['', 'their p50 / p99', `${ms(scale.creates.latency.p50)} / ${ms(scale.creates.latency.p99)}`, '', '', '', '']);
     const three = scale.threeNodes;
     if (three) {

@@ -64,17 +64,18 @@ export async function apiScenarios(ctx: Context, target: StoreTarget): Promise<A
       const authorization = spec.headers?.authorization;
       if (authorization) await fetch(`${spec.url}${API}/sessioninfo`, { headers: { authorization } });
       const r = await load({ ...spec, warmupS: ctx.warmupS });
-      ctx.step(`  ${Math.round(r.rps)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+      const cpu = Number.isNaN(r.cpuUsPerRequest) ? '' : `, server CPU ${Math.round(r.cpuUsPerRequest)} µs per request`;
+      ctx.step(`  ${Math.round(r.rps)} req/s${cpu}, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
       if (r.ok === 0) throw new Error(`${name}: no successful responses (${JSON.stringify(r.statusCodes)})`);
       return r;
     };
 
-    const nodeHttpR = await phase('scenario 1: bare node:http, same body', { url: nodeHttp.url, path: '/', connections: c, durationS: ctx.loadS });
+    const nodeHttpR = await phase('scenario 1: bare node:http, same body', { url: nodeHttp.url, path: '/', connections: c, durationS: ctx.loadS, pids: [nodeHttp.pid] });
     await nodeHttp.stop();
     procs.pop();
 
     const getRoles = await phase('scenario 1: GET pamroles (jen, Basic)', {
-      url: server.url, path: `${API}/pamroles`, headers: { authorization: JEN }, connections: c, durationS: ctx.loadS,
+      url: server.url, path: `${API}/pamroles`, headers: { authorization: JEN }, connections: c, durationS: ctx.loadS, pids: [server.pid],
     });
 
     // The sample portal's "active requests" view.

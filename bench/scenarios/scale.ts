@@ -27,7 +27,7 @@ export interface ScaleFigures {
   readonly historyUsesIndex: boolean;
   readonly pendingUsesIndex: boolean;
   readonly expiry: ExpiryFigures;
-  /** Many people creating requests at once (after the expiry scenario, on the same server). */
+  /** Many people creating requests at once (before the expiry scenario, on the same server). */
   readonly creates: LoadResult;
   readonly loadedRssMB: number;
   /** PostgreSQL only: the expiry and create scenarios again with three nodes on one database. */
@@ -41,7 +41,10 @@ export interface ThreeNodeFigures {
   readonly rssMB: number[];
 }
 
-/** People creating requests in the scale scenarios: login and a role they may hold with no approval or MFA. */
+/**
+ * People creating requests in the scale scenarios: login and a role they may hold with no approval
+ * or MFA and do not hold now, so their creates leave the elevations parked for the expiry scenario alone.
+ */
 interface Creator {
   readonly login: string;
   readonly roleId: string;
@@ -94,7 +97,9 @@ export async function scaleScenarios(ctx: Context, target: StoreTarget): Promise
   const creators = seedDb
     .prepare(
       `select a.login, min(r.id) as roleId from accounts a join role_candidates c on c.account_id = a.id join roles r on r.id = c.role_id
-       where r.approval_required = 0 and r.mfa_required = 0 and r.window_enabled = 0 group by a.login order by a.login limit 400`,
+       where r.approval_required = 0 and r.mfa_required = 0 and r.window_enabled = 0
+         and not exists (select 1 from requests q where q.creator_id = a.id and q.role_id = r.id and q.status = 'Active')
+       group by a.login order by a.login limit 400`,
     )
     .all() as Creator[];
   seedDb.pragma('wal_checkpoint(TRUNCATE)');
@@ -164,8 +169,9 @@ export async function scaleScenarios(ctx: Context, target: StoreTarget): Promise
     ctx.step(`  history plan: ${plans.history.join(' | ')}`);
     ctx.step(`  pending plan: ${plans.pending.join(' | ')}`);
 
-    const expiry = await expiryScenario(ctx, store, [server], parkedExpiry);
+    // Creates before the expiries: a run that gave up on its expiries would leave the server busy.
     const creates = await manyCreates(ctx, [server], creators);
+    const expiry = await expiryScenario(ctx, store, [server], parkedExpiry);
     const loadedRssMB = server.rssMB();
     await server.stop();
     server = null;
@@ -207,7 +213,7 @@ async function explainPlans(store: Published, userId: string, approverId: string
 /**
  * Three `elevate serve` nodes on one PostgreSQL database (a copy of the store the single node ran
  * on, taken before it): the same expiries, claimed by whichever node gets there, then creates
- * spread over the three.
+ * spread over the three (first, as on the single node).
  */
 async function threeNodeScenario(ctx: Context, store: Published, dir: string, parkedExpiry: number, creators: readonly Creator[]): Promise<ThreeNodeFigures> {
   const nodes: Proc[] = [];
@@ -217,8 +223,8 @@ async function threeNodeScenario(ctx: Context, store: Published, dir: string, pa
       nodes.push(await startElevate({ dataDir: store.dataDir, database: store.database, env: store.env, logFile: join(dir, `node-${i}.log`), nodeArgs: ctx.serverNodeArgs }));
     }
     await new Promise((r) => setTimeout(r, 1500));
-    const expiry = await expiryScenario(ctx, store, nodes, parkedExpiry);
     const creates = await manyCreates(ctx, nodes, creators);
+    const expiry = await expiryScenario(ctx, store, nodes, parkedExpiry);
     return { nodes: nodes.length, expiry, creates, rssMB: nodes.map((n) => n.rssMB()) };
   } finally {
     for (const n of nodes) await n.stop();
@@ -249,7 +255,8 @@ async function manyCreates(ctx: Context, nodes: readonly Proc[], creators: reado
     nextRequest: () => requests[i++ % requests.length]!,
   });
   ctx.step(`  ${Math.round(r.rps)} creates/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx} ${JSON.stringify(r.statusCodes)}, errors ${r.errors}`);
-  if (r.ok === 0) throw new Error(`creates: no successful responses (${JSON.stringify(r.statusCodes)})`);
+  // Reported as it is (0/s) rather than ending the run: the expiries still get measured.
+  if (r.ok === 0) ctx.step(`  warning: no create answered inside the measured window (${JSON.stringify(r.statusCodes)})`);
   return r;
 }
 
@@ -259,7 +266,8 @@ async function manyCreates(ctx: Context, nodes: readonly Proc[], creators: reado
  */
 async function expiryScenario(ctx: Context, store: Published, servers: readonly Proc[], parkedExpiry: number): Promise<ExpiryFigures> {
   const db: Probe = await store.probe();
-  const leadMs = ctx.quick ? 3000 : 5000;
+  // PostgreSQL takes longer to move them all (durable commits, index updates): more lead.
+  const leadMs = (ctx.quick ? 3000 : 5000) * (store.kind === 'postgres' ? 2 : 1);
   const due = Date.now() + leadMs;
   ctx.step(`scenario 3: ${ctx.expiries.toLocaleString('en')} active elevations all set to expire at one instant, ${leadMs / 1000} s from now`);
   const moved = await db.run('update requests set expires_at = ?, due_at = ? where due_at = ?', due, due, parkedExpiry);
