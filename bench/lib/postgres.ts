@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './proc.js';
 
@@ -60,6 +60,8 @@ export async function startBenchPostgres(dir: string): Promise<BenchPostgres> {
     '-c fsync=on', '-c synchronous_commit=on', '-c full_page_writes=on',
     // Three nodes of 10 connections each, the benchmark's own clients and the copy.
     '-c max_connections=100',
+    // Statements that waited on a lock for a second or more, for reading after the run.
+    '-c log_lock_waits=on',
   ].join(' ');
   asPg(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start', '-o', opts]);
   const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
@@ -94,6 +96,8 @@ export async function startBenchPostgres(dir: string): Promise<BenchPostgres> {
       try {
         asPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
       } finally {
+        // The server's log outlives it (timeouts, lock waits and errors the nodes only summarise).
+        if (existsSync(join(dir, 'server.log'))) copyFileSync(join(dir, 'server.log'), join(dirname(dir), 'postgres-server.log'));
         rmSync(dir, { recursive: true, force: true });
       }
     },
