@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { type Summary, summarize } from './stats.js';
 
 export interface LoadSpec {
-  readonly url: string;
+  /** Several URLs (nodes serving one store): autocannon spreads the connections over them. */
+  readonly url: string | readonly string[];
   readonly path: string;
   readonly method?: 'GET' | 'POST';
   readonly headers?: Record<string, string>;
@@ -16,6 +18,10 @@ export interface LoadSpec {
   readonly durationS: number;
   /** Builds each request's path (e.g. one approval id per request); null when there is nothing left to send. */
   readonly nextPath?: () => string | null;
+  /** Server processes whose CPU time to count over the measured window. */
+  readonly pids?: readonly number[];
+  /** Builds each request's credentials and body (e.g. many people creating requests). */
+  readonly nextRequest?: () => { headers: Record<string, string>; body: string };
   /** Send at most this many requests (the run still ends at warmupS + durationS). */
   readonly amount?: number;
 }
@@ -30,6 +36,18 @@ export interface LoadResult {
   /** Latency of the 2xx responses to requests sent inside the measured window, in ms at sub-millisecond resolution. */
   readonly latency: Summary;
   readonly statusCodes: Record<string, number>;
+  /**
+   * CPU time the server processes (`pids`) spent per 2xx response in the measured window, in µs:
+   * unlike req/s, it hardly changes when other work shares the cores. NaN without pids.
+   */
+  readonly cpuUsPerRequest: number;
+}
+
+/** Clock ticks (1/100 s on Linux) a process has run, user and system, from /proc/<pid>/stat. */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 /**
@@ -45,7 +63,8 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   let non2xx = 0;
   const totalS = spec.warmupS + spec.durationS;
   const opts: autocannon.Options = {
-    url: spec.url + spec.path,
+    // autocannon takes an array of URLs too (its typings say string only).
+    url: (typeof spec.url === 'string' ? spec.url + spec.path : spec.url.map((u) => u + spec.path)) as string,
     method: spec.method ?? 'GET',
     connections: spec.connections,
     headers: spec.headers ?? {},
@@ -65,6 +84,14 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
       },
     ];
   }
+  if (spec.nextRequest) {
+    const next = spec.nextRequest;
+    opts.requests = [{ setupRequest: (req) => ({ ...req, ...next(), path: spec.path }) }];
+  }
+  const pids = spec.pids ?? [];
+  const cpuNow = () => pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+  let cpuFrom = Number.NaN;
+  const cpuStart = setTimeout(() => (cpuFrom = cpuNow()), spec.warmupS * 1000);
   const t0 = performance.now();
   const from = t0 + spec.warmupS * 1000;
   const to = t0 + totalS * 1000;
@@ -86,6 +113,8 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     if (spec.amount !== undefined) timer = setTimeout(() => instance.stop(), totalS * 1000);
   });
   if (timer) clearTimeout(timer);
+  clearTimeout(cpuStart);
+  const cpuTicksUsed = cpuNow() - cpuFrom;
   // A run with `amount` may finish its pool early: count its rate over the time it really ran.
   const elapsedS = spec.amount !== undefined ? Math.max(0.001, (last - from) / 1000) : spec.durationS;
   return {
@@ -96,6 +125,7 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     elapsedS,
     latency: summarize(samples),
     statusCodes,
+    cpuUsPerRequest: pids.length && ok ? (cpuTicksUsed * 10_000) / ok : Number.NaN,
   };
 }
 

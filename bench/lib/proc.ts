@@ -76,6 +76,8 @@ async function startProc(args: string[], env: NodeJS.ProcessEnv, logFile: string
 /** `elevate serve` in its own process, with the shipped defaults (log level info, WAL, synchronous=FULL). */
 export async function startElevate(opts: {
   dataDir: string;
+  /** A PostgreSQL URL: serve from it (`--database`) rather than from the embedded store in dataDir. */
+  database?: string | null;
   logFile: string;
   demo?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -85,7 +87,7 @@ export async function startElevate(opts: {
   configFile?: string;
 }): Promise<Proc> {
   const port = await freePort();
-  const args = [...(opts.nodeArgs ?? []), CLI, 'serve', '--port', String(port), '--data', opts.dataDir, ...(opts.demo ? ['--demo'] : []), ...(opts.configFile ? ['--config', opts.configFile] : [])];
+  const args = [...(opts.nodeArgs ?? []), CLI, 'serve', '--port', String(port), '--data', opts.dataDir, ...(opts.database ? ['--database', opts.database] : []), ...(opts.demo ? ['--demo'] : []), ...(opts.configFile ? ['--config', opts.configFile] : [])];
   return startProc(args, { ELEVATE_TIME_ZONE: 'UTC', ...opts.env }, opts.logFile, port, '/healthz');
 }
 

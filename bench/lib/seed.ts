@@ -115,12 +115,12 @@ export function seedBulk(db: SQLite.Database, spec: BulkSpec): BulkInfo {
     const ttl = o.started !== null && o.expires !== null ? Math.round((o.expires - o.started) / 1000) : roleTtl[o.role]!;
     ins.request.run(
       id, userIds[o.u], roleIds[o.role], `${roleNames[o.role]} elevation`, r() < 0.3 ? null : `INC${100000 + Math.floor(r() * 900000)}`,
-      o.created, ttl, o.created, o.status, o.started, o.expires ?? MIN_INSTANT, o.pendingUntil, o.endReason, o.ended, approvalId, o.version, o.due,
+      whole(o.created), ttl, whole(o.created), o.status, whole(o.started), whole(o.expires) ?? MIN_INSTANT, whole(o.pendingUntil), o.endReason, whole(o.ended), approvalId, o.version, whole(o.due),
     );
     rows.requests++;
     if (o.approval && approvalId) {
       ins.approval.run(
-        approvalId, id, o.approval.status, o.approval.decidedBy === null ? null : userIds[o.approval.decidedBy], o.approval.decidedAt, null,
+        approvalId, id, o.approval.status, o.approval.decidedBy === null ? null : userIds[o.approval.decidedBy], whole(o.approval.decidedAt), null,
       );
       rows.approvals++;
       if (o.approval.status === 'Pending') rows.pendingApprovals++;
@@ -254,6 +254,11 @@ export function seedBulk(db: SQLite.Database, spec: BulkSpec): BulkInfo {
  * Gives one existing user (the demo's jen) a year of history and current elevations of the given
  * roles, so her lists are those of a user who has used the system for a while.
  */
+/** Instants are whole epoch milliseconds (PostgreSQL's bigint refuses fractions that SQLite keeps). */
+function whole<T extends number | null>(x: T): T {
+  return (x === null ? null : Math.round(x)) as T;
+}
+
 export function seedUserHistory(
   db: SQLite.Database,
   login: string,
@@ -278,7 +283,7 @@ export function seedUserHistory(
   db.transaction(() => {
     for (let i = 0; i < opts.requests; i++) {
       const role = roles[Math.floor(r() * roles.length)]!;
-      const created = opts.now - 2 * DAY - r() * YEAR;
+      const created = Math.round(opts.now - 2 * DAY - r() * YEAR);
       const expires = created + role.ttl * 1000;
       insert.run(randomUUID(), account.id, role.id, `${role.name} elevation`, 'routine work', created, role.ttl, created, 'Expired', created, expires, 'expired', expires, 5, null);
       n++;

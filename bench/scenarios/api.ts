@@ -1,11 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import SQLite from 'better-sqlite3';
 import { SQLITE_FILE } from '../../src/adapters/store/sqlite/sqlite-store.js';
 import { type LoadResult, type LoadSpec, basicAuth, load } from '../lib/load.js';
 import { type Proc, startElevate, startNodeHttp } from '../lib/proc.js';
 import { openForSeeding, seedUserHistory } from '../lib/seed.js';
+import type { StoreTarget } from '../lib/store-target.js';
 import type { Context } from '../lib/context.js';
 
 const API = '/api/pamresources';
@@ -36,15 +35,15 @@ async function json(url: string, auth: string): Promise<{ value: Record<string, 
 }
 
 /** Scenario 1 (API throughput and latency), scenario 4 (durable writes) and the idle memory of scenario 5. */
-export async function apiScenarios(ctx: Context): Promise<ApiFigures> {
-  const dir = join(ctx.root, 'api');
+export async function apiScenarios(ctx: Context, target: StoreTarget): Promise<ApiFigures> {
+  const dir = join(ctx.root, `api-${target.kind}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const now = Date.now();
   const procs: Proc[] = [];
   try {
-    ctx.step('scenario 1: elevate serve --demo (own process), restarted after seeding jen a year of history');
-    const server = await demoServer(ctx, join(dir, 'api'), now);
+    ctx.step(`scenario 1 (${target.kind}): elevate serve --demo (own process), restarted after seeding jen a year of history`);
+    const server = await demoServer(ctx, target, join(dir, 'api'), 'bench_api', now);
     procs.push(server);
     await new Promise((r) => setTimeout(r, 1500));
     const idleRssMB = server.rssMB();
@@ -65,17 +64,18 @@ export async function apiScenarios(ctx: Context): Promise<ApiFigures> {
       const authorization = spec.headers?.authorization;
       if (authorization) await fetch(`${spec.url}${API}/sessioninfo`, { headers: { authorization } });
       const r = await load({ ...spec, warmupS: ctx.warmupS });
-      ctx.step(`  ${Math.round(r.rps)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+      const cpu = Number.isNaN(r.cpuUsPerRequest) ? '' : `, server CPU ${Math.round(r.cpuUsPerRequest)} µs per request`;
+      ctx.step(`  ${Math.round(r.rps)} req/s${cpu}, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
       if (r.ok === 0) throw new Error(`${name}: no successful responses (${JSON.stringify(r.statusCodes)})`);
       return r;
     };
 
-    const nodeHttpR = await phase('scenario 1: bare node:http, same body', { url: nodeHttp.url, path: '/', connections: c, durationS: ctx.loadS });
+    const nodeHttpR = await phase('scenario 1: bare node:http, same body', { url: nodeHttp.url, path: '/', connections: c, durationS: ctx.loadS, pids: [nodeHttp.pid] });
     await nodeHttp.stop();
     procs.pop();
 
     const getRoles = await phase('scenario 1: GET pamroles (jen, Basic)', {
-      url: server.url, path: `${API}/pamroles`, headers: { authorization: JEN }, connections: c, durationS: ctx.loadS,
+      url: server.url, path: `${API}/pamroles`, headers: { authorization: JEN }, connections: c, durationS: ctx.loadS, pids: [server.pid],
     });
 
     // The sample portal's "active requests" view.
@@ -109,11 +109,11 @@ export async function apiScenarios(ctx: Context): Promise<ApiFigures> {
     await server.stop();
     procs.length = 0;
 
-    ctx.step('scenario 4: raw durable single-row inserts (better-sqlite3, WAL, synchronous=FULL, same disk)');
-    const rawDurable = rawDurableInserts(join(dir, 'raw'), ctx.rawS);
+    ctx.step(`scenario 4 (${target.kind}): raw durable single-row inserts (${target.rawInsertsDescription}, same disk)`);
+    const rawDurable = await target.rawInserts(join(dir, 'raw'), ctx.rawS);
     ctx.step(`  ${Math.round(rawDurable.perS)} inserts/s`);
     // A fresh store, so the figure does not depend on what scenario 1 left behind.
-    const durableServer = await demoServer(ctx, join(dir, 'durable'), now);
+    const durableServer = await demoServer(ctx, target, join(dir, 'durable'), 'bench_durable', now);
     procs.push(durableServer);
     const durableRole = (await json(`${durableServer.url}${API}/pamroles`, JEN)).value.find((r) => r.DisplayName === 'Allow AD Access');
     if (!durableRole) throw new Error('jen cannot see Allow AD Access');
@@ -145,9 +145,9 @@ export async function apiScenarios(ctx: Context): Promise<ApiFigures> {
 
 /**
  * A demo server as in production: seeded by a first start, stopped, given jen's history (with no
- * server holding the store), then started again, so it has done no work yet.
+ * server holding the store), moved to the target store, then started again, so it has done no work yet.
  */
-async function demoServer(ctx: Context, dir: string, now: number): Promise<Proc> {
+async function demoServer(ctx: Context, target: StoreTarget, dir: string, database: string, now: number): Promise<Proc> {
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'elevate.log');
   mkdirSync(dir, { recursive: true });
@@ -161,30 +161,8 @@ async function demoServer(ctx: Context, dir: string, now: number): Promise<Proc>
   // which the per-person request limit (30 a minute by default) exists to stop: lift it here.
   const configFile = join(dir, 'elevate.yaml');
   writeFileSync(configFile, 'requestRateLimit: { max: 100000, windowSeconds: 1 }\n');
-  return startElevate({ dataDir, logFile, nodeArgs: ctx.serverNodeArgs, configFile });
-}
-
-/** The database's own ceiling on this disk: one row per transaction, each synced before the next. */
-export function rawDurableInserts(dir: string, seconds: number): { perS: number; inserts: number; seconds: number } {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const db = new SQLite(join(dir, 'raw.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('create table t (id text primary key, created_at integer not null, body text not null)');
-  const ins = db.prepare('insert into t (id, created_at, body) values (?, ?, ?)');
-  const body = 'x'.repeat(200);
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < seconds * 1000) {
-    ins.run(`row-${n}`, Date.now(), body); // autocommit: its own transaction, synced on commit
-    n++;
-    t = performance.now();
-  }
-  db.close();
-  const s = (t - t0) / 1000;
-  return { perS: n / s, inserts: n, seconds: s };
+  const store = await target.publish(dataDir, database);
+  return startElevate({ dataDir, database: store.database, env: store.env, logFile, nodeArgs: ctx.serverNodeArgs, configFile });
 }
 
 function fail(msg: string): never {

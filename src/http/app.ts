@@ -15,6 +15,7 @@ import { LoginThrottle } from './plugins/login-throttle.js';
 import { allowedHostsFor, hostCheck } from './plugins/host-check.js';
 import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
+import { logEachRequestOnce } from './plugins/request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
@@ -49,6 +50,8 @@ export async function buildApp({ core, config, logger, poke, metrics, portalDir 
   const { deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // One line per request instead of two (logEachRequestOnce).
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT,
     // A client that trickles its request or sits idle holds a socket; these bound how long.
     requestTimeout: config.http.requestTimeoutMs,
@@ -75,6 +78,7 @@ export async function buildApp({ core, config, logger, poke, metrics, portalDir 
   // Connections beyond this are closed as they arrive, before any byte is read.
   app.server.maxConnections = config.http.maxConnections;
   registerCallerSlot(app);
+  logEachRequestOnce(app);
   installErrorHandlers(app);
   app.addHook('onRequest', hostCheck(allowedHostsFor(config)));
   refuseUnknownExpectation(app);

@@ -1,12 +1,15 @@
-import {
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { CeremonyOptions, PasskeyCredential, RelyingParty, Verified, WebAuthn } from '../../ports/webauthn.js';
+
+/**
+ * The library and its ASN.1 and COSE dependencies take about 15 MB of a server's memory, and
+ * passkey ceremonies are rare (enrolment and the odd step-up): it is loaded on the first one.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | null = null;
+function webauthnLibrary(): Promise<typeof import('@simplewebauthn/server')> {
+  library ??= import('@simplewebauthn/server');
+  return library;
+}
 
 /** How long the browser lets the person answer; the stored challenge lives as long. */
 export const CEREMONY_TIMEOUT_MS = 5 * 60_000;
@@ -19,6 +22,7 @@ export const CEREMONY_TIMEOUT_MS = 5 * 60_000;
  */
 export const simpleWebAuthn: WebAuthn = {
   async registrationOptions(rp, user, exclude) {
+    const { generateRegistrationOptions } = await webauthnLibrary();
     const options = await generateRegistrationOptions({
       rpName: rp.name,
       rpID: rp.id,
@@ -34,8 +38,9 @@ export const simpleWebAuthn: WebAuthn = {
     return ceremony(options);
   },
 
-  verifyRegistration: (rp, response, expectedChallenge) =>
-    refusing(async () => {
+  async verifyRegistration(rp, response, expectedChallenge) {
+    const { verifyRegistrationResponse } = await webauthnLibrary();
+    return refusing(async () => {
       const v = await verifyRegistrationResponse({ response: response as unknown as RegistrationResponseJSON, ...expectations(rp, expectedChallenge) });
       if (!v.verified) return { ok: false, reason: 'the attestation did not verify' };
       const { credential, credentialDeviceType, credentialBackedUp } = v.registrationInfo;
@@ -50,9 +55,11 @@ export const simpleWebAuthn: WebAuthn = {
           backedUp: credentialBackedUp,
         },
       };
-    }),
+    });
+  },
 
   async authenticationOptions(rp, allow) {
+    const { generateAuthenticationOptions } = await webauthnLibrary();
     const options = await generateAuthenticationOptions({
       rpID: rp.id,
       allowCredentials: allow.map((c) => ({ id: c.id, transports: [...c.transports] })),
@@ -62,8 +69,9 @@ export const simpleWebAuthn: WebAuthn = {
     return ceremony(options);
   },
 
-  verifyAuthentication: (rp, response, expectedChallenge, credential) =>
-    refusing(async () => {
+  async verifyAuthentication(rp, response, expectedChallenge, credential) {
+    const { verifyAuthenticationResponse } = await webauthnLibrary();
+    return refusing(async () => {
       const v = await verifyAuthenticationResponse({
         response: response as unknown as AuthenticationResponseJSON,
         ...expectations(rp, expectedChallenge),
@@ -71,7 +79,8 @@ export const simpleWebAuthn: WebAuthn = {
       });
       // The library refuses a counter that did not grow (a cloned authenticator) by throwing.
       return v.verified ? { ok: true, value: { newCounter: v.authenticationInfo.newCounter } } : { ok: false, reason: 'the signature did not verify' };
-    }),
+    });
+  },
 };
 
 function expectations(rp: RelyingParty, expectedChallenge: string) {

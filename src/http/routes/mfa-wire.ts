@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { UserView } from '../../app/admin/users.js';
 import type { IssuedEnrolmentCode } from '../../app/mfa/enrolment-code.js';
 import type { MfaFactors } from '../../app/mfa/factors.js';
@@ -32,6 +31,8 @@ export function factorsToWire(f: MfaFactors) {
  * text: the portal can show the data URL in an <img> without inserting markup into its page.
  */
 export async function enrolmentToWire(e: TotpEnrolment) {
+  // Loaded on the first enrolment: a server that never enrols keeps it out of memory.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(e.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return {
     secret: e.secret,
