@@ -189,3 +189,22 @@ test('when SQLite ends the whole transaction mid-group, every member is rejected
   assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'fulfilled']);
   assert.deepEqual(db.prepare('select x from t').all(), [{ x: 'after' }], 'the next group ran and committed on its own');
 });
+
+test('audit appends of a group, with a member rolled back between them, form one unbroken chain', async (t) => {
+  const r = await rig(t);
+  const entry = (targetId: string) => ({ at: 1, actorId: null, action: 'group.updated', targetType: 'group' as const, targetId, requestId: null, before: null, after: { n: targetId } });
+  const appendTwice = (name: string, fail = false) =>
+    r.store.transaction(async (tx) => {
+      await tx.audit.append(entry(`${name}-1`));
+      await tx.audit.append(entry(`${name}-2`));
+      if (fail) throw new DomainError('Conflict', 'rolled back after appending');
+    });
+  const outcomes = await Promise.allSettled([appendTwice('a'), appendTwice('b', true), appendTwice('c'), appendTwice('d')]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  const { list, chain } = await r.store.read(async (tx) => ({
+    list: await tx.audit.list({ limit: 100 }),
+    chain: await tx.audit.verifyChain(),
+  }));
+  assert.deepEqual(list.map((e) => [e.seq, e.targetId]), [[1, 'a-1'], [2, 'a-2'], [3, 'c-1'], [4, 'c-2'], [5, 'd-1'], [6, 'd-2']]);
+  assert.deepEqual(chain, { checked: 6, brokenAtSeq: null });
+});
