@@ -42,9 +42,10 @@ type Outcome<C> =
  *
  * Transactions queue, and a group starts on the next turn of the event loop (setImmediate), after
  * every request that reached the store in this turn has queued: requests arrive together when the
- * previous commit blocked the loop. So an idle store adds no wait, and a busy one batches.
+ * previous commit blocked the loop. So an idle store waits one turn of the loop, and a busy one batches.
  */
 export class GroupCommit<C> {
+  /** Runs `body` with the connection held for it alone (Kysely's mutex on the one SQLite connection). */
   readonly #hold: (body: (s: GroupSession<C>) => Promise<void>) => Promise<void>;
   readonly #limits: GroupLimits;
   readonly #queue: Member<C>[] = [];
