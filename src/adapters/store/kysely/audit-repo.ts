@@ -23,6 +23,14 @@ const toEntry = (r: Selectable<AuditTable>): StoredAuditEntry =>
   });
 
 export class KyselyAuditRepo implements AuditRepo {
+  /**
+   * The chain's head as this transaction's last append left it. The repository lives for one
+   * transaction, and once it holds the chain lock (or the single writer's lock) no one else
+   * appends before it commits, so later appends link to this without locking or reading again: a
+   * create appends up to five entries.
+   */
+  #head: { seq: number; hash: string } | null | undefined = undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: SqlTraits,
@@ -34,9 +42,13 @@ export class KyselyAuditRepo implements AuditRepo {
    * of the last entry below sees it and each entry links to the one truly before it.
    */
   async append(e: AuditEntry): Promise<StoredAuditEntry> {
-    await this.traits.lockAuditChain(this.db);
-    const last = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const seq = last ? Number(last.seq) + 1 : 1;
+    if (this.#head === undefined) {
+      await this.traits.lockAuditChain(this.db);
+      const r = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      this.#head = r ? { seq: Number(r.seq), hash: r.hash } : null;
+    }
+    const last = this.#head;
+    const seq = last ? last.seq + 1 : 1;
     // Round-trip through JSON so the hash covers exactly what is stored and read back.
     const before = e.before === undefined || e.before === null ? null : JSON.stringify(e.before);
     const after = e.after === undefined || e.after === null ? null : JSON.stringify(e.after);
@@ -57,6 +69,7 @@ export class KyselyAuditRepo implements AuditRepo {
         hash,
       })
       .execute();
+    this.#head = { seq, hash };
     return Object.freeze({ ...stored, seq, hash });
   }
 

@@ -9,6 +9,7 @@ import type { Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
+import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits } from './group-commit.js';
 
 export const SQLITE_FILE = 'elevate.db';
 
@@ -39,6 +40,8 @@ export function loadSqliteDriver(nodeMajor = Number(process.versions.node.split(
 export interface SqliteStoreOptions extends StoreOptions {
   /** Sees every statement and its bound parameters (for debugging and for tests of the SQL). */
   readonly onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /** How large a group commit may grow (tests lower it). */
+  readonly groupLimits?: GroupLimits;
 }
 
 /**
@@ -49,6 +52,7 @@ export class SqliteStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #raw: SQLite.Database;
   readonly #opts: SqliteStoreOptions;
+  readonly #groups: GroupCommit<Kysely<Database>>;
 
   private constructor(raw: SQLite.Database, opts: SqliteStoreOptions) {
     this.#raw = raw;
@@ -58,6 +62,15 @@ export class SqliteStore implements Store {
       dialect: new SqliteDialect({ database: withStatementCache(raw) }),
       ...(onQuery && { log: (e) => onQuery(e.query.sql, e.query.parameters) }),
     });
+    // Kysely's SQLite driver hands out one connection behind a mutex: a group holds it from BEGIN
+    // to COMMIT, so reads and other groups in this process never interleave with it.
+    this.#groups = new GroupCommit(
+      (body) =>
+        this.#db.connection().execute((conn) =>
+          body({ conn, exec: async (statement) => void (await sql.raw(statement).execute(conn)), inTransaction: () => raw.inTransaction }),
+        ),
+      opts.groupLimits ?? DEFAULT_GROUP_LIMITS,
+    );
   }
 
   /** Opens (creating when missing) the store in `dataDir`. */
@@ -78,21 +91,18 @@ export class SqliteStore implements Store {
     return new SqliteStore(raw, opts);
   }
 
+  /**
+   * Runs in a group commit (group-commit.ts): transactions that arrive together run one after the
+   * other under one BEGIN IMMEDIATE, each in its own savepoint, and share the COMMIT's fsync; each
+   * settles only after that COMMIT. BEGIN IMMEDIATE takes the write lock up front, which avoids the
+   * deadlock two deferred transactions in different processes can hit when both upgrade.
+   */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // Kysely's SQLite driver hands out one connection behind a mutex, so transactions in this
-    // process never interleave. BEGIN IMMEDIATE takes the write lock up front, which avoids the
-    // deadlock two deferred transactions in different processes can hit when both upgrade.
-    return this.#db.connection().execute(async (conn) => {
-      await run(() => sql`begin immediate`.execute(conn));
-      try {
-        const out = await fn(storeTx(conn, this.#opts));
-        await run(() => sql`commit`.execute(conn));
-        return out;
-      } catch (e) {
-        if (this.#raw.inTransaction) await sql`rollback`.execute(conn);
-        throw translate(e);
-      }
-    });
+    try {
+      return await this.#groups.run((conn) => fn(storeTx(conn, this.#opts)));
+    } catch (e) {
+      throw translate(e);
+    }
   }
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -200,7 +210,7 @@ async function run<T>(f: () => Promise<T>): Promise<T> {
 function translate(e: unknown): unknown {
   if (e instanceof DomainError) return e;
   const code = (e as { code?: string }).code ?? '';
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR')) {
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
     return new DomainError('StoreUnavailable', 'The store is busy or unavailable; try again shortly.');
   }
   if (code.startsWith('SQLITE_CONSTRAINT')) {
