@@ -57,6 +57,10 @@ export interface AccountRepo {
    * take turns even on different nodes: each then sees what the one before it committed.
    */
   lockForChange(id: string): Promise<void>;
+  /** `lockForChange` for many accounts at once, taken in one fixed order so two batches cannot deadlock. */
+  lockManyForChange(ids: readonly string[]): Promise<void>;
+  /** The accounts among `ids` that exist, in no particular order. */
+  byIds(ids: readonly string[]): Promise<Account[]>;
   list(): Promise<Account[]>;
   insert(a: Account): Promise<void>;
   update(a: Account): Promise<void>;
@@ -66,6 +70,8 @@ export interface AccountRepo {
 export interface GroupRepo {
   byId(id: string): Promise<Group | undefined>;
   byName(name: string): Promise<Group | undefined>;
+  /** The groups among `ids` that exist, in no particular order. */
+  byIds(ids: readonly string[]): Promise<Group[]>;
   list(): Promise<Group[]>;
   insert(g: Group): Promise<void>;
   update(g: Group): Promise<void>;
@@ -76,7 +82,18 @@ export interface GroupRepo {
   addMember(groupId: string, accountId: string): Promise<void>;
   /** Removes a member; removing an absent member changes nothing (idempotent by contract). */
   removeMember(groupId: string, accountId: string): Promise<void>;
+  /** `removeMember` for many pairs in a few statements; absent pairs change nothing. */
+  removeMembers(pairs: readonly GroupAccount[]): Promise<void>;
 }
+
+/** One account in one group (a membership, held or to be removed). */
+export interface GroupAccount {
+  readonly groupId: string;
+  readonly accountId: string;
+}
+
+/** A role's own settings and its groups, without its member lists (cheap however many candidates it has). */
+export type RoleWithGroups = RoleSummary & Pick<Role, 'groupIds'>;
 
 export interface RoleRepo {
   byId(id: string): Promise<Role | undefined>;
@@ -84,6 +101,8 @@ export interface RoleRepo {
   list(): Promise<Role[]>;
   /** Roles `accountId` is a candidate for, filtered and ordered in the database, without member lists. */
   listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]>;
+  /** The roles among `ids` that exist, with their groups but without candidates and approvers. */
+  withGroups(ids: readonly string[]): Promise<RoleWithGroups[]>;
   /** Ids of roles granting `groupId`. */
   idsGranting(groupId: string): Promise<string[]>;
   insert(r: Role): Promise<void>;
@@ -99,6 +118,12 @@ export interface RequestRepo {
    * This is the optimistic concurrency check every transition goes through.
    */
   update(r: PamRequest): Promise<void>;
+  /**
+   * Writes each `after` over its `before` if the stored version is still `before.version`, in a few
+   * statements; when any is not, throws a DomainError 'Conflict' (the caller's transaction then
+   * rolls back every write). Only columns that differ from `before` are written.
+   */
+  updateMany(writes: readonly RequestWrite[]): Promise<void>;
   /** The requester's requests, filtered, ordered and paged in the database. */
   listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
   /** Requests of `creatorId` for `roleId` in one of `statuses`. */
@@ -121,11 +146,19 @@ export interface RequestRepo {
   holdersOf(roleId: string): Promise<string[]>;
   /** Whether `accountId` still holds `groupId` through some Processing or Active elevation. */
   isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean>;
+  /** Of `pairs`, those whose account still holds the group through some Processing or Active elevation. */
+  heldGroups(pairs: readonly GroupAccount[]): Promise<GroupAccount[]>;
   /**
    * Requests not yet ended nor ending (pending, scheduled, Processing or Active) of one account, of
    * one role, or of both; oldest first. What an administrator's revoke or lock ends.
    */
   listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]>;
+}
+
+/** A request's new state, written only over the stored state it was computed from. */
+export interface RequestWrite {
+  readonly before: PamRequest;
+  readonly after: PamRequest;
 }
 
 /** A pending approval as an approver sees it. */
@@ -160,6 +193,8 @@ export interface AuditQuery {
 
 export interface AuditRepo {
   append(e: AuditEntry): Promise<StoredAuditEntry>;
+  /** Appends `entries` in order, chained exactly as that many `append` calls would, in a few statements. */
+  appendMany(entries: readonly AuditEntry[]): Promise<void>;
   list(q: AuditQuery): Promise<StoredAuditEntry[]>;
   /** All entries in order, or those after `afterSeq`. */
   all(afterSeq?: number): AsyncIterable<StoredAuditEntry>;
