@@ -74,8 +74,12 @@ try {
   const db = openForSeeding(join(dir, SQLITE_FILE));
   const passwordHash = await new ScryptHasher({ n: 1024, r: 8, p: 1 }).hash('bench');
   seedBulk(db, { users, roles: 100, totalRequests: history, activeNow: Math.round(users / 5), expiring: expiries, parkedExpiry: parked, now, passwordHash });
-  const due = Date.now() + 2000;
+  let due = Math.round(Date.now()) + 2000;
   const moved = db.prepare('update requests set expires_at = ?, due_at = ? where due_at = ?').run(due, due, parked).changes;
+  // The seed draws instants as fractional milliseconds; PostgreSQL's bigint columns take whole ones.
+  const whole = (t: string, cols: string[]) => db.exec(`update ${t} set ${cols.map((c) => `${c} = cast(round(${c}) as integer)`).join(', ')}`);
+  whole('requests', ['created_at', 'requested_at', 'started_at', 'expires_at', 'pending_until', 'ended_at', 'due_at']);
+  whole('approvals', ['decided_at']);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   if (moved !== expiries) throw new Error(`moved ${moved}, expected ${expiries}`);
@@ -87,6 +91,15 @@ try {
     await c.connect();
     await c.query('analyze');
     await c.end();
+  }
+  if (database) {
+    // The copy took a while: make them due a moment from now again.
+    const c = new pg.Client({ connectionString: database });
+    await c.connect();
+    const moved = Math.round(Date.now()) + 2000;
+    await c.query('update requests set expires_at = $1, due_at = $1 where due_at = $2', [moved, due]);
+    await c.end();
+    due = moved;
   }
   const config = loadConfig({ env: {}, overrides: { dataDir: dir, logLevel: 'silent', timeZone: 'UTC', ...(database && { database, mfaKey: Buffer.alloc(32, 7).toString('base64') }) } });
   const core = await openCore(config);

@@ -271,7 +271,9 @@ export class KyselyRequestRepo implements RequestRepo {
         .select(['requests.creator_id', 'rg.group_id'])
         .distinct()
         .where('requests.creator_id', 'in', accounts)
-        .where('requests.status', 'in', HOLDING)
+        // Spelled as literals, as in the partial index requests_holding (migration 0011): a planner
+        // uses a partial index only where it can prove the query's condition implies the index's.
+        .where('requests.status', 'in', HOLDING.map((s) => sql.lit(s)))
         .where('rg.group_id', 'in', groupIds)
         .execute();
       for (const r of rows) {
