@@ -7,6 +7,7 @@ import { type RequestEvent, type TransitionContext, type TransitionResult, apply
 import type { Role } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
+import { membershipEntry, transitionEntry } from './audit-entries.js';
 import type { Deps } from './deps.js';
 
 /** When `creatorId` already holds `roleId` through another request, the latest instant that ends. */
@@ -62,16 +63,7 @@ export async function persist(
 ): Promise<void> {
   if (before) await tx.requests.update(after);
   else await tx.requests.insert(after);
-  await tx.audit.append({
-    at: now,
-    actorId,
-    action,
-    targetType: 'request',
-    targetId: after.id,
-    requestId: after.id,
-    before: before && { status: before.status, expiresAt: before.expiresAt },
-    after: { status: after.status, expiresAt: after.expiresAt, endReason: after.endReason },
-  });
+  await tx.audit.append(transitionEntry(before, after, actorId, now, action));
 }
 
 export async function carryOutEffects(
@@ -138,16 +130,7 @@ export async function changeMembership(deps: Deps, tx: StoreTx, r: PamRequest, k
 }
 
 export async function auditMembership(tx: StoreTx, r: PamRequest, kind: Effect['kind'], group: string, login: string, now: Instant): Promise<void> {
-  await tx.audit.append({
-    at: now,
-    actorId: null,
-    action: kind === 'grant' ? 'membership.added' : 'membership.removed',
-    targetType: 'membership',
-    targetId: `${group}/${login}`,
-    requestId: r.id,
-    before: null,
-    after: { group, account: login },
-  });
+  await tx.audit.append(membershipEntry(r, kind, group, login, now));
 }
 
 /**

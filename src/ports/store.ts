@@ -18,11 +18,11 @@ export type { ApprovalRepo, ApprovalView } from './store/approval-repo.js';
 export type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
 export type { AuditQuery, AuditRepo } from './store/audit-repo.js';
 export type { Backlog, BacklogRepo } from './store/backlog-repo.js';
-export type { GroupRepo } from './store/group-repo.js';
+export type { GroupAccount, GroupRepo } from './store/group-repo.js';
 export type { ChallengePurpose, EnrolmentCode, MfaChallenge, MfaRepo, Passkey, TotpFactor } from './store/mfa-repo.js';
 export type { OutboxJob, OutboxRepo } from './store/outbox-repo.js';
-export type { RequestRepo } from './store/request-repo.js';
-export type { RoleRepo } from './store/role-repo.js';
+export type { RequestRepo, RequestWrite } from './store/request-repo.js';
+export type { RoleRepo, RoleWithGroups } from './store/role-repo.js';
 export type { Session, SessionRepo } from './store/session-repo.js';
 export type { SettingsRepo } from './store/settings-repo.js';
 

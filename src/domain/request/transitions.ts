@@ -1,6 +1,6 @@
 import { DomainError } from '../errors.js';
 import { checkWindow } from '../role/availability.js';
-import type { Role } from '../role/role.js';
+import type { RoleSummary } from '../role/role.js';
 import { type Instant, type Seconds, addSeconds } from '../time.js';
 import type { Effect } from './effect.js';
 import type { AdminEndReason, EndReason, PamRequest, RequestStatus } from './request.js';
@@ -27,7 +27,8 @@ export type RequestEventKind = RequestEvent['kind'];
 /** Everything a transition may read besides the request: the role, the time and the policy. */
 export interface TransitionContext {
   readonly now: Instant;
-  readonly role: Role;
+  /** The role's own settings: no transition reads its member lists, so batch work need not load them. */
+  readonly role: RoleSummary;
   readonly approvalTimeoutSeconds: Seconds;
   /** The zone availability windows are read in when a role names none. */
   readonly serverTimeZone: string;

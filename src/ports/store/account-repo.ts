@@ -11,6 +11,10 @@ export interface AccountRepo {
    * take turns even on different nodes: each then sees what the one before it committed.
    */
   lockForChange(id: string): Promise<void>;
+  /** `lockForChange` for many accounts at once, taken in one fixed order so two batches cannot deadlock. */
+  lockManyForChange(ids: readonly string[]): Promise<void>;
+  /** The accounts among `ids` that exist, in no particular order. */
+  byIds(ids: readonly string[]): Promise<Account[]>;
   /** Every account. */
   list(): Promise<Account[]>;
   /** Adds a new account. */

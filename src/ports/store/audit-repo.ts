@@ -15,6 +15,8 @@ export interface AuditQuery {
 export interface AuditRepo {
   /** Appends an entry at the head of the chain and returns it with its seq and hash. */
   append(e: AuditEntry): Promise<StoredAuditEntry>;
+  /** Appends `entries` in order, chained exactly as that many `append` calls would, in a few statements. */
+  appendMany(entries: readonly AuditEntry[]): Promise<void>;
   /** Entries matching `q`. */
   list(q: AuditQuery): Promise<StoredAuditEntry[]>;
   /**

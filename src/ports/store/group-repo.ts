@@ -6,6 +6,8 @@ export interface GroupRepo {
   byId(id: string): Promise<Group | undefined>;
   /** The group with this name, or undefined. */
   byName(name: string): Promise<Group | undefined>;
+  /** The groups among `ids` that exist, in no particular order. */
+  byIds(ids: readonly string[]): Promise<Group[]>;
   /** Every group. */
   list(): Promise<Group[]>;
   /** Adds a new group. */
@@ -20,4 +22,12 @@ export interface GroupRepo {
   addMember(groupId: string, accountId: string): Promise<void>;
   /** Removes a member; removing an absent member changes nothing (idempotent by contract). */
   removeMember(groupId: string, accountId: string): Promise<void>;
+  /** `removeMember` for many pairs in a few statements; absent pairs change nothing. */
+  removeMembers(pairs: readonly GroupAccount[]): Promise<void>;
+}
+
+/** One account in one group (a membership, held or to be removed). */
+export interface GroupAccount {
+  readonly groupId: string;
+  readonly accountId: string;
 }

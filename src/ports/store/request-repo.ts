@@ -1,6 +1,7 @@
 import type { PamRequest } from '../../domain/request/request.js';
 import type { Instant } from '../../domain/time.js';
 import type { ListQuery, RequestField } from '../filter.js';
+import type { GroupAccount } from './group-repo.js';
 
 /** Elevation requests, and the time-driven queue their `due_at` forms. */
 export interface RequestRepo {
@@ -13,6 +14,12 @@ export interface RequestRepo {
    * This is the optimistic concurrency check every transition goes through.
    */
   update(r: PamRequest): Promise<void>;
+  /**
+   * Writes each `after` over its `before` if the stored version is still `before.version`, in a few
+   * statements; when any is not, throws a DomainError 'Conflict' (the caller's transaction then
+   * rolls back every write). Only columns that differ from `before` are written.
+   */
+  updateMany(writes: readonly RequestWrite[]): Promise<void>;
   /** The requester's requests, filtered, ordered and paged in the database. */
   listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
   /** Requests of `creatorId` for `roleId` in one of `statuses`. */
@@ -33,9 +40,17 @@ export interface RequestRepo {
   holdersOf(roleId: string): Promise<string[]>;
   /** Whether `accountId` still holds `groupId` through some Processing or Active elevation. */
   isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean>;
+  /** Of `pairs`, those whose account still holds the group through some Processing or Active elevation. */
+  heldGroups(pairs: readonly GroupAccount[]): Promise<GroupAccount[]>;
   /**
    * Requests not yet ended nor ending (pending, scheduled, Processing or Active) of one account, of
    * one role, or of both; oldest first. What an administrator's revoke or lock ends.
    */
   listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]>;
+}
+
+/** A request's new state, written only over the stored state it was computed from. */
+export interface RequestWrite {
+  readonly before: PamRequest;
+  readonly after: PamRequest;
 }

@@ -11,6 +11,8 @@ export interface RoleRepo {
   list(): Promise<Role[]>;
   /** Roles `accountId` is a candidate for, filtered and ordered in the database, without member lists. */
   listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]>;
+  /** The roles among `ids` that exist, with their groups but without candidates and approvers. */
+  withGroups(ids: readonly string[]): Promise<RoleWithGroups[]>;
   /** Ids of roles granting `groupId`. */
   idsGranting(groupId: string): Promise<string[]>;
   /** Adds a new role. */
@@ -20,3 +22,6 @@ export interface RoleRepo {
   /** Deletes the role. */
   remove(id: string): Promise<void>;
 }
+
+/** A role's own settings and its groups, without its member lists (cheap however many candidates it has). */
+export type RoleWithGroups = RoleSummary & Pick<Role, 'groupIds'>;

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
 import type { AccountRepo } from '../../../ports/store.js';
+import { MAX_BOUND, chunks } from './chunks.js';
 import type { AccountTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -44,6 +45,23 @@ export class KyselyAccountRepo implements AccountRepo {
     // One node's SQLite transactions already run one at a time (BEGIN IMMEDIATE).
     if (!this.traits.sharedByNodes) return;
     await this.db.selectFrom('accounts').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
+  async lockManyForChange(ids: readonly string[]): Promise<void> {
+    if (!this.traits.sharedByNodes || ids.length === 0) return;
+    // Sorted, and ORDER BY below FOR UPDATE locks rows in that order: every batch takes the locks
+    // it shares with another in the same order, so the two queue instead of deadlocking.
+    for (const part of chunks([...new Set(ids)].sort(), MAX_BOUND)) {
+      await this.db.selectFrom('accounts').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
+    }
+  }
+
+  async byIds(ids: readonly string[]): Promise<Account[]> {
+    const out: Account[] = [];
+    for (const part of chunks([...new Set(ids)], MAX_BOUND)) {
+      out.push(...(await this.db.selectFrom('accounts').selectAll().where('id', 'in', part).execute()).map(toAccount));
+    }
+    return out;
   }
 
   async byId(id: string): Promise<Account | undefined> {

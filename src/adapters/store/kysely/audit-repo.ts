@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditEntry, StoredAuditEntry } from '../../../domain/audit/audit-entry.js';
 import { GENESIS_HASH, chainText } from '../../../domain/audit/hash-chain.js';
 import type { AuditQuery, AuditRepo } from '../../../ports/store.js';
+import { MAX_BOUND, chunks } from './chunks.js';
 import type { AuditTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -29,7 +30,8 @@ export class KyselyAuditRepo implements AuditRepo {
    * appends before it commits, so later appends link to this without locking or reading again: a
    * create appends up to five entries.
    */
-  #head: { seq: number; hash: string } | null | undefined = undefined;
+  #head: { seq: number; hash: string } | undefined;
+  #locked = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -42,35 +44,28 @@ export class KyselyAuditRepo implements AuditRepo {
    * of the last entry below sees it and each entry links to the one truly before it.
    */
   async append(e: AuditEntry): Promise<StoredAuditEntry> {
-    if (this.#head === undefined) {
+    const [row] = chained(await this.#lockedHead(), [e]);
+    await this.db.insertInto('audit').values(row!).execute();
+    this.#head = { seq: row!.seq, hash: row!.hash };
+    return toEntry(row!);
+  }
+
+  /** As `append` for each entry in order: one chain lock, one read of the head, a multi-row insert per slice. */
+  async appendMany(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = chained(await this.#lockedHead(), entries);
+    for (const part of chunks(rows, Math.floor(MAX_BOUND / 10))) await this.db.insertInto('audit').values(part).execute();
+    const last = rows[rows.length - 1]!;
+    this.#head = { seq: last.seq, hash: last.hash };
+  }
+
+  async #lockedHead(): Promise<{ seq: number; hash: string } | undefined> {
+    if (!this.#locked) {
       await this.traits.lockAuditChain(this.db);
-      const r = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      this.#head = r ? { seq: Number(r.seq), hash: r.hash } : null;
+      this.#head = await this.head();
+      this.#locked = true;
     }
-    const last = this.#head;
-    const seq = last ? last.seq + 1 : 1;
-    // Round-trip through JSON so the hash covers exactly what is stored and read back.
-    const before = e.before === undefined || e.before === null ? null : JSON.stringify(e.before);
-    const after = e.after === undefined || e.after === null ? null : JSON.stringify(e.after);
-    const stored = { ...e, before: before === null ? null : JSON.parse(before), after: after === null ? null : JSON.parse(after) };
-    const hash = sha256(chainText(last?.hash ?? GENESIS_HASH, seq, stored));
-    await this.db
-      .insertInto('audit')
-      .values({
-        seq,
-        at: e.at,
-        actor_id: e.actorId,
-        action: e.action,
-        target_type: e.targetType,
-        target_id: e.targetId,
-        request_id: e.requestId,
-        before_json: before,
-        after_json: after,
-        hash,
-      })
-      .execute();
-    this.#head = { seq, hash };
-    return Object.freeze({ ...stored, seq, hash });
+    return this.#head;
   }
 
   async list(q: AuditQuery): Promise<StoredAuditEntry[]> {
@@ -106,6 +101,37 @@ export class KyselyAuditRepo implements AuditRepo {
       after = Number(rows[rows.length - 1]!.seq);
     }
   }
+}
+
+/**
+ * The rows for `entries` chained after `last` (the head; undefined when the trail is empty). Must
+ * run inside the caller's write transaction, after the chain lock (a no-op where the store has a
+ * single writer): concurrent appends then queue until the previous appender commits, so the head
+ * read before this is the entry truly before the first new one.
+ */
+function chained(last: { seq: number; hash: string } | undefined, entries: readonly AuditEntry[]): Selectable<AuditTable>[] {
+  let seq = last?.seq ?? 0;
+  let prev = last?.hash ?? GENESIS_HASH;
+  return entries.map((e) => {
+    seq++;
+    // Round-trip through JSON so the hash covers exactly what is stored and read back.
+    const before = e.before === undefined || e.before === null ? null : JSON.stringify(e.before);
+    const after = e.after === undefined || e.after === null ? null : JSON.stringify(e.after);
+    const stored = { ...e, before: before === null ? null : JSON.parse(before), after: after === null ? null : JSON.parse(after) };
+    prev = sha256(chainText(prev, seq, stored));
+    return {
+      seq,
+      at: e.at,
+      actor_id: e.actorId,
+      action: e.action,
+      target_type: e.targetType,
+      target_id: e.targetId,
+      request_id: e.requestId,
+      before_json: before,
+      after_json: after,
+      hash: prev,
+    };
+  });
 }
 
 /** Recomputes the chain; `brokenAtSeq` is the first seq whose hash does not match, or null when intact. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Group, MemberAttribute, ReconcileMode } from '../../../domain/group/group.js';
-import type { GroupRepo } from '../../../ports/store.js';
+import type { GroupAccount, GroupRepo } from '../../../ports/store.js';
+import { MAX_BOUND, chunks } from './chunks.js';
 import type { Database, GroupTable } from './schema.js';
 
 const toGroup = (r: GroupTable): Group =>
@@ -37,6 +38,14 @@ export class KyselyGroupRepo implements GroupRepo {
     return r && toGroup(r);
   }
 
+  async byIds(ids: readonly string[]): Promise<Group[]> {
+    const out: Group[] = [];
+    for (const part of chunks([...new Set(ids)], MAX_BOUND)) {
+      out.push(...(await this.db.selectFrom('groups').selectAll().where('id', 'in', part).execute()).map(toGroup));
+    }
+    return out;
+  }
+
   async list(): Promise<Group[]> {
     return (await this.db.selectFrom('groups').selectAll().orderBy('name').execute()).map(toGroup);
   }
@@ -69,5 +78,14 @@ export class KyselyGroupRepo implements GroupRepo {
 
   async removeMember(groupId: string, accountId: string): Promise<void> {
     await this.db.deleteFrom('group_members').where('group_id', '=', groupId).where('account_id', '=', accountId).execute();
+  }
+
+  async removeMembers(pairs: readonly GroupAccount[]): Promise<void> {
+    for (const part of chunks(pairs, MAX_BOUND / 2)) {
+      await this.db
+        .deleteFrom('group_members')
+        .where((eb) => eb(eb.refTuple('group_id', 'account_id'), 'in', part.map((p) => eb.tuple(p.groupId, p.accountId))))
+        .execute();
+    }
   }
 }

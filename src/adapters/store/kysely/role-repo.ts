@@ -1,7 +1,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Role, RoleSummary } from '../../../domain/role/role.js';
 import type { ListQuery, RoleField } from '../../../ports/filter.js';
-import type { RoleRepo } from '../../../ports/store.js';
+import type { RoleRepo, RoleWithGroups } from '../../../ports/store.js';
+import { MAX_BOUND, chunks } from './chunks.js';
 import { type ColumnMap, applyListQuery, boolColumn } from './filter-sql.js';
 import type { Database, RoleTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
@@ -51,6 +52,19 @@ export class KyselyRoleRepo implements RoleRepo {
     return rows.map(toSummary);
   }
 
+  async withGroups(ids: readonly string[]): Promise<RoleWithGroups[]> {
+    const out: RoleWithGroups[] = [];
+    for (const part of chunks([...new Set(ids)], MAX_BOUND)) {
+      const [rows, links] = await Promise.all([
+        this.db.selectFrom('roles').selectAll().where('id', 'in', part).execute(),
+        this.db.selectFrom('role_groups').select(['role_id', 'group_id as v']).where('role_id', 'in', part).execute(),
+      ]);
+      const groups = byRole(links);
+      for (const r of rows) out.push(Object.freeze({ ...toSummary(r), groupIds: groups.get(r.id) ?? [] }));
+    }
+    return out;
+  }
+
   async idsGranting(groupId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('role_groups').select('role_id').where('group_id', '=', groupId).execute();
     return rows.map((r) => r.role_id);
@@ -95,17 +109,19 @@ export class KyselyRoleRepo implements RoleRepo {
       this.db.selectFrom('role_candidates').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_approvers').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
     ]);
-    const by = (links: { role_id: string; v: string }[]) => {
-      const m = new Map<string, string[]>();
-      for (const l of links) (m.get(l.role_id) ?? m.set(l.role_id, []).get(l.role_id)!).push(l.v);
-      for (const list of m.values()) list.sort();
-      return m;
-    };
-    const g = by(groups), c = by(candidates), a = by(approvers);
+    const g = byRole(groups), c = byRole(candidates), a = byRole(approvers);
     return rows.map((r) =>
       Object.freeze({ ...toSummary(r), groupIds: g.get(r.id) ?? [], candidateIds: c.get(r.id) ?? [], approverIds: a.get(r.id) ?? [] }),
     );
   }
+}
+
+/** Link rows gathered per role, each list sorted. */
+function byRole(links: readonly { role_id: string; v: string }[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const l of links) (m.get(l.role_id) ?? m.set(l.role_id, []).get(l.role_id)!).push(l.v);
+  for (const list of m.values()) list.sort();
+  return m;
 }
 
 function toSummary(r: Selectable<RoleTable>): RoleSummary {
