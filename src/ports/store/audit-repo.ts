@@ -13,9 +13,12 @@ export interface AuditQuery {
 
 /** The audit trail: append-only, hash-chained. */
 export interface AuditRepo {
-  /** Appends an entry at the head of the chain and returns it with its seq and hash. */
-  append(e: AuditEntry): Promise<StoredAuditEntry>;
-  /** Appends `entries` in order, chained exactly as that many `append` calls would, in a few statements. */
+  /**
+   * Records an entry; it joins the head of the chain when the transaction commits, together with the
+   * transaction's other entries and in the order they were recorded. Reads in the same transaction see it.
+   */
+  append(e: AuditEntry): Promise<void>;
+  /** `append` for each of `entries`, in order. */
   appendMany(entries: readonly AuditEntry[]): Promise<void>;
   /** Entries matching `q`. */
   list(q: AuditQuery): Promise<StoredAuditEntry[]>;

@@ -102,3 +102,21 @@ test('concurrent audit appends from many transactions form one unbroken chain', 
   );
   assert.deepEqual(await store.read((tx) => tx.audit.verifyChain()), { checked: 30, brokenAtSeq: null });
 });
+
+test("the audit chain's lock is taken at the end of a transaction, not at its first audited step", async () => {
+  seen.length = 0;
+  await store.transaction(async (tx) => {
+    await tx.audit.append({ at: T0, actorId: null, action: 'test.early', targetType: 'request', targetId: 'a', requestId: null, before: null, after: null });
+    for (let i = 0; i < 5; i++) await tx.requests.byId(`later-${i}`);
+    await tx.audit.append({ at: T0, actorId: null, action: 'test.late', targetType: 'request', targetId: 'b', requestId: null, before: null, after: null });
+  });
+  const statements = seen.map((s) => s.sql).filter((s) => s !== 'commit');
+  const lock = statements.findIndex((s) => s.includes('pg_advisory_xact_lock'));
+  // Every other writer on every node waits on this lock until the holder commits: it must only
+  // cover the head read and the insert of the transaction's entries.
+  assert.equal(lock, statements.length - 3, statements.join('\n'));
+  assert.match(statements.at(-1)!, /insert into "audit"/);
+  const listed = await store.read((tx) => tx.audit.list({ action: 'test.late', limit: 1 }));
+  assert.equal(listed.length, 1);
+  assert.equal((await store.read((tx) => tx.audit.verifyChain())).brokenAtSeq, null);
+});

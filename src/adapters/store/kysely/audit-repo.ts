@@ -25,50 +25,48 @@ const toEntry = (r: Selectable<AuditTable>): StoredAuditEntry =>
 
 export class KyselyAuditRepo implements AuditRepo {
   /**
-   * The chain's head as this transaction's last append left it. The repository lives for one
-   * transaction, and once it holds the chain lock (or the single writer's lock) no one else
-   * appends before it commits, so later appends link to this without locking or reading again: a
-   * create appends up to five entries.
+   * Entries this transaction recorded and has not written yet. They join the chain together when
+   * the transaction finishes (`flush`), so the chain lock, which every writer on every node queues
+   * for until the holder commits, is held for the last few statements of a transaction rather than
+   * from its first audited step onward.
    */
-  #head: { seq: number; hash: string } | undefined;
-  #locked = false;
+  #pending: AuditEntry[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: SqlTraits,
   ) {}
 
-  /**
-   * Must run inside the caller's write transaction. The chain lock (a no-op where the store has a
-   * single writer) makes concurrent appends queue until the previous appender commits, so the read
-   * of the last entry below sees it and each entry links to the one truly before it.
-   */
-  async append(e: AuditEntry): Promise<StoredAuditEntry> {
-    const [row] = chained(await this.#lockedHead(), [e]);
-    await this.db.insertInto('audit').values(row!).execute();
-    this.#head = { seq: row!.seq, hash: row!.hash };
-    return toEntry(row!);
+  async append(e: AuditEntry): Promise<void> {
+    this.#pending.push(e);
   }
 
-  /** As `append` for each entry in order: one chain lock, one read of the head, a multi-row insert per slice. */
   async appendMany(entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const rows = chained(await this.#lockedHead(), entries);
-    for (const part of chunks(rows, Math.floor(MAX_BOUND / 10))) await this.db.insertInto('audit').values(part).execute();
-    const last = rows[rows.length - 1]!;
-    this.#head = { seq: last.seq, hash: last.hash };
+    this.#pending.push(...entries);
   }
 
-  async #lockedHead(): Promise<{ seq: number; hash: string } | undefined> {
-    if (!this.#locked) {
-      await this.traits.lockAuditChain(this.db);
-      this.#head = await this.head();
-      this.#locked = true;
-    }
-    return this.#head;
+  /**
+   * Writes the recorded entries at the head of the chain: one chain lock (a no-op where the store has
+   * a single writer), one read of the head, a multi-row insert per slice. Must run inside the
+   * caller's write transaction, last: concurrent appenders then queue until this one commits, so the
+   * head read here is the entry truly before the first new one.
+   */
+  async flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const entries = this.#pending;
+    this.#pending = [];
+    await this.traits.lockAuditChain(this.db);
+    const rows = chained(await this.#readHead(), entries);
+    for (const part of chunks(rows, Math.floor(MAX_BOUND / 10))) await this.db.insertInto('audit').values(part).execute();
+  }
+
+  /** Whether entries were recorded and not yet written (a read-only transaction must have none). */
+  get hasPending(): boolean {
+    return this.#pending.length > 0;
   }
 
   async list(q: AuditQuery): Promise<StoredAuditEntry[]> {
+    await this.flush();
     let qb = this.db.selectFrom('audit').selectAll();
     if (q.requestId !== undefined) qb = qb.where('request_id', '=', q.requestId);
     if (q.actorId !== undefined) qb = qb.where('actor_id', '=', q.actorId);
@@ -84,15 +82,22 @@ export class KyselyAuditRepo implements AuditRepo {
   }
 
   async head(): Promise<{ seq: number; hash: string } | undefined> {
+    await this.flush();
+    return this.#readHead();
+  }
+
+  async #readHead(): Promise<{ seq: number; hash: string } | undefined> {
     const r = await this.db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     return r && { seq: Number(r.seq), hash: r.hash };
   }
 
   async hashAt(seq: number): Promise<string | undefined> {
+    await this.flush();
     return (await this.db.selectFrom('audit').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;
   }
 
   async *all(afterSeq = 0): AsyncIterable<StoredAuditEntry> {
+    await this.flush();
     let after = afterSeq;
     for (;;) {
       const rows = await this.db.selectFrom('audit').selectAll().where('seq', '>', after).orderBy('seq').limit(1000).execute();
@@ -103,12 +108,7 @@ export class KyselyAuditRepo implements AuditRepo {
   }
 }
 
-/**
- * The rows for `entries` chained after `last` (the head; undefined when the trail is empty). Must
- * run inside the caller's write transaction, after the chain lock (a no-op where the store has a
- * single writer): concurrent appends then queue until the previous appender commits, so the head
- * read before this is the entry truly before the first new one.
- */
+/** The rows for `entries` chained after `last` (the head; undefined when the trail is empty). */
 function chained(last: { seq: number; hash: string } | undefined, entries: readonly AuditEntry[]): Selectable<AuditTable>[] {
   let seq = last?.seq ?? 0;
   let prev = last?.hash ?? GENESIS_HASH;

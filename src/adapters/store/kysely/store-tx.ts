@@ -11,7 +11,7 @@ import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyRequestRepo } from './request-repo.js';
 import { KyselyRoleRepo } from './role-repo.js';
 import type { Database } from './schema.js';
-import { SQLITE_TRAITS, type SqlTraits } from './sql-traits.js';
+import type { SqlTraits } from './sql-traits.js';
 import { KyselySessionRepo, KyselySettingsRepo } from './session-repo.js';
 
 export interface StoreOptions {
@@ -23,7 +23,7 @@ export interface StoreOptions {
  * The repositories over one connection that is inside a transaction. Only this file builds them;
  * they import nothing of it (their traits come from sql-traits.ts), so no two files import each other.
  */
-export function storeTx(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits = SQLITE_TRAITS): StoreTx {
+function repositories(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits) {
   return {
     accounts: new KyselyAccountRepo(db, traits),
     groups: new KyselyGroupRepo(db),
@@ -38,4 +38,23 @@ export function storeTx(db: Kysely<Database>, opts: StoreOptions, traits: SqlTra
     outbox: new KyselyOutboxRepo(db, traits),
     backlog: new KyselyBacklogRepo(db),
   };
+}
+
+/**
+ * Runs `fn` over the repositories of a write transaction, then writes what they held back (the audit
+ * entries) before the caller commits.
+ */
+export async function inWriteTx<T>(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const tx = repositories(db, opts, traits);
+  const out = await fn(tx);
+  await tx.audit.flush();
+  return out;
+}
+
+/** Runs `fn` over the repositories of a read-only transaction; recording an audit entry there is a bug. */
+export async function inReadTx<T>(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const tx = repositories(db, opts, traits);
+  const out = await fn(tx);
+  if (tx.audit.hasPending) throw new Error('An audit entry was recorded in a read-only transaction; it would be lost.');
+  return out;
 }

@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, type Transaction, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import type { SqlTraits } from '../kysely/sql-traits.js';
-import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
+import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
 import { isRetryable, translatePgError } from './pg-errors.js';
 
 export interface PostgresStoreOptions extends StoreOptions {
@@ -75,7 +75,7 @@ export class PostgresStore implements Store {
         return await this.#db
           .transaction()
           .setIsolationLevel('read committed')
-          .execute((tx) => fn(this.#tx(tx)));
+          .execute((tx) => inWriteTx(tx, this.#opts, POSTGRES_TRAITS, fn));
       } catch (e) {
         if (!isRetryable(e) || attempt >= MAX_ATTEMPTS) throw translatePgError(e);
         // Jittered, so the transactions that collided do not collide again in step.
@@ -91,7 +91,7 @@ export class PostgresStore implements Store {
         .transaction()
         .setIsolationLevel('repeatable read')
         .setAccessMode('read only')
-        .execute((tx) => fn(this.#tx(tx)));
+        .execute((tx) => inReadTx(tx, this.#opts, POSTGRES_TRAITS, fn));
     } catch (e) {
       throw translatePgError(e);
     }
@@ -127,9 +127,5 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.#db.destroy();
-  }
-
-  #tx(tx: Transaction<Database>): StoreTx {
-    return storeTx(tx, this.#opts, POSTGRES_TRAITS);
   }
 }

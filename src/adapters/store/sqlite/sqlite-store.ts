@@ -8,7 +8,8 @@ import { fsyncDirectory, mkdirDurably } from '../../fs/durable-file.js';
 import type { Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
-import { type StoreOptions, storeTx } from '../kysely/store-tx.js';
+import { SQLITE_TRAITS } from '../kysely/sql-traits.js';
+import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
 import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits } from './group-commit.js';
 
 export const SQLITE_FILE = 'elevate.db';
@@ -99,7 +100,7 @@ export class SqliteStore implements Store {
    */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     try {
-      return await this.#groups.run((conn) => fn(storeTx(conn, this.#opts)));
+      return await this.#groups.run((conn) => inWriteTx(conn, this.#opts, SQLITE_TRAITS, fn));
     } catch (e) {
       throw translate(e);
     }
@@ -110,7 +111,7 @@ export class SqliteStore implements Store {
       // A deferred BEGIN takes a read snapshot on the first SELECT and no write lock.
       await run(() => sql`begin`.execute(conn));
       try {
-        return await fn(storeTx(conn, this.#opts));
+        return await inReadTx(conn, this.#opts, SQLITE_TRAITS, fn);
       } catch (e) {
         throw translate(e);
       } finally {
