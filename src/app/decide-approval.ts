@@ -3,7 +3,7 @@ import type { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Caller, Deps } from './deps.js';
 import { findDecidable } from './find-decidable.js';
-import { advance } from './lifecycle.js';
+import { inLifecycle } from './lifecycle.js';
 import type { MfaKit, MfaProof } from './mfa/mfa-kit.js';
 import { checkStepUp } from './mfa/step-up.js';
 
@@ -23,8 +23,8 @@ export async function decideApprovalUseCase(
   comment: string | null,
   proof: MfaProof | null = null,
 ): Promise<PamRequest> {
-  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
-    const now = deps.clock.now();
+  const outcome = await inLifecycle(deps, async (lc, tx): Promise<Outcome> => {
+    const now = lc.now;
     const { approval, request, role } = await findDecidable(tx, caller, approvalId);
     // Rejecting takes access away, so only approving needs the step-up. Checked after
     // findDecidable, so a stranger cannot spend an approver's codes or challenges.
@@ -44,7 +44,7 @@ export async function decideApprovalUseCase(
       before: { status: approval.status },
       after: { status: decided.status, comment },
     });
-    return { ok: true, request: await advance(deps, tx, request, { kind: decision === 'approve' ? 'Approved' : 'Rejected' }, caller.accountId, now) };
+    return { ok: true, request: await lc.run(request, { kind: decision === 'approve' ? 'Approved' : 'Rejected' }, caller.accountId) };
   });
   if (!outcome.ok) throw outcome.error;
   return outcome.request;

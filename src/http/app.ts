@@ -26,8 +26,6 @@ import { sessionRoutes } from './routes/session.js';
 export interface AppOptions {
   readonly core: Core;
   readonly logger: Logger;
-  /** Wakes the scheduler after a change that may have near-term due work. */
-  readonly poke: () => void;
   /** The server's metrics, fed by its scheduler; a fresh set when absent (tests). */
   readonly metrics?: Metrics;
   /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
@@ -43,7 +41,7 @@ const BODY_LIMIT = 64 * 1024;
 const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
   const { config, deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -113,7 +111,7 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireCaller(auth));
-      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API' });
       methodNotAllowed(api, '/pamroles', ['GET']);
       methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
@@ -140,7 +138,7 @@ export async function buildApp({ core, logger, poke, metrics, portalDir = DEFAUL
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa, poke });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
     },
     { prefix: '/api/admin' },
   );

@@ -6,6 +6,8 @@ import type { PamRequest } from './request.js';
 
 export type ApprovalStatus = 'Pending' | 'Approved' | 'Rejected' | 'Cancelled' | 'Expired';
 export type Decision = 'approve' | 'reject';
+/** How an approval ends when its request ended without a decision. */
+export type ApprovalSettlement = Extract<ApprovalStatus, 'Cancelled' | 'Expired'>;
 
 /** The object an approver acts on. It has its own id, distinct from the request's, as in MIM. */
 export interface Approval {
@@ -48,6 +50,6 @@ export function decide(a: Approval, decision: Decision, deciderId: string, now: 
 }
 
 /** Settles a pending approval whose request ended without a decision. */
-export function settle(a: Approval, status: 'Cancelled' | 'Expired', now: Instant): Approval {
+export function settle(a: Approval, status: ApprovalSettlement, now: Instant): Approval {
   return a.status === 'Pending' ? Object.freeze({ ...a, status, decidedAt: now }) : a;
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
-import { type EndReason, HOLDING, type PamRequest, type RequestStatus, dueAt } from '../../../domain/request/request.js';
+import { nextTimedEvent } from '../../../domain/request/next-timed-event.js';
+import { type EndReason, HOLDING, type PamRequest, type RequestStatus } from '../../../domain/request/request.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { RequestRepo } from '../../../ports/store.js';
@@ -68,7 +69,8 @@ const toRow = (r: PamRequest): RequestTable => ({
   end_note: r.endNote,
   approval_id: r.approvalId,
   version: r.version,
-  due_at: dueAt(r),
+  // The instant the scheduler claims the request at (claimDue): when time alone next moves it.
+  due_at: nextTimedEvent(r)?.at ?? null,
 });
 
 export class KyselyRequestRepo implements RequestRepo {
