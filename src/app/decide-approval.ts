@@ -1,4 +1,4 @@
-import { type Decision, decide } from '../domain/request/approval.js';
+import { type Decision, type Vote, vote } from '../domain/request/approval.js';
 import type { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Caller, Deps } from './deps.js';
@@ -28,11 +28,14 @@ export async function decideApprovalUseCase(
     const { approval, request, role } = await findDecidable(tx, caller, approvalId);
     // Rejecting takes access away, so only approving needs the step-up. Checked after
     // findDecidable, so a stranger cannot spend an approver's codes or challenges.
+    let factor: string | null = null;
     if (decision === 'approve' && approval.status === 'Pending') {
-      const refused = await checkStepUp(deps, kit, tx, role, approval, caller, proof, now);
-      if (refused) return { ok: false, error: refused };
+      const stepUp = await checkStepUp(deps, kit, tx, role, approval, caller, proof, now);
+      if (!stepUp.ok) return { ok: false, error: stepUp.refused };
+      factor = stepUp.factor;
     }
-    const decided = decide(approval, decision, caller.accountId, now, comment);
+    const cast: Vote = { approverId: caller.accountId, at: now, decision, comment, factor };
+    const decided = vote(approval, request.creatorId, cast);
     await tx.approvals.update(decided);
     await tx.audit.append({
       at: now,
@@ -44,7 +47,12 @@ export async function decideApprovalUseCase(
       before: { status: approval.status },
       after: { status: decided.status, comment },
     });
-    return { ok: true, request: await lc.run(request, { kind: decision === 'approve' ? 'Approved' : 'Rejected' }, caller.accountId) };
+    // The request moves only once the fold decides (today's policy decides on the first vote).
+    const after = decided.status === 'Pending' ? request : await lc.run(request, { kind: decided.status === 'Approved' ? 'Approved' : 'Rejected' }, caller.accountId);
+    // After the request's versioned update: of two approvers racing, the second meets the
+    // request's Conflict (with its state), as before votes were rows of their own.
+    await tx.approvals.addVote(approval.id, decided.votes.length - 1, cast);
+    return { ok: true, request: after };
   });
   if (!outcome.ok) throw outcome.error;
   return outcome.request;

@@ -1,5 +1,5 @@
 import type { Account } from '../domain/account/account.js';
-import { settle } from '../domain/request/approval.js';
+import { openApproval, settle } from '../domain/request/approval.js';
 import { DomainError } from '../domain/errors.js';
 import type { Group } from '../domain/group/group.js';
 import type { Effect } from '../domain/request/effect.js';
@@ -196,7 +196,7 @@ export class Lifecycle {
         return event ? [[r, event]] : [];
       }
       case 'open-approval':
-        await this.tx.approvals.insert({ id: effect.approvalId, requestId: effect.requestId, status: 'Pending', decidedBy: null, decidedAt: null, comment: null });
+        await this.tx.approvals.insert(openApproval(effect.approvalId, effect.requestId));
         return [];
       case 'settle-approval':
         await this.#settleApproval(effect.approvalId, effect.requestId, effect.status, actorId);

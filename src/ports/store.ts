@@ -3,7 +3,7 @@ import type { AuditEntry, StoredAuditEntry } from '../domain/audit/audit-entry.j
 import type { AuditCheckpoint } from '../domain/audit/checkpoint.js';
 import type { Group } from '../domain/group/group.js';
 import type { MfaAttempts } from '../domain/mfa/attempt-limit.js';
-import type { Approval } from '../domain/request/approval.js';
+import type { Approval, Vote } from '../domain/request/approval.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Role, RoleSummary } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
@@ -142,9 +142,14 @@ export interface ApprovalView {
 }
 
 export interface ApprovalRepo {
+  /** The approval with its votes, in the order they were cast. */
   byId(id: string): Promise<Approval | undefined>;
+  /** Stores a new approval (open, no votes yet). */
   insert(a: Approval): Promise<void>;
+  /** Stores the approval's status and deciding vote as its fold (or settlement) concluded; not its votes. */
   update(a: Approval): Promise<void>;
+  /** Appends vote number `seq` (from 0) of an approval; a vote already in that place is a Conflict. */
+  addVote(approvalId: string, seq: number, v: Vote): Promise<void>;
   /** Pending approvals `approverId` may decide (never their own requests), in the database. */
   pendingFor(approverId: string, q: ListQuery<ApprovalField>): Promise<ApprovalView[]>;
 }
