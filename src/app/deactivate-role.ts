@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import { createDeactivation } from '../domain/request/deactivation.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Role } from '../domain/role/role.js';
+import { auditRequest } from './audit/audit-trail.js';
 import type { Caller } from './deps.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -27,13 +28,10 @@ export async function deactivateRole(
     throw new DomainError('NothingToDeactivate', `You have no active elevation for role '${role.name}' to deactivate.`);
   }
   await tx.requests.insert(deactivation);
-  await tx.audit.append({
+  await auditRequest(tx, deactivation.id, {
     at: now,
     actorId: caller.accountId,
     action: 'request.created',
-    targetType: 'request',
-    targetId: deactivation.id,
-    requestId: deactivation.id,
     before: null,
     // Which elevations it ended, so the trail links the two requests.
     after: { status: deactivation.status, requestedTtlSeconds: 0, endReason: deactivation.endReason, deactivates: holding.map((r) => r.id) },

@@ -1,4 +1,6 @@
+import { APPROVAL_ACTIONS } from '../domain/audit/actions.js';
 import { type Decision, type Vote, vote } from '../domain/request/approval.js';
+import { auditApproval } from './audit/audit-trail.js';
 import type { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Caller, Deps } from './deps.js';
@@ -37,13 +39,10 @@ export async function decideApprovalUseCase(
     const cast: Vote = { approverId: caller.accountId, at: now, decision, comment, factor };
     const decided = vote(approval, request.creatorId, cast);
     await tx.approvals.update(decided);
-    await tx.audit.append({
+    await auditApproval(tx, approval.id, request.id, {
       at: now,
       actorId: caller.accountId,
-      action: `approval.${decided.status.toLowerCase()}`,
-      targetType: 'approval',
-      targetId: approval.id,
-      requestId: request.id,
+      action: APPROVAL_ACTIONS[decided.status],
       before: { status: approval.status },
       after: { status: decided.status, comment },
     });

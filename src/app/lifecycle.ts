@@ -1,4 +1,5 @@
 import type { Account } from '../domain/account/account.js';
+import { APPROVAL_ACTIONS, REQUEST_EVENT_ACTIONS } from '../domain/audit/actions.js';
 import { openApproval, settle } from '../domain/request/approval.js';
 import { DomainError } from '../domain/errors.js';
 import type { Group } from '../domain/group/group.js';
@@ -9,6 +10,7 @@ import { type RequestEvent, type Subject, type TransitionContext, apply } from '
 import type { Role } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
+import { auditApproval, auditRequest } from './audit/audit-trail.js';
 import type { Deps } from './deps.js';
 
 export async function roleOf(tx: StoreTx, r: { readonly id: string; readonly roleId: string }): Promise<Role> {
@@ -160,13 +162,10 @@ export class Lifecycle {
     else await this.tx.requests.update(after);
     this.#remember(after);
     if (nextTimedEvent(after) !== null) this.#wroteWork = true;
-    await this.tx.audit.append({
+    await auditRequest(this.tx, after.id, {
       at: this.now,
       actorId,
-      action: created ? 'request.created' : `request.${event.kind}`,
-      targetType: 'request',
-      targetId: after.id,
-      requestId: after.id,
+      action: REQUEST_EVENT_ACTIONS[event.kind],
       before: created ? null : { status: before.status, expiresAt: before.expiresAt },
       after: { status: after.status, expiresAt: after.expiresAt, endReason: after.endReason },
     });
@@ -253,16 +252,7 @@ export class Lifecycle {
     if (!a || a.status !== 'Pending') return;
     const settled = settle(a, status, this.now);
     await this.tx.approvals.update(settled);
-    await this.tx.audit.append({
-      at: this.now,
-      actorId,
-      action: `approval.${status.toLowerCase()}`,
-      targetType: 'approval',
-      targetId: a.id,
-      requestId,
-      before: { status: a.status },
-      after: { status: settled.status },
-    });
+    await auditApproval(this.tx, a.id, requestId, { at: this.now, actorId, action: APPROVAL_ACTIONS[status], before: { status: a.status }, after: { status: settled.status } });
   }
 
   async #account(id: string): Promise<Account | undefined> {

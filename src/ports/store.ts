@@ -4,7 +4,7 @@ import type { AuditCheckpoint } from '../domain/audit/checkpoint.js';
 import type { Group } from '../domain/group/group.js';
 import type { MfaAttempts } from '../domain/mfa/attempt-limit.js';
 import type { Approval, Vote } from '../domain/request/approval.js';
-import type { PamRequest } from '../domain/request/request.js';
+import type { PamRequest, RequestStatus } from '../domain/request/request.js';
 import type { Role, RoleSummary } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { ApprovalField, ListQuery, RequestField, RoleField } from './filter.js';
@@ -102,7 +102,7 @@ export interface RequestRepo {
   /** The requester's requests, filtered, ordered and paged in the database. */
   listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
   /** Requests of `creatorId` for `roleId` in one of `statuses`. */
-  findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
+  findByCreatorRole(creatorId: string, roleId: string, statuses: readonly RequestStatus[]): Promise<PamRequest[]>;
   /** Creation times of the requester's requests made after `since`, newest first, at most `limit` (for the rate limit). */
   recentCreations(creatorId: string, since: Instant, limit: number): Promise<Instant[]>;
   /** Requests whose time-driven step is due at or before `now`, oldest first. */
@@ -157,7 +157,10 @@ export interface ApprovalRepo {
 export interface AuditQuery {
   readonly requestId?: string;
   readonly actorId?: string;
+  /** Entries stored under exactly this action name. */
   readonly action?: string;
+  /** Entries stored under any of these action names (an action's current name and its older spellings). */
+  readonly actions?: readonly string[];
   readonly since?: Instant;
   readonly until?: Instant;
   readonly limit: number;

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { auditRequest } from '../audit/audit-trail.js';
 import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests, endRequest, isOpen } from '../end-access.js';
 import { inLifecycle } from '../lifecycle.js';
@@ -35,16 +36,7 @@ export async function revokeRequest(deps: Deps, caller: Caller, requestId: strin
       throw new DomainError('Conflict', `Request ${requestId} is ${r.status}${r.endReason ? ` (${r.endReason})` : ''}; there is nothing left to revoke.`, { status: r.status });
     }
     const ended = await endRequest(lc, r, { reason: 'revoked', note }, caller.accountId);
-    await tx.audit.append({
-      at: now,
-      actorId: caller.accountId,
-      action: 'request.revoked',
-      targetType: 'request',
-      targetId: r.id,
-      requestId: r.id,
-      before: { status: r.status },
-      after: { status: ended.status, reason: note },
-    });
+    await auditRequest(tx, r.id, { at: now, actorId: caller.accountId, action: 'request.revoked', before: { status: r.status }, after: { status: ended.status, reason: note } });
     return viewRequest(tx, ended);
   });
 }

@@ -1,4 +1,6 @@
+import type { AuditAction } from '../../domain/audit/actions.js';
 import { DomainError } from '../../domain/errors.js';
+import { auditApproval } from '../audit/audit-trail.js';
 import type { Approval } from '../../domain/request/approval.js';
 import type { Role } from '../../domain/role/role.js';
 import type { Instant } from '../../domain/time.js';
@@ -41,8 +43,8 @@ export async function checkStepUp(
     throw new DomainError('MfaCodeRejected', 'Too many failed MFA attempts on this approval; another approver must decide it, or an administrator must reset your factors.');
   }
   const checked = await checkProof(deps, kit, tx, { purpose: 'approval', subjectId: approval.id, accountId: caller.accountId }, proof, now);
-  const audit = (action: string, after: Record<string, unknown>) =>
-    tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'approval', targetId: approval.id, requestId: approval.requestId, before: null, after });
+  const audit = (action: AuditAction, after: Record<string, unknown>) =>
+    auditApproval(tx, approval.id, approval.requestId, { at: now, actorId: caller.accountId, action, before: null, after });
   if (checked.ok) {
     await audit('mfa.step-up.passed', { factor: checked.factor, ...(checked.passkeyName !== undefined && { passkey: checked.passkeyName }) });
     return { ok: true, factor: checked.factor };

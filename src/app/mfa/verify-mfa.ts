@@ -1,4 +1,6 @@
+import type { AuditAction } from '../../domain/audit/actions.js';
 import { DomainError } from '../../domain/errors.js';
+import { auditRequest } from '../audit/audit-trail.js';
 import type { PamRequest } from '../../domain/request/request.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { RelyingParty } from '../../ports/webauthn.js';
@@ -38,8 +40,7 @@ export async function verifyMfaUseCase(deps: Deps, kit: MfaKit, caller: Caller, 
     const now = lc.now;
     const r = await pendingMfaRequest(tx, caller, requestId);
     const checked = await checkProof(deps, kit, tx, { purpose: 'request', subjectId: r.id, accountId: caller.accountId }, proof, now);
-    const audit = (action: string, after: Record<string, unknown>) =>
-      tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'request', targetId: r.id, requestId: r.id, before: null, after });
+    const audit = (action: AuditAction, after: Record<string, unknown>) => auditRequest(tx, r.id, { at: now, actorId: caller.accountId, action, before: null, after });
     if (checked.ok) {
       await audit('mfa.passed', { factor: checked.factor, ...(checked.passkeyName !== undefined && { passkey: checked.passkeyName }) });
       return { ok: true, request: await lc.run(r, { kind: 'MfaPassed' }, caller.accountId) };

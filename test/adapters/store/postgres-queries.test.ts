@@ -96,7 +96,7 @@ test('concurrent audit appends from many transactions form one unbroken chain', 
   await Promise.all(
     Array.from({ length: 30 }, (_, i) =>
       store.transaction((tx) =>
-        tx.audit.append({ at: T0 + i, actorId: null, action: 'test', targetType: 'request', targetId: `t${i}`, requestId: null, before: null, after: { i } }),
+        tx.audit.append({ at: T0 + i, actorId: null, action: 'request.created', targetType: 'request', targetId: `t${i}`, requestId: null, before: null, after: { i } }),
       ),
     ),
   );

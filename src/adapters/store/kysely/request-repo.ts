@@ -113,7 +113,7 @@ export class KyselyRequestRepo implements RequestRepo {
     return rows.map(toRequest);
   }
 
-  async findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]> {
+  async findByCreatorRole(creatorId: string, roleId: string, statuses: readonly RequestStatus[]): Promise<PamRequest[]> {
     if (statuses.length === 0) return [];
     const rows = await this.db
       .selectFrom('requests')
