@@ -28,6 +28,7 @@ import { readBacklog } from './app/backlog.js';
 import { DEMO_TOTP_SECRET, seedDemo } from './app/demo.js';
 import type { Deps } from './app/deps.js';
 import { DueWorkLoop } from './app/due-work-loop.js';
+import { WorkSignal } from './app/work-signal.js';
 import { Sessions } from './app/sessions.js';
 import { VerificationGate } from './app/verification-gate.js';
 import type { Clock } from './ports/clock.js';
@@ -133,6 +134,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
+    workWritten: new WorkSignal(),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
   const signIn = Object.entries(config.directories)
@@ -279,7 +281,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   }, 10 * 60_000);
   purge.unref();
   const checkpoints = startCheckpoints(core, config, logger);
-  const app = await buildApp({ core, config, logger, poke: () => void loop.poke(), metrics });
+  const app = await buildApp({ core, config, logger, metrics });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,

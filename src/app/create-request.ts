@@ -1,12 +1,12 @@
 import { DomainError } from '../domain/errors.js';
 import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
-import { createRequest } from '../domain/request/create.js';
+import { draftRequest } from '../domain/request/create.js';
 import { isCandidate } from '../domain/role/role.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
 import type { Caller, Deps } from './deps.js';
 import { deactivateRole } from './deactivate-role.js';
-import { activeUntilFor, carryOutEffects, persist } from './lifecycle.js';
+import { inLifecycle } from './lifecycle.js';
 
 export interface CreateRequestInput {
   readonly roleId: string;
@@ -24,11 +24,11 @@ export interface CreateRequestResult {
 
 /** New-PAMRequest: create a request, or with TTL 0 a deactivation that ends the caller's elevation for the role. */
 export async function createRequestUseCase(deps: Deps, caller: Caller, input: CreateRequestInput): Promise<CreateRequestResult> {
-  return deps.store.transaction(async (tx) => {
+  return inLifecycle(deps, async (lc, tx) => {
     // Before reading what the caller holds: a simultaneous create on another node must not read
     // the same "nothing held yet" and make a second elevation beside this one.
     await tx.accounts.lockForChange(caller.accountId);
-    const now = deps.clock.now();
+    const now = lc.now;
     const found = await tx.roles.byId(input.roleId);
     // A role is only known to its candidates: anyone else gets what an unknown id gets, so
     // neither its name nor its existence leaks (GET pamroles lists only the caller's roles too).
@@ -36,7 +36,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
     if (!role) throw new DomainError('RoleNotFound', `There is no role with id ${input.roleId}.`);
 
     if (input.ttlSeconds === 0) {
-      return { request: await deactivateRole(deps, tx, caller, role, input, now) };
+      return { request: await deactivateRole(lc, caller, role, input) };
     }
 
     // After the account lock, so simultaneous creates on several nodes count each other (issue 11:
@@ -49,8 +49,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
       const seconds = Math.ceil(waitMs / 1000);
       throw new DomainError('TooManyAttempts', `Too many requests: at most ${max} every ${windowSeconds} seconds; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
     }
-    const activeUntil = await activeUntilFor(tx, caller.accountId, role.id, null);
-    const result = createRequest(
+    const draft = draftRequest(
       {
         id: deps.ids.newId(),
         approvalId: deps.ids.newId(),
@@ -61,27 +60,9 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
         requestedAt: input.requestedAt,
         creationMethod: input.creationMethod,
       },
-      {
-        now,
-        approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds,
-        mfaTimeoutSeconds: deps.policy.mfaTimeoutSeconds,
-        serverTimeZone: deps.policy.serverTimeZone,
-        activeUntil,
-      },
+      now,
+      deps.policy.serverTimeZone,
     );
-    // The approval row must exist before anything reads the request's approval id.
-    await persist(tx, null, result.request, caller.accountId, now, 'request.created');
-    if (result.request.approvalId) {
-      await tx.approvals.insert({
-        id: result.request.approvalId,
-        requestId: result.request.id,
-        status: 'Pending',
-        decidedBy: null,
-        decidedAt: null,
-        comment: null,
-      });
-    }
-    const request = await carryOutEffects(deps, tx, result.request, result.effects, now);
-    return { request };
+    return { request: await lc.run(draft, { kind: 'Created' }, caller.accountId) };
   });
 }

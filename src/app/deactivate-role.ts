@@ -1,11 +1,10 @@
 import { DomainError } from '../domain/errors.js';
 import { createDeactivation } from '../domain/request/deactivation.js';
-import { HOLDING, type PamRequest } from '../domain/request/request.js';
+import type { PamRequest } from '../domain/request/request.js';
 import type { Role } from '../domain/role/role.js';
-import type { Instant } from '../domain/time.js';
-import type { StoreTx } from '../ports/store.js';
-import type { Caller, Deps } from './deps.js';
-import { advance } from './lifecycle.js';
+import { auditRequest } from './audit/audit-trail.js';
+import type { Caller } from './deps.js';
+import type { Lifecycle } from './lifecycle.js';
 
 /**
  * New-PAMRequest with TTL 0, inside the create's transaction: stores the deactivation as a request
@@ -13,33 +12,30 @@ import { advance } from './lifecycle.js';
  * role the caller holds, as Close does. Pending requests are left alone: Close cancels those.
  */
 export async function deactivateRole(
-  deps: Deps,
-  tx: StoreTx,
+  lc: Lifecycle,
   caller: Caller,
   role: Role,
   input: { readonly justification: string | null; readonly creationMethod: string },
-  now: Instant,
 ): Promise<PamRequest> {
+  const { deps, tx, now } = lc;
   const deactivation = createDeactivation(
     { id: deps.ids.newId(), creatorId: caller.accountId, role, justification: input.justification, creationMethod: input.creationMethod },
     now,
   );
-  const holding = await tx.requests.findByCreatorRole(caller.accountId, role.id, HOLDING);
+  // A copy: each close below takes its request out of the live list.
+  const holding = [...(await lc.holding(caller.accountId, role.id))];
   if (holding.length === 0) {
     throw new DomainError('NothingToDeactivate', `You have no active elevation for role '${role.name}' to deactivate.`);
   }
   await tx.requests.insert(deactivation);
-  await tx.audit.append({
+  await auditRequest(tx, deactivation.id, {
     at: now,
     actorId: caller.accountId,
     action: 'request.created',
-    targetType: 'request',
-    targetId: deactivation.id,
-    requestId: deactivation.id,
     before: null,
     // Which elevations it ended, so the trail links the two requests.
     after: { status: deactivation.status, requestedTtlSeconds: 0, endReason: deactivation.endReason, deactivates: holding.map((r) => r.id) },
   });
-  for (const r of holding) await advance(deps, tx, r, { kind: 'Close', reason: 'deactivated' }, caller.accountId, now);
+  for (const r of holding) await lc.run(r, { kind: 'Close', reason: 'deactivated' }, caller.accountId);
   return deactivation;
 }

@@ -1,9 +1,11 @@
-import { type Decision, decide } from '../domain/request/approval.js';
+import { APPROVAL_ACTIONS } from '../domain/audit/actions.js';
+import { type Decision, type Vote, vote } from '../domain/request/approval.js';
+import { auditApproval } from './audit/audit-trail.js';
 import type { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Caller, Deps } from './deps.js';
 import { findDecidable } from './find-decidable.js';
-import { advance } from './lifecycle.js';
+import { inLifecycle } from './lifecycle.js';
 import type { MfaKit, MfaProof } from './mfa/mfa-kit.js';
 import { checkStepUp } from './mfa/step-up.js';
 
@@ -23,28 +25,33 @@ export async function decideApprovalUseCase(
   comment: string | null,
   proof: MfaProof | null = null,
 ): Promise<PamRequest> {
-  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
-    const now = deps.clock.now();
+  const outcome = await inLifecycle(deps, async (lc, tx): Promise<Outcome> => {
+    const now = lc.now;
     const { approval, request, role } = await findDecidable(tx, caller, approvalId);
     // Rejecting takes access away, so only approving needs the step-up. Checked after
     // findDecidable, so a stranger cannot spend an approver's codes or challenges.
+    let factor: string | null = null;
     if (decision === 'approve' && approval.status === 'Pending') {
-      const refused = await checkStepUp(deps, kit, tx, role, approval, caller, proof, now);
-      if (refused) return { ok: false, error: refused };
+      const stepUp = await checkStepUp(deps, kit, tx, role, approval, caller, proof, now);
+      if (!stepUp.ok) return { ok: false, error: stepUp.refused };
+      factor = stepUp.factor;
     }
-    const decided = decide(approval, decision, caller.accountId, now, comment);
+    const cast: Vote = { approverId: caller.accountId, at: now, decision, comment, factor };
+    const decided = vote(approval, request.creatorId, cast);
     await tx.approvals.update(decided);
-    await tx.audit.append({
+    await auditApproval(tx, approval.id, request.id, {
       at: now,
       actorId: caller.accountId,
-      action: `approval.${decided.status.toLowerCase()}`,
-      targetType: 'approval',
-      targetId: approval.id,
-      requestId: request.id,
+      action: APPROVAL_ACTIONS[decided.status],
       before: { status: approval.status },
       after: { status: decided.status, comment },
     });
-    return { ok: true, request: await advance(deps, tx, request, { kind: decision === 'approve' ? 'Approved' : 'Rejected' }, caller.accountId, now) };
+    // The request moves only once the fold decides (today's policy decides on the first vote).
+    const after = decided.status === 'Pending' ? request : await lc.run(request, { kind: decided.status === 'Approved' ? 'Approved' : 'Rejected' }, caller.accountId);
+    // After the request's versioned update: of two approvers racing, the second meets the
+    // request's Conflict (with its state), as before votes were rows of their own.
+    await tx.approvals.addVote(approval.id, decided.votes.length - 1, cast);
+    return { ok: true, request: after };
   });
   if (!outcome.ok) throw outcome.error;
   return outcome.request;

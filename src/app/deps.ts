@@ -4,6 +4,7 @@ import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { SecretBox } from '../ports/secret-box.js';
 import type { Store, StoreTx } from '../ports/store.js';
+import type { WorkSignal } from './work-signal.js';
 
 /** Policy the use cases read; set from configuration at start-up. */
 export interface Policy {
@@ -29,6 +30,8 @@ export interface Deps {
   readonly secrets: SecretBox;
   /** The directory that holds groups named `name`, working inside `tx` where it can. */
   readonly directoryFor: (tx: StoreTx, name: string) => Directory | undefined;
+  /** Raised after a commit that wrote due work or outbox jobs (see inLifecycle); the scheduler listens. */
+  readonly workWritten: WorkSignal;
 }
 
 /** Who is calling. Resolved by the HTTP or CLI layer before any use case runs. */

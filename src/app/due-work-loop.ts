@@ -18,6 +18,7 @@ export class DueWorkLoop {
   #running: Promise<void> | null = null;
   #stopped = false;
   #again = false;
+  #unlisten: (() => void) | null = null;
 
   constructor(
     private readonly deps: Deps,
@@ -30,6 +31,8 @@ export class DueWorkLoop {
   /** Runs one pass now and keeps running until stop(). Resolves after the first pass. */
   async start(): Promise<void> {
     this.#stopped = false;
+    // A use case that wrote due work or outbox jobs says so after its commit: look now.
+    this.#unlisten ??= this.deps.workWritten.listen(() => void this.poke());
     await this.poke();
   }
 
@@ -52,6 +55,8 @@ export class DueWorkLoop {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unlisten?.();
+    this.#unlisten = null;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#running;

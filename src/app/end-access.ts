@@ -1,9 +1,5 @@
 import { type AdminEndReason, type PamRequest, isTerminal } from '../domain/request/request.js';
-import type { Instant } from '../domain/time.js';
-import type { StoreTx } from '../ports/store.js';
-import { settleApproval } from './close-request.js';
-import type { Deps } from './deps.js';
-import { advance } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle.js';
 
 /** Why an administrator's action ends access: the reason code and the words the requester sees. */
 export interface Ending {
@@ -17,10 +13,8 @@ export interface Ending {
  * again), and a held one goes Closing with its revoke, which embedded groups carry out in this
  * transaction and LDAP groups through the outbox (Closed once the directory confirms).
  */
-export async function endRequest(deps: Deps, tx: StoreTx, r: PamRequest, ending: Ending, actorId: string | null, now: Instant): Promise<PamRequest> {
-  const ended = await advance(deps, tx, r, { kind: 'Close', reason: ending.reason, note: ending.note }, actorId, now);
-  await settleApproval(tx, ended, 'Cancelled', now, actorId);
-  return ended;
+export async function endRequest(lc: Lifecycle, r: PamRequest, ending: Ending, actorId: string | null): Promise<PamRequest> {
+  return lc.run(r, { kind: 'Close', reason: ending.reason, note: ending.note }, actorId);
 }
 
 /** Neither ended nor already ending: what an administrator can still end. */
@@ -30,21 +24,19 @@ export function isOpen(r: PamRequest): boolean {
 
 /** Ends every open request of an account, of a role, or of both; returns them as they are now. */
 export async function endOpenRequests(
-  deps: Deps,
-  tx: StoreTx,
+  lc: Lifecycle,
   by: { readonly creatorId?: string; readonly roleId?: string },
   ending: Ending,
   actorId: string | null,
-  now: Instant,
 ): Promise<PamRequest[]> {
   const out: PamRequest[] = [];
-  for (const listed of await tx.requests.listOpen(by)) {
+  for (const listed of await lc.tx.requests.listOpen(by)) {
     // As a create does: the person's simultaneous create on another node waits for this to commit.
-    await tx.accounts.lockForChange(listed.creatorId);
+    await lc.tx.accounts.lockForChange(listed.creatorId);
     // Re-read: an earlier one ended here may have settled this one (an extension it superseded).
-    const r = await tx.requests.byId(listed.id);
+    const r = await lc.tx.requests.byId(listed.id);
     if (!r || !isOpen(r)) continue;
-    out.push(await endRequest(deps, tx, r, ending, actorId, now));
+    out.push(await endRequest(lc, r, ending, actorId));
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/audit/actions.js';
 import type { Account } from '../domain/account/account.js';
 import type { AuditEntry } from '../domain/audit/audit-entry.js';
 import type { Deps } from './deps.js';
@@ -25,7 +26,7 @@ export class FailedSignInAudit {
 
   async record(login: string, account: Account | undefined, reason: SignInFailure, address: string): Promise<void> {
     const now = this.deps.clock.now();
-    const entry = (targetId: string, action: string, after: unknown): AuditEntry => ({
+    const entry = (targetId: string, action: AuditAction, after: unknown): AuditEntry => ({
       at: now,
       actorId: null,
       action,

@@ -1,155 +1,295 @@
 import type { Account } from '../domain/account/account.js';
+import { APPROVAL_ACTIONS, REQUEST_EVENT_ACTIONS } from '../domain/audit/actions.js';
+import { openApproval, settle } from '../domain/request/approval.js';
 import { DomainError } from '../domain/errors.js';
 import type { Group } from '../domain/group/group.js';
 import type { Effect } from '../domain/request/effect.js';
+import { nextTimedEvent } from '../domain/request/next-timed-event.js';
 import { HOLDING, type PamRequest } from '../domain/request/request.js';
-import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../domain/request/transitions.js';
+import { type RequestEvent, type Subject, type TransitionContext, apply } from '../domain/request/transitions.js';
 import type { Role } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
-import { membershipEntry, transitionEntry } from './audit-entries.js';
+import { auditApproval, membershipEntry, transitionEntry } from './audit/audit-trail.js';
 import type { Deps } from './deps.js';
 
-/** When `creatorId` already holds `roleId` through another request, the latest instant that ends. */
-export async function activeUntilFor(tx: StoreTx, creatorId: string, roleId: string, exceptId: string | null): Promise<Instant | null> {
-  const holding = await tx.requests.findByCreatorRole(creatorId, roleId, HOLDING);
-  let until: Instant | null = null;
-  for (const o of holding) {
-    if (o.id !== exceptId && o.expiresAt !== null && (until === null || o.expiresAt > until)) until = o.expiresAt;
-  }
-  return until;
-}
-
-/** Builds the context a transition of `r` reads, from durable state only. */
-export async function contextFor(deps: Deps, tx: StoreTx, r: PamRequest, role: Role, now: Instant): Promise<TransitionContext> {
-  const activeUntil = await activeUntilFor(tx, r.creatorId, r.roleId, r.id);
-  return {
-    now,
-    role,
-    approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds,
-    serverTimeZone: deps.policy.serverTimeZone,
-    activeUntil,
-  };
-}
-
-export async function roleOf(tx: StoreTx, r: PamRequest): Promise<Role> {
+export async function roleOf(tx: StoreTx, r: { readonly id: string; readonly roleId: string }): Promise<Role> {
   const role = await tx.roles.byId(r.roleId);
   if (!role) throw new DomainError('RoleNotFound', `Role ${r.roleId} of request ${r.id} no longer exists.`);
   return role;
 }
 
-/** Stores a transition's result, audits it, and carries out its effects (which may transition further). */
-export async function commit(
-  deps: Deps,
-  tx: StoreTx,
-  before: PamRequest | null,
-  result: TransitionResult,
-  actorId: string | null,
-  now: Instant,
-  action: string,
-): Promise<PamRequest> {
-  await persist(tx, before, result.request, actorId, now, action);
-  return carryOutEffects(deps, tx, result.request, result.effects, now);
+/**
+ * One step of the lifecycle loop's agenda: an event to apply to a request, or an effect to carry
+ * out. `actorId` is who caused it; follow-ups the system sends itself carry null.
+ */
+type Work =
+  | { readonly kind: 'event'; readonly subject: Subject; readonly event: RequestEvent; readonly actorId: string | null }
+  | { readonly kind: 'effect'; readonly effect: Effect; readonly actorId: string | null };
+
+const holdingKey = (creatorId: string, roleId: string) => `${creatorId}\u0000${roleId}`;
+const byCreation = (a: PamRequest, b: PamRequest) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+
+/**
+ * The lifecycle inside one store transaction. `run` is the whole engine in one loop: apply an
+ * event (the pure table in the domain), persist and audit the result, carry out its effects, and
+ * apply the events those lead to (a grant the directory confirmed at once, an extension superseding
+ * the elevation it extends) until nothing is left. The agenda is a stack, so each request's chain
+ * completes before the next starts, as the audit trail has always read.
+ *
+ * Roles, accounts, groups and each requester's holdings of a role are read once per transaction
+ * and kept current as this transaction writes requests: a batch of expiries of one role reads the
+ * role once. A transaction the store retries makes a new Lifecycle, so nothing stale survives it.
+ */
+export class Lifecycle {
+  readonly #roles = new Map<string, Role>();
+  readonly #accounts = new Map<string, Account | undefined>();
+  readonly #groups = new Map<string, Group | undefined>();
+  /** Per requester and role, the requests that hold (or are being given) its groups, oldest first. */
+  readonly #holdings = new Map<string, PamRequest[]>();
+  /** Every request this transaction wrote, as it is now. */
+  readonly #written = new Map<string, PamRequest>();
+  /** Accounts whose row this transaction holds (see `#changeGroups`). */
+  readonly #lockedAccounts = new Set<string>();
+  #wroteWork = false;
+  #now: Instant;
+
+  constructor(
+    readonly deps: Deps,
+    readonly tx: StoreTx,
+    now: Instant,
+  ) {
+    this.#now = now;
+  }
+
+  /** The instant this transaction's transitions happen at. */
+  get now(): Instant {
+    return this.#now;
+  }
+
+  /**
+   * Moves `now` on (never back): a batch of due work handles each item later than the one before,
+   * and each records the time it was actually handled.
+   */
+  clockTo(now: Instant): void {
+    if (now > this.#now) this.#now = now;
+  }
+
+  /** Whether this transaction wrote anything the scheduler acts on: a due instant or an outbox job. */
+  get wroteWork(): boolean {
+    return this.#wroteWork;
+  }
+
+  async role(r: { readonly id: string; readonly roleId: string }): Promise<Role> {
+    const cached = this.#roles.get(r.roleId);
+    if (cached) return cached;
+    const role = await roleOf(this.tx, r);
+    this.#roles.set(role.id, role);
+    return role;
+  }
+
+  /** The requests through which `creatorId` holds `roleId` now, oldest first. */
+  async holding(creatorId: string, roleId: string): Promise<readonly PamRequest[]> {
+    const key = holdingKey(creatorId, roleId);
+    let list = this.#holdings.get(key);
+    if (!list) {
+      list = await this.tx.requests.findByCreatorRole(creatorId, roleId, HOLDING);
+      this.#holdings.set(key, list);
+    }
+    return list;
+  }
+
+  /** When `creatorId` already holds `roleId` through a request other than `exceptId`, the latest instant that ends. */
+  async activeUntil(creatorId: string, roleId: string, exceptId: string): Promise<Instant | null> {
+    let until: Instant | null = null;
+    for (const o of await this.holding(creatorId, roleId)) {
+      if (o.id !== exceptId && o.expiresAt !== null && (until === null || o.expiresAt > until)) until = o.expiresAt;
+    }
+    return until;
+  }
+
+  /**
+   * Applies `event` to `r` (a stored request, or a draft for 'Created') and everything it sets off,
+   * in this transaction. Returns `r` as it ends up.
+   */
+  async run(r: Subject, event: RequestEvent, actorId: string | null): Promise<PamRequest> {
+    const agenda: Work[] = [{ kind: 'event', subject: r, event, actorId }];
+    while (agenda.length > 0) {
+      const work = agenda.pop()!;
+      const next: Work[] =
+        work.kind === 'event'
+          ? (await this.#step(work.subject, work.event, work.actorId)).map((effect) => ({ kind: 'effect', effect, actorId: work.actorId }))
+          : (await this.#carryOut(work.effect, work.actorId)).map(([subject, event]) => ({ kind: 'event', subject, event, actorId: null }));
+      // Reversed onto the stack, so they run in the order given, each with its own follow-ups first.
+      for (let i = next.length - 1; i >= 0; i--) agenda.push(next[i]!);
+    }
+    return this.#written.get(r.id)!;
+  }
+
+  /**
+   * A directory confirmed every job of a grant or revoke the outbox carried: the request becomes
+   * Active, or Closed or Expired. One that moved on meanwhile (closed while its grant was in
+   * flight) is left as it is.
+   */
+  async confirm(r: PamRequest, kind: 'grant' | 'revoke'): Promise<PamRequest> {
+    const event = confirmation(r, kind);
+    return event ? this.run(r, event, null) : r;
+  }
+
+  /** Applies one event and stores the result with its audit record; returns its effects. */
+  async #step(subject: Subject, event: RequestEvent, actorId: string | null): Promise<readonly Effect[]> {
+    // A request this transaction already moved is taken as it is now, not as it was listed.
+    const before = this.#written.get(subject.id) ?? subject;
+    const result = apply(before, event, await this.#context(before));
+    await this.#persist(before, result.request, event, actorId);
+    return result.effects;
+  }
+
+  async #context(r: Subject): Promise<TransitionContext> {
+    const { policy } = this.deps;
+    return {
+      now: this.now,
+      role: await this.role(r),
+      approvalTimeoutSeconds: policy.approvalTimeoutSeconds,
+      mfaTimeoutSeconds: policy.mfaTimeoutSeconds,
+      serverTimeZone: policy.serverTimeZone,
+      activeUntil: await this.activeUntil(r.creatorId, r.roleId, r.id),
+    };
+  }
+
+  /** Writes a request's new state (checked against its version) and its audit record. */
+  async #persist(before: Subject, after: PamRequest, event: RequestEvent, actorId: string | null): Promise<void> {
+    const created = before.status === 'New';
+    if (created) await this.tx.requests.insert(after);
+    else await this.tx.requests.update(after);
+    this.#remember(after);
+    if (nextTimedEvent(after) !== null) this.#wroteWork = true;
+    await this.tx.audit.append(transitionEntry(created ? null : before, after, event.kind, actorId, this.now));
+  }
+
+  /** Keeps the holdings read earlier in this transaction true to what it wrote. */
+  #remember(r: PamRequest): void {
+    this.#written.set(r.id, r);
+    const list = this.#holdings.get(holdingKey(r.creatorId, r.roleId));
+    if (!list) return;
+    const i = list.findIndex((o) => o.id === r.id);
+    if (i >= 0) list.splice(i, 1);
+    if (HOLDING.includes(r.status)) {
+      list.push(r);
+      list.sort(byCreation);
+    }
+  }
+
+  /** Carries out one effect; returns the events it leads to, each with the request it goes to. */
+  async #carryOut(effect: Effect, actorId: string | null): Promise<(readonly [Subject, RequestEvent])[]> {
+    switch (effect.kind) {
+      case 'grant':
+      case 'revoke': {
+        const r = this.#written.get(effect.requestId)!;
+        const queued = await this.#changeGroups(r, effect.kind);
+        const event = queued === 0 ? confirmation(r, effect.kind) : null;
+        return event ? [[r, event]] : [];
+      }
+      case 'open-approval':
+        await this.tx.approvals.insert(openApproval(effect.approvalId, effect.requestId));
+        return [];
+      case 'settle-approval':
+        await this.#settleApproval(effect.approvalId, effect.requestId, effect.status, actorId);
+        return [];
+      case 'supersede': {
+        const others = (await this.holding(effect.accountId, effect.roleId)).filter((o) => o.id !== effect.requestId);
+        return others.map((o) => [o, { kind: 'Close', reason: 'superseded' }] as const);
+      }
+    }
+  }
+
+  /**
+   * Applies a grant or revoke to the role's groups. Groups in the embedded directory change in this
+   * transaction; groups in any other directory get an outbox job, written in this same transaction,
+   * and the request stays Processing or Closing until the outbox worker has heard from the
+   * directory. Groups held through another active elevation of the same account stay: two roles may
+   * share a group, and an extension overlaps the request it replaces. Returns the jobs queued.
+   */
+  async #changeGroups(r: PamRequest, kind: 'grant' | 'revoke'): Promise<number> {
+    const role = await this.role(r);
+    const account = await this.#account(r.creatorId);
+    if (!account) throw new DomainError('NotFound', `Account ${r.creatorId} no longer exists.`);
+    // Two ends of one person's elevations that share a group, on two nodes at once, would each see
+    // the other still holding it and both keep the group; holding the account's row makes the later
+    // one see the earlier one's end.
+    if (kind === 'revoke' && !this.#lockedAccounts.has(account.id)) {
+      await this.tx.accounts.lockForChange(account.id);
+      this.#lockedAccounts.add(account.id);
+    }
+    let queued = 0;
+    for (const groupId of role.groupIds) {
+      const group = await this.#group(groupId);
+      if (!group) continue; // a group deleted from the role's definition grants nothing
+      if (kind === 'revoke' && (await this.tx.requests.isGroupHeldBy(groupId, account.id, r.id))) continue;
+      if (await this.changeMembership(r, kind, group, account)) queued++;
+    }
+    return queued;
+  }
+
+  /**
+   * Adds or removes one member on behalf of request `r`: in this transaction for the embedded
+   * directory (audited at once), or as an outbox job for any other. True when a job was queued.
+   */
+  async changeMembership(r: PamRequest, kind: 'grant' | 'revoke', group: Group, account: Account): Promise<boolean> {
+    const { deps, tx, now } = this;
+    if (group.directory !== 'embedded') {
+      await tx.outbox.enqueue({ requestId: r.id, kind, groupId: group.id, accountId: account.id, createdAt: now });
+      this.#wroteWork = true;
+      return true;
+    }
+    const dir = deps.directoryFor(tx, group.directory)!;
+    if (kind === 'grant') await dir.addMember(group, account, r.expiresAt);
+    else await dir.removeMember(group, account);
+    await auditMembership(tx, r, kind, group.name, account.login, now);
+    return false;
+  }
+
+  /** A request that ended without a decision leaves its approval settled, not pending forever. */
+  async #settleApproval(approvalId: string, requestId: string, status: 'Cancelled' | 'Expired', actorId: string | null): Promise<void> {
+    const a = await this.tx.approvals.byId(approvalId);
+    if (!a || a.status !== 'Pending') return;
+    const settled = settle(a, status, this.now);
+    await this.tx.approvals.update(settled);
+    await auditApproval(this.tx, a.id, requestId, { at: this.now, actorId, action: APPROVAL_ACTIONS[status], before: { status: a.status }, after: { status: settled.status } });
+  }
+
+  async #account(id: string): Promise<Account | undefined> {
+    if (!this.#accounts.has(id)) this.#accounts.set(id, await this.tx.accounts.byId(id));
+    return this.#accounts.get(id);
+  }
+
+  async #group(id: string): Promise<Group | undefined> {
+    if (!this.#groups.has(id)) this.#groups.set(id, await this.tx.groups.byId(id));
+    return this.#groups.get(id);
+  }
 }
 
-/** Writes a request's new state (checked against its version) and its audit record. */
-export async function persist(
-  tx: StoreTx,
-  before: PamRequest | null,
-  after: PamRequest,
-  actorId: string | null,
-  now: Instant,
-  action: string,
-): Promise<void> {
-  if (before) await tx.requests.update(after);
-  else await tx.requests.insert(after);
-  await tx.audit.append(transitionEntry(before, after, actorId, now, action));
-}
-
-export async function carryOutEffects(
-  deps: Deps,
-  tx: StoreTx,
-  r: PamRequest,
-  effects: readonly Effect[],
-  now: Instant,
-): Promise<PamRequest> {
-  let current = r;
-  for (const effect of effects) current = await carryOut(deps, tx, current, effect, now);
-  return current;
-}
-
-/** Runs one event against the stored request and commits it. */
-export async function advance(
-  deps: Deps,
-  tx: StoreTx,
-  r: PamRequest,
-  event: RequestEvent,
-  actorId: string | null,
-  now: Instant,
-): Promise<PamRequest> {
-  const role = await roleOf(tx, r);
-  const result = apply(r, event, await contextFor(deps, tx, r, role, now));
-  return commit(deps, tx, r, result, actorId, now, `request.${event.kind}`);
+/** The event that records a confirmed grant or revoke, when the request still waits for one. */
+function confirmation(r: PamRequest, kind: 'grant' | 'revoke'): RequestEvent | null {
+  if (kind === 'grant') return r.status === 'Processing' ? { kind: 'GrantConfirmed' } : null;
+  return r.status === 'Closing' ? { kind: 'RevokeConfirmed' } : null;
 }
 
 /**
- * Applies a grant or revoke to the role's groups. Groups in the embedded directory change in this
- * transaction; groups in any other directory get an outbox job, written in this same transaction,
- * and the request stays Processing or Closing until the outbox worker has heard from the
- * directory. Groups held through another active elevation of the same account stay: two roles may
- * share a group, and an extension overlaps the request it replaces.
+ * Runs `fn` in one store transaction with a fresh Lifecycle (per attempt: the store may retry).
+ * After the commit, and only then, tells the scheduler when the transaction wrote a due instant or
+ * an outbox job, so it looks now rather than at its next tick; no caller has to remember to.
  */
-async function carryOut(deps: Deps, tx: StoreTx, r: PamRequest, effect: Effect, now: Instant): Promise<PamRequest> {
-  const role = await roleOf(tx, r);
-  const account = await tx.accounts.byId(effect.accountId);
-  if (!account) throw new DomainError('NotFound', `Account ${effect.accountId} no longer exists.`);
-  let queued = 0;
-  for (const groupId of role.groupIds) {
-    const group = await tx.groups.byId(groupId);
-    if (!group) continue; // a group deleted from the role's definition grants nothing
-    if (effect.kind === 'revoke' && (await tx.requests.isGroupHeldBy(groupId, account.id, r.id))) continue;
-    if (await changeMembership(deps, tx, r, effect.kind, group, account, now)) queued++;
-  }
-  return queued === 0 ? confirm(deps, tx, r, effect.kind, now) : r;
+export async function inLifecycle<T>(deps: Deps, fn: (lc: Lifecycle, tx: StoreTx) => Promise<T>): Promise<T> {
+  let lc: Lifecycle | undefined;
+  const out = await deps.store.transaction((tx) => {
+    lc = new Lifecycle(deps, tx, deps.clock.now());
+    return fn(lc, tx);
+  });
+  if (lc?.wroteWork) deps.workWritten.raise();
+  return out;
 }
 
-/**
- * Adds or removes one member on behalf of request `r`: in this transaction for the embedded
- * directory (audited at once), or as an outbox job for any other. True when a job was queued.
- */
-export async function changeMembership(deps: Deps, tx: StoreTx, r: PamRequest, kind: Effect['kind'], group: Group, account: Account, now: Instant): Promise<boolean> {
-  if (group.directory !== 'embedded') {
-    await tx.outbox.enqueue({ requestId: r.id, kind, groupId: group.id, accountId: account.id, createdAt: now });
-    return true;
-  }
-  const dir = deps.directoryFor(tx, group.directory)!;
-  if (kind === 'grant') await dir.addMember(group, account, r.expiresAt);
-  else await dir.removeMember(group, account);
-  await auditMembership(tx, r, kind, group.name, account.login, now);
-  return false;
-}
-
-export async function auditMembership(tx: StoreTx, r: PamRequest, kind: Effect['kind'], group: string, login: string, now: Instant): Promise<void> {
-  await tx.audit.append(membershipEntry(r, kind, group, login, now));
-}
-
-/**
- * Every directory has confirmed the grant or revoke: the request becomes Active, or Closed or
- * Expired. A request that moved on meanwhile (closed while its grant was in flight) is left as it is.
- */
-export async function confirm(deps: Deps, tx: StoreTx, r: PamRequest, kind: Effect['kind'], now: Instant): Promise<PamRequest> {
-  if (kind === 'grant') {
-    if (r.status !== 'Processing') return r;
-    const active = await advance(deps, tx, r, { kind: 'GrantConfirmed' }, null, now);
-    await supersedeOthers(deps, tx, active, now);
-    return active;
-  }
-  if (r.status !== 'Closing') return r;
-  return advance(deps, tx, r, { kind: 'RevokeConfirmed' }, null, now);
-}
-
-/** Once an extension is active, the elevation it extends ends without a gap (the groups stay). */
-async function supersedeOthers(deps: Deps, tx: StoreTx, r: PamRequest, now: Instant): Promise<void> {
-  const others = (await tx.requests.findByCreatorRole(r.creatorId, r.roleId, HOLDING)).filter((o) => o.id !== r.id);
-  for (const o of others) await advance(deps, tx, o, { kind: 'Close', reason: 'superseded' }, null, now);
+export async function auditMembership(tx: StoreTx, r: PamRequest, kind: 'grant' | 'revoke', group: string, login: string, now: Instant): Promise<void> {
+  await tx.audit.append(membershipEntry(r.id, kind, group, login, now));
 }

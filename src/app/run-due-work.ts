@@ -1,13 +1,10 @@
 import { DomainError } from '../domain/errors.js';
+import { nextTimedEvent } from '../domain/request/next-timed-event.js';
 import type { PamRequest } from '../domain/request/request.js';
-import type { RequestEvent } from '../domain/request/transitions.js';
-import { dueAt } from '../domain/request/request.js';
 import type { Instant } from '../domain/time.js';
-import type { StoreTx } from '../ports/store.js';
-import { settleApproval } from './close-request.js';
 import type { Deps } from './deps.js';
 import { expireBatch } from './due/expire-batch.js';
-import { advance } from './lifecycle.js';
+import { Lifecycle } from './lifecycle.js';
 
 export interface DueWorkReport {
   processed: number;
@@ -17,21 +14,6 @@ export interface DueWorkReport {
   readonly errors: { requestId: string; message: string }[];
 }
 
-/** The event time alone sends a due request; null when it is not (or no longer) time-driven. */
-function dueEvent(r: PamRequest): RequestEvent | null {
-  switch (r.status) {
-    case 'PendingMFA':
-    case 'PendingApproval':
-      return { kind: 'TimedOut' };
-    case 'Scheduled':
-      return { kind: 'StartDue' };
-    case 'Active':
-      return { kind: 'ExpiryDue' };
-    default:
-      return null;
-  }
-}
-
 /** What one transaction did; merged into the report only once it committed. */
 interface Tally {
   processed: number;
@@ -39,26 +21,27 @@ interface Tally {
   readonly expiredDue: Instant[];
 }
 
-async function step(deps: Deps, tx: StoreTx, r0: PamRequest, tally: Tally): Promise<void> {
-  const now = deps.clock.now();
+async function step(lc: Lifecycle, r0: PamRequest, tally: Tally): Promise<void> {
+  lc.clockTo(lc.deps.clock.now());
   // Re-read inside the transaction: another actor may have moved the request since it was listed.
-  const r = await tx.requests.byId(r0.id);
+  const r = await lc.tx.requests.byId(r0.id);
   if (!r) return;
-  const due = dueAt(r);
-  const event = dueEvent(r);
-  if (due === null || due > now || !event) return;
-  const after = await advance(deps, tx, r, event, null, now);
-  if (event.kind === 'TimedOut') await settleApproval(tx, after, 'Expired', now, null);
-  if (event.kind === 'ExpiryDue') tally.expiredDue.push(due);
+  const timed = nextTimedEvent(r);
+  if (timed === null || timed.at > lc.now) return;
+  await lc.run(r, timed.event, null);
+  if (timed.event.kind === 'ExpiryDue') tally.expiredDue.push(timed.at);
   tally.processed++;
 }
 
-/** Runs `steps` in one transaction; the tally restarts with each attempt the store makes. */
-async function inTransaction(deps: Deps, report: DueWorkReport, steps: (tx: StoreTx, tally: Tally) => Promise<void>): Promise<void> {
+/**
+ * Runs `steps` in one transaction with one Lifecycle (a batch reads each role once); the tally
+ * restarts with each attempt the store makes.
+ */
+async function inTransaction(deps: Deps, report: DueWorkReport, steps: (lc: Lifecycle, tally: Tally) => Promise<void>): Promise<void> {
   let tally: Tally = { processed: 0, expiredDue: [] };
   await deps.store.transaction(async (tx) => {
     tally = { processed: 0, expiredDue: [] };
-    await steps(tx, tally);
+    await steps(new Lifecycle(deps, tx, deps.clock.now()), tally);
   });
   const committedAt = deps.clock.now();
   report.processed += tally.processed;
@@ -80,15 +63,15 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
   while (report.processed + report.failed < maxItems) {
     let batch: PamRequest[] = [];
     try {
-      await inTransaction(deps, report, async (tx, tally) => {
-        const due = await tx.requests.claimDue(deps.clock.now(), batchSize + skip.size);
+      await inTransaction(deps, report, async (lc, tally) => {
+        const due = await lc.tx.requests.claimDue(lc.now, batchSize + skip.size);
         batch = due.filter((r) => !skip.has(r.id)).slice(0, batchSize);
-        // Set-based expiry hook (issue 13): plain expiries end together in a few statements;
+        // Set-based expiry (issue 13): plain expiries end together in a few statements;
         // everything else, and the retry of a failed batch below, goes row by row.
-        const { ended, rest } = await expireBatch(deps, tx, batch, deps.clock.now());
+        const { ended, rest } = await expireBatch(deps, lc.tx, batch, lc.now);
         tally.processed += ended.length;
         for (const e of ended) tally.expiredDue.push(e.dueAt);
-        for (const r of rest) await step(deps, tx, r, tally);
+        for (const r of rest) await step(lc, r, tally);
       });
     } catch (e) {
       // Nothing was claimed (the store is down, say): the caller reports it and tries again later.
@@ -96,7 +79,7 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
       // The batch rolled back: redo each item alone to find the failing ones.
       for (const r of batch) {
         try {
-          await inTransaction(deps, report, (tx, tally) => step(deps, tx, r, tally));
+          await inTransaction(deps, report, (lc, tally) => step(lc, r, tally));
         } catch (e) {
           report.failed++;
           skip.add(r.id);

@@ -29,8 +29,6 @@ export interface AppOptions {
   readonly core: Core;
   readonly config: Config;
   readonly logger: Logger;
-  /** Wakes the scheduler after a change that may have near-term due work. */
-  readonly poke: () => void;
   /** The server's metrics, fed by its scheduler; a fresh set when absent (tests). */
   readonly metrics?: Metrics;
   /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
@@ -46,7 +44,7 @@ const BODY_LIMIT = 64 * 1024;
 const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, config, logger, poke, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
   const { deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -119,7 +117,7 @@ export async function buildApp({ core, config, logger, poke, metrics, portalDir 
   await app.register(
     async (api) => {
       api.addHook('onRequest', requireCaller(auth));
-      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API', poke });
+      await api.register(pamResources, { deps, mfa: core.mfa, config, accountDomain: config.accountDomain, creationMethod: 'PAM Web API' });
       methodNotAllowed(api, '/pamroles', ['GET']);
       methodNotAllowed(api, '/pamrequests', ['GET', 'POST']);
       methodNotAllowed(api, '/pamrequeststoapprove', ['GET']);
@@ -146,7 +144,7 @@ export async function buildApp({ core, config, logger, poke, metrics, portalDir 
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
-      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa, poke });
+      await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
     },
     { prefix: '/api/admin' },
   );

@@ -79,6 +79,7 @@ export function ctx(overrides: Partial<TransitionContext> = {}): TransitionConte
     now: T0,
     role: PLAIN,
     approvalTimeoutSeconds: APPROVAL_TIMEOUT_S,
+    mfaTimeoutSeconds: MFA_TIMEOUT_S,
     serverTimeZone: 'UTC',
     activeUntil: null,
     ...overrides,

@@ -77,6 +77,9 @@ describe('approver step-up MFA', () => {
     });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(await statusOf(requestId), 'Active');
+    // The vote the approval is folded from records the factor ann passed; the wrong code cast none.
+    const votes = (await t.core.store.read((tx) => tx.approvals.byId(approvalId)))!.votes;
+    assert.deepEqual(votes.map((v) => [v.decision, v.comment, v.factor]), [['approve', 'fine', 'totp']]);
 
     const next = await pendingApproval();
     const replay = await approve(next.approvalId, { Code: c });
@@ -121,6 +124,7 @@ describe('approver step-up MFA', () => {
     const ok = await approve(a.approvalId, { Comment: 'with a key', Passkey: forA });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(await statusOf(a.requestId), 'Active');
+    assert.deepEqual((await t.core.store.read((tx) => tx.approvals.byId(a.approvalId)))!.votes.map((v) => v.factor), ['passkey']);
     // jen is not an approver of Vault: she cannot open a challenge on ann's approval.
     const stranger = await call(t, 'POST', `${API}/pamrequeststoapprove(guid'${b.approvalId}')/PasskeyOptions`, 'jen');
     assert.equal(stranger.statusCode, 403);
@@ -132,5 +136,6 @@ describe('approver step-up MFA', () => {
     const { requestId, approvalId } = await pendingApproval();
     assert.equal((await approve(approvalId)).statusCode, 200);
     assert.equal(await statusOf(requestId), 'Active');
+    assert.deepEqual((await t.core.store.read((tx) => tx.approvals.byId(approvalId)))!.votes.map((v) => v.factor), [null], 'no step-up, no factor');
   });
 });

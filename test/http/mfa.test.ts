@@ -130,7 +130,7 @@ describe('MFA secrets and codes never reach the log', () => {
     const t = await makeCore();
     let log = '';
     const sink = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
-    const app = await buildApp({ core: t.core, config: t.config, logger: createLogger({ ...t.config, logLevel: 'trace' }, sink), poke: () => {} });
+    const app = await buildApp({ core: t.core, config: t.config, logger: createLogger({ ...t.config, logLevel: 'trace' }, sink) });
     try {
       const enrolmentCode = (await app.inject({ method: 'POST', url: '/api/admin/users/ann/mfa/enrolment-code', headers: basic('admin') })).json().code;
       const enrolled = (await app.inject({ method: 'POST', url: '/api/mfa/totp', headers: basic('ann'), payload: { EnrolmentCode: enrolmentCode } })).json();

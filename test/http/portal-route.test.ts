@@ -22,8 +22,8 @@ before(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/portal-abc123.js"></script>');
   writeFileSync(join(dir, 'assets', 'portal-abc123.js'), 'console.log(1)');
   writeFileSync(join(dir, 'assets', 'portal-def456.css'), 'body{}');
-  built = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), poke: () => {}, portalDir: dir });
-  unbuilt = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), poke: () => {}, portalDir: join(dir, 'missing') });
+  built = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), portalDir: dir });
+  unbuilt = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), portalDir: join(dir, 'missing') });
 });
 after(async () => {
   await built.close();

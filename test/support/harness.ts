@@ -112,7 +112,7 @@ export interface TestApp extends TestCore {
 /** The full HTTP app over a temp store, driven in-process with inject(). */
 export async function makeApp(opts: Parameters<typeof makeCore>[0] = {}): Promise<TestApp> {
   const t = await makeCore(opts);
-  const app = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), poke: () => {} });
+  const app = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }) });
   await app.ready();
   return {
     ...t,

@@ -3,16 +3,18 @@ import { admin } from '../api.js';
 import { when } from '../format.js';
 import { Empty, ErrorBox, Field, Loading, Page, input, useLoad, Table } from '../ui.js';
 
-// Suggestions only: the filter takes any action name, and transitions are named after their event
-// (request.Approved, request.Close, request.GrantConfirmed ...).
+// Suggestions only: the filter takes any action name (src/domain/audit/actions.ts lists them all).
+// Transitions are named after their event (request.approved, request.closed, request.grant-confirmed
+// ...); the server also finds records stored under the older spelling (request.Close) by these names.
 const ACTIONS = [
   'request.created',
-  'request.Approved',
-  'request.Rejected',
-  'request.MfaPassed',
-  'request.Close',
-  'request.ExpiryDue',
-  'request.GrantConfirmed',
+  'request.approved',
+  'request.rejected',
+  'request.mfa-passed',
+  'request.closed',
+  'request.expiry-reached',
+  'request.grant-confirmed',
+  'request.revoked',
   'approval.approved',
   'approval.rejected',
   'membership.added',

@@ -20,6 +20,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'role_approvers', key: ['role_id', 'account_id'] },
   { name: 'requests', key: ['id'] },
   { name: 'approvals', key: ['id'] },
+  { name: 'approval_votes', key: ['approval_id', 'seq'] },
   { name: 'audit', key: ['seq'] },
   { name: 'audit_checkpoints', key: ['seq', 'key_id'] },
   { name: 'sessions', key: ['token_hash'] },

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Instant } from '../../domain/time.js';
 import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
+import { inLifecycle } from '../lifecycle.js';
 import type { AdminRequestView } from './request-view.js';
 import { viewRequest } from './request-view.js';
 import { requireAdmin } from './require-admin.js';
@@ -24,8 +25,8 @@ export interface LockOutcome {
 export async function lockUser(deps: Deps, caller: Caller, login: string, reason: string, until: Instant | null): Promise<LockOutcome> {
   requireAdmin(caller);
   const note = requireReason(reason);
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
+  return inLifecycle(deps, async (lc, tx) => {
+    const now = lc.now;
     if (until !== null && until <= now) throw new DomainError('BadRequest', 'A lock must end in the future; leave the end out to lock until an administrator unlocks.');
     const a = await accountByLogin(tx, login);
     await tx.accounts.lockForChange(a.id);
@@ -42,7 +43,7 @@ export async function lockUser(deps: Deps, caller: Caller, login: string, reason
       before: { lock: a.lock },
       after: { lock: next.lock },
     });
-    const ended = await endOpenRequests(deps, tx, { creatorId: a.id }, { reason: 'account-locked', note }, caller.accountId, now);
+    const ended = await endOpenRequests(lc, { creatorId: a.id }, { reason: 'account-locked', note }, caller.accountId);
     return { user: publicAccount(next), ended: await Promise.all(ended.map((r) => viewRequest(tx, r))) };
   });
 }

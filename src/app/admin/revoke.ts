@@ -1,6 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
+import { auditRequest } from '../audit/audit-trail.js';
 import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests, endRequest, isOpen } from '../end-access.js';
+import { inLifecycle } from '../lifecycle.js';
 import { type AdminRequestView, viewRequest } from './request-view.js';
 import { requireAdmin } from './require-admin.js';
 import { roleByName } from './roles.js';
@@ -24,8 +26,8 @@ export function requireReason(reason: unknown): string {
 export async function revokeRequest(deps: Deps, caller: Caller, requestId: string, reason: string): Promise<AdminRequestView> {
   requireAdmin(caller);
   const note = requireReason(reason);
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
+  return inLifecycle(deps, async (lc, tx) => {
+    const now = lc.now;
     const found = await tx.requests.byId(requestId);
     if (!found) throw new DomainError('RequestNotFound', `There is no request with id ${requestId}.`);
     await tx.accounts.lockForChange(found.creatorId);
@@ -33,17 +35,8 @@ export async function revokeRequest(deps: Deps, caller: Caller, requestId: strin
     if (!isOpen(r)) {
       throw new DomainError('Conflict', `Request ${requestId} is ${r.status}${r.endReason ? ` (${r.endReason})` : ''}; there is nothing left to revoke.`, { status: r.status });
     }
-    const ended = await endRequest(deps, tx, r, { reason: 'revoked', note }, caller.accountId, now);
-    await tx.audit.append({
-      at: now,
-      actorId: caller.accountId,
-      action: 'request.revoked',
-      targetType: 'request',
-      targetId: r.id,
-      requestId: r.id,
-      before: { status: r.status },
-      after: { status: ended.status, reason: note },
-    });
+    const ended = await endRequest(lc, r, { reason: 'revoked', note }, caller.accountId);
+    await auditRequest(tx, r.id, { at: now, actorId: caller.accountId, action: 'request.revoked', before: { status: r.status }, after: { status: ended.status, reason: note } });
     return viewRequest(tx, ended);
   });
 }
@@ -63,17 +56,15 @@ export async function revokeAll(deps: Deps, caller: Caller, scope: RevokeAllScop
   requireAdmin(caller);
   const note = requireReason(reason);
   if (scope.role === undefined && scope.user === undefined) throw new DomainError('BadRequest', 'Name a role, a user or both: revoking everything at once needs a scope.');
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
+  return inLifecycle(deps, async (lc, tx) => {
+    const now = lc.now;
     const role = scope.role === undefined ? undefined : await roleByName(tx, scope.role);
     const account = scope.user === undefined ? undefined : await accountByLogin(tx, scope.user);
     const ended = await endOpenRequests(
-      deps,
-      tx,
+      lc,
       { ...(role && { roleId: role.id }), ...(account && { creatorId: account.id }) },
       { reason: 'revoked', note },
       caller.accountId,
-      now,
     );
     await tx.audit.append({
       at: now,

@@ -1,10 +1,6 @@
 import type { Role } from '../../domain/role/role.js';
-import type { Instant } from '../../domain/time.js';
-import type { StoreTx } from '../../ports/store.js';
-import type { Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
-import { HOLDING } from '../../domain/request/request.js';
-import { changeMembership } from '../lifecycle.js';
+import type { Lifecycle } from '../lifecycle.js';
 
 /**
  * What a role edit takes away, in the transaction of the edit, so no membership outlives the
@@ -16,30 +12,29 @@ import { changeMembership } from '../lifecycle.js';
  * A group added to the role reaches holders only with their next activation: an edit never widens
  * access someone already holds.
  */
-export async function settleRoleChange(deps: Deps, tx: StoreTx, before: Role, after: Role, actorId: string, now: Instant): Promise<void> {
+export async function settleRoleChange(lc: Lifecycle, before: Role, after: Role, actorId: string): Promise<void> {
+  const { tx } = lc;
   const withdrawn = before.groupIds.filter((g) => !after.groupIds.includes(g));
   if (withdrawn.length > 0) {
     for (const accountId of new Set(await tx.requests.holdersOf(after.id))) {
       const account = await tx.accounts.byId(accountId);
-      const holding = await tx.requests.findByCreatorRole(accountId, after.id, HOLDING);
+      const holding = await lc.holding(accountId, after.id);
       const r = holding[holding.length - 1];
       if (!account || !r) continue;
       for (const groupId of withdrawn) {
         const group = await tx.groups.byId(groupId);
         // Another role held at the same time may grant the same group: that grant still explains it.
         if (!group || (await tx.requests.isGroupHeldBy(groupId, accountId, ''))) continue;
-        await changeMembership(deps, tx, r, 'revoke', group, account, now);
+        await lc.changeMembership(r, 'revoke', group, account);
       }
     }
   }
   for (const accountId of before.candidateIds.filter((c) => !after.candidateIds.includes(c))) {
     await endOpenRequests(
-      deps,
-      tx,
+      lc,
       { creatorId: accountId, roleId: after.id },
       { reason: 'role-changed', note: `You are no longer a candidate for role '${after.name}'.` },
       actorId,
-      now,
     );
   }
 }

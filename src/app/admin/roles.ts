@@ -5,6 +5,7 @@ import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { groupByName } from './groups.js';
 import { requireAdmin } from './require-admin.js';
+import { inLifecycle } from '../lifecycle.js';
 import { settleRoleChange } from './role-change.js';
 import { accountByLogin } from './users.js';
 
@@ -99,7 +100,7 @@ export async function upsertRole(
   if (typeof spec.name !== 'string' || spec.name.trim() === '' || spec.name.length > 256) {
     throw new DomainError('BadRequest', 'A role needs a name of 1-256 characters.');
   }
-  return deps.store.transaction(async (tx) => {
+  return inLifecycle(deps, async (lc, tx) => {
     const existing = await tx.roles.byName(spec.name);
     if (existing && mode === 'create') throw new DomainError('Conflict', `A role '${spec.name}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no role '${spec.name}'.`);
@@ -121,7 +122,7 @@ export async function upsertRole(
       before: existing ? await viewRole(tx, existing) : null,
       after: view,
     });
-    if (existing) await settleRoleChange(deps, tx, existing, next, caller.accountId, deps.clock.now());
+    if (existing) await settleRoleChange(lc, existing, next, caller.accountId);
     return { role: view, changed: true };
   });
 }

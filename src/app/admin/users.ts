@@ -5,6 +5,7 @@ import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
+import { inLifecycle } from '../lifecycle.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface UserSpec {
@@ -55,8 +56,8 @@ export async function upsertUser(
   if (spec.password !== undefined) {
     passwordHash = existingHash !== null && (await hasher.verify(spec.password, existingHash)) ? existingHash : await hasher.hash(spec.password);
   }
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
+  return inLifecycle(deps, async (lc, tx) => {
+    const now = lc.now;
     const existing = await tx.accounts.byLogin(spec.login);
     if (existing && mode === 'create') throw new DomainError('Conflict', `A user '${spec.login}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no user '${spec.login}'.`);
@@ -87,7 +88,7 @@ export async function upsertUser(
     // Disabling takes every access away in this same transaction: nothing the person held, asked
     // for or scheduled outlives the decision that they may no longer act.
     if (existing && next.disabled && !existing.disabled) {
-      await endOpenRequests(deps, tx, { creatorId: next.id }, { reason: 'account-disabled', note: 'Your account was disabled by an administrator.' }, caller.accountId, now);
+      await endOpenRequests(lc, { creatorId: next.id }, { reason: 'account-disabled', note: 'Your account was disabled by an administrator.' }, caller.accountId);
     }
     return { account: publicAccount(next), changed: true };
   });

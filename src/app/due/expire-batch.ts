@@ -3,7 +3,7 @@ import type { PamRequest } from '../../domain/request/request.js';
 import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../../domain/request/transitions.js';
 import type { Instant } from '../../domain/time.js';
 import type { GroupAccount, RequestWrite, RoleWithGroups, StoreTx } from '../../ports/store.js';
-import { membershipEntry, transitionEntry } from '../audit-entries.js';
+import { membershipEntry, transitionEntry } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 
 /** What a batch did. */
@@ -79,12 +79,11 @@ export async function expireBatch(deps: Deps, tx: StoreTx, claimed: readonly Pam
 
   await tx.audit.appendMany(
     endings.flatMap((e) => [
-      // Spelled as the engine spells it (lifecycle.ts `advance`): `request.` and the event.
-      transitionEntry(e.before, e.closing, null, now, `request.${EXPIRY.kind}`),
+      transitionEntry(e.before, e.closing, EXPIRY.kind, null, now),
       ...e.groups
         .filter((g) => removedBy.get(key(pair(e, g)))?.requestId === e.before.id)
-        .map((g) => membershipEntry(e.closing, 'revoke', g.name, e.login, now)),
-      transitionEntry(e.closing, e.ended, null, now, `request.${CONFIRMED.kind}`),
+        .map((g) => membershipEntry(e.closing.id, 'revoke', g.name, e.login, now)),
+      transitionEntry(e.closing, e.ended, CONFIRMED.kind, null, now),
     ]),
   );
   return {
@@ -102,7 +101,7 @@ const key = (p: GroupAccount) => `${p.groupId}\n${p.accountId}`;
  */
 function endOf(r: PamRequest, role: RoleWithGroups, deps: Deps, now: Instant): Omit<Ending, 'login' | 'groups'> | null {
   // activeUntil only shapes a start (see `begin`); neither event of an expiry reads it.
-  const ctx: TransitionContext = { now, role, approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds, serverTimeZone: deps.policy.serverTimeZone };
+  const ctx: TransitionContext = { now, role, approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds, mfaTimeoutSeconds: deps.policy.mfaTimeoutSeconds, serverTimeZone: deps.policy.serverTimeZone };
   const closing = apply(r, EXPIRY, ctx);
   if (!isOwnRevoke(closing, r)) return null;
   const ended = apply(closing.request, CONFIRMED, ctx);

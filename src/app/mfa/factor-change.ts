@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../domain/audit/actions.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Instant } from '../../domain/time.js';
 import type { StoreTx } from '../../ports/store.js';
@@ -81,6 +82,6 @@ export async function changeOptions(deps: Deps, kit: MfaKit, caller: Caller, cha
   return deps.store.transaction((tx) => startPasskeyChallenge(kit, tx, { purpose: 'factor-change', subjectId: subjectOf(change), accountId: caller.accountId }, rp, deps.clock.now()));
 }
 
-function audit(tx: StoreTx, caller: Caller, action: string, after: Record<string, unknown>, now: Instant) {
+function audit(tx: StoreTx, caller: Caller, action: AuditAction, after: Record<string, unknown>, now: Instant) {
   return tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'account', targetId: caller.accountId, requestId: null, before: null, after });
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../domain/audit/actions.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Passkey } from '../../ports/store.js';
 import type { AttestationJSON, RelyingParty, Verified } from '../../ports/webauthn.js';
@@ -46,7 +47,7 @@ export async function registerPasskey(deps: Deps, kit: MfaKit, caller: Caller, r
   if (label === '' || label.length > MAX_PASSKEY_NAME) throw new DomainError('BadRequest', `A passkey name must be 1-${MAX_PASSKEY_NAME} characters.`);
   const outcome = await deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
-    const audit = (action: string, after: Record<string, unknown>) =>
+    const audit = (action: AuditAction, after: Record<string, unknown>) =>
       tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'account', targetId: caller.accountId, requestId: null, before: null, after });
     // Taken, so spent, whatever the outcome: an attestation can be tried once.
     const stored = await tx.mfa.takeChallenge('register', caller.accountId, caller.accountId);

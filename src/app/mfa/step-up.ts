@@ -1,4 +1,6 @@
+import type { AuditAction } from '../../domain/audit/actions.js';
 import { DomainError } from '../../domain/errors.js';
+import { auditApproval } from '../audit/audit-trail.js';
 import type { Approval } from '../../domain/request/approval.js';
 import type { Role } from '../../domain/role/role.js';
 import type { Instant } from '../../domain/time.js';
@@ -10,10 +12,13 @@ import { checkProof } from './check-proof.js';
 import { MAX_MFA_FAILURES, type MfaKit, type MfaProof } from './mfa-kit.js';
 import { startPasskeyChallenge } from './passkey-challenge.js';
 
+/** A step-up's outcome: the factor passed (null when the role asks for none), or the refusal. */
+export type StepUp = { readonly ok: true; readonly factor: 'totp' | 'passkey' | null } | { readonly ok: false; readonly refused: DomainError };
+
 /**
- * The approver's step-up for one approval of a role with `approverMfaRequired`. Returns null when
- * it passed (or the role asks for none), or the refusal to report once the transaction has kept
- * the failure count: a wrong code must count even though the approval does not go through.
+ * The approver's step-up for one approval of a role with `approverMfaRequired`. Returns the factor
+ * that passed (null when the role asks for none), or the refusal to report once the transaction
+ * has kept the failure count: a wrong code must count even though the approval does not go through.
  */
 export async function checkStepUp(
   deps: Deps,
@@ -24,8 +29,8 @@ export async function checkStepUp(
   caller: Caller,
   proof: MfaProof | null,
   now: Instant,
-): Promise<DomainError | null> {
-  if (!role.approverMfaRequired) return null;
+): Promise<StepUp> {
+  if (!role.approverMfaRequired) return { ok: true, factor: null };
   if (!proof) {
     throw new DomainError(
       'MfaRequired',
@@ -38,16 +43,16 @@ export async function checkStepUp(
     throw new DomainError('MfaCodeRejected', 'Too many failed MFA attempts on this approval; another approver must decide it, or an administrator must reset your factors.');
   }
   const checked = await checkProof(deps, kit, tx, { purpose: 'approval', subjectId: approval.id, accountId: caller.accountId }, proof, now);
-  const audit = (action: string, after: Record<string, unknown>) =>
-    tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'approval', targetId: approval.id, requestId: approval.requestId, before: null, after });
+  const audit = (action: AuditAction, after: Record<string, unknown>) =>
+    auditApproval(tx, approval.id, approval.requestId, { at: now, actorId: caller.accountId, action, before: null, after });
   if (checked.ok) {
     await audit('mfa.step-up.passed', { factor: checked.factor, ...(checked.passkeyName !== undefined && { passkey: checked.passkeyName }) });
-    return null;
+    return { ok: true, factor: checked.factor };
   }
   const failures = before + 1;
   await tx.mfa.setStepUpFailures(approval.id, caller.accountId, failures);
   await audit('mfa.step-up.failed', { factor: checked.factor, failures, replay: checked.replay });
-  return new DomainError('MfaCodeRejected', `${checked.why} The approval was not counted; ${MAX_MFA_FAILURES - failures} attempt(s) left.`);
+  return { ok: false, refused: new DomainError('MfaCodeRejected', `${checked.why} The approval was not counted; ${MAX_MFA_FAILURES - failures} attempt(s) left.`) };
 }
 
 /** Passkey options for the caller's step-up on an approval they may decide now. */

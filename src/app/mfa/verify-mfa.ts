@@ -1,9 +1,11 @@
+import type { AuditAction } from '../../domain/audit/actions.js';
 import { DomainError } from '../../domain/errors.js';
+import { auditRequest } from '../audit/audit-trail.js';
 import type { PamRequest } from '../../domain/request/request.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { RelyingParty } from '../../ports/webauthn.js';
 import type { Caller, Deps } from '../deps.js';
-import { advance } from '../lifecycle.js';
+import { inLifecycle } from '../lifecycle.js';
 import { checkProof } from './check-proof.js';
 import { MAX_MFA_FAILURES, type MfaKit, type MfaProof } from './mfa-kit.js';
 import { startPasskeyChallenge } from './passkey-challenge.js';
@@ -34,21 +36,20 @@ export async function requestPasskeyOptions(deps: Deps, kit: MfaKit, caller: Cal
  * reported, so retries cannot reset it, and the last allowed failure refuses the request.
  */
 export async function verifyMfaUseCase(deps: Deps, kit: MfaKit, caller: Caller, requestId: string, proof: MfaProof): Promise<PamRequest> {
-  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
-    const now = deps.clock.now();
+  const outcome = await inLifecycle(deps, async (lc, tx): Promise<Outcome> => {
+    const now = lc.now;
     const r = await pendingMfaRequest(tx, caller, requestId);
     const checked = await checkProof(deps, kit, tx, { purpose: 'request', subjectId: r.id, accountId: caller.accountId }, proof, now);
-    const audit = (action: string, after: Record<string, unknown>) =>
-      tx.audit.append({ at: now, actorId: caller.accountId, action, targetType: 'request', targetId: r.id, requestId: r.id, before: null, after });
+    const audit = (action: AuditAction, after: Record<string, unknown>) => auditRequest(tx, r.id, { at: now, actorId: caller.accountId, action, before: null, after });
     if (checked.ok) {
       await audit('mfa.passed', { factor: checked.factor, ...(checked.passkeyName !== undefined && { passkey: checked.passkeyName }) });
-      return { ok: true, request: await advance(deps, tx, r, { kind: 'MfaPassed' }, caller.accountId, now) };
+      return { ok: true, request: await lc.run(r, { kind: 'MfaPassed' }, caller.accountId) };
     }
     const failures = (await tx.mfa.failures(r.id)) + 1;
     await tx.mfa.setFailures(r.id, failures);
     await audit(checked.replay ? 'mfa.replayed' : 'mfa.failed', { factor: checked.factor, failures });
     if (failures >= MAX_MFA_FAILURES) {
-      await advance(deps, tx, r, { kind: 'MfaFailed' }, caller.accountId, now);
+      await lc.run(r, { kind: 'MfaFailed' }, caller.accountId);
       return { ok: false, error: new DomainError('MfaCodeRejected', `Too many failed MFA attempts: the request was refused. Make a new request to try again.`) };
     }
     return { ok: false, error: new DomainError('MfaCodeRejected', `${checked.why} ${MAX_MFA_FAILURES - failures} attempt(s) left.`) };

@@ -88,7 +88,7 @@ export async function reconcileGroups(
         tx.audit.append({
           at: deps.clock.now(),
           actorId: null,
-          action: `reconcile.${f.kind}.${outcome}`,
+          action: `reconcile.${f.kind}.${outcome}` as const,
           targetType: 'membership',
           targetId: `${group.name}/${f.login}`,
           requestId: null,

@@ -4,7 +4,7 @@ import type { Instant } from '../../domain/time.js';
 import type { Directory } from '../../ports/directory.js';
 import type { OutboxJob } from '../../ports/store.js';
 import type { Deps } from '../deps.js';
-import { auditMembership, confirm } from '../lifecycle.js';
+import { Lifecycle, auditMembership } from '../lifecycle.js';
 
 export interface OutboxReport {
   applied: number;
@@ -92,7 +92,7 @@ export async function runOutbox(
       if (!r) return { applied: true };
       if (!p.stillHeld) await auditMembership(tx, r, job.kind, p.group!.name, p.account!.login, now);
       if ((await tx.outbox.openFor(job.requestId, job.kind)) > 0) return { applied: true };
-      const after = await confirm(deps, tx, r, job.kind, now);
+      const after = await new Lifecycle(deps, tx, now).confirm(r, job.kind);
       const late = after.status === 'Expired' && r.status === 'Closing' && r.expiresAt !== null;
       return { applied: true, expiryLatenessMs: late ? now - r.expiresAt! : undefined };
     });

@@ -7,7 +7,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  * The exact text hashed for an entry: the previous hash followed by the entry's fields in a fixed
  * order. Changing, inserting or removing any earlier entry changes every later hash.
  */
-export function chainText(prevHash: string, seq: number, e: AuditEntry): string {
+export function chainText(prevHash: string, seq: number, e: Omit<AuditEntry, 'action'> & { readonly action: string }): string {
   return JSON.stringify([
     prevHash,
     seq,

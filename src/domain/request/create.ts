@@ -1,9 +1,8 @@
 import { DomainError } from '../errors.js';
 import { checkWindow } from '../role/availability.js';
 import { MAX_TTL_SECONDS, type Role, isCandidate } from '../role/role.js';
-import { type Instant, type Seconds, addSeconds } from '../time.js';
-import type { PamRequest } from './request.js';
-import { type TransitionResult, apply } from './transitions.js';
+import type { Instant, Seconds } from '../time.js';
+import { type DraftRequest, type TransitionResult, apply } from './transitions.js';
 
 export interface NewRequest {
   readonly id: string;
@@ -46,26 +45,39 @@ export function requireCandidate(role: Role, accountId: string): void {
 }
 
 /**
- * A new request and what it sets off. A start in the past is read as "now": a client's clock or
- * a form filled in a minute ago must not be refused, and access can never begin in the past.
+ * A new request and what it sets off: the draft goes through the lifecycle table's 'Created' event,
+ * so creation cannot drift from the rest of the lifecycle. A start in the past is read as "now": a
+ * client's clock or a form filled in a minute ago must not be refused, and access can never begin
+ * in the past.
  */
 export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult {
+  return apply(draftRequest(n, p.now, p.serverTimeZone), { kind: 'Created' }, {
+    now: p.now,
+    role: n.role,
+    approvalTimeoutSeconds: p.approvalTimeoutSeconds,
+    mfaTimeoutSeconds: p.mfaTimeoutSeconds,
+    serverTimeZone: p.serverTimeZone,
+    activeUntil: p.activeUntil,
+  });
+}
+
+/** The request as asked for, checked against the role; 'Created' decides where it starts. */
+export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string): DraftRequest {
   requireCandidate(n.role, n.creatorId);
   checkTtl(n.role, n.ttlSeconds);
-  const requestedAt = n.requestedAt !== null && n.requestedAt > p.now ? n.requestedAt : p.now;
-  checkWindow(n.role.window, requestedAt, p.serverTimeZone);
-
-  const base: PamRequest = Object.freeze({
+  const requestedAt = n.requestedAt !== null && n.requestedAt > now ? n.requestedAt : now;
+  checkWindow(n.role.window, requestedAt, serverTimeZone);
+  return Object.freeze({
     id: n.id,
     creatorId: n.creatorId,
     roleId: n.role.id,
     displayName: `${n.role.name} elevation`,
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
     creationMethod: n.creationMethod,
-    createdAt: p.now,
+    createdAt: now,
     requestedTtlSeconds: n.ttlSeconds,
     requestedAt,
-    status: 'PendingMFA',
+    status: 'New',
     startedAt: null,
     expiresAt: null,
     pendingUntil: null,
@@ -75,23 +87,4 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
     approvalId: n.role.approvalRequired ? n.approvalId : null,
     version: 0,
   });
-
-  if (n.role.mfaRequired) {
-    return { request: Object.freeze({ ...base, pendingUntil: addSeconds(p.now, p.mfaTimeoutSeconds), version: 1 }), effects: [] };
-  }
-  const ctx = {
-    now: p.now,
-    role: n.role,
-    approvalTimeoutSeconds: p.approvalTimeoutSeconds,
-    serverTimeZone: p.serverTimeZone,
-    activeUntil: p.activeUntil,
-  };
-  if (n.role.approvalRequired) {
-    return {
-      request: Object.freeze({ ...base, status: 'PendingApproval', pendingUntil: addSeconds(p.now, p.approvalTimeoutSeconds), version: 1 }),
-      effects: [],
-    };
-  }
-  // Reuse the lifecycle table for the first step so creation cannot drift from it.
-  return apply({ ...base, status: 'PendingApproval' }, { kind: 'Approved' }, ctx);
 }

@@ -68,18 +68,3 @@ export interface PamRequest {
   /** Bumped on every write; stores use it for optimistic concurrency. */
   readonly version: number;
 }
-
-/** The next instant at which time alone changes this request, for the durable scheduler. */
-export function dueAt(r: PamRequest): Instant | null {
-  switch (r.status) {
-    case 'PendingMFA':
-    case 'PendingApproval':
-      return r.pendingUntil;
-    case 'Scheduled':
-      return r.requestedAt;
-    case 'Active':
-      return r.expiresAt;
-    default:
-      return null;
-  }
-}

@@ -2,10 +2,13 @@ import { DomainError } from '../errors.js';
 import { checkWindow } from '../role/availability.js';
 import type { RoleSummary } from '../role/role.js';
 import { type Instant, type Seconds, addSeconds } from '../time.js';
+import type { ApprovalSettlement } from './approval.js';
 import type { Effect } from './effect.js';
 import type { AdminEndReason, EndReason, PamRequest, RequestStatus } from './request.js';
 
 export type RequestEvent =
+  /** The request is made: the only event a 'New' request takes. */
+  | { readonly kind: 'Created' }
   | { readonly kind: 'MfaPassed' }
   | { readonly kind: 'MfaFailed' }
   | { readonly kind: 'Approved' }
@@ -24,12 +27,26 @@ export type RequestEvent =
 
 export type RequestEventKind = RequestEvent['kind'];
 
+/**
+ * The lifecycle's states: MIM's, plus 'New' for a request being made. 'New' is never stored and
+ * never on the wire; it exists so that creation is a row of the table like every other step.
+ */
+export type LifecycleStatus = 'New' | RequestStatus;
+
+/** A request being made: every field known, no status decided yet. */
+export type DraftRequest = Omit<PamRequest, 'status'> & { readonly status: 'New' };
+
+/** What the table may transition: a stored request, or a draft being created. */
+export type Subject = PamRequest | DraftRequest;
+
 /** Everything a transition may read besides the request: the role, the time and the policy. */
 export interface TransitionContext {
   readonly now: Instant;
   /** The role's own settings: no transition reads its member lists, so batch work need not load them. */
   readonly role: RoleSummary;
   readonly approvalTimeoutSeconds: Seconds;
+  /** How long a new request may wait for its MFA code. */
+  readonly mfaTimeoutSeconds: Seconds;
   /** The zone availability windows are read in when a role names none. */
   readonly serverTimeZone: string;
   /**
@@ -44,15 +61,25 @@ export interface TransitionResult {
   readonly effects: readonly Effect[];
 }
 
-type Handler<E extends RequestEvent> = (r: PamRequest, e: E, ctx: TransitionContext) => TransitionResult;
-type Handlers = { readonly [K in RequestEventKind]?: Handler<Extract<RequestEvent, { kind: K }>> };
+type Handler<R extends Subject, E extends RequestEvent> = (r: R, e: E, ctx: TransitionContext) => TransitionResult;
+type Handlers<R extends Subject> = { readonly [K in RequestEventKind]?: Handler<R, Extract<RequestEvent, { kind: K }>> };
+type Table = { readonly New: Handlers<DraftRequest> } & { readonly [S in RequestStatus]: Handlers<PamRequest> };
 
-function to(r: PamRequest, status: RequestStatus, patch: Partial<PamRequest> = {}): PamRequest {
+function to(r: Subject, status: RequestStatus, patch: Partial<PamRequest> = {}): PamRequest {
   return Object.freeze({ ...r, ...patch, status, version: r.version + 1 });
 }
 
-function end(r: PamRequest, status: RequestStatus, reason: EndReason, now: Instant, endNote: string | null = null): TransitionResult {
-  return { request: to(r, status, { endReason: reason, endNote, endedAt: now, pendingUntil: null }), effects: [] };
+function end(r: Subject, status: RequestStatus, reason: EndReason, now: Instant, endNote: string | null = null, effects: readonly Effect[] = []): TransitionResult {
+  return { request: to(r, status, { endReason: reason, endNote, endedAt: now, pendingUntil: null }), effects };
+}
+
+/** A request that ends while its approval is still open settles it, so no approver sees it again. */
+function settleApproval(r: Subject, status: ApprovalSettlement): readonly Effect[] {
+  return r.approvalId === null ? [] : [{ kind: 'settle-approval', requestId: r.id, approvalId: r.approvalId, status }];
+}
+
+function waitForApproval(r: Subject, ctx: TransitionContext, effects: readonly Effect[] = []): TransitionResult {
+  return { request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }), effects };
 }
 
 /** A decision that arrives after its deadline does not count, even before the scheduler expires the request. */
@@ -72,7 +99,7 @@ function requireDue(at: Instant | null, now: Instant, what: string): void {
  * Starts access at `startAt`, capped by the availability window. A request that could only start
  * after its window or its own time had passed ends as Expired without ever granting anything.
  */
-function begin(r: PamRequest, startAt: Instant, ctx: TransitionContext): TransitionResult {
+function begin(r: Subject, startAt: Instant, ctx: TransitionContext): TransitionResult {
   let windowEnd: Instant | null;
   try {
     windowEnd = checkWindow(ctx.role.window, startAt, ctx.serverTimeZone);
@@ -93,13 +120,13 @@ function begin(r: PamRequest, startAt: Instant, ctx: TransitionContext): Transit
 }
 
 /** After every gate has passed: wait for the requested start, or begin now. */
-function proceed(r: PamRequest, ctx: TransitionContext): TransitionResult {
+function proceed(r: Subject, ctx: TransitionContext): TransitionResult {
   if (r.requestedAt > ctx.now) return { request: to(r, 'Scheduled', { pendingUntil: null }), effects: [] };
   return begin(r, ctx.now, ctx);
 }
 
 function closeWithoutAccess(r: PamRequest, e: { reason: EndReason; note?: string | null }, ctx: TransitionContext): TransitionResult {
-  return end(r, 'Closed', e.reason, ctx.now, e.note ?? null);
+  return end(r, 'Closed', e.reason, ctx.now, e.note ?? null, settleApproval(r, 'Cancelled'));
 }
 
 function startClosing(r: PamRequest, reason: EndReason, ctx: TransitionContext, expiresAt: Instant | null, endNote: string | null = null): TransitionResult {
@@ -113,22 +140,28 @@ function startClosing(r: PamRequest, reason: EndReason, ctx: TransitionContext, 
  * The whole lifecycle. Each status lists the events it accepts; anything else is refused.
  * Terminal statuses accept nothing, so no event sequence can leave them.
  */
-export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
+export const TRANSITIONS: Table = {
+  New: {
+    // The approval object exists from the start, even while MFA is awaited: the request names it.
+    Created: (r, _e, ctx) => {
+      const opened: readonly Effect[] = r.approvalId === null ? [] : [{ kind: 'open-approval', requestId: r.id, approvalId: r.approvalId }];
+      if (ctx.role.mfaRequired) {
+        return { request: to(r, 'PendingMFA', { pendingUntil: addSeconds(ctx.now, ctx.mfaTimeoutSeconds) }), effects: opened };
+      }
+      if (ctx.role.approvalRequired) return waitForApproval(r, ctx, opened);
+      return proceed(r, ctx);
+    },
+  },
   PendingMFA: {
     MfaPassed: (r, _e, ctx) => {
       requireBefore(r.pendingUntil, ctx.now, 'MFA deadline');
-      return ctx.role.approvalRequired
-        ? {
-            request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }),
-            effects: [],
-          }
-        : proceed(r, ctx);
+      return ctx.role.approvalRequired ? waitForApproval(r, ctx) : proceed(r, ctx);
     },
-    MfaFailed: (r, _e, ctx) => end(r, 'Rejected', 'mfa-failed', ctx.now),
+    MfaFailed: (r, _e, ctx) => end(r, 'Rejected', 'mfa-failed', ctx.now, null, settleApproval(r, 'Cancelled')),
     Close: closeWithoutAccess,
     TimedOut: (r, _e, ctx) => {
       requireDue(r.pendingUntil, ctx.now, 'MFA deadline');
-      return end(r, 'Expired', 'timed-out', ctx.now);
+      return end(r, 'Expired', 'timed-out', ctx.now, null, settleApproval(r, 'Expired'));
     },
   },
   PendingApproval: {
@@ -136,11 +169,12 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
       requireBefore(r.pendingUntil, ctx.now, 'approval deadline');
       return proceed(r, ctx);
     },
+    // The approval itself was decided by the vote that sent this event.
     Rejected: (r, _e, ctx) => end(r, 'Rejected', 'rejected', ctx.now),
     Close: closeWithoutAccess,
     TimedOut: (r, _e, ctx) => {
       requireDue(r.pendingUntil, ctx.now, 'approval deadline');
-      return end(r, 'Expired', 'timed-out', ctx.now);
+      return end(r, 'Expired', 'timed-out', ctx.now, null, settleApproval(r, 'Expired'));
     },
   },
   Scheduled: {
@@ -153,7 +187,11 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
     Close: closeWithoutAccess,
   },
   Processing: {
-    GrantConfirmed: (r) => ({ request: to(r, 'Active'), effects: [] }),
+    // An extension overlaps the elevation it extends; once it holds the groups, that one ends.
+    GrantConfirmed: (r) => ({
+      request: to(r, 'Active'),
+      effects: [{ kind: 'supersede', requestId: r.id, accountId: r.creatorId, roleId: r.roleId }],
+    }),
     // The grant may already have reached the directory, so closing must revoke.
     Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now, e.note ?? null),
   },
@@ -175,9 +213,9 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, Handlers>> = {
   Rejected: {},
 };
 
-/** Applies `event` to `r`: the new request and its effects, or InvalidTransition. Pure. */
-export function apply(r: PamRequest, event: RequestEvent, ctx: TransitionContext): TransitionResult {
-  const handler = TRANSITIONS[r.status][event.kind] as Handler<RequestEvent> | undefined;
+/** Applies `event` to `r` (a stored request, or a draft being created): the new request and its effects, or InvalidTransition. Pure. */
+export function apply(r: Subject, event: RequestEvent, ctx: TransitionContext): TransitionResult {
+  const handler = (TRANSITIONS[r.status] as Handlers<Subject>)[event.kind] as Handler<Subject, RequestEvent> | undefined;
   if (!handler) {
     throw new DomainError(
       'InvalidTransition',
@@ -188,6 +226,6 @@ export function apply(r: PamRequest, event: RequestEvent, ctx: TransitionContext
   return handler(r, event, ctx);
 }
 
-export function accepts(status: RequestStatus, kind: RequestEventKind): boolean {
+export function accepts(status: LifecycleStatus, kind: RequestEventKind): boolean {
   return TRANSITIONS[status][kind] !== undefined;
 }

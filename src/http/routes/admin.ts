@@ -25,7 +25,6 @@ export interface AdminOptions {
   readonly hasher: PasswordHasher;
   readonly mfa: MfaKit;
   /** Wakes the scheduler and outbox worker after a change that queued directory work. */
-  readonly poke: () => void;
 }
 
 type NameParams = { Params: { name: string } };
@@ -61,13 +60,11 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   app.post<IdParams>('/requests/:id/revoke', async (req) => {
     const body = parseBody(revokeBody, req.body);
     const r = await revokeRequest(deps, req.caller!, req.params.id, body.reason);
-    opts.poke(); // LDAP removals wait in the outbox
     return r;
   });
   app.post('/revoke', async (req) => {
     const body = parseBody(revokeAllBody, req.body);
     const ended = await revokeAll(deps, req.caller!, { role: body.role, user: body.user }, body.reason);
-    opts.poke();
     return { value: ended };
   });
 

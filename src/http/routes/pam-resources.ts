@@ -27,7 +27,6 @@ export interface PamResourcesOptions {
   readonly accountDomain: string;
   readonly creationMethod: string;
   /** Called after a change that may have created near-term due work. */
-  readonly poke: () => void;
 }
 
 const SUPPORTED_VERSIONS = ['1'];
@@ -92,7 +91,6 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       requestedAt: p.RequestedTime === undefined ? null : parseRequestedTime(p.RequestedTime, deps.policy.serverTimeZone),
       creationMethod: opts.creationMethod,
     });
-    opts.poke();
     // A deactivation (RequestedTTL 0) is a created request too, answered 201 like any other.
     return reply.code(201).send(element(req, 'pamrequests', requestToWire(result.request)));
   });
@@ -108,7 +106,6 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
     const action = req.params.action.toLowerCase();
     if (key?.set === 'pamrequests' && action === 'close') {
       await closeRequestUseCase(deps, caller(req), key.id);
-      opts.poke(); // a revoke may wait in the outbox
       return emptyOk(reply);
     }
     // Extensions (docs/mfa-api.md): the MFA challenge MIM delegated to a phone call, answered
@@ -117,7 +114,6 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       const proof = action === 'verifymfa' ? totpProof(req) : passkeyProof(req, opts.config);
       if (!proof) throw new DomainError('BadRequest', action === 'verifymfa' ? 'Code is required: the 6-digit code from your authenticator.' : 'Passkey is required: the AuthenticationResponseJSON for the options from PasskeyOptions.');
       const r = await verifyMfaUseCase(deps, opts.mfa, caller(req), key.id, proof);
-      opts.poke();
       return reply.code(200).send(element(req, 'pamrequests', requestToWire(r)));
     }
     if (key && action === 'passkeyoptions') {
@@ -131,7 +127,6 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
       // The approver's step-up, for roles that ask for one: Code or Passkey beside Comment.
       const proof = action === 'approve' ? (passkeyProof(req, opts.config) ?? totpProof(req)) : null;
       await decideApprovalUseCase(deps, opts.mfa, caller(req), key.id, action === 'approve' ? 'approve' : 'reject', optionalText('Comment', p.Comment, 4000), proof);
-      opts.poke();
       return emptyOk(reply);
     }
     throw noSuchAction(req.params.key, req.params.action);

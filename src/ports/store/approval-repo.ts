@@ -1,4 +1,4 @@
-import type { Approval } from '../../domain/request/approval.js';
+import type { Approval, Vote } from '../../domain/request/approval.js';
 import type { Instant } from '../../domain/time.js';
 import type { ApprovalField, ListQuery } from '../filter.js';
 
@@ -17,12 +17,14 @@ export interface ApprovalView {
 
 /** Approvals of requests for roles that need one. */
 export interface ApprovalRepo {
-  /** The approval with this id, or undefined. */
+  /** The approval with this id and its votes, in the order they were cast; or undefined. */
   byId(id: string): Promise<Approval | undefined>;
-  /** Adds a new (pending) approval. */
+  /** Stores a new approval (open, no votes yet). */
   insert(a: Approval): Promise<void>;
-  /** Overwrites the stored approval of the same id (its decision). */
+  /** Stores the approval's status and deciding vote as its fold (or settlement) concluded; not its votes. */
   update(a: Approval): Promise<void>;
+  /** Appends vote number `seq` (from 0) of an approval; a vote already in that place is a Conflict. */
+  addVote(approvalId: string, seq: number, v: Vote): Promise<void>;
   /** Pending approvals `approverId` may decide (never their own requests), in the database. */
   pendingFor(approverId: string, q: ListQuery<ApprovalField>): Promise<ApprovalView[]>;
 }

@@ -5,7 +5,10 @@ import type { Instant } from '../../domain/time.js';
 export interface AuditQuery {
   readonly requestId?: string;
   readonly actorId?: string;
+  /** Entries stored under exactly this action name. */
   readonly action?: string;
+  /** Entries stored under any of these action names (an action's current name and its older spellings). */
+  readonly actions?: readonly string[];
   readonly since?: Instant;
   readonly until?: Instant;
   readonly limit: number;

@@ -1,4 +1,4 @@
-import type { PamRequest } from '../../domain/request/request.js';
+import type { PamRequest, RequestStatus } from '../../domain/request/request.js';
 import type { Instant } from '../../domain/time.js';
 import type { ListQuery, RequestField } from '../filter.js';
 import type { GroupAccount } from './group-repo.js';
@@ -23,7 +23,7 @@ export interface RequestRepo {
   /** The requester's requests, filtered, ordered and paged in the database. */
   listByCreator(creatorId: string, q: ListQuery<RequestField>): Promise<PamRequest[]>;
   /** Requests of `creatorId` for `roleId` in one of `statuses`. */
-  findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]>;
+  findByCreatorRole(creatorId: string, roleId: string, statuses: readonly RequestStatus[]): Promise<PamRequest[]>;
   /** Creation times of the requester's requests made after `since`, newest first, at most `limit` (for the rate limit). */
   recentCreations(creatorId: string, since: Instant, limit: number): Promise<Instant[]>;
   /**

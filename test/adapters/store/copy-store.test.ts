@@ -54,7 +54,7 @@ async function countRows(url: string): Promise<Record<string, number>> {
   await c.connect();
   try {
     const out: Record<string, number> = {};
-    for (const table of ['accounts', 'roles', 'requests', 'approvals', 'audit', 'settings']) {
+    for (const table of ['accounts', 'roles', 'requests', 'approvals', 'approval_votes', 'audit', 'settings']) {
       out[table] = Number((await c.query(`select count(*) as n from ${table}`)).rows[0].n);
     }
     return out;
@@ -83,9 +83,10 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   assert.equal(report.auditChecked, auditBefore.checked);
   assert.ok(auditBefore.checked >= 10 && auditBefore.brokenAtSeq === null);
   assert.deepEqual(await countRows(target), {
-    accounts: 3, roles: 4, requests: byTable.requests, approvals: byTable.approvals, audit: auditBefore.checked, settings: byTable.settings,
+    accounts: 3, roles: 4, requests: byTable.requests, approvals: byTable.approvals, approval_votes: byTable.approval_votes, audit: auditBefore.checked, settings: byTable.settings,
   });
   assert.ok(byTable.requests >= 5 && byTable.approvals >= 2);
+  assert.equal(byTable.approval_votes, 1, "ann's approval is copied as the vote it is folded from");
 
   // The copied store answers the API exactly as the embedded one did.
   // Secrets stay sealed with the source's key, so the copy is opened with that key.

@@ -96,7 +96,7 @@ test('concurrent audit appends from many transactions form one unbroken chain', 
   await Promise.all(
     Array.from({ length: 30 }, (_, i) =>
       store.transaction((tx) =>
-        tx.audit.append({ at: T0 + i, actorId: null, action: 'test', targetType: 'request', targetId: `t${i}`, requestId: null, before: null, after: { i } }),
+        tx.audit.append({ at: T0 + i, actorId: null, action: 'request.created', targetType: 'request', targetId: `t${i}`, requestId: null, before: null, after: { i } }),
       ),
     ),
   );
@@ -106,9 +106,9 @@ test('concurrent audit appends from many transactions form one unbroken chain', 
 test("the audit chain's lock is taken at the end of a transaction, not at its first audited step", async () => {
   seen.length = 0;
   await store.transaction(async (tx) => {
-    await tx.audit.append({ at: T0, actorId: null, action: 'test.early', targetType: 'request', targetId: 'a', requestId: null, before: null, after: null });
+    await tx.audit.append({ at: T0, actorId: null, action: 'group.created', targetType: 'request', targetId: 'a', requestId: null, before: null, after: null });
     for (let i = 0; i < 5; i++) await tx.requests.byId(`later-${i}`);
-    await tx.audit.append({ at: T0, actorId: null, action: 'test.late', targetType: 'request', targetId: 'b', requestId: null, before: null, after: null });
+    await tx.audit.append({ at: T0, actorId: null, action: 'group.updated', targetType: 'request', targetId: 'b', requestId: null, before: null, after: null });
   });
   const statements = seen.map((s) => s.sql).filter((s) => s !== 'commit');
   const lock = statements.findIndex((s) => s.includes('pg_advisory_xact_lock'));
@@ -116,7 +116,7 @@ test("the audit chain's lock is taken at the end of a transaction, not at its fi
   // cover the head read and the insert of the transaction's entries.
   assert.equal(lock, statements.length - 3, statements.join('\n'));
   assert.match(statements.at(-1)!, /insert into "audit"/);
-  const listed = await store.read((tx) => tx.audit.list({ action: 'test.late', limit: 1 }));
+  const listed = await store.read((tx) => tx.audit.list({ action: 'group.updated', limit: 1 }));
   assert.equal(listed.length, 1);
   assert.equal((await store.read((tx) => tx.audit.verifyChain())).brokenAtSeq, null);
 });

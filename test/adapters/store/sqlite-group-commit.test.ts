@@ -192,7 +192,7 @@ test('when SQLite ends the whole transaction mid-group, every member is rejected
 
 test('audit appends of a group, with a member rolled back between them, form one unbroken chain', async (t) => {
   const r = await rig(t);
-  const entry = (targetId: string) => ({ at: 1, actorId: null, action: 'group.updated', targetType: 'group' as const, targetId, requestId: null, before: null, after: { n: targetId } });
+  const entry = (targetId: string) => ({ at: 1, actorId: null, action: 'group.updated' as const, targetType: 'group' as const, targetId, requestId: null, before: null, after: { n: targetId } });
   const appendTwice = (name: string, fail = false) =>
     r.store.transaction(async (tx) => {
       await tx.audit.append(entry(`${name}-1`));

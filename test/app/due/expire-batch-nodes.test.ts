@@ -48,8 +48,8 @@ test('two nodes end every elevation exactly once, and shared groups go with the 
   }));
   assert.deepEqual(new Set(statuses), new Set(['Expired']));
   for (const id of ids) {
-    assert.equal(actions.filter((x) => x === `${id} request.ExpiryDue`).length, 1, `${id} ended once`);
-    assert.equal(actions.filter((x) => x === `${id} request.RevokeConfirmed`).length, 1, `${id} confirmed once`);
+    assert.equal(actions.filter((x) => x === `${id} request.expiry-reached`).length, 1, `${id} ended once`);
+    assert.equal(actions.filter((x) => x === `${id} request.revoke-confirmed`).length, 1, `${id} confirmed once`);
   }
   for (const g of Object.values(GROUPS).slice(0, 3)) assert.deepEqual(await membersOf(a.core, g), [], `${g} is empty`);
   assert.equal(actions.filter((x) => x.endsWith('membership.removed')).length, USERS.length * 3);

@@ -95,12 +95,12 @@ test('a mixed batch: plain expiries end together, the rest go row by row, and sh
   assert.deepEqual(jobs.map((j) => ({ requestId: j.requestId, kind: j.kind })), [{ requestId: u3mixed.id, kind: 'revoke' }]);
 
   // The same records the engine writes row by row, in the same order.
-  const ended = ['request.ExpiryDue', 'request.RevokeConfirmed'];
+  const ended = ['request.expiry-reached', 'request.revoke-confirmed'];
   assert.deepEqual((await trail(u1ops.id)).slice(-3), [ended[0], `membership.removed ${GROUPS.a}`, ended[1]]);
   const u2 = [...(await trail(u2ops.id)), ...(await trail(u2plus.id))];
   assert.deepEqual(u2.filter((a) => a.startsWith('membership.removed')).sort(), [GROUPS.a, GROUPS.b, GROUPS.shared].sort().map((g) => `membership.removed ${g}`));
   assert.deepEqual((await trail(u2ops.id)).filter((a) => a.startsWith('request.')).slice(-2), ended);
-  assert.deepEqual((await trail(u3mixed.id)).slice(-2), ['request.ExpiryDue', `membership.removed ${GROUPS.a}`]);
+  assert.deepEqual((await trail(u3mixed.id)).slice(-2), ['request.expiry-reached', `membership.removed ${GROUPS.a}`]);
 
   const verified = await verifyAuditTrail(c.deps, LOCAL_OPERATOR, { verifier: null, sources: [] });
   assert.equal(verified.brokenAtSeq, null);
@@ -131,7 +131,7 @@ test('a bulk update over a stale version throws Conflict and writes nothing', as
 
 test('bulk audit appends chain exactly as appends one by one', async () => {
   const c = t.core;
-  const entry = (i: number) => ({ at: 1000 + i, actorId: null, action: 'test.bulk', targetType: 'request' as const, targetId: `r${i}`, requestId: null, before: { i }, after: null });
+  const entry = (i: number) => ({ at: 1000 + i, actorId: null, action: 'reconcile.extra.reported' as const, targetType: 'request' as const, targetId: `r${i}`, requestId: null, before: { i }, after: null });
   await c.deps.store.transaction(async (tx) => {
     await tx.audit.append(entry(0));
     await tx.audit.appendMany([entry(1), entry(2), entry(3)]);
@@ -140,7 +140,7 @@ test('bulk audit appends chain exactly as appends one by one', async () => {
   });
   const chain = await c.deps.store.read((tx) => tx.audit.verifyChain());
   assert.equal(chain.brokenAtSeq, null);
-  const listed = await c.deps.store.read((tx) => tx.audit.list({ action: 'test.bulk', limit: 10 }));
+  const listed = await c.deps.store.read((tx) => tx.audit.list({ action: 'reconcile.extra.reported', limit: 10 }));
   assert.deepEqual(listed.map((e) => e.targetId), ['r0', 'r1', 'r2', 'r3', 'r4']);
   assert.deepEqual(listed.map((e) => e.seq), [...listed.keys()].map((k) => listed[0]!.seq + k));
 });

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CreatePolicy, type NewRequest, createRequest } from '../../../src/domain/request/create.js';
+import { type CreatePolicy, type NewRequest, createRequest, draftRequest } from '../../../src/domain/request/create.js';
+import { apply } from '../../../src/domain/request/transitions.js';
 import type { Role } from '../../../src/domain/role/role.js';
 import {
   APPROVAL,
@@ -12,6 +13,7 @@ import {
   MINUTE_MS,
   PLAIN,
   T0,
+  ctx,
   daily,
   domainError,
   role,
@@ -141,7 +143,8 @@ describe('the first status', () => {
     assert.equal(out.request.approvalId, 'apr-1');
     assert.equal(out.request.pendingUntil, T0 + APPROVAL_TIMEOUT_S * 1000);
     assert.equal(out.request.version, 1);
-    assert.deepEqual(out.effects, []);
+    // The approval object approvers act on is opened by the same step, with its own id.
+    assert.deepEqual(out.effects, [{ kind: 'open-approval', requestId: 'req-1', approvalId: 'apr-1' }]);
   });
 
   test('a plain role goes straight to Processing with exactly one grant', () => {
@@ -172,5 +175,51 @@ describe('the first status', () => {
     assert.equal(out.request.status, 'Processing');
     assert.equal(out.request.startedAt, T0);
     assert.equal(out.request.expiresAt, activeUntil);
+  });
+});
+
+describe("creation is the table's 'Created' event", () => {
+  test('createRequest is the draft taking Created: the same request and effects as apply gives', () => {
+    for (const r of [PLAIN, MFA, APPROVAL, MFA_AND_APPROVAL]) {
+      const n = asks(r);
+      const draft = draftRequest(n, T0, 'UTC');
+      assert.equal(draft.status, 'New');
+      assert.equal(draft.version, 0);
+      assert.deepEqual(createRequest(n, policy()), apply(draft, { kind: 'Created' }, ctx({ role: r, mfaTimeoutSeconds: MFA_TIMEOUT_S })));
+    }
+  });
+
+  test('an MFA role that also needs approval opens its approval at creation, while the code is awaited', () => {
+    const out = createRequest(asks(MFA_AND_APPROVAL), policy());
+    assert.equal(out.request.status, 'PendingMFA');
+    assert.deepEqual(out.effects, [{ kind: 'open-approval', requestId: 'req-1', approvalId: 'apr-1' }]);
+  });
+
+  test('the approval opened then is settled by whatever ends the request undecided', () => {
+    const { request: pendingMfa } = createRequest(asks(MFA_AND_APPROVAL), policy());
+    const settled = (status: 'Cancelled' | 'Expired') => [{ kind: 'settle-approval', requestId: 'req-1', approvalId: 'apr-1', status }];
+    const c = (now: number) => ctx({ now, role: MFA_AND_APPROVAL });
+    assert.deepEqual(apply(pendingMfa, { kind: 'MfaFailed' }, c(T0 + MINUTE_MS)).effects, settled('Cancelled'));
+    assert.deepEqual(apply(pendingMfa, { kind: 'Close', reason: 'closed' }, c(T0 + MINUTE_MS)).effects, settled('Cancelled'));
+    assert.deepEqual(apply(pendingMfa, { kind: 'TimedOut' }, c(pendingMfa.pendingUntil!)).effects, settled('Expired'));
+    // Passing MFA moves on to the approval already open: nothing is opened twice.
+    const approving = apply(pendingMfa, { kind: 'MfaPassed' }, c(T0 + MINUTE_MS));
+    assert.equal(approving.request.status, 'PendingApproval');
+    assert.deepEqual(approving.effects, []);
+    // A decision settles it through the vote, not through the request's transition.
+    assert.deepEqual(apply(approving.request, { kind: 'Rejected' }, c(T0 + 2 * MINUTE_MS)).effects, []);
+  });
+
+  test('a role without approval opens none and settles none', () => {
+    const { request: pendingMfa } = createRequest(asks(MFA), policy());
+    assert.equal(pendingMfa.approvalId, null);
+    assert.deepEqual(apply(pendingMfa, { kind: 'Close', reason: 'closed' }, ctx({ now: T0 + MINUTE_MS, role: MFA })).effects, []);
+  });
+
+  test('only a draft takes Created, and a draft takes nothing else', () => {
+    const { request: stored } = createRequest(asks(PLAIN), policy());
+    assert.throws(() => apply(stored, { kind: 'Created' }, ctx()), domainError('InvalidTransition', 'Created'));
+    const draft = draftRequest(asks(PLAIN), T0, 'UTC');
+    assert.throws(() => apply(draft, { kind: 'Close', reason: 'closed' }, ctx()), domainError('InvalidTransition', 'New'));
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createDeactivation } from '../../../src/domain/request/deactivation.js';
-import { HOLDING, dueAt, isTerminal } from '../../../src/domain/request/request.js';
+import { nextTimedEvent } from '../../../src/domain/request/next-timed-event.js';
+import { HOLDING, isTerminal } from '../../../src/domain/request/request.js';
 import { MFA_AND_APPROVAL, PLAIN, T0, domainError } from '../fixtures.js';
 
 describe('a deactivation (RequestedTTL 0) is a request of its own', () => {
@@ -12,7 +13,7 @@ describe('a deactivation (RequestedTTL 0) is a request of its own', () => {
     assert.equal(d.requestedTtlSeconds, 0);
     assert.deepEqual([d.createdAt, d.requestedAt, d.endedAt], [T0, T0, T0]);
     assert.deepEqual([d.startedAt, d.expiresAt, d.pendingUntil], [null, null, null]);
-    assert.equal(dueAt(d), null, 'the scheduler never wakes for it');
+    assert.equal(nextTimedEvent(d), null, 'the scheduler never wakes for it');
     assert.equal(d.approvalId, null, 'no approver ever sees it, even for a role that needs approval');
     assert.equal(d.justification, 'done patching');
     assert.equal(d.endReason, 'deactivated');

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DomainError } from '../../../src/domain/errors.js';
 import { createRequest } from '../../../src/domain/request/create.js';
-import { HOLDING, type PamRequest, type RequestStatus, dueAt, isTerminal } from '../../../src/domain/request/request.js';
+import type { Effect } from '../../../src/domain/request/effect.js';
+import { nextTimedEvent } from '../../../src/domain/request/next-timed-event.js';
+import { HOLDING, type PamRequest, type RequestStatus, isTerminal } from '../../../src/domain/request/request.js';
 import { type RequestEvent, type TransitionContext, apply } from '../../../src/domain/request/transitions.js';
 import type { Role } from '../../../src/domain/role/role.js';
 import { APPROVAL, HOUR_MS, MFA, MFA_AND_APPROVAL, MINUTE_MS, PLAIN, T0, daily, role } from '../fixtures.js';
@@ -51,21 +53,6 @@ const lives = fc.record({
   steps: fc.array(fc.record({ advance: advances, event: events }), { maxLength: 40 }),
 });
 
-/** The event the scheduler sends when a request's deadline comes. */
-function timedEvent(s: RequestStatus): RequestEvent | null {
-  switch (s) {
-    case 'PendingMFA':
-    case 'PendingApproval':
-      return { kind: 'TimedOut' };
-    case 'Scheduled':
-      return { kind: 'StartDue' };
-    case 'Active':
-      return { kind: 'ExpiryDue' };
-    default:
-      return null;
-  }
-}
-
 test('random event sequences keep every lifecycle invariant', () => {
   fc.assert(
     fc.property(lives, ({ role, ttlSeconds, startInMs, activeUntil, steps }) => {
@@ -85,10 +72,25 @@ test('random event sequences keep every lifecycle invariant', () => {
       let r: PamRequest = created.request;
       let now = T0;
       let held = 0; // grants minus revokes so far
-      const tally = (effects: typeof created.effects): void => {
+      let approvals = 0; // approvals opened, and settled
+      let settled = 0;
+      const tally = (effects: readonly Effect[]): void => {
         for (const e of effects) {
-          assert.deepEqual([e.requestId, e.accountId, e.roleId], [r.id, r.creatorId, r.roleId]);
-          held += e.kind === 'grant' ? 1 : -1;
+          assert.equal(e.requestId, r.id);
+          if (e.kind === 'grant' || e.kind === 'revoke') {
+            assert.deepEqual([e.accountId, e.roleId], [r.creatorId, r.roleId]);
+            held += e.kind === 'grant' ? 1 : -1;
+          } else if (e.kind === 'open-approval') {
+            assert.equal(e.approvalId, r.approvalId);
+            approvals++;
+          } else if (e.kind === 'settle-approval') {
+            assert.equal(e.approvalId, r.approvalId);
+            assert.equal(e.status, r.endReason === 'timed-out' ? 'Expired' : 'Cancelled');
+            settled++;
+          } else {
+            assert.equal(e.kind, 'supersede');
+            assert.equal(r.status, 'Active', 'only an elevation that holds its groups supersedes another');
+          }
         }
       };
       tally(created.effects);
@@ -96,6 +98,9 @@ test('random event sequences keep every lifecycle invariant', () => {
 
       const check = (): void => {
         assert.ok(held === 0 || held === 1, `grants minus revokes is ${held}`);
+        // An approval is opened at creation exactly when the role needs one, and settled at most once.
+        assert.equal(approvals, role.approvalRequired ? 1 : 0);
+        assert.ok(settled <= approvals, `${settled} settlement(s) of ${approvals} approval(s)`);
         assert.equal(held, HOLDING.includes(r.status) ? 1 : 0, `${r.status} with ${held} grant(s) outstanding`);
         if (isTerminal(r.status) || PRE_GRANT.includes(r.status)) assert.equal(held, 0);
         if (HOLDING.includes(r.status)) {
@@ -107,23 +112,21 @@ test('random event sequences keep every lifecycle invariant', () => {
         if (isTerminal(r.status)) assert.notEqual(r.endReason, null);
         if (PRE_GRANT.includes(r.status)) assert.equal(r.startedAt, null);
         // The deadline the scheduler waits for is accepted once it comes.
-        const due = dueAt(r);
-        const timed = timedEvent(r.status);
-        if (due !== null && timed !== null) {
-          assert.doesNotThrow(() => apply(r, timed, ctxAt(Math.max(now, due))));
-        }
+        const timed = nextTimedEvent(r);
+        if (timed !== null) assert.doesNotThrow(() => apply(r, timed.event, ctxAt(Math.max(now, timed.at))));
       };
       const ctxAt = (at: number): TransitionContext => ({
         now: at,
         role,
         approvalTimeoutSeconds: 3600,
+        mfaTimeoutSeconds: 300,
         serverTimeZone: 'UTC',
         activeUntil,
       });
 
       check();
       for (const { advance, event } of steps) {
-        if (advance === 'due') now = Math.max(now, dueAt(r) ?? now);
+        if (advance === 'due') now = Math.max(now, nextTimedEvent(r)?.at ?? now);
         else now += advance;
         const before = r;
         const snapshot = structuredClone(r);
@@ -186,14 +189,14 @@ test('with the scheduler and confirmations always answering, every life ends ter
               case 'Closing':
                 return { kind: 'RevokeConfirmed' };
               default:
-                return timedEvent(r.status)!;
+                return nextTimedEvent(r)!.event;
             }
           })();
-          const due = dueAt(r);
+          const due = nextTimedEvent(r)?.at ?? null;
           if (next.kind !== 'MfaPassed' && next.kind !== 'Approved' && due !== null) now = Math.max(now, due);
           else now += MINUTE_MS;
-          const out = apply(r, next, { now, role, approvalTimeoutSeconds: 3600, serverTimeZone: 'UTC' });
-          for (const e of out.effects) held += e.kind === 'grant' ? 1 : -1;
+          const out = apply(r, next, { now, role, approvalTimeoutSeconds: 3600, mfaTimeoutSeconds: 300, serverTimeZone: 'UTC' });
+          for (const e of out.effects) held += e.kind === 'grant' ? 1 : e.kind === 'revoke' ? -1 : 0;
           r = out.request;
         }
         assert.ok(isTerminal(r.status), `stuck in ${r.status}`);

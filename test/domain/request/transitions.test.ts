@@ -4,8 +4,11 @@ import { DomainError } from '../../../src/domain/errors.js';
 import type { Effect } from '../../../src/domain/request/effect.js';
 import { type PamRequest, REQUEST_STATUSES, type RequestStatus } from '../../../src/domain/request/request.js';
 import {
+  type DraftRequest,
+  type LifecycleStatus,
   type RequestEvent,
   type RequestEventKind,
+  type Subject,
   TRANSITIONS,
   accepts,
   apply,
@@ -30,7 +33,8 @@ import {
  * The lifecycle written out by hand, independently of TRANSITIONS, so that a change to the table
  * (an event added to or dropped from a status) fails here until this copy is changed on purpose.
  */
-const ALLOWED: Readonly<Record<RequestStatus, readonly RequestEventKind[]>> = {
+const ALLOWED: Readonly<Record<LifecycleStatus, readonly RequestEventKind[]>> = {
+  New: ['Created'],
   PendingMFA: ['MfaPassed', 'MfaFailed', 'Close', 'TimedOut'],
   PendingApproval: ['Approved', 'Rejected', 'Close', 'TimedOut'],
   Scheduled: ['StartDue', 'Close'],
@@ -44,6 +48,7 @@ const ALLOWED: Readonly<Record<RequestStatus, readonly RequestEventKind[]>> = {
 
 /** One event of every kind; `satisfies` makes adding a kind to RequestEvent a compile error here. */
 const EVENTS = {
+  Created: { kind: 'Created' },
   MfaPassed: { kind: 'MfaPassed' },
   MfaFailed: { kind: 'MfaFailed' },
   Approved: { kind: 'Approved' },
@@ -58,7 +63,8 @@ const EVENTS = {
 const EVENT_KINDS = Object.keys(EVENTS) as RequestEventKind[];
 
 /** A plausible request in each status, with every deadline at or before T0 + 1 day. */
-const IN_STATUS: Readonly<Record<RequestStatus, PamRequest>> = {
+const IN_STATUS: Readonly<Record<LifecycleStatus, Subject>> = {
+  New: { ...request({ version: 0 }), status: 'New' } satisfies DraftRequest,
   PendingMFA: request({ status: 'PendingMFA', pendingUntil: T0 + 5 * MINUTE_MS }),
   PendingApproval: request({ status: 'PendingApproval', pendingUntil: T0 + DAY_MS, approvalId: 'apr-1' }),
   Scheduled: request({ status: 'Scheduled', requestedAt: T0 + HOUR_MS }),
@@ -69,6 +75,9 @@ const IN_STATUS: Readonly<Record<RequestStatus, PamRequest>> = {
   Expired: request({ status: 'Expired', startedAt: T0, expiresAt: T0 + HOUR_MS, endReason: 'expired', endedAt: T0 + HOUR_MS }),
   Rejected: request({ status: 'Rejected', endReason: 'rejected', endedAt: T0 }),
 };
+
+/** Every state of the table: MIM's, and 'New' for a request being made. */
+const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['New', ...REQUEST_STATUSES];
 
 /** Late enough that every timed event above is due, so only the table decides. */
 const LATE = ctx({ now: T0 + 2 * DAY_MS });
@@ -86,12 +95,12 @@ function revoke(r: PamRequest): Effect {
 
 describe('the transition table', () => {
   test('the hand-written table covers every status and every event kind', () => {
-    assert.deepEqual(Object.keys(ALLOWED).sort(), [...REQUEST_STATUSES].sort());
-    assert.deepEqual(Object.keys(TRANSITIONS).sort(), [...REQUEST_STATUSES].sort());
-    assert.equal(EVENT_KINDS.length, 10);
+    assert.deepEqual(Object.keys(ALLOWED).sort(), [...LIFECYCLE_STATUSES].sort());
+    assert.deepEqual(Object.keys(TRANSITIONS).sort(), [...LIFECYCLE_STATUSES].sort());
+    assert.equal(EVENT_KINDS.length, 11);
   });
 
-  for (const status of REQUEST_STATUSES) {
+  for (const status of LIFECYCLE_STATUSES) {
     test(`${status} lists exactly the expected events`, () => {
       assert.deepEqual(Object.keys(TRANSITIONS[status]).sort(), [...ALLOWED[status]].sort());
     });
@@ -105,7 +114,7 @@ describe('the transition table', () => {
 });
 
 describe('every status × every event', () => {
-  for (const status of REQUEST_STATUSES) {
+  for (const status of LIFECYCLE_STATUSES) {
     for (const kind of EVENT_KINDS) {
       const allowed = ALLOWED[status].includes(kind);
       test(`${status} ${allowed ? 'accepts' : 'refuses'} ${kind}`, () => {
@@ -261,14 +270,15 @@ describe('PendingApproval', () => {
     assert.equal(out.request.status, 'Expired');
     assert.equal(out.request.endReason, 'timed-out');
     assert.equal(out.request.endedAt, pending.pendingUntil! + MINUTE_MS);
-    assert.deepEqual(out.effects, []);
+    // Nothing to revoke; the approval nobody decided expires with it.
+    assert.deepEqual(out.effects, [{ kind: 'settle-approval', requestId: 'req-1', approvalId: 'apr-1', status: 'Expired' }]);
   });
 
-  test('the requester may withdraw it: Closed, nothing to revoke', () => {
+  test('the requester may withdraw it: Closed, nothing to revoke, the approval cancelled', () => {
     const out = apply(pending, { kind: 'Close', reason: 'closed' }, ctx({ now: T0 + HOUR_MS, role: APPROVAL }));
     assert.equal(out.request.status, 'Closed');
     assert.equal(out.request.endReason, 'closed');
-    assert.deepEqual(out.effects, []);
+    assert.deepEqual(out.effects, [{ kind: 'settle-approval', requestId: 'req-1', approvalId: 'apr-1', status: 'Cancelled' }]);
   });
 });
 
@@ -345,7 +355,8 @@ describe('Processing and Active', () => {
     assert.equal(out.request.startedAt, T0);
     assert.equal(out.request.expiresAt, T0 + HOUR_MS);
     assert.equal(out.request.version, processing.version + 1);
-    assert.deepEqual(out.effects, []);
+    // Once it holds the groups, the elevation it extends (if any) can end without a gap.
+    assert.deepEqual(out.effects, [{ kind: 'supersede', requestId: 'req-1', accountId: 'alice', roleId: PLAIN.id }]);
   });
 
   test('Close while Processing revokes, because the grant may already have landed', () => {
@@ -479,7 +490,11 @@ describe("an administrator's reason", () => {
       const r = IN_STATUS[status];
       const out = apply(r, { kind: 'Close', reason: 'revoked', note }, ctx({ now: T0 + MINUTE_MS }));
       assert.deepEqual([out.request.status, out.request.endReason, out.request.endNote, out.request.endedAt], ['Closed', 'revoked', note, T0 + MINUTE_MS]);
-      assert.deepEqual(out.effects, []);
+      // Grants nothing and revokes nothing; an approval still open is cancelled.
+      assert.deepEqual(
+        out.effects,
+        r.approvalId === null ? [] : [{ kind: 'settle-approval', requestId: r.id, approvalId: r.approvalId, status: 'Cancelled' }],
+      );
     });
   }
 

@@ -1,16 +1,20 @@
 import { type Kysely, sql } from 'kysely';
-import type { Approval, ApprovalStatus } from '../../../domain/request/approval.js';
+import type { Approval, ApprovalStatus, Decision, Vote } from '../../../domain/request/approval.js';
 import type { ApprovalField, ListQuery } from '../../../ports/filter.js';
 import type { ApprovalRepo, ApprovalView } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
-import type { ApprovalTable, Database } from './schema.js';
+import type { ApprovalTable, ApprovalVoteTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
-const toApproval = (r: ApprovalTable): Approval =>
+const toVote = (v: ApprovalVoteTable): Vote =>
+  Object.freeze({ approverId: v.approver_id, at: Number(v.at), decision: v.decision as Decision, comment: v.comment, factor: v.factor });
+
+const toApproval = (r: ApprovalTable, votes: readonly ApprovalVoteTable[]): Approval =>
   Object.freeze({
     id: r.id,
     requestId: r.request_id,
     status: r.status as ApprovalStatus,
+    votes: Object.freeze(votes.map(toVote)),
     decidedBy: r.decided_by,
     decidedAt: r.decided_at === null ? null : Number(r.decided_at),
     comment: r.comment,
@@ -40,7 +44,16 @@ export class KyselyApprovalRepo implements ApprovalRepo {
 
   async byId(id: string): Promise<Approval | undefined> {
     const r = await this.db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toApproval(r);
+    if (!r) return undefined;
+    const votes = await this.db.selectFrom('approval_votes').selectAll().where('approval_id', '=', id).orderBy('seq').execute();
+    return toApproval(r, votes);
+  }
+
+  async addVote(approvalId: string, seq: number, v: Vote): Promise<void> {
+    await this.db
+      .insertInto('approval_votes')
+      .values({ approval_id: approvalId, seq, approver_id: v.approverId, at: v.at, decision: v.decision, comment: v.comment, factor: v.factor })
+      .execute();
   }
 
   async insert(a: Approval): Promise<void> {

@@ -71,6 +71,7 @@ export class KyselyAuditRepo implements AuditRepo {
     if (q.requestId !== undefined) qb = qb.where('request_id', '=', q.requestId);
     if (q.actorId !== undefined) qb = qb.where('actor_id', '=', q.actorId);
     if (q.action !== undefined) qb = qb.where('action', '=', q.action);
+    if (q.actions !== undefined) qb = qb.where('action', 'in', q.actions.length > 0 ? q.actions : ['']);
     if (q.since !== undefined) qb = qb.where('at', '>=', q.since);
     if (q.until !== undefined) qb = qb.where('at', '<', q.until);
     const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();

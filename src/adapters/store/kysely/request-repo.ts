@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
-import { type EndReason, HOLDING, type PamRequest, type RequestStatus, dueAt } from '../../../domain/request/request.js';
+import { nextTimedEvent } from '../../../domain/request/next-timed-event.js';
+import { type EndReason, HOLDING, type PamRequest, type RequestStatus } from '../../../domain/request/request.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { GroupAccount, RequestRepo, RequestWrite } from '../../../ports/store.js';
@@ -97,7 +98,8 @@ const toRow = (r: PamRequest): RequestTable => ({
   end_note: r.endNote,
   approval_id: r.approvalId,
   version: r.version,
-  due_at: dueAt(r),
+  // The instant the scheduler claims the request at (claimDue): when time alone next moves it.
+  due_at: nextTimedEvent(r)?.at ?? null,
 });
 
 export class KyselyRequestRepo implements RequestRepo {
@@ -173,7 +175,7 @@ export class KyselyRequestRepo implements RequestRepo {
     return rows.map(toRequest);
   }
 
-  async findByCreatorRole(creatorId: string, roleId: string, statuses: readonly string[]): Promise<PamRequest[]> {
+  async findByCreatorRole(creatorId: string, roleId: string, statuses: readonly RequestStatus[]): Promise<PamRequest[]> {
     if (statuses.length === 0) return [];
     const rows = await this.db
       .selectFrom('requests')

@@ -14,6 +14,7 @@ export interface Database {
   role_approvers: { role_id: string; account_id: string };
   requests: RequestTable;
   approvals: ApprovalTable;
+  approval_votes: ApprovalVoteTable;
   audit: AuditTable;
   audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
   sessions: SessionTable;
@@ -132,6 +133,17 @@ export interface ApprovalTable {
   decided_by: string | null;
   decided_at: number | null;
   comment: string | null;
+}
+
+/** One approver's vote on an approval; an approval's state is the fold of its votes in `seq` order. */
+export interface ApprovalVoteTable {
+  approval_id: string;
+  seq: number;
+  approver_id: string;
+  at: number;
+  decision: string;
+  comment: string | null;
+  factor: string | null;
 }
 
 export interface AuditTable {

@@ -8,6 +8,7 @@ import * as m0006 from './0006-claims.js';
 import * as m0007 from './0007-mfa-guard.js';
 import * as m0008 from './0008-audit-checkpoints.js';
 import * as m0009 from './0009-revoke.js';
+import * as m0010 from './0010-approval-votes.js';
 import * as m0011 from './0011-holding-index.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0007-mfa-guard': m0007,
   '0008-audit-checkpoints': m0008,
   '0009-revoke': m0009,
+  '0010-approval-votes': m0010,
   '0011-holding-index': m0011,
 };
 

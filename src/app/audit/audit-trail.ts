@@ -1,0 +1,63 @@
+import { type AuditAction, REQUEST_EVENT_ACTIONS } from '../../domain/audit/actions.js';
+import type { AuditEntry } from '../../domain/audit/audit-entry.js';
+import type { PamRequest } from '../../domain/request/request.js';
+import type { RequestEventKind } from '../../domain/request/transitions.js';
+import type { Instant } from '../../domain/time.js';
+import type { StoreTx } from '../../ports/store.js';
+
+/** What every record about a request or its approval says besides its target. */
+interface Happened {
+  readonly at: Instant;
+  /** Who caused it; null for the system (the scheduler, a directory's confirmation). */
+  readonly actorId: string | null;
+  readonly action: AuditAction;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** Records something that happened to a request. */
+export function auditRequest(tx: StoreTx, requestId: string, e: Happened): Promise<unknown> {
+  return tx.audit.append({ ...e, targetType: 'request', targetId: requestId, requestId });
+}
+
+/** Records something that happened to a request's approval. */
+export function auditApproval(tx: StoreTx, approvalId: string, requestId: string, e: Happened): Promise<unknown> {
+  return tx.audit.append({ ...e, targetType: 'approval', targetId: approvalId, requestId });
+}
+
+/**
+ * A request's transition (its creation when `before` is null), as the row-by-row lifecycle and the
+ * set-based expiry both record it: the same change gives the same record whichever path made it.
+ */
+export function transitionEntry(
+  before: Pick<PamRequest, 'status' | 'expiresAt'> | null,
+  after: PamRequest,
+  event: RequestEventKind,
+  actorId: string | null,
+  now: Instant,
+): AuditEntry {
+  return {
+    at: now,
+    actorId,
+    action: REQUEST_EVENT_ACTIONS[event],
+    targetType: 'request',
+    targetId: after.id,
+    requestId: after.id,
+    before: before && { status: before.status, expiresAt: before.expiresAt },
+    after: { status: after.status, expiresAt: after.expiresAt, endReason: after.endReason },
+  };
+}
+
+/** A membership added or removed on behalf of request `requestId`. */
+export function membershipEntry(requestId: string, kind: 'grant' | 'revoke', group: string, login: string, now: Instant): AuditEntry {
+  return {
+    at: now,
+    actorId: null,
+    action: kind === 'grant' ? 'membership.added' : 'membership.removed',
+    targetType: 'membership',
+    targetId: `${group}/${login}`,
+    requestId,
+    before: null,
+    after: { group, account: login },
+  };
+}
