@@ -113,6 +113,7 @@ export class Lifecycle {
    * in this transaction. Returns `r` as it ends up.
    */
   async run(r: Subject, event: RequestEvent, actorId: string | null): Promise<PamRequest> {
+    await this.lockAccounts([r.creatorId]);
     const agenda: Work[] = [{ kind: 'event', subject: r, event, actorId }];
     while (agenda.length > 0) {
       const work = agenda.pop()!;
@@ -124,6 +125,21 @@ export class Lifecycle {
       for (let i = next.length - 1; i >= 0; i--) agenda.push(next[i]!);
     }
     return this.#written.get(r.id)!;
+  }
+
+  /**
+   * Holds the rows of these requesters' accounts until the transaction ends, before any of their
+   * requests is written: a person's changes then take turns on every node, and each sees what the
+   * one before committed. Without it, two ends of one person's elevations sharing a group (an expiry
+   * here, a close on another node) would each see the other still holding the group and both keep
+   * it. Taken before any request row, and sorted when several are taken together, so two
+   * transactions queue rather than deadlock.
+   */
+  async lockAccounts(ids: readonly string[]): Promise<void> {
+    const fresh = [...new Set(ids)].filter((id) => !this.#lockedAccounts.has(id));
+    if (fresh.length === 0) return;
+    await this.tx.accounts.lockManyForChange(fresh);
+    for (const id of fresh) this.#lockedAccounts.add(id);
   }
 
   /**
@@ -214,13 +230,6 @@ export class Lifecycle {
     const role = await this.role(r);
     const account = await this.#account(r.creatorId);
     if (!account) throw new DomainError('NotFound', `Account ${r.creatorId} no longer exists.`);
-    // Two ends of one person's elevations that share a group, on two nodes at once, would each see
-    // the other still holding it and both keep the group; holding the account's row makes the later
-    // one see the earlier one's end.
-    if (kind === 'revoke' && !this.#lockedAccounts.has(account.id)) {
-      await this.tx.accounts.lockForChange(account.id);
-      this.#lockedAccounts.add(account.id);
-    }
     let queued = 0;
     for (const groupId of role.groupIds) {
       const group = await this.#group(groupId);

@@ -66,6 +66,7 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
       await inTransaction(deps, report, async (lc, tally) => {
         const due = await lc.tx.requests.claimDue(lc.now, batchSize + skip.size);
         batch = due.filter((r) => !skip.has(r.id)).slice(0, batchSize);
+        await lc.lockAccounts(batch.map((r) => r.creatorId));
         // Set-based expiry (issue 13): plain expiries end together in a few statements;
         // everything else, and the retry of a failed batch below, goes row by row.
         const { ended, rest } = await expireBatch(deps, lc.tx, batch, lc.now);
