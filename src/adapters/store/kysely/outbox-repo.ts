@@ -43,10 +43,6 @@ export class KyselyOutboxRepo implements OutboxRepo {
       .execute();
   }
 
-  async due(now: Instant, limit: number): Promise<OutboxJob[]> {
-    return (await this.#dueQuery(now, limit).execute()).map(toJob);
-  }
-
   async claim(now: Instant, until: Instant, limit: number): Promise<OutboxJob[]> {
     const due = this.#dueQuery(now, limit);
     const rows = await (
@@ -83,11 +79,6 @@ export class KyselyOutboxRepo implements OutboxRepo {
       )
       .orderBy('o.id')
       .limit(limit);
-  }
-
-  async byId(id: number): Promise<OutboxJob | undefined> {
-    const r = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toJob(r);
   }
 
   async markDone(id: number, at: Instant): Promise<boolean> {

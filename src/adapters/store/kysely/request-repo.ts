@@ -201,10 +201,6 @@ export class KyselyRequestRepo implements RequestRepo {
     return rows.map((r) => Number(r.created_at) as Instant);
   }
 
-  async due(now: Instant, limit: number): Promise<PamRequest[]> {
-    return (await this.#dueQuery(now, limit).execute()).map(toRequest);
-  }
-
   async claimDue(now: Instant, limit: number): Promise<PamRequest[]> {
     const q = this.#dueQuery(now, limit);
     return (await (this.traits.sharedByNodes ? q.forUpdate().skipLocked() : q).execute()).map(toRequest);
