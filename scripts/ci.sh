@@ -22,6 +22,9 @@ command -v openssl >/dev/null || need+=(openssl)
 # test/e2e/power-cut mounts test/support/lazyfs.py (FUSE, through Debian's python3 and fusepy).
 command -v fusermount3 >/dev/null || need+=(fuse3)
 /usr/bin/python3 -c 'import fusepy' 2>/dev/null || need+=(python3-fusepy)
+# The Negotiate tests start an MIT KDC (scripts/krb5-kdc-throwaway.sh) and use kinit and curl --negotiate;
+# libkrb5-dev lets npm build the optional `kerberos` addon.
+{ [ -x /usr/sbin/krb5kdc ] && command -v kinit >/dev/null && command -v krb5-config >/dev/null && command -v curl >/dev/null; } || need+=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev curl)
 # scripts/pg-throwaway.sh runs a PostgreSQL server per test run from Debian's binaries (never the service).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ "${#need[@]}" -gt 0 ]; then
