@@ -19,7 +19,6 @@ import { checkpointVerifier, generateSigningKey, loadPublicKey, loadSigningKey }
 import { signCheckpoint } from './app/audit/sign-checkpoint.js';
 import type { CheckpointSource } from './app/audit/verify-audit-trail.js';
 import type { CheckpointVerifier } from './ports/audit-checkpoints.js';
-import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore, dataDirWarning } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
@@ -44,6 +43,9 @@ import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
 import type { Wiring } from './cli/wiring.js';
 import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
+import { backupStore, describeStore, restoreStore, storeState } from './store-admin.js';
+import { createFirstAdministrator, hasAdministrator } from './app/admin/first-admin.js';
+import { readFileSync } from 'node:fs';
 
 // The app-facing type lives beside the app layer; named here too for callers of openCore.
 export type { Core } from './app/core.js';
@@ -90,6 +92,8 @@ export interface CoreOptions {
   readonly hasher?: PasswordHasher;
   /** Told when a pooled database connection fails while idle (the pool reconnects by itself). */
   readonly onStoreConnectionError?: (e: Error) => void;
+  /** Told which migrations opening the store applied (none when it was up to date). */
+  readonly onMigrated?: (applied: readonly string[]) => void;
 }
 
 /** PostgreSQL when a database URL is configured, else the embedded SQLite store in the data directory. */
@@ -194,6 +198,28 @@ function logMfaKey(logger: Logger, core: Core): void {
   if (k.sealing.sealed > 0) log.info({ sealed: k.sealing.sealed }, 'sealed MFA secrets that were stored in plaintext');
 }
 
+/** Creates the bootstrap administrator when configured, and says how to make one when none exists. */
+async function firstAdministrator(core: Core, config: Config, logger: Logger): Promise<void> {
+  const log = logger.child({ component: 'bootstrap' });
+  if (config.bootstrapAdmin !== undefined && config.bootstrapAdminPasswordFile !== undefined && !(await hasAdministrator(core.deps))) {
+    let password: string;
+    try {
+      password = readFileSync(config.bootstrapAdminPasswordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new ConfigError(`bootstrapAdminPasswordFile: cannot read ${config.bootstrapAdminPasswordFile}: ${(e as Error).message}`);
+    }
+    await createFirstAdministrator(core.deps, core.hasher, config.bootstrapAdmin, password);
+    log.warn({ login: config.bootstrapAdmin }, 'first administrator created from bootstrapAdmin; remove the bootstrap settings and the password file');
+  }
+  if (!(await hasAdministrator(core.deps))) {
+    const where = config.database === undefined ? `--data ${config.dataDir}` : '--database URL';
+    log.warn(
+      `no administrator exists: nobody can manage users, groups or roles through the API. Create one with \`elevate init ${where} --admin LOGIN --password-file FILE\` ` +
+        '(or `elevate user add LOGIN --admin`), or start with ELEVATE_BOOTSTRAP_ADMIN=LOGIN and ELEVATE_BOOTSTRAP_ADMIN_PASSWORD_FILE=FILE',
+    );
+  }
+}
+
 export interface RunningServer {
   readonly url: string;
   readonly core: Core;
@@ -219,6 +245,9 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   const core = await openCore(config, {
     ...opts,
     onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
+    onMigrated: (applied) => {
+      if (applied.length > 0) logger.info({ component: 'store', migrations: applied }, `store schema migrated: applied ${applied.join(', ')}`);
+    },
   });
   logMfaKey(logger, core);
   const dirWarning = config.database === undefined ? dataDirWarning(config.dataDir) : null;
@@ -226,6 +255,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
+  await firstAdministrator(core, config, logger);
   const metrics = new Metrics(() => readBacklog(core.deps), { processMetrics: true });
   const loop = new DueWorkLoop(
     core.deps,
@@ -335,10 +365,11 @@ function startCheckpoints(core: Core, config: Config, logger: Logger): { stop():
   };
 }
 
-async function openMigratedStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Promise<Store> {
+async function openMigratedStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError' | 'onMigrated'> = {}): Promise<Store> {
   const store = openStore(config, opts);
   try {
-    await store.migrate();
+    const applied = await store.migrate();
+    opts.onMigrated?.(applied);
     return store;
   } catch (e) {
     await store.close();
@@ -352,10 +383,6 @@ export async function migrateStore(config: Config): Promise<void> {
   await (await openMigratedStore(config)).close();
 }
 
-/** The configured store in words, never with a password. */
-export function describeStore(config: Config): string {
-  return config.database === undefined ? `embedded store in ${config.dataDir}` : `PostgreSQL ${redactDatabaseUrl(config.database)}`;
-}
 
 /** `elevate db copy`: the embedded store in `fromDir` into the (empty) configured PostgreSQL database. */
 export function copyToPostgres(fromDir: string, config: Config): Promise<CopyReport> {
@@ -376,4 +403,7 @@ export const wiring: Wiring = {
   auditVerifyInputs,
   generateAuditSigningKey: generateSigningKey,
   checkDirectory: (settings, opts) => checkDirectory(settings, opts),
+  storeState,
+  backupStore,
+  restoreStore,
 };

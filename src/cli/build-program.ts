@@ -12,6 +12,7 @@ import { registerPamRolesCommand } from './commands/pam-roles.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStoreFileCommands } from './commands/store-files.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerWhoamiCommand } from './commands/whoami.js';
 
@@ -27,7 +28,7 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nServer: serve. Administration on the store: user, group, role, revoke, apply, audit, outbox, db.\n' +
+      '\nServer: serve. Installation: init, backup, restore, db. Administration on the store: user, group, role, revoke, apply, audit, outbox.\n' +
         'Self-service against a running server: roles, request, requests, close, approvals, approve, reject, whoami, mfa\n' +
         '(credentials from ELEVATE_USER / ELEVATE_PASSWORD or --user and a prompt; server from ELEVATE_SERVER or --server).',
     );
@@ -41,6 +42,7 @@ export function buildProgram(version: string): Command {
   registerDirectoryCommands(program);
   registerOutboxCommand(program);
   registerDbCommands(program);
+  registerStoreFileCommands(program);
   registerPamRolesCommand(program);
   registerPamRequestCommands(program);
   registerPamApprovalCommands(program);

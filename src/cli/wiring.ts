@@ -3,6 +3,7 @@ import type { Core } from '../app/core.js';
 import type { LdapProbeConfig } from '../config/ldap-directory.js';
 import type { Config } from '../config/schema.js';
 import type { CheckOptions, CheckStep } from '../ports/directory-check.js';
+import type { SchemaState } from '../ports/store.js';
 import type { CheckpointVerifier } from '../ports/audit-checkpoints.js';
 
 /**
@@ -32,8 +33,23 @@ export interface Wiring {
   ): { verifier: CheckpointVerifier | null; sources: CheckpointSource[]; notes: string[] };
   /** `elevate audit keygen`: an Ed25519 key pair for audit checkpoints. */
   generateAuditSigningKey(out: string): { readonly privateKeyFile: string; readonly publicKeyFile: string; readonly keyId: string };
+  /** Whether the configured store exists and where its schema stands; creates and migrates nothing. */
+  storeState(config: Config): Promise<{ readonly exists: false } | { readonly exists: true; readonly schema: SchemaState }>;
+  /** `elevate backup`: a verified online copy of the embedded store into a new file. */
+  backupStore(config: Config, to: string): Promise<StoreCopyReport & { readonly file: string; readonly bytes: number; readonly mfaKeyFile: string | null }>;
+  /** `elevate restore`: a checked backup put in place as the embedded store (an existing one kept beside it). */
+  restoreStore(config: Config, from: string, opts: { readonly force: boolean; readonly now: Date }): Promise<StoreCopyReport & { readonly dataDir: string; readonly replaced: string | null; readonly mfaKeyRestored: boolean }>;
   /** `elevate directory test`: tries an LDAP directory step by step. */
   checkDirectory(settings: LdapProbeConfig, opts: CheckOptions): Promise<CheckStep[]>;
+}
+
+/** What a backup or restore found in the copy it checked. */
+export interface StoreCopyReport {
+  readonly schemaVersion: string | null;
+  readonly auditEntries: number;
+  /** null when the audit chain is intact. */
+  readonly auditBrokenAtSeq: number | null;
+  readonly requests: number;
 }
 
 let load: (() => Promise<Wiring>) | undefined;

@@ -26,6 +26,8 @@ const ENV: Record<string, keyof Config> = {
   ELEVATE_METRICS_TOKEN: 'metricsToken',
   ELEVATE_MFA_KEY: 'mfaKey',
   ELEVATE_MFA_KEY_FILE: 'mfaKeyFile',
+  ELEVATE_BOOTSTRAP_ADMIN: 'bootstrapAdmin',
+  ELEVATE_BOOTSTRAP_ADMIN_PASSWORD_FILE: 'bootstrapAdminPasswordFile',
 };
 
 export function readConfigFile(path: string): Record<string, unknown> {

@@ -112,6 +112,12 @@ export const configSchema = z
      */
     mfaKey: z.string().min(1).optional(),
     mfaKeyFile: z.string().min(1).optional(),
+    /**
+     * The first administrator, created by `serve` when the store has none (like `elevate init`);
+     * ignored once any administrator exists. The password only ever from a file.
+     */
+    bootstrapAdmin: z.string().min(1).optional(),
+    bootstrapAdminPasswordFile: z.string().min(1).optional(),
     /** The WebAuthn relying party for passkeys. */
     webauthn: z
       .object({
@@ -139,6 +145,10 @@ export const configSchema = z
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
   })
   .strict()
+  .refine((c) => (c.bootstrapAdmin === undefined) === (c.bootstrapAdminPasswordFile === undefined), {
+    path: ['bootstrapAdmin'],
+    message: 'give bootstrapAdmin and bootstrapAdminPasswordFile together (ELEVATE_BOOTSTRAP_ADMIN, ELEVATE_BOOTSTRAP_ADMIN_PASSWORD_FILE)',
+  })
   .refine((c) => c.mfaKey === undefined || c.mfaKeyFile === undefined, { path: ['mfaKey'], message: 'give the MFA key once: mfaKey or mfaKeyFile, not both' });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

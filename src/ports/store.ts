@@ -44,12 +44,24 @@ export interface Store {
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
-  /** Applies pending schema migrations; idempotent. */
-  migrate(): Promise<void>;
+  /** Applies pending schema migrations (idempotent) and returns the names it applied; refuses a newer schema. */
+  migrate(): Promise<readonly string[]>;
+  /** Where the schema stands, without changing it (`elevate db status`, and telling an empty store). */
+  schema(): Promise<SchemaState>;
   /** Whether every known migration has been applied (for /readyz). */
   isMigrated(): Promise<boolean>;
   /** Closes the connections; nothing may use the store afterwards. */
   close(): Promise<void>;
+}
+
+/** Where a store's schema stands against the migrations this build knows. */
+export interface SchemaState {
+  /** Migrations recorded in the store, in name order; none in a database Elevate never used. */
+  readonly applied: readonly string[];
+  /** Known here and not yet applied. */
+  readonly pending: readonly string[];
+  /** Applied in the store but unknown here: a newer Elevate wrote it. */
+  readonly unknown: readonly string[];
 }
 
 /** The repositories, all bound to one transaction. */

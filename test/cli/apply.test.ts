@@ -36,7 +36,7 @@ test('apply creates what a YAML file declares, and a second run changes nothing'
   mkdirSync(join(dir, 'secrets'));
   writeFileSync(join(dir, 'secrets', 'jen.pw'), 'jen-password\n');
 
-  const first = await cliJson(['apply', '-f', file, ...d]);
+  const first = await cliJson(['apply', '-f', file, '--init', ...d]);
   assert.deepEqual(first, {
     created: ['user jen', 'user ann', 'group CORP Domain Admins', 'role Allow AD Access', 'role Quick'],
     updated: [],
@@ -84,7 +84,7 @@ roles:
   assert.match(r.stderr, /users\[0\]\.pasword: unknown field/);
   assert.match(r.stderr, /roles\[0\]\.ttlSeconds: /);
   assert.match(r.stderr, /roles\[1\]\.window: expected a window such as "08:00-18:00"/);
-  assert.equal((await cliJson(['user', 'list', ...d])).length, 0, 'nothing is applied from an invalid file');
+  assert.equal((await cliJson(['user', 'list', '--init', ...d])).length, 0, 'nothing is applied from an invalid file');
 
   writeFileSync(file, 'roles:\n  - name: R\n    ttl: 60\n    groups: [Missing]\n');
   const refused = await runCli(['apply', '-f', file, ...d]);

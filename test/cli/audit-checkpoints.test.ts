@@ -23,7 +23,7 @@ async function installation(t: Parameters<typeof tempDir>[0]) {
   const config = join(dir, 'elevate.yaml');
   writeFileSync(config, `dataDir: ${data}\naudit:\n  signingKeyFile: ${key}\n`);
   const c = ['--config', config];
-  await cliJson(['user', 'add', 'jen', ...c]);
+  await cliJson(['user', 'add', 'jen', '--init', ...c]);
   await cliJson(['group', 'add', 'Ops', ...c]);
   await cliJson(['group', 'set', 'Ops', '--description', 'operators', ...c]);
   const checkpointFile = join(data, 'audit-checkpoints.jsonl');
@@ -144,7 +144,7 @@ test('a forged checkpoint fails audit verify: another key, or an altered signatu
 
 test('audit verify without a key or checkpoints says so, and passes on the chain alone', async (t) => {
   const data = tempDir(t);
-  await cliJson(['user', 'add', 'jen', '--data', data]);
+  await cliJson(['user', 'add', 'jen', '--init', '--data', data]);
   const r = await runCli(['audit', 'verify', '--data', data]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, 'audit chain intact: 1 entry verified\n');

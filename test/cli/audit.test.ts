@@ -7,7 +7,7 @@ import { cliJson, runCli, tempDir } from './run-cli.js';
 test('audit lists entries with filters, and verify detects a tampered row', async (t) => {
   const data = tempDir(t);
   const d = ['--data', data];
-  await cliJson(['user', 'add', 'jen', ...d]);
+  await cliJson(['user', 'add', 'jen', '--init', ...d]);
   await cliJson(['group', 'add', 'Ops', ...d]);
   await cliJson(['group', 'set', 'Ops', '--description', 'operators', ...d]);
 

@@ -4,7 +4,7 @@ import { cliJson, runCli, tempDir } from './run-cli.js';
 
 test('group add, list, show, set, members and remove round-trip', async (t) => {
   const d = ['--data', tempDir(t)];
-  const added = await cliJson(['group', 'add', 'CORP Domain Admins', '--description', 'shadow of Domain Admins', ...d]);
+  const added = await cliJson(['group', 'add', 'CORP Domain Admins', '--description', 'shadow of Domain Admins', '--init', ...d]);
   assert.deepEqual({ ...added.group, id: undefined }, { id: undefined, name: 'CORP Domain Admins', description: 'shadow of Domain Admins', directory: 'embedded', dn: null, memberAttribute: null, reconcile: 'report' });
   await cliJson(['group', 'add', 'Ops', ...d]);
 
@@ -28,7 +28,7 @@ test('group add, list, show, set, members and remove round-trip', async (t) => {
 
 test('role add, list, show, set and remove round-trip', async (t) => {
   const d = ['--data', tempDir(t)];
-  for (const u of ['jen', 'ann', 'bob']) await cliJson(['user', 'add', u, ...d]);
+  for (const u of ['jen', 'ann', 'bob']) await cliJson(['user', 'add', u, '--init', ...d]);
   for (const g of ['Ops', 'Audit']) await cliJson(['group', 'add', g, ...d]);
 
   const added = await cliJson([
@@ -80,7 +80,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
 });
 
 test('role commands refuse bad input with a clear message', async (t) => {
-  const d = ['--data', tempDir(t)];
+  const d = ['--data', tempDir(t), '--init'];
   const noTtl = await runCli(['role', 'add', 'R', ...d]);
   assert.equal(noTtl.code, 2);
   assert.match(noTtl.stderr, /required option '--ttl/);

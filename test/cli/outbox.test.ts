@@ -22,7 +22,7 @@ test('elevate outbox lists waiting and failing jobs with their errors, and how l
   // Port 1 on loopback refuses at once: a directory that is down.
   writeFileSync(config, ['directories:', '  corp:', '    url: ldap://127.0.0.1:1', '    bindDn: cn=admin,dc=corp', `    bindPasswordFile: ${passwordFile}`, '    userBase: ou=people,dc=corp', '    timeoutMs: 500', ''].join('\n'));
 
-  const empty = await runCli(['outbox', '--data', data, '--config', config]);
+  const empty = await runCli(['outbox', '--init', '--data', data, '--config', config]);
   assert.equal(empty.code, 0, empty.stderr);
   assert.equal(empty.stdout.trim(), 'outbox empty: every grant and revoke has reached its directory');
 

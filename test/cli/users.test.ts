@@ -10,7 +10,7 @@ test('user add, list, show, set and remove round-trip, and never show a password
   const pwFile = join(data, 'jen.pw');
   writeFileSync(pwFile, 'correct horse\n');
 
-  const added = await cliJson(['user', 'add', 'jen', '--display-name', 'Jen Doe', '--email', 'jen@priv.example', '--password-file', pwFile, ...d]);
+  const added = await cliJson(['user', 'add', 'jen', '--display-name', 'Jen Doe', '--email', 'jen@priv.example', '--password-file', pwFile, '--init', ...d]);
   assert.equal(added.changed, true);
   assert.deepEqual(
     { ...added.user, id: undefined },
@@ -58,7 +58,7 @@ test('user add, list, show, set and remove round-trip, and never show a password
 test('expected failures print one line without a stack; misuse exits 2', async (t) => {
   const data = tempDir(t);
   const d = ['--data', data];
-  await cliJson(['user', 'add', 'jen', ...d]);
+  await cliJson(['user', 'add', 'jen', '--init', ...d]);
 
   const dup = await runCli(['user', 'add', 'jen', ...d]);
   assert.equal(dup.code, 1);

@@ -58,7 +58,7 @@ before(async () => {
     ],
   };
   writeFileSync(join(dir, 'access.json'), JSON.stringify(declaration));
-  const applied = await runCli(['apply', '-f', join(dir, 'access.json'), '--database', pgs.url, '--config', config]);
+  const applied = await runCli(['apply', '-f', join(dir, 'access.json'), '--init', '--database', pgs.url, '--config', config]);
   assert.equal(applied.code, 0, applied.stderr);
   for (let i = 0; i < 3; i++) nodes.push(await startServerProcess(['--database', pgs.url, '--config', config], { ELEVATE_LOG_LEVEL: 'warn' }));
 });

@@ -24,7 +24,7 @@ before(async () => {
     ].join('\n'),
   );
   const admin = async (args: string[], input?: string) => {
-    const r = await runCli([...args, '--data', dataDir, '--config', configFile], input === undefined ? {} : { input });
+    const r = await runCli([...args, '--init', '--data', dataDir, '--config', configFile], input === undefined ? {} : { input });
     assert.equal(r.code, 0, r.stderr);
   };
   await admin(['user', 'add', 'bob', '--password-stdin'], 'bob\n');

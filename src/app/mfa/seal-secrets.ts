@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/errors.js';
 import type { Deps } from '../deps.js';
 import { openTotpSecret, sealTotpSecret } from './totp-secret.js';
 
@@ -41,7 +42,8 @@ function openOrExplain(open: () => unknown): void {
   try {
     open();
   } catch (e) {
-    throw new Error(
+    throw new DomainError(
+      'StoreUnavailable',
       `The MFA key does not open the secrets in this store (${(e as Error).message}). ` +
         'Configure the key the store was written with (mfaKey, mfaKeyFile, or the data directory\'s mfa.key); refusing to start.',
     );

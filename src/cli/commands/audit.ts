@@ -49,7 +49,7 @@ function target(e: StoredAuditEntry): string {
 }
 
 export function registerAuditCommands(program: Command): void {
-  const audit = adminCommand(program, 'audit', 'show the audit trail, oldest first (the newest --limit entries)')
+  const audit = adminCommand(program, 'audit', 'show the audit trail, oldest first (the newest --limit entries)', { initFlag: false })
     .option('--request <id>', 'entries about one request')
     .option('--actor <login>', "entries caused by one user ('local-operator' for this CLI)")
     .option('--action <action>', 'one action, e.g. request.created or role.updated')
@@ -84,7 +84,7 @@ export function registerAuditCommands(program: Command): void {
       );
     });
 
-  adminCommand(audit, 'verify', 'recompute the hash chain and check it against the newest signed checkpoints; fails when any entry was changed, inserted or removed')
+  adminCommand(audit, 'verify', 'recompute the hash chain and check it against the newest signed checkpoints; fails when any entry was changed, inserted or removed', { initFlag: false })
     .option('--checkpoint <file>', 'checkpoint file (JSON lines) to check against, e.g. the copy shipped off this host (repeatable; default: audit.checkpointFile)', collect)
     .option('--public-key <file>', 'public key the checkpoints are signed with (repeatable; default: the public half of audit.signingKeyFile)', collect)
     .action(async (_: unknown, cmd: Command) => {
@@ -101,6 +101,8 @@ export function registerAuditCommands(program: Command): void {
       }
       // Verifying only reads: it never signs, so a failed check cannot be followed by a checkpoint.
       const r = await withCore(f, (core) => verifyAuditTrail(core.deps, LOCAL_OPERATOR, inputs), { checkpoint: false });
+      // An empty trail proves nothing: a store that ever served has entries, so this is the wrong one.
+      if (r.checked === 0 && r.intact) throw new CliError('the audit trail is empty: there is nothing to verify (check --data / --database)');
       const notes = [...inputs.notes, ...(r.notice ? [r.notice] : [])].map((n) => `note: ${n}`);
       emit(f, r, () => (r.intact ? intactText(r) : ''));
       // The problems first: they are why the command fails; notes only qualify the result.

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { usageError } from '../cli-error.js';
+import { CliError, usageError } from '../cli-error.js';
 import { emit, formatFields } from '../output.js';
-import { type AdminOptions, adminCommand } from '../with-core.js';
+import { type AdminOptions, adminCommand, requireStore } from '../with-core.js';
 import { wiring } from '../wiring.js';
 
 interface CopyFlags {
@@ -18,9 +18,34 @@ export function registerDbCommands(program: Command): void {
 
   adminCommand(db, 'migrate', 'apply pending schema migrations to the configured store (serve does this too)').action(async (f: AdminOptions) => {
     const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
+    await requireStore(f, config);
     const { migrateStore, describeStore } = await wiring();
     await migrateStore(config);
     emit(f, { migrated: true, store: describeStore(config) }, () => `migrated: ${describeStore(config)}`);
+  });
+
+  adminCommand(db, 'status', "show the store's schema version and the migrations pending or unknown to this Elevate", { initFlag: false }).action(async (f: AdminOptions) => {
+    const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
+    const { storeState, describeStore } = await wiring();
+    const state = await storeState(config);
+    const store = describeStore(config);
+    if (!state.exists) {
+      emit(f, { store, exists: false }, () => '');
+      throw new CliError(`there is no Elevate store in the ${store}`);
+    }
+    const s = state.schema;
+    const verdict = s.unknown.length > 0 ? 'newer than this Elevate: run the version that wrote it' : s.pending.length > 0 ? 'migrations pending (serve or `elevate db migrate` applies them; back up first)' : 'up to date';
+    emit(f, { store, exists: true, schemaVersion: s.applied.at(-1) ?? null, applied: s.applied, pending: s.pending, unknown: s.unknown, verdict }, () =>
+      formatFields([
+        ['store', store],
+        ['schema version', s.applied.at(-1) ?? 'none'],
+        ['applied', String(s.applied.length)],
+        ['pending', s.pending.join(', ') || 'none'],
+        ['unknown here', s.unknown.join(', ') || 'none'],
+        ['status', verdict],
+      ]),
+    );
+    if (s.unknown.length > 0) throw new CliError(`the store's schema is newer than this Elevate (${s.unknown.join(', ')}): run the version that wrote it`);
   });
 
   db.command('copy')

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { Store, StoreTx } from '../../../ports/store.js';
-import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
+import type { SchemaState, Store, StoreTx } from '../../../ports/store.js';
+import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import type { SqlTraits } from '../kysely/sql-traits.js';
 import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
@@ -105,9 +105,13 @@ export class PostgresStore implements Store {
     }
   }
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<readonly string[]> {
     // Kysely takes an advisory lock around migrations: nodes starting together migrate once.
-    await migrateToLatest(this.#db);
+    return migrateToLatest(this.#db);
+  }
+
+  schema(): Promise<SchemaState> {
+    return schemaState(this.#db);
   }
 
   async isMigrated(): Promise<boolean> {

@@ -5,8 +5,8 @@ import type SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
 import { fsyncDirectory, mkdirDurably } from '../../fs/durable-file.js';
-import type { Store, StoreTx } from '../../../ports/store.js';
-import { isFullyMigrated, migrateToLatest } from '../kysely/migrations/index.js';
+import type { SchemaState, Store, StoreTx } from '../../../ports/store.js';
+import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import { SQLITE_TRAITS } from '../kysely/sql-traits.js';
 import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
@@ -124,11 +124,16 @@ export class SqliteStore implements Store {
     await run(() => sql`select 1`.execute(this.#db));
   }
 
-  async migrate(): Promise<void> {
-    await migrateToLatest(this.#db);
+  async migrate(): Promise<readonly string[]> {
+    const applied = await migrateToLatest(this.#db);
     // Fresh statistics let the planner pick the narrow indexes; bounded so it stays quick on big stores.
     this.#raw.pragma('analysis_limit = 1000');
     this.#raw.pragma('optimize = 0x10002');
+    return applied;
+  }
+
+  schema(): Promise<SchemaState> {
+    return schemaState(this.#db);
   }
 
   /** Whether every known migration has been applied (for /readyz). */

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { SchemaState } from '../../../../ports/store.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-mfa.js';
 import * as m0003 from './0003-directories.js';
@@ -36,13 +37,51 @@ function migrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
 }
 
-/** Applies every pending migration, in one shared way for all SQL stores. */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+/** Reads Kysely's migration table; a store that has none has applied nothing. */
+export async function schemaState(db: Kysely<any>): Promise<SchemaState> {
+  let applied: string[] = [];
+  try {
+    applied = (await db.selectFrom('kysely_migration').select('name').orderBy('name').execute()).map((r) => String(r.name));
+  } catch (e) {
+    if (!(await hasMigrationTable(db))) applied = [];
+    else throw e;
+  }
+  const known = Object.keys(migrations);
+  return {
+    applied,
+    pending: known.filter((n) => !applied.includes(n)),
+    unknown: applied.filter((n) => !known.includes(n)),
+  };
+}
+
+async function hasMigrationTable(db: Kysely<any>): Promise<boolean> {
+  return (await db.introspection.getTables()).some((t) => t.name === 'kysely_migration');
+}
+
+/** Thrown when the store was written by a newer Elevate than this one. */
+export class StoreTooNewError extends Error {
+  constructor(readonly unknown: readonly string[]) {
+    super(
+      `the store's schema is newer than this Elevate: it has migration${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}, unknown to this version. ` +
+        'Run the Elevate version that wrote it, or restore a backup taken for this version.',
+    );
+  }
+}
+
+/**
+ * Applies every pending migration, in one shared way for all SQL stores, and returns the names it
+ * applied. Refuses a store that a newer Elevate migrated: running old code on a newer schema would
+ * write rows the newer code misreads.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<readonly string[]> {
+  const state = await schemaState(db);
+  if (state.unknown.length > 0) throw new StoreTooNewError(state.unknown);
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`store migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Whether every known migration has been applied. */
