@@ -65,7 +65,9 @@ test('a configured directory by name, with --json; --data adds the groups Elevat
   const env = { CORP_LDAP_PW: slapd.bindPassword };
   // Two groups Elevate keeps in 'corp' (one of them gone from the directory) and one of its own.
   const data = join(dir, 'data');
-  const { core, close } = await makeCore({ dataDir: data, demo: false });
+  // SQLite whatever the run's store: `--data` names an embedded store (on PostgreSQL runs the CLI
+  // once created an empty one there instead of refusing).
+  const { core, close } = await makeCore({ dataDir: data, demo: false, store: 'sqlite' });
   await core.store.transaction(async (tx) => {
     await tx.groups.insert({ id: 'g1', name: 'Admins', description: null, directory: 'corp', dn: ADMINS(), memberAttribute: 'member', reconcile: 'report' });
     await tx.groups.insert({ id: 'g2', name: 'Old', description: null, directory: 'corp', dn: `cn=old,ou=groups,${slapd.baseDn}`, memberAttribute: 'member', reconcile: 'report' });

@@ -139,7 +139,7 @@ test('db migrate brings an empty PostgreSQL database to the current schema, idem
   const target = await emptyDatabase();
   cleanup.push(() => dropDatabase(target));
   for (let i = 0; i < 2; i++) {
-    const r = await cliJson(['db', 'migrate', '--database', target]);
+    const r = await cliJson(['db', 'migrate', '--init', '--database', target]);
     assert.equal(r.migrated, true);
   }
   const c = new pg.Client({ connectionString: target });
