@@ -1,15 +1,25 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 
 const run = promisify(execFile);
 
-/** scripts/slapd-throwaway.sh, from dist/test/support/ where this file runs. */
-const SCRIPT = fileURLToPath(new URL('../../../scripts/slapd-throwaway.sh', import.meta.url));
+/**
+ * scripts/slapd-throwaway.sh, found upward from where this file runs: dist/test/support/ for the
+ * tests, bench/.build/test/support/ for bench/expiry-ldap.ts.
+ */
+const SCRIPT = scriptUpward('scripts/slapd-throwaway.sh');
+
+function scriptUpward(path: string): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, path))) return join(dir, path);
+    if (dirname(dir) === dir) throw new Error(`${path} not found above ${fileURLToPath(import.meta.url)}`);
+  }
+}
 const SLAPD = '/usr/sbin/slapd';
 
 /** A fresh OpenLDAP on loopback in a temp dir, seeded with alice, bob, carol, cn=admins and cn=developers. */

@@ -2,9 +2,10 @@ import type { Group } from '../../domain/group/group.js';
 import type { PamRequest } from '../../domain/request/request.js';
 import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../../domain/request/transitions.js';
 import type { Instant } from '../../domain/time.js';
-import type { GroupAccount, RequestWrite, RoleWithGroups, StoreTx } from '../../ports/store.js';
+import type { GroupAccount, RequestWrite, RoleWithGroups } from '../../ports/store.js';
 import { membershipEntry, transitionEntry } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
+import type { Lifecycle } from '../lifecycle.js';
 
 /** What a batch did. */
 export interface ExpiryBatch {
@@ -37,7 +38,8 @@ interface Ending {
  * directory, which go through the outbox) is returned for the engine, as is any request whose
  * transition is not the plain revoke this path knows how to carry out.
  */
-export async function expireBatch(deps: Deps, tx: StoreTx, claimed: readonly PamRequest[], now: Instant): Promise<ExpiryBatch> {
+export async function expireBatch(lc: Lifecycle, claimed: readonly PamRequest[]): Promise<ExpiryBatch> {
+  const { deps, tx, now } = lc;
   const expired = claimed.filter((r) => r.status === 'Active' && r.expiresAt !== null && r.expiresAt <= now);
   if (expired.length === 0) return { ended: [], rest: claimed };
   const roles = new Map((await tx.roles.withGroups(expired.map((r) => r.roleId))).map((r) => [r.id, r]));
@@ -63,8 +65,9 @@ export async function expireBatch(deps: Deps, tx: StoreTx, claimed: readonly Pam
 
   // Another node's batch may end this account's other elevations right now: taking the accounts
   // in turn means the later batch sees the earlier one's ends, so a group both kept (each seeing
-  // the other's elevation still Active) cannot outlive them both.
-  await tx.accounts.lockManyForChange(endings.map((e) => e.before.creatorId));
+  // the other's elevation still Active) cannot outlive them both. The scheduler took them all
+  // before claiming (sorted, with the batch's other work); the Lifecycle takes only those it has not.
+  await lc.lockAccounts(endings.map((e) => e.before.creatorId));
   await tx.requests.updateMany(endings.map((e): RequestWrite => ({ before: e.before, after: e.ended })));
   // The batch's own elevations have ended by now, so whatever still holds a group is outside it.
   const pair = (e: Ending, g: Group): GroupAccount => ({ groupId: g.id, accountId: e.before.creatorId });

@@ -21,3 +21,21 @@ export function chainText(prevHash: string, seq: number, e: Omit<AuditEntry, 'ac
     e.after ?? null,
   ]);
 }
+
+const json = (v: unknown): string => JSON.stringify(v) ?? 'null';
+
+/**
+ * `chainText` for an entry about to be stored, its before and after already serialised as they will
+ * be stored (null for none): the same text, without parsing them back to serialise them again.
+ * JSON.stringify of what JSON.parse reads from JSON.stringify's output gives that output back, so
+ * this is `chainText` of the entry as it will be read (`test/domain/audit/hash-chain.test.ts`).
+ */
+export function chainTextOfStored(
+  prevHash: string,
+  seq: number,
+  e: Omit<AuditEntry, 'action' | 'before' | 'after'> & { readonly action: string },
+  beforeJson: string | null,
+  afterJson: string | null,
+): string {
+  return `[${json(prevHash)},${json(seq)},${json(e.at)},${json(e.actorId)},${json(e.action)},${json(e.targetType)},${json(e.targetId)},${json(e.requestId)},${beforeJson ?? 'null'},${afterJson ?? 'null'}]`;
+}

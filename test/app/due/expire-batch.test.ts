@@ -9,6 +9,7 @@ import { LOCAL_OPERATOR } from '../../../src/app/admin/require-admin.js';
 import { verifyAuditTrail } from '../../../src/app/audit/verify-audit-trail.js';
 import { closeRequestUseCase } from '../../../src/app/close-request.js';
 import { type ExpiryBatch, expireBatch } from '../../../src/app/due/expire-batch.js';
+import { Lifecycle } from '../../../src/app/lifecycle.js';
 import { runDueWork } from '../../../src/app/run-due-work.js';
 import { type TestCore, makeCore } from '../../support/harness.js';
 import { GROUPS, ROLES, addLdapGroupToMixed, callerFor, elevate, membersOf, setUpRoles, stored } from './expiry-fixture.js';
@@ -62,7 +63,7 @@ test('a mixed batch: plain expiries end together, the rest go row by row, and sh
   // Which requests the batch takes, seen in a transaction rolled back afterwards.
   const split = await c.deps.store
     .transaction(async (tx) => {
-      const b = await expireBatch(c.deps, tx, await tx.requests.claimDue(t.clock.now(), 100), t.clock.now());
+      const b = await expireBatch(new Lifecycle(c.deps, tx, t.clock.now()), await tx.requests.claimDue(t.clock.now(), 100));
       throw Object.assign(new Error('roll back'), { b });
     })
     .catch((e: { b?: ExpiryBatch }) => e.b!);

@@ -1,8 +1,10 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Group, MemberAttribute, ReconcileMode } from '../../../domain/group/group.js';
 import type { GroupAccount, GroupRepo } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
+import { groupAccountRows } from './json-rows.js';
 import type { Database, GroupTable } from './schema.js';
+import type { SqlTraits } from './sql-traits.js';
 
 const toGroup = (r: GroupTable): Group =>
   Object.freeze({
@@ -26,7 +28,10 @@ const toRow = (g: Group): GroupTable => ({
 });
 
 export class KyselyGroupRepo implements GroupRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: SqlTraits,
+  ) {}
 
   async byId(id: string): Promise<Group | undefined> {
     const r = await this.db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
@@ -81,11 +86,10 @@ export class KyselyGroupRepo implements GroupRepo {
   }
 
   async removeMembers(pairs: readonly GroupAccount[]): Promise<void> {
-    for (const part of chunks(pairs, MAX_BOUND / 2)) {
-      await this.db
-        .deleteFrom('group_members')
-        .where((eb) => eb(eb.refTuple('group_id', 'account_id'), 'in', part.map((p) => eb.tuple(p.groupId, p.accountId))))
-        .execute();
+    // The pairs as one JSON parameter (json-rows.ts), each deleted by the primary key.
+    for (const part of chunks(pairs, 5000)) {
+      const rows = groupAccountRows(this.traits.jsonRows, part);
+      await sql`delete from group_members where (group_id, account_id) in (select p.group_id, p.account_id from ${rows} as p)`.execute(this.db);
     }
   }
 }

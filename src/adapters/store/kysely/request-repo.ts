@@ -5,7 +5,8 @@ import { type EndReason, HOLDING, type PamRequest, type RequestStatus } from '..
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { GroupAccount, RequestRepo, RequestWrite } from '../../../ports/store.js';
-import { MAX_BOUND, chunks } from './chunks.js';
+import { chunks } from './chunks.js';
+import { groupAccountRows } from './json-rows.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import { type Database, MIN_INSTANT, type RequestTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
@@ -76,8 +77,9 @@ const COLUMN_TYPES: Readonly<Record<keyof RequestTable, 'text' | 'bigint' | 'int
   version: 'integer',
   due_at: 'bigint',
 };
-const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as (keyof RequestTable)[];
-const SET_COLUMNS = COLUMN_NAMES.filter((c) => c !== 'id');
+const SET_COLUMNS = (Object.keys(COLUMN_TYPES) as (keyof RequestTable)[]).filter((c) => c !== 'id');
+/** Rows per bulk statement: one JSON parameter whatever the count, so only memory bounds it. */
+const BULK_ROWS = 5000;
 
 const toRow = (r: PamRequest): RequestTable => ({
   id: r.id,
@@ -134,22 +136,19 @@ export class KyselyRequestRepo implements RequestRepo {
   }
 
   async updateMany(writes: readonly RequestWrite[]): Promise<void> {
-    // One statement per slice: the new rows as a VALUES list joined to the table by id, each
-    // written only where the stored version is still the one its new state was computed from.
-    // Only columns some write changes are set: an assigned indexed column costs its index an
-    // update even when its value stays the same.
-    for (const part of chunks(writes, Math.floor(MAX_BOUND / (COLUMN_NAMES.length + 1)))) {
+    // One statement per slice, its rows bound as one JSON parameter (json-rows.ts) and joined to
+    // the table by id, each written only where the stored version is still the one its new state
+    // was computed from. Only columns some write changes are set: an assigned indexed column costs
+    // its index an update even when its value stays the same.
+    for (const part of chunks(writes, BULK_ROWS)) {
       const rows = part.map((w) => ({ before: toRow(w.before), after: toRow(w.after), fromVersion: w.before.version }));
       const changed = SET_COLUMNS.filter((c) => rows.some((r) => r.before[c] !== r.after[c]));
-      const columns: (keyof RequestTable)[] = ['id', ...changed];
-      const values = rows.map((r) => {
-        const cells = columns.map((c) => sql`cast(${r.after[c]} as ${sql.raw(COLUMN_TYPES[c])})`);
-        return sql`(${sql.join([...cells, sql`cast(${r.fromVersion} as integer)`])})`;
-      });
+      const columns = [...changed.map((c) => ({ name: c, type: COLUMN_TYPES[c] })), { name: 'row_id', type: 'text' as const }, { name: 'from_version', type: 'integer' as const }];
+      const cells = rows.map((r) => [...changed.map((c) => r.after[c]), r.after.id, r.fromVersion]);
       const res = await sql`
-        with v (${sql.join([...columns, 'from_version'].map((c) => sql.ref(c)))}) as (values ${sql.join(values)})
         update requests set ${sql.join(changed.map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`))}
-        from v where requests.id = v.id and requests.version = v.from_version`.execute(this.db);
+        from ${this.traits.jsonRows(cells, columns)} as v
+        where requests.id = v.row_id and requests.version = v.from_version`.execute(this.db);
       if (Number(res.numAffectedRows ?? 0) !== part.length) await this.#conflictAmong(part);
     }
   }
@@ -182,10 +181,12 @@ export class KyselyRequestRepo implements RequestRepo {
       .selectAll()
       .where('creator_id', '=', creatorId)
       .where('role_id', '=', roleId)
-      .where('status', 'in', statuses)
+      // Literals, so a planner can match the partial index requests_holding (migration 0016) when
+      // the statuses are the held ones; statuses is a closed union, never client text.
+      .where('status', 'in', statuses.map((s) => sql.lit(s)))
       .execute();
     // Sorted here, not in SQL: an ORDER BY created_at tempts the planner into the creator's whole
-    // history by (creator_id, created_at) instead of the (creator_id, role_id, status) index.
+    // history by (creator_id, created_at) instead of the index by role and creator.
     return rows.map(toRequest).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
@@ -238,7 +239,8 @@ export class KyselyRequestRepo implements RequestRepo {
       .select('creator_id')
       .distinct()
       .where('role_id', '=', roleId)
-      .where('status', 'in', HOLDING)
+      // Literals, as in the partial index requests_holding (migration 0016), so a planner uses it.
+      .where('status', 'in', HOLDING.map((s) => sql.lit(s)))
       .execute();
     return rows.map((r) => r.creator_id);
   }
@@ -250,7 +252,7 @@ export class KyselyRequestRepo implements RequestRepo {
       .select('requests.id')
       .where('rg.group_id', '=', groupId)
       .where('requests.creator_id', '=', accountId)
-      .where('requests.status', 'in', HOLDING)
+      .where('requests.status', 'in', HOLDING.map((s) => sql.lit(s)))
       .where('requests.id', '<>', exceptRequestId)
       .limit(1)
       .executeTakeFirst();
@@ -258,25 +260,19 @@ export class KyselyRequestRepo implements RequestRepo {
   }
 
   async heldGroups(pairs: readonly GroupAccount[]): Promise<GroupAccount[]> {
-    const wanted = new Set(pairs.map((p) => `${p.groupId}\n${p.accountId}`));
-    const groupIds = [...new Set(pairs.map((p) => p.groupId))];
     const held: GroupAccount[] = [];
-    // By account (the index leads with creator_id), then only the pairs asked about.
-    for (const accounts of chunks([...new Set(pairs.map((p) => p.accountId))], MAX_BOUND - groupIds.length)) {
-      const rows = await this.db
-        .selectFrom('requests')
-        .innerJoin('role_groups as rg', 'rg.role_id', 'requests.role_id')
-        .select(['requests.creator_id', 'rg.group_id'])
-        .distinct()
-        .where('requests.creator_id', 'in', accounts)
-        // Spelled as literals, as in the partial index requests_holding (migration 0011): a planner
-        // uses a partial index only where it can prove the query's condition implies the index's.
-        .where('requests.status', 'in', HOLDING.map((s) => sql.lit(s)))
-        .where('rg.group_id', 'in', groupIds)
-        .execute();
-      for (const r of rows) {
-        if (wanted.has(`${r.group_id}\n${r.creator_id}`)) held.push({ groupId: r.group_id, accountId: r.creator_id });
-      }
+    // Each pair asked about, as one JSON parameter: per pair, the roles granting the group
+    // (role_groups by group), each probed in the partial index requests_holding (migration 0016)
+    // by role and account; nobody's history is read.
+    for (const part of chunks(pairs, BULK_ROWS)) {
+      const { rows } = await sql<{ group_id: string; account_id: string }>`
+        select distinct p.group_id, p.account_id from ${groupAccountRows(this.traits.jsonRows, part)} as p
+        where exists (
+          select 1 from requests r inner join role_groups rg on rg.role_id = r.role_id
+          where r.creator_id = p.account_id and rg.group_id = p.group_id
+            -- Literals, as in the partial index: a planner uses it only where it can prove this implies its condition.
+            and r.status in (${sql.join(HOLDING.map((s) => sql.lit(s)))}))`.execute(this.db);
+      for (const r of rows) held.push({ groupId: r.group_id, accountId: r.account_id });
     }
     return held;
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type JsonRowsSql, sqliteJsonRows } from './json-rows.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,10 +18,13 @@ export interface SqlTraits {
   readonly sharedByNodes: boolean;
   /** Held until commit: audit appends of concurrent transactions form one chain, never a fork. */
   lockAuditChain(db: Kysely<Database>): Promise<void>;
+  /** A table of rows bound as one JSON parameter, for bulk statements (json-rows.ts). */
+  readonly jsonRows: JsonRowsSql;
 }
 
 export const SQLITE_TRAITS: SqlTraits = Object.freeze({
   textHoldsNul: true,
   sharedByNodes: false,
   lockAuditChain: async () => {},
+  jsonRows: sqliteJsonRows,
 });

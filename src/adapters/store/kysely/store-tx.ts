@@ -26,7 +26,7 @@ export interface StoreOptions {
 function repositories(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits) {
   return {
     accounts: new KyselyAccountRepo(db, traits),
-    groups: new KyselyGroupRepo(db),
+    groups: new KyselyGroupRepo(db, traits),
     roles: new KyselyRoleRepo(db, traits),
     requests: new KyselyRequestRepo(db, traits),
     approvals: new KyselyApprovalRepo(db, opts.accountDomain, traits),

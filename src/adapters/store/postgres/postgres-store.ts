@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { SchemaState, Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrations/index.js';
+import { postgresJsonRows } from '../kysely/json-rows.js';
 import type { Database } from '../kysely/schema.js';
 import type { SqlTraits } from '../kysely/sql-traits.js';
 import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
@@ -29,6 +30,7 @@ const POSTGRES_TRAITS: SqlTraits = Object.freeze({
   lockAuditChain: async (db: Kysely<Database>) => {
     await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`.execute(db);
   },
+  jsonRows: postgresJsonRows,
 });
 
 /**

@@ -11,6 +11,7 @@ import type { Database } from '../kysely/schema.js';
 import { SQLITE_TRAITS } from '../kysely/sql-traits.js';
 import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
 import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits } from './group-commit.js';
+import { AUTO_CHECKPOINT_PAGES, IdleCheckpoint } from './idle-checkpoint.js';
 
 export const SQLITE_FILE = 'elevate.db';
 
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly #raw: SQLite.Database;
   readonly #opts: SqliteStoreOptions;
   readonly #groups: GroupCommit<Kysely<Database>>;
+  readonly #checkpoint: IdleCheckpoint;
 
   private constructor(raw: SQLite.Database, opts: SqliteStoreOptions) {
     this.#raw = raw;
@@ -72,6 +74,7 @@ export class SqliteStore implements Store {
         ),
       opts.groupLimits ?? DEFAULT_GROUP_LIMITS,
     );
+    this.#checkpoint = new IdleCheckpoint(() => this.#db.connection().execute(async () => void raw.pragma('wal_checkpoint(PASSIVE)')));
   }
 
   /** Opens (creating when missing) the store in `dataDir`. */
@@ -89,6 +92,7 @@ export class SqliteStore implements Store {
     raw.pragma('foreign_keys = ON');
     // The CLI may write while a server runs; wait for the lock rather than fail at once.
     raw.pragma('busy_timeout = 5000');
+    raw.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     return new SqliteStore(raw, opts);
   }
 
@@ -103,6 +107,8 @@ export class SqliteStore implements Store {
       return await this.#groups.run((conn) => inWriteTx(conn, this.#opts, SQLITE_TRAITS, fn));
     } catch (e) {
       throw translate(e);
+    } finally {
+      this.#checkpoint.wrote();
     }
   }
 
@@ -155,6 +161,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#checkpoint.close();
     await this.#db.destroy();
   }
 }
