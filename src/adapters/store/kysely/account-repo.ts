@@ -69,6 +69,11 @@ export class KyselyAccountRepo implements AccountRepo {
     return r && toAccount(r);
   }
 
+  async changeCount(): Promise<number> {
+    const r = await this.db.selectFrom('account_changes').select('n').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async byLogin(login: string): Promise<Account | undefined> {
     const r = await this.db.selectFrom('accounts').selectAll().where('login_key', '=', login.toLowerCase()).executeTakeFirst();
     return r && toAccount(r);
