@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
 import type { AccountRepo } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
+import { CompiledOnce } from './compiled-once.js';
 import type { AccountTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -34,6 +35,8 @@ const toRow = (a: Account): AccountTable => ({
   locked_until: a.lock?.until ?? null,
   locked_by: a.lock?.lockedBy ?? null,
 });
+
+const CHANGE_COUNT = new CompiledOnce((db) => db.selectFrom('account_changes').select('n').where('id', '=', 1));
 
 export class KyselyAccountRepo implements AccountRepo {
   constructor(
@@ -70,7 +73,9 @@ export class KyselyAccountRepo implements AccountRepo {
   }
 
   async changeCount(): Promise<number> {
-    const r = await this.db.selectFrom('account_changes').select('n').where('id', '=', 1).executeTakeFirstOrThrow();
+    // Read on every call that signs in with Basic credentials.
+    const [r] = await CHANGE_COUNT.execute(this.db);
+    if (!r) throw new Error('account_changes has no row; the store is not migrated');
     return Number(r.n);
   }
 

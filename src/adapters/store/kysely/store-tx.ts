@@ -99,13 +99,14 @@ export async function inOneStatement<T>(db: Kysely<Database>, opts: StoreOptions
 }
 
 class OneStatement implements KyselyPlugin {
-  #seen = 0;
+  #ran = 0;
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (++this.#seen > 1) throw new Error('Store.readOne ran a second statement; use Store.read for more than one.');
     if (args.node.kind !== 'SelectQueryNode') throw new Error('Store.readOne only reads.');
     return args.node;
   }
+  // Counted as results arrive, so statements compiled once (compiled-once.ts) count too.
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (++this.#ran > 1) throw new Error('Store.readOne ran a second statement; use Store.read for more than one.');
     return args.result;
   }
 }
