@@ -13,13 +13,12 @@ import { simpleWebAuthn } from './adapters/mfa/simple-webauthn.js';
 import { AesGcmSecretBox } from './adapters/crypto/aes-gcm-secret-box.js';
 import { loadMfaKey } from './adapters/crypto/mfa-key.js';
 import { type SealReport, sealStoredSecrets } from './app/mfa/seal-secrets.js';
-import { type CopyReport, copySqliteToPostgres } from './adapters/store/copy-store.js';
+import type { CopyReport } from './adapters/store/copy-store.js';
 import { CheckpointFile, readCheckpointFile } from './adapters/audit/checkpoint-file.js';
 import { checkpointVerifier, generateSigningKey, loadPublicKey, loadSigningKey } from './adapters/crypto/ed25519-checkpoint-keys.js';
 import { signCheckpoint } from './app/audit/sign-checkpoint.js';
 import type { CheckpointSource } from './app/audit/verify-audit-trail.js';
 import type { CheckpointVerifier } from './ports/audit-checkpoints.js';
-import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { SqliteStore, dataDirWarning } from './adapters/store/sqlite/sqlite-store.js';
 import { Authenticator } from './app/authenticate.js';
 import type { Core } from './app/core.js';
@@ -96,9 +95,13 @@ export interface CoreOptions {
   readonly onMigrated?: (applied: readonly string[]) => void;
 }
 
-/** PostgreSQL when a database URL is configured, else the embedded SQLite store in the data directory. */
-export function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Store {
+/**
+ * PostgreSQL when a database URL is configured, else the embedded SQLite store in the data directory.
+ * The PostgreSQL adapter (and `pg`, a few MB resident) loads only when configured.
+ */
+export async function openStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError'> = {}): Promise<Store> {
   if (config.database === undefined) return SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain });
+  const { PostgresStore } = await import('./adapters/store/postgres/postgres-store.js');
   return new PostgresStore(config.database, {
     accountDomain: config.accountDomain,
     poolSize: config.databasePoolSize,
@@ -366,7 +369,7 @@ function startCheckpoints(core: Core, config: Config, logger: Logger): { stop():
 }
 
 async function openMigratedStore(config: Config, opts: Pick<CoreOptions, 'onStoreConnectionError' | 'onMigrated'> = {}): Promise<Store> {
-  const store = openStore(config, opts);
+  const store = await openStore(config, opts);
   try {
     const applied = await store.migrate();
     opts.onMigrated?.(applied);
@@ -385,8 +388,9 @@ export async function migrateStore(config: Config): Promise<void> {
 
 
 /** `elevate db copy`: the embedded store in `fromDir` into the (empty) configured PostgreSQL database. */
-export function copyToPostgres(fromDir: string, config: Config): Promise<CopyReport> {
+export async function copyToPostgres(fromDir: string, config: Config): Promise<CopyReport> {
   if (config.database === undefined) throw new Error('copyToPostgres needs a database URL');
+  const { copySqliteToPostgres } = await import('./adapters/store/copy-store.js');
   return copySqliteToPostgres(fromDir, config.database, { accountDomain: config.accountDomain });
 }
 

@@ -4,7 +4,6 @@ import { GENERATED_KEY_FILE } from './adapters/crypto/mfa-key.js';
 import { writeFileDurably } from './adapters/fs/durable-file.js';
 import { resolve } from 'node:path';
 import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
-import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { holdsSqliteStore, installSqliteStore, moveDurably, removeDir, settleSqliteCopy, snapshotSqlite, stagingDirBeside } from './adapters/store/sqlite/sqlite-files.js';
 import { SQLITE_FILE, SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
 import type { Config } from './config/schema.js';
@@ -40,6 +39,8 @@ async function readStoreState(config: Config): Promise<StoreState> {
     if (!holdsSqliteStore(config.dataDir)) return { exists: false };
     return withStore(SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain }), async (s) => ({ exists: true, schema: await s.schema() }));
   }
+  // Loaded only for PostgreSQL, as in main.ts: `pg` costs memory an embedded server never needs.
+  const { PostgresStore } = await import('./adapters/store/postgres/postgres-store.js');
   return withStore(new PostgresStore(config.database, { accountDomain: config.accountDomain, poolSize: 1, statementTimeoutMs: config.statementTimeoutMs }), async (s) => {
     const schema = await s.schema();
     return schema.applied.length === 0 ? { exists: false } : { exists: true, schema };

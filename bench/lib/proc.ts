@@ -5,6 +5,22 @@ import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI (`elevate`), as `npx elevate serve` runs it; built with the benchmarks into bench/.build. */
 export const CLI = fileURLToPath(new URL('../../src/elevate.js', import.meta.url));
+/** The package's command, whose first line holds the flags node runs Elevate with. */
+const BIN = fileURLToPath(new URL('../../../../bin/elevate.js', import.meta.url));
+
+/**
+ * The node flags on `bin/elevate.js`'s `#!/usr/bin/env -S node ...` line: the server is measured
+ * as `elevate serve` runs it. ELEVATE_BENCH_NODE_ARGS replaces them (e.g. empty, to measure the cost).
+ */
+export function shippedNodeArgs(): string[] {
+  const override = process.env['ELEVATE_BENCH_NODE_ARGS'];
+  if (override !== undefined) return override.split(' ').filter(Boolean);
+  const first = readFileSync(BIN, 'utf8').split('\n', 1)[0]!;
+  const m = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  if (!m) throw new Error(`unexpected first line in ${BIN}: ${first}`);
+  return m[1]!.split(' ').filter(Boolean);
+}
+
 /** The bare node:http server that answers every request with one fixed JSON body. */
 export const NODE_HTTP_SERVER = fileURLToPath(new URL('../node-http-server.js', import.meta.url));
 
@@ -87,7 +103,7 @@ export async function startElevate(opts: {
   configFile?: string;
 }): Promise<Proc> {
   const port = await freePort();
-  const args = [...(opts.nodeArgs ?? []), CLI, 'serve', '--port', String(port), '--data', opts.dataDir, ...(opts.database ? ['--database', opts.database] : []), ...(opts.demo ? ['--demo'] : []), ...(opts.configFile ? ['--config', opts.configFile] : [])];
+  const args = [...shippedNodeArgs(), ...(opts.nodeArgs ?? []), CLI, 'serve', '--port', String(port), '--data', opts.dataDir, ...(opts.database ? ['--database', opts.database] : []), ...(opts.demo ? ['--demo'] : []), ...(opts.configFile ? ['--config', opts.configFile] : [])];
   return startProc(args, { ELEVATE_TIME_ZONE: 'UTC', ...opts.env }, opts.logFile, port, '/healthz');
 }
 

@@ -25,16 +25,20 @@ export function callerOf(a: Account): Caller {
 }
 
 interface CacheEntry {
-  readonly accountId: string;
-  readonly passwordHash: string;
+  /** The account as read when the password was checked, or last re-read. */
+  readonly account: Account;
+  /** The store's account change count read in the same snapshot as `account`. */
+  readonly changeCount: number;
   readonly until: number;
 }
 
 /**
  * Checks login and password. Basic credentials arrive on every call, and a memory-hard hash per call
  * would cap throughput at a few dozen requests a second, so verified credentials are remembered for
- * a short time under an HMAC key that never leaves this process. Each hit still reads the account,
- * so a changed password or a disabled account takes effect at once.
+ * a short time under an HMAC key that never leaves this process. Each hit asks the store whether any
+ * account changed since (a counter the database moves in the same commit as the change, whichever
+ * process made it) and re-reads the account when one did, so a changed password or a disabled or
+ * locked account takes effect on the very next call without a full account read on every call.
  */
 export class Authenticator {
   readonly #cache = new Map<string, CacheEntry>();
@@ -75,12 +79,15 @@ export class Authenticator {
   async #verify(key: string, login: string, password: string, from: SignInSource): Promise<Caller | null> {
     const now = this.deps.clock.now();
     const hit = this.#cache.get(key);
-    const account = await this.deps.store.read((tx) => (hit ? tx.accounts.byId(hit.accountId) : tx.accounts.byLogin(login)));
-    if (hit && hit.until > now && account && mayAct(account, now) && (account.passwordHash ?? '') === hit.passwordHash) {
-      return callerOf(account);
+    if (hit && hit.until > now) {
+      const caller = await this.#revalidate(key, hit, login, now);
+      if (caller) return caller;
     }
     if (hit) this.#cache.delete(key);
-    const current = hit ? await this.deps.store.read((tx) => tx.accounts.byLogin(login)) : account;
+    const { account: current, changeCount } = await this.deps.store.read(async (tx) => ({
+      account: await tx.accounts.byLogin(login),
+      changeCount: await tx.accounts.changeCount(),
+    }));
     let reason: SignInFailure = 'wrong password';
     const check = async (): Promise<boolean> => {
       const refusal: SignInFailure | null = !current
@@ -108,8 +115,26 @@ export class Authenticator {
       return null;
     }
     if (this.#cache.size >= this.opts.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(key, { accountId: current.id, passwordHash: current.passwordHash ?? '', until: now + this.opts.cacheTtlMs });
+    this.#cache.set(key, { account: current, changeCount, until: now + this.opts.cacheTtlMs });
     return callerOf(current);
+  }
+
+  /**
+   * The caller of a cached sign-in when the account may still act: unchanged since it was cached
+   * (one read of the change count), or re-read and still the same login with the same password.
+   * Null sends the caller through the full check.
+   */
+  async #revalidate(key: string, hit: CacheEntry, login: string, now: number): Promise<Caller | null> {
+    const changeCount = await this.deps.store.readOne((tx) => tx.accounts.changeCount());
+    if (changeCount === hit.changeCount) return mayAct(hit.account, now) ? callerOf(hit.account) : null;
+    const fresh = await this.deps.store.read(async (tx) => ({
+      account: await tx.accounts.byId(hit.account.id),
+      changeCount: await tx.accounts.changeCount(),
+    }));
+    const a = fresh.account;
+    if (!a || !mayAct(a, now) || a.login.toLowerCase() !== login.toLowerCase() || (a.passwordHash ?? '') !== (hit.account.passwordHash ?? '')) return null;
+    this.#cache.set(key, { account: a, changeCount: fresh.changeCount, until: hit.until });
+    return callerOf(a);
   }
 
   async #verifyInDirectories(login: string, password: string): Promise<boolean> {

@@ -42,6 +42,12 @@ export interface Store {
    * listing and sign-in are most calls, and need not queue behind writers.
    */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * `read` for an `fn` that issues exactly ONE statement: it runs outside a transaction, since one
+   * statement reads one consistent snapshot by itself, and saves the BEGIN and COMMIT (two of the
+   * three round trips of a read on PostgreSQL). Two statements here could see two snapshots.
+   */
+  readOne<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Applies pending schema migrations (idempotent) and returns the names it applied; refuses a newer schema. */

@@ -4,6 +4,11 @@ import type { Account } from '../../domain/account/account.js';
 export interface AccountRepo {
   /** The account with this id, or undefined. */
   byId(id: string): Promise<Account | undefined>;
+  /**
+   * A number that moves (in the same commit) whenever any account is added, changed or removed, by
+   * any process sharing the store: equal to an earlier reading means no account changed since.
+   */
+  changeCount(): Promise<number>;
   /** The account signing in as `login`, or undefined. */
   byLogin(login: string): Promise<Account | undefined>;
   /**

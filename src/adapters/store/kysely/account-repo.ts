@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
 import type { AccountRepo } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
+import { CompiledOnce } from './compiled-once.js';
 import type { AccountTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -35,6 +36,8 @@ const toRow = (a: Account): AccountTable => ({
   locked_by: a.lock?.lockedBy ?? null,
 });
 
+const CHANGE_COUNT = new CompiledOnce((db) => db.selectFrom('account_changes').select('n').where('id', '=', 1));
+
 export class KyselyAccountRepo implements AccountRepo {
   constructor(
     private readonly db: Kysely<Database>,
@@ -67,6 +70,13 @@ export class KyselyAccountRepo implements AccountRepo {
   async byId(id: string): Promise<Account | undefined> {
     const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toAccount(r);
+  }
+
+  async changeCount(): Promise<number> {
+    // Read on every call that signs in with Basic credentials.
+    const [r] = await CHANGE_COUNT.execute(this.db);
+    if (!r) throw new Error('account_changes has no row; the store is not migrated');
+    return Number(r.n);
   }
 
   async byLogin(login: string): Promise<Account | undefined> {

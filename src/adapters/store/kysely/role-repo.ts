@@ -1,9 +1,10 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Role, RoleSummary } from '../../../domain/role/role.js';
-import type { ListQuery, RoleField } from '../../../ports/filter.js';
+import { EMPTY_QUERY, type ListQuery, type RoleField } from '../../../ports/filter.js';
 import type { RoleRepo, RoleWithGroups } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
-import { type ColumnMap, applyListQuery, boolColumn } from './filter-sql.js';
+import { CompiledOnce } from './compiled-once.js';
+import { type ColumnMap, applyListQuery, boolColumn, isPlain } from './filter-sql.js';
 import type { Database, RoleTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -18,6 +19,14 @@ const COLUMNS: ColumnMap<RoleField> = {
   approvalRequired: boolColumn(sql.ref('roles.approval_required')),
   windowEnabled: boolColumn(sql.ref('roles.window_enabled')),
 };
+
+const forCandidate = (db: Kysely<Database>, accountId: string) =>
+  db.selectFrom('roles').innerJoin('role_candidates as c', 'c.role_id', 'roles.id').selectAll('roles').where('c.account_id', '=', accountId);
+const FOR_CANDIDATE_ORDER = [
+  { expr: sql.ref('roles.name'), descending: false },
+  { expr: sql.ref('roles.id'), descending: false },
+];
+const PLAIN_FOR_CANDIDATE = new CompiledOnce((db, accountId) => applyListQuery(forCandidate(db, accountId!), EMPTY_QUERY, COLUMNS, FOR_CANDIDATE_ORDER));
 
 export class KyselyRoleRepo implements RoleRepo {
   constructor(
@@ -40,15 +49,9 @@ export class KyselyRoleRepo implements RoleRepo {
   }
 
   async listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]> {
-    const base = this.db
-      .selectFrom('roles')
-      .innerJoin('role_candidates as c', 'c.role_id', 'roles.id')
-      .selectAll('roles')
-      .where('c.account_id', '=', accountId);
-    const rows = await applyListQuery(base, q, COLUMNS, [
-      { expr: sql.ref('roles.name'), descending: false },
-      { expr: sql.ref('roles.id'), descending: false },
-    ], this.traits.textHoldsNul).execute();
+    // The plain listing (no $filter, $orderby, $top, $skip) is most calls: its SQL never changes.
+    if (isPlain(q)) return (await PLAIN_FOR_CANDIDATE.execute(this.db, accountId)).map(toSummary);
+    const rows = await applyListQuery(forCandidate(this.db, accountId), q, COLUMNS, FOR_CANDIDATE_ORDER, this.traits.textHoldsNul).execute();
     return rows.map(toSummary);
   }
 

@@ -27,6 +27,8 @@ export interface Database {
   mfa_attempts: { account_id: string; failures: number; last_failure_at: number | null; locked_at: number | null };
   mfa_enrolment_codes: { account_id: string; code_hash: string; issued_by: string; issued_at: number; expires_at: number };
   outbox: OutboxTable;
+  /** One row: a counter the database moves on every change to `accounts` (migration 0017). */
+  account_changes: { id: number; n: number };
 }
 
 export interface AccountTable {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { StoreTx } from '../../../ports/store.js';
 import { KyselyAccountRepo } from './account-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
@@ -20,24 +20,52 @@ export interface StoreOptions {
 }
 
 /**
- * The repositories over one connection that is inside a transaction. Only this file builds them;
- * they import nothing of it (their traits come from sql-traits.ts), so no two files import each other.
+ * The repositories over one connection that is inside a transaction, each built on first use (a
+ * listing uses one of twelve). Only this file builds them; they import nothing of it (their traits
+ * come from sql-traits.ts), so no two files import each other.
  */
-function repositories(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits) {
-  return {
-    accounts: new KyselyAccountRepo(db, traits),
-    groups: new KyselyGroupRepo(db, traits),
-    roles: new KyselyRoleRepo(db, traits),
-    requests: new KyselyRequestRepo(db, traits),
-    approvals: new KyselyApprovalRepo(db, opts.accountDomain, traits),
-    audit: new KyselyAuditRepo(db, traits),
-    auditCheckpoints: new KyselyAuditCheckpointRepo(db),
-    sessions: new KyselySessionRepo(db),
-    settings: new KyselySettingsRepo(db),
-    mfa: new KyselyMfaRepo(db),
-    outbox: new KyselyOutboxRepo(db, traits),
-    backlog: new KyselyBacklogRepo(db),
-  };
+class Repositories implements StoreTx {
+  #accounts?: KyselyAccountRepo;
+  #groups?: KyselyGroupRepo;
+  #roles?: KyselyRoleRepo;
+  #requests?: KyselyRequestRepo;
+  #approvals?: KyselyApprovalRepo;
+  #audit?: KyselyAuditRepo;
+  #auditCheckpoints?: KyselyAuditCheckpointRepo;
+  #sessions?: KyselySessionRepo;
+  #settings?: KyselySettingsRepo;
+  #mfa?: KyselyMfaRepo;
+  #outbox?: KyselyOutboxRepo;
+  #backlog?: KyselyBacklogRepo;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly opts: StoreOptions,
+    private readonly traits: SqlTraits,
+  ) {}
+
+  get accounts() { return (this.#accounts ??= new KyselyAccountRepo(this.db, this.traits)); }
+  get groups() { return (this.#groups ??= new KyselyGroupRepo(this.db, this.traits)); }
+  get roles() { return (this.#roles ??= new KyselyRoleRepo(this.db, this.traits)); }
+  get requests() { return (this.#requests ??= new KyselyRequestRepo(this.db, this.traits)); }
+  get approvals() { return (this.#approvals ??= new KyselyApprovalRepo(this.db, this.opts.accountDomain, this.traits)); }
+  get audit() { return (this.#audit ??= new KyselyAuditRepo(this.db, this.traits)); }
+  get auditCheckpoints() { return (this.#auditCheckpoints ??= new KyselyAuditCheckpointRepo(this.db)); }
+  get sessions() { return (this.#sessions ??= new KyselySessionRepo(this.db)); }
+  get settings() { return (this.#settings ??= new KyselySettingsRepo(this.db)); }
+  get mfa() { return (this.#mfa ??= new KyselyMfaRepo(this.db)); }
+  get outbox() { return (this.#outbox ??= new KyselyOutboxRepo(this.db, this.traits)); }
+  get backlog() { return (this.#backlog ??= new KyselyBacklogRepo(this.db)); }
+
+  /** Whether audit entries wait to be written (without building the audit repository to ask). */
+  get auditPending(): boolean {
+    return this.#audit?.hasPending ?? false;
+  }
+
+  /** Writes the audit entries that wait, if any. */
+  async flushAudit(): Promise<void> {
+    if (this.#audit) await this.#audit.flush();
+  }
 }
 
 /**
@@ -45,16 +73,40 @@ function repositories(db: Kysely<Database>, opts: StoreOptions, traits: SqlTrait
  * entries) before the caller commits.
  */
 export async function inWriteTx<T>(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  const tx = repositories(db, opts, traits);
+  const tx = new Repositories(db, opts, traits);
   const out = await fn(tx);
-  await tx.audit.flush();
+  await tx.flushAudit();
   return out;
 }
 
 /** Runs `fn` over the repositories of a read-only transaction; recording an audit entry there is a bug. */
 export async function inReadTx<T>(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  const tx = repositories(db, opts, traits);
+  const tx = new Repositories(db, opts, traits);
   const out = await fn(tx);
-  if (tx.audit.hasPending) throw new Error('An audit entry was recorded in a read-only transaction; it would be lost.');
+  if (tx.auditPending) throw new Error('An audit entry was recorded in a read-only transaction; it would be lost.');
   return out;
+}
+
+/**
+ * Runs `fn` over repositories outside any transaction (Store.readOne), refusing a second statement:
+ * it would read another snapshot than the first.
+ */
+export async function inOneStatement<T>(db: Kysely<Database>, opts: StoreOptions, traits: SqlTraits, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const tx = new Repositories(db.withPlugin(new OneStatement()), opts, traits);
+  const out = await fn(tx);
+  if (tx.auditPending) throw new Error('An audit entry was recorded in a read; it would be lost.');
+  return out;
+}
+
+class OneStatement implements KyselyPlugin {
+  #ran = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (args.node.kind !== 'SelectQueryNode') throw new Error('Store.readOne only reads.');
+    return args.node;
+  }
+  // Counted as results arrive, so statements compiled once (compiled-once.ts) count too.
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (++this.#ran > 1) throw new Error('Store.readOne ran a second statement; use Store.read for more than one.');
+    return args.result;
+  }
 }

@@ -5,7 +5,7 @@ import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrati
 import { postgresJsonRows } from '../kysely/json-rows.js';
 import type { Database } from '../kysely/schema.js';
 import type { SqlTraits } from '../kysely/sql-traits.js';
-import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
+import { type StoreOptions, inOneStatement, inReadTx, inWriteTx } from '../kysely/store-tx.js';
 import { isRetryable, translatePgError } from './pg-errors.js';
 
 export interface PostgresStoreOptions extends StoreOptions {
@@ -94,6 +94,15 @@ export class PostgresStore implements Store {
         .setIsolationLevel('repeatable read')
         .setAccessMode('read only')
         .execute((tx) => inReadTx(tx, this.#opts, POSTGRES_TRAITS, fn));
+    } catch (e) {
+      throw translatePgError(e);
+    }
+  }
+
+  /** One round trip instead of three: the statement runs on a pooled connection in autocommit. */
+  async readOne<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    try {
+      return await inOneStatement(this.#db, this.#opts, POSTGRES_TRAITS, fn);
     } catch (e) {
       throw translatePgError(e);
     }

@@ -9,7 +9,7 @@ import type { SchemaState, Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import { SQLITE_TRAITS } from '../kysely/sql-traits.js';
-import { type StoreOptions, inReadTx, inWriteTx } from '../kysely/store-tx.js';
+import { type StoreOptions, inOneStatement, inReadTx, inWriteTx } from '../kysely/store-tx.js';
 import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits } from './group-commit.js';
 import { AUTO_CHECKPOINT_PAGES, IdleCheckpoint } from './idle-checkpoint.js';
 
@@ -124,6 +124,14 @@ export class SqliteStore implements Store {
         if (this.#raw.inTransaction) await sql`rollback`.execute(conn);
       }
     });
+  }
+
+  /**
+   * No BEGIN and ROLLBACK around one statement. Kysely's SQLite driver hands out its one connection
+   * behind a mutex, so this never runs inside another caller's open transaction.
+   */
+  async readOne<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return run(() => inOneStatement(this.#db, this.#opts, SQLITE_TRAITS, fn));
   }
 
   async ping(): Promise<void> {
