@@ -4,6 +4,8 @@
  * `-UseDefaultCredentials`.
  */
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,7 @@ import { ConfigError } from '../../../src/config/load.js';
 import { openSignIn } from '../../../src/sign-in-wiring.js';
 import { API, basic } from '../../support/harness.js';
 import { type Kdc, startKdc } from '../../support/kdc.js';
+import { startServerProcess } from '../../support/server-process.js';
 import { type SsoApp, makeSsoApp } from '../../support/sso-app.js';
 
 let kdc: Kdc;
@@ -172,5 +175,11 @@ describe('Kerberos configuration at start', () => {
     const cfg = (k: Record<string, string>) => loadConfig({ env: {}, overrides: { dataDir: kdc.dir, kerberos: { ...settings().kerberos, ...k } } });
     await assert.rejects(openSignIn(cfg({ keytab: `${kdc.dir}/nope.keytab` }), core), (e: Error) => e instanceof ConfigError && /nope\.keytab/.test(e.message));
     await assert.rejects(openSignIn(cfg({ service: 'HTTP@elsewhere.example' }), core), (e: Error) => e instanceof ConfigError && /HTTP@elsewhere\.example/.test(e.message));
+  });
+
+  test('elevate serve with a keytab it cannot use stops at start, loudly, and says why', async () => {
+    const config = join(kdc.dir, 'elevate-bad-keytab.json');
+    writeFileSync(config, JSON.stringify({ kerberos: { ...settings().kerberos, keytab: join(kdc.dir, 'missing.keytab') } }));
+    await assert.rejects(startServerProcess(['--data', join(kdc.dir, 'data'), '--config', config]), (e: Error) => /exited with [1-9]/.test(e.message) && /kerberos: cannot accept tickets for HTTP@localhost with the keytab .*missing\.keytab/.test(e.message));
   });
 });
