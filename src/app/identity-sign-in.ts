@@ -23,6 +23,11 @@ export interface ProvenIdentity {
   readonly via: string;
 }
 
+interface Admission {
+  readonly account: Account | undefined;
+  readonly refused?: SignInFailure;
+}
+
 export type IdentityOutcome = { readonly caller: Caller } | { readonly refused: SignInFailure };
 
 /**
@@ -43,8 +48,21 @@ export class IdentitySignIn {
   async signIn(who: ProvenIdentity, address: string): Promise<IdentityOutcome> {
     const login = who.login;
     if (login === null || !isValidLogin(login)) return this.#refuse(login ?? '', undefined, 'no login in the identity', address);
+    let out: Admission;
+    try {
+      out = await this.#admit(who, login);
+    } catch (e) {
+      // Two first sign-ins of one new person at once: the other created the account; this try finds it.
+      if (!this.policy.createAccounts) throw e;
+      out = await this.#admit(who, login);
+    }
+    if (out.refused || !out.account) return this.#refuse(login, out.account, out.refused ?? 'no such account', address);
+    return { caller: callerOf(out.account) };
+  }
+
+  #admit(who: ProvenIdentity, login: string): Promise<Admission> {
     const now = this.deps.clock.now();
-    const out = await this.deps.store.transaction(async (tx): Promise<{ account: Account | undefined; refused?: SignInFailure }> => {
+    return this.deps.store.transaction(async (tx): Promise<Admission> => {
       const existing = await tx.accounts.byLogin(login);
       if (!existing && !this.policy.createAccounts) return { account: undefined, refused: 'no such account' };
       if (existing && !mayAct(existing, now)) return { account: existing, refused: existing.disabled ? 'account disabled' : 'account locked' };
@@ -67,8 +85,6 @@ export class IdentitySignIn {
       });
       return { account: next };
     });
-    if (out.refused || !out.account) return this.#refuse(login, out.account, out.refused ?? 'no such account', address);
-    return { caller: callerOf(out.account) };
   }
 
   /** A Kerberos principal of `realm` (see loginFromPrincipal); other realms are refused and audited. */
