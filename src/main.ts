@@ -45,6 +45,7 @@ import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
 import { backupStore, describeStore, restoreStore, storeState } from './store-admin.js';
 import { createFirstAdministrator, hasAdministrator } from './app/admin/first-admin.js';
 import { readFileSync } from 'node:fs';
+import { negotiateUnavailable, openSignIn } from './sign-in-wiring.js';
 
 // The app-facing type lives beside the app layer; named here too for callers of openCore.
 export type { Core } from './app/core.js';
@@ -253,6 +254,14 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     },
   });
   logMfaKey(logger, core);
+  // Before anything runs: a configured sign-in method that cannot work stops the server here.
+  let signIn;
+  try {
+    signIn = await openSignIn(config, core);
+  } catch (e) {
+    await core.close();
+    throw e;
+  }
   const dirWarning = config.database === undefined ? dataDirWarning(config.dataDir) : null;
   if (dirWarning) logger.warn({ component: 'store' }, dirWarning);
   if (config.demo && (await seedDemo(core.deps, core.hasher))) {
@@ -313,8 +322,14 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
   purge.unref();
+  if (!signIn.kerberos) {
+    const why = await negotiateUnavailable();
+    if (why !== null) logger.info({ component: 'kerberos' }, `Negotiate (Kerberos) is unavailable on this server: ${why}`);
+  } else logger.info({ component: 'kerberos', service: config.kerberos?.service, realm: config.kerberos?.realm }, 'accepting Kerberos (Negotiate) on the API');
+  if (signIn.oidc) logger.info({ component: 'oidc', issuer: config.oidc?.issuer, clientId: config.oidc?.clientId }, 'single sign-on through OpenID Connect');
+  if (!config.passwordSignIn) logger.info({ component: 'auth' }, 'password sign-in is switched off');
   const checkpoints = startCheckpoints(core, config, logger);
-  const app = await buildApp({ core, config, logger, metrics });
+  const app = await buildApp({ core, config, logger, metrics, signIn });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,

@@ -84,6 +84,16 @@ export async function currentSession(): Promise<Me | null> {
   }
 }
 
+/** What the sign-in page offers (GET /api/session/methods). */
+export interface SignInMethods {
+  readonly passwordSignIn: boolean;
+  readonly oidc: { readonly displayName: string; readonly start: string } | null;
+}
+
+export function signInMethods(): Promise<SignInMethods> {
+  return call<SignInMethods>('GET', '/api/session/methods', undefined, { signIn: true });
+}
+
 export async function signIn(login: string, password: string): Promise<Me> {
   const s = await call<SessionAnswer>('POST', '/api/session/login', { login, password }, { signIn: true });
   csrfToken = s.csrfToken;

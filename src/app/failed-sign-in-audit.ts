@@ -3,7 +3,16 @@ import type { Account } from '../domain/account/account.js';
 import type { AuditEntry } from '../domain/audit/audit-entry.js';
 import type { Deps } from './deps.js';
 
-export type SignInFailure = 'wrong password' | 'no such account' | 'account disabled' | 'account locked' | 'no password set' | 'refused by the directory';
+export type SignInFailure =
+  | 'wrong password'
+  | 'no such account'
+  | 'account disabled'
+  | 'account locked'
+  | 'no password set'
+  | 'refused by the directory'
+  // Single sign-on and Kerberos: the identity was proven, but it names no account that may act here.
+  | 'no login in the identity'
+  | 'foreign realm';
 
 const HOUR = 3_600_000;
 /** Logins are whatever a client sends; an audit entry keeps only this much of one. */

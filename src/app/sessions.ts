@@ -36,6 +36,11 @@ export class Sessions {
   async login(login: string, password: string, from?: SignInSource): Promise<OpenSession | null> {
     const caller = await this.auth.verify(login, password, from);
     if (!caller) return null;
+    return this.open(caller, 'password');
+  }
+
+  /** Opens a session for a caller proven another way (single sign-on); `via` goes to the audit trail. */
+  async open(caller: Caller, via: 'password' | 'oidc'): Promise<OpenSession> {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = csrfTokenOf(token);
     const now = this.deps.clock.now();
@@ -49,7 +54,7 @@ export class Sessions {
         targetId: caller.accountId,
         requestId: null,
         before: null,
-        after: null,
+        after: via === 'password' ? null : { via },
       });
     });
     return { token, csrfToken, caller };

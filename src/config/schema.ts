@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
+import { kerberosConfig, oidcConfig } from './sso.js';
 
 /** Whether `s` names a PostgreSQL database (as `--database` takes it). */
 const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
@@ -143,11 +144,19 @@ export const configSchema = z
       .default({ checkpointIntervalSeconds: 10 }),
     /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
+    /** Single sign-on and Kerberos (see sso.ts); `passwordSignIn: false` refuses passwords everywhere. */
+    oidc: oidcConfig.optional(),
+    kerberos: kerberosConfig.optional(),
+    passwordSignIn: z.boolean().default(true),
   })
   .strict()
   .refine((c) => (c.bootstrapAdmin === undefined) === (c.bootstrapAdminPasswordFile === undefined), {
     path: ['bootstrapAdmin'],
     message: 'give bootstrapAdmin and bootstrapAdminPasswordFile together (ELEVATE_BOOTSTRAP_ADMIN, ELEVATE_BOOTSTRAP_ADMIN_PASSWORD_FILE)',
+  })
+  .refine((c) => c.passwordSignIn || c.oidc !== undefined || c.kerberos !== undefined, {
+    path: ['passwordSignIn'],
+    message: 'with passwords off, configure oidc or kerberos, or nobody can sign in',
   })
   .refine((c) => c.mfaKey === undefined || c.mfaKeyFile === undefined, { path: ['mfaKey'], message: 'give the MFA key once: mfaKey or mfaKeyFile, not both' });
 

@@ -24,6 +24,8 @@ import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
 import { portalRoutes } from './routes/portal.js';
 import { sessionRoutes } from './routes/session.js';
+import { oidcRoutes } from './routes/oidc.js';
+import { NO_SIGN_IN_METHODS, type SignInMethods } from '../app/sign-in-methods.js';
 
 export interface AppOptions {
   readonly core: Core;
@@ -33,6 +35,8 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
   readonly portalDir?: string;
+  /** Single sign-on and Kerberos (see sign-in-wiring.ts); none when absent. */
+  readonly signIn?: SignInMethods;
 }
 
 /** From dist/src/http/app.js up to the checkout, where the portal build lives. */
@@ -44,7 +48,7 @@ const BODY_LIMIT = 64 * 1024;
 const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR, signIn = NO_SIGN_IN_METHODS }: AppOptions): Promise<FastifyInstance> {
   const { deps } = core;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -107,6 +111,8 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     sessions: core.sessions,
     accountDomain: config.accountDomain,
     throttle: new LoginThrottle(() => deps.clock.now()),
+    passwordSignIn: config.passwordSignIn,
+    kerberos: signIn.kerberos,
   };
 
   await app.register(portalRoutes, { dir: portalDir });
@@ -131,7 +137,19 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     prefix: '/api/session',
     ...auth,
     absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds,
+    methods: { passwordSignIn: config.passwordSignIn, oidc: signIn.oidc?.displayName ?? null },
   });
+  if (signIn.oidc) {
+    await app.register(oidcRoutes, {
+      prefix: '/api/session/oidc',
+      oidc: signIn.oidc,
+      sessions: core.sessions,
+      secrets: deps.secrets,
+      clock: deps.clock,
+      absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds,
+      redirectUri: config.oidc?.redirectUri ?? null,
+    });
+  }
 
   await app.register(
     async (mfa) => {

@@ -12,6 +12,7 @@ import type { Config } from '../../src/config/schema.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Core } from '../../src/app/core.js';
 import { openCore } from '../../src/main.js';
+import { openSignIn } from '../../src/sign-in-wiring.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { PasswordHasher } from '../../src/ports/password-hasher.js';
 import { TEST_STORE, dropDatabase, freshDatabase } from './pg.js';
@@ -112,7 +113,8 @@ export interface TestApp extends TestCore {
 /** The full HTTP app over a temp store, driven in-process with inject(). */
 export async function makeApp(opts: Parameters<typeof makeCore>[0] = {}): Promise<TestApp> {
   const t = await makeCore(opts);
-  const app = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }) });
+  // Single sign-on and Kerberos as `serve` wires them, when the configuration asks for them.
+  const app = await buildApp({ core: t.core, config: t.config, logger: pino({ level: 'silent' }), signIn: await openSignIn(t.config, t.core) });
   await app.ready();
   return {
     ...t,

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator, SignInSource } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
+import type { KerberosSignIn } from '../../app/kerberos-sign-in.js';
 import type { Sessions } from '../../app/sessions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
 import { addressKey, isLoopback } from './client-address.js';
+import { isNegotiate, negotiateCaller } from './negotiate.js';
 import { sameSecret } from './same-secret.js';
 
 declare module 'fastify' {
@@ -23,7 +25,19 @@ export interface AuthOptions {
   readonly accountDomain: string;
   /** Shared with the sign-in form: guessing through Basic on any endpoint counts the same. */
   readonly throttle: LoginThrottle;
+  /** False: Basic credentials are refused everywhere (single sign-on or Kerberos only). */
+  readonly passwordSignIn?: boolean;
+  /** Kerberos (HTTP Negotiate) on the API; null or absent when not configured. */
+  readonly kerberos?: KerberosSignIn | null;
 }
+
+/** Which schemes a 401 offers. */
+export interface Offers {
+  readonly basic: boolean;
+  readonly negotiate: boolean;
+}
+
+const offersOf = (opts: AuthOptions): Offers => ({ basic: opts.passwordSignIn !== false, negotiate: !!opts.kerberos });
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -89,13 +103,15 @@ export async function throttledSignIn<T>(
   return { refused: false, result };
 }
 
-export function challenge(reply: FastifyReply, message: string): FastifyReply {
+export function challenge(reply: FastifyReply, message: string, offers: Offers = { basic: true, negotiate: false }): FastifyReply {
   // A browser answers a Basic challenge on a credentialed cross-origin call only when the 401
   // carries WWW-Authenticate (the sample portal relies on it). Elevate's own portal, calling from
   // this origin, shows its sign-in form instead; a browser password prompt over it would only confuse.
   const h = reply.request.headers;
   if (!(h['sec-fetch-site'] === 'same-origin' && h['sec-fetch-mode'] !== 'navigate')) {
-    reply.header('www-authenticate', 'Basic realm="Elevate", charset="UTF-8"');
+    // Negotiate first, as IIS offered it to MIM's clients: those that can use Kerberos do.
+    const schemes = [...(offers.negotiate ? ['Negotiate'] : []), ...(offers.basic ? ['Basic realm="Elevate", charset="UTF-8"'] : [])];
+    if (schemes.length > 0) reply.header('www-authenticate', schemes);
   }
   return reply.code(401).send(odataError('Unauthorized', message));
 }
@@ -107,20 +123,26 @@ export function challenge(reply: FastifyReply, message: string): FastifyReply {
 export function requireCaller(opts: AuthOptions) {
   return async function (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const header = req.headers.authorization;
+    const offers = offersOf(opts);
     if (header !== undefined) {
+      if (opts.kerberos && isNegotiate(header)) {
+        const refused = await negotiateCaller(opts.kerberos, req, reply, header);
+        return refused === null ? undefined : challenge(reply, 'The Kerberos ticket was not accepted, or it names no account that may sign in here.', offers);
+      }
+      if (!offers.basic) return challenge(reply, 'Password sign-in is switched off on this server: sign in to the portal with single sign-on, or call the API with Kerberos (Negotiate).', offers);
       const creds = parseBasic(header);
-      if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).');
+      if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).', offers);
       const login = loginFromUserName(creds.user, opts.accountDomain);
       const out = await throttledSignIn(opts.throttle, req, reply, login, creds.password, (from) => opts.authenticator.verify(login, creds.password, from));
       if (out.refused) return reply;
-      if (!out.result) return challenge(reply, 'The user name or password is incorrect, or the account is disabled.');
+      if (!out.result) return challenge(reply, 'The user name or password is incorrect, or the account is disabled.', offers);
       req.caller = out.result;
       return;
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const s = await opts.sessions.resolve(token);
-      if (!s) return challenge(reply, 'Your session has ended; sign in again.');
+      if (!s) return challenge(reply, 'Your session has ended; sign in again.', offers);
       if (UNSAFE.has(req.method)) {
         const sent = req.headers[CSRF_HEADER];
         if (typeof sent !== 'string' || !sameSecret(sent, s.csrfToken)) {
@@ -130,7 +152,7 @@ export function requireCaller(opts: AuthOptions) {
       req.caller = s.caller;
       return;
     }
-    return challenge(reply, 'Sign in: send HTTP Basic credentials or a session cookie.');
+    return challenge(reply, 'Sign in: send HTTP Basic credentials or a session cookie.', offers);
   };
 }
 

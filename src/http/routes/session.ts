@@ -8,11 +8,19 @@ import { readParams } from '../odata/request-params.js';
 export interface SessionRoutesOptions extends AuthOptions {
   readonly sessions: Sessions;
   readonly absoluteTimeoutSeconds: number;
+  /** What the sign-in page offers: the password form, and the single sign-on button's provider name. */
+  readonly methods?: { readonly passwordSignIn: boolean; readonly oidc: string | null };
 }
 
 /** Cookie sessions for browser apps: /api/session/login, /logout, and GET /api/session. */
 export async function sessionRoutes(app: FastifyInstance, opts: SessionRoutesOptions): Promise<void> {
+  const methods = opts.methods ?? { passwordSignIn: true, oidc: null };
+  app.get('/methods', async () => ({ passwordSignIn: methods.passwordSignIn, oidc: methods.oidc === null ? null : { displayName: methods.oidc, start: '/api/session/oidc/start' } }));
+
   app.post('/login', async (req, reply) => {
+    if (!methods.passwordSignIn) {
+      return reply.code(403).send(odataError('PasswordSignInOff', 'Password sign-in is switched off on this server: use single sign-on.'));
+    }
     const p = readParams(undefined, req.body, ['login', 'password']);
     if (!p.login || p.password === undefined) throw new DomainError('BadRequest', 'Send login and password.');
     const login = loginFromUserName(p.login, opts.accountDomain);

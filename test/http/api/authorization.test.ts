@@ -91,6 +91,17 @@ const ROWS: Row[] = [
   },
   // Session endpoints that need a caller.
   { name: 'GET /api/session', call: () => ({ method: 'GET', url: '/api/session' }), expect: ANY_USER(200) },
+  { name: 'GET /api/session/methods', call: () => ({ method: 'GET', url: '/api/session/methods' }), expect: PUBLIC(200) },
+  // Single sign-on is public by design: /start sends anyone to the provider (here unreachable, so
+  // back to the sign-in page), and /callback without this browser's flow cookie opens nothing.
+  { name: 'GET /api/session/oidc/start', call: () => ({ method: 'GET', url: '/api/session/oidc/start' }), expect: PUBLIC(303), check: (_who, res) => assert.equal(res.headers.location, '/?sso_error=unreachable') },
+  { name: 'GET /api/session/oidc/callback (no flow)', call: () => ({ method: 'GET', url: '/api/session/oidc/callback?code=x&state=y' }),
+    expect: PUBLIC(303),
+    check: (_who, res) => {
+      assert.equal(res.headers.location, '/?sso_error=state');
+      assert.equal(res.cookies.find((c) => c.name === 'elevate_session'), undefined);
+    },
+  },
   { name: 'POST /api/session/logout', call: () => ({ method: 'POST', url: '/api/session/logout' }), expect: ANY_USER(204) },
   { name: 'POST /api/session/logout-everywhere', call: () => ({ method: 'POST', url: '/api/session/logout-everywhere' }), expect: ANY_USER(204) },
 
@@ -481,13 +492,16 @@ const DUMMY: Fixture = {
   creatorIds: { jen: DUMMY_ID, ann: DUMMY_ID },
 };
 
+/** Every row runs with single sign-on configured, so its routes are in the table; the provider is unreachable. */
+const MATRIX_APP = { config: { oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'elevate' } } };
+
 const okStatus = (e: number | readonly number[]) => (typeof e === 'number' ? [e] : e);
 const refused = (e: number | readonly number[]) => okStatus(e).every((s) => s >= 400);
 
 describe('authorization: every endpoint as nobody, jen, ann and admin', () => {
   for (const row of ROWS) {
     test(row.name, async () => {
-      const t = await makeApp();
+      const t = await makeApp(MATRIX_APP);
       try {
         const f = await setup(t);
         // Refusals first, on the untouched fixture; then the callers who may succeed.
@@ -519,7 +533,7 @@ describe('authorization: every endpoint as nobody, jen, ann and admin', () => {
   }
 
   test('the table has a row for every route the app registers', async () => {
-    const t = await makeApp();
+    const t = await makeApp(MATRIX_APP);
     try {
       const routes = registeredRoutes(t.app.printRoutes({ commonPrefix: false }));
       assert.ok(routes.length >= 20, routes.join('\n'));
