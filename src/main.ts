@@ -131,6 +131,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       serverTimeZone: config.timeZone,
       mfaSelfEnrolment: config.mfaSelfEnrolment,
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },
+      expiryWarningSeconds: config.notifications.expiryWarningMinutes * 60,
+      revocationLateSeconds: config.notifications.revocationLateSeconds,
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),

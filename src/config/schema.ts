@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
+import { notificationsConfig } from './notifications.js';
 
 /** Whether `s` names a PostgreSQL database (as `--database` takes it). */
 const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
@@ -137,6 +138,9 @@ export const configSchema = z
       .default({ checkpointIntervalSeconds: 10 }),
     /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
+    /** Where people reach the portal; links in notifications point there. Unset: this server's own address. */
+    portalUrl: z.string().url().refine((s) => /^https?:\/\//.test(s), 'must be an http:// or https:// URL').transform((s) => s.replace(/\/$/, '')).optional(),
+    notifications: notificationsConfig,
   })
   .strict()
   .refine((c) => c.mfaKey === undefined || c.mfaKeyFile === undefined, { path: ['mfaKey'], message: 'give the MFA key once: mfaKey or mfaKeyFile, not both' });

@@ -33,6 +33,8 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'mfa_attempts', key: ['account_id'] },
   { name: 'mfa_enrolment_codes', key: ['account_id'] },
   { name: 'outbox', key: ['id'] },
+  { name: 'notifications', key: ['id'] },
+  { name: 'notification_deliveries', key: ['notification_id', 'receiver'] },
 ];
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bound parameters for the widest table. */

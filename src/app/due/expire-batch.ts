@@ -5,6 +5,7 @@ import type { Instant } from '../../domain/time.js';
 import type { GroupAccount, RequestWrite, RoleWithGroups, StoreTx } from '../../ports/store.js';
 import { membershipEntry, transitionEntry } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
+import { type NotifyEffect, isNotify, notificationOf } from '../notify/notification-of.js';
 
 /** What a batch did. */
 export interface ExpiryBatch {
@@ -24,6 +25,8 @@ interface Ending {
   readonly ended: PamRequest;
   readonly login: string;
   readonly groups: readonly Group[];
+  /** What its end tells people (elevation ended, revocation late): written with the batch. */
+  readonly notices: readonly NotifyEffect[];
 }
 
 /**
@@ -86,6 +89,7 @@ export async function expireBatch(deps: Deps, tx: StoreTx, claimed: readonly Pam
       transitionEntry(e.closing, e.ended, CONFIRMED.kind, null, now),
     ]),
   );
+  await notifyEnded(deps, tx, endings, now);
   return {
     ended: endings.map((e) => ({ id: e.before.id, dueAt: e.before.expiresAt! })),
     rest: claimed.filter((r) => !batched.has(r.id)),
@@ -101,15 +105,21 @@ const key = (p: GroupAccount) => `${p.groupId}\n${p.accountId}`;
  */
 function endOf(r: PamRequest, role: RoleWithGroups, deps: Deps, now: Instant): Omit<Ending, 'login' | 'groups'> | null {
   // activeUntil only shapes a start (see `begin`); neither event of an expiry reads it.
-  const ctx: TransitionContext = { now, role, approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds, mfaTimeoutSeconds: deps.policy.mfaTimeoutSeconds, serverTimeZone: deps.policy.serverTimeZone };
+  const ctx: TransitionContext = { now, role, approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds, mfaTimeoutSeconds: deps.policy.mfaTimeoutSeconds, serverTimeZone: deps.policy.serverTimeZone, revocationLateSeconds: deps.policy.revocationLateSeconds };
   const closing = apply(r, EXPIRY, ctx);
   if (!isOwnRevoke(closing, r)) return null;
   const ended = apply(closing.request, CONFIRMED, ctx);
-  if (ended.effects.length !== 0) return null;
-  return { before: r, closing: closing.request, ended: ended.request };
+  // Notifications are the one effect an end has here; the batch writes them in bulk (notifyEnded).
+  if (!ended.effects.every(isNotify)) return null;
+  return { before: r, closing: closing.request, ended: ended.request, notices: ended.effects.filter(isNotify) };
 }
 
 function isOwnRevoke(t: TransitionResult, r: PamRequest): boolean {
   const [e, ...more] = t.effects;
   return more.length === 0 && e !== undefined && e.kind === 'revoke' && e.requestId === r.id && e.accountId === r.creatorId && e.roleId === r.roleId;
+}
+
+/** The batch's notifications (issue 15), in one insert, in the batch's transaction. */
+async function notifyEnded(deps: Deps, tx: StoreTx, endings: readonly Ending[], now: Instant): Promise<void> {
+  await tx.notifications.addMany(endings.flatMap((e) => e.notices.map((n) => notificationOf(deps.ids, n, e.ended, now))));
 }

@@ -27,6 +27,8 @@ export interface Database {
   mfa_attempts: { account_id: string; failures: number; last_failure_at: number | null; locked_at: number | null };
   mfa_enrolment_codes: { account_id: string; code_hash: string; issued_by: string; issued_at: number; expires_at: number };
   outbox: OutboxTable;
+  notifications: NotificationTable;
+  notification_deliveries: NotificationDeliveryTable;
 }
 
 export interface AccountTable {
@@ -169,3 +171,24 @@ export interface SessionTable {
 
 /** The .NET minimum date (0001-01-01T00:00:00Z) in epoch ms: MIM's "unset" time. */
 export const MIN_INSTANT = -62135596800000;
+
+export interface NotificationTable {
+  id: string;
+  kind: string;
+  request_id: string;
+  created_at: number;
+  not_before: number;
+  fanned_out_at: number | null;
+  detail: string;
+}
+
+export interface NotificationDeliveryTable {
+  notification_id: string;
+  receiver: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  done_at: number | null;
+  claimed_until: number | null;
+}

@@ -7,6 +7,7 @@ import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyBacklogRepo } from './backlog-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
 import { KyselyMfaRepo } from './mfa-repo.js';
+import { KyselyNotificationRepo } from './notification-repo.js';
 import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyRequestRepo } from './request-repo.js';
 import { KyselyRoleRepo } from './role-repo.js';
@@ -36,6 +37,7 @@ function repositories(db: Kysely<Database>, opts: StoreOptions, traits: SqlTrait
     settings: new KyselySettingsRepo(db),
     mfa: new KyselyMfaRepo(db),
     outbox: new KyselyOutboxRepo(db, traits),
+    notifications: new KyselyNotificationRepo(db, traits),
     backlog: new KyselyBacklogRepo(db),
   };
 }
