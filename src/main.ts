@@ -44,6 +44,10 @@ import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
 import type { Wiring } from './cli/wiring.js';
 import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
+import { readSecretFile } from './adapters/notify/secret-file.js';
+import { WebhookChannel } from './adapters/notify/webhook-channel.js';
+import { notificationLoop } from './app/notify/notification-loop.js';
+import type { NotificationChannel } from './ports/notification-channel.js';
 
 // The app-facing type lives beside the app layer; named here too for callers of openCore.
 export type { Core } from './app/core.js';
@@ -215,6 +219,15 @@ export function createLogger(config: Config, destination?: DestinationStream): L
   }, destination);
 }
 
+/**
+ * The configured notification channels (issue 15), their secrets read from their files now, so a
+ * missing file stops the start rather than the first delivery.
+ */
+export function notificationChannels(config: Config, clock: Clock, portalUrl: string): NotificationChannel[] {
+  const n = config.notifications;
+  return n.webhooks.map((w) => new WebhookChannel({ url: w.url, secret: readSecretFile(w.secretFile, 'webhook secret'), events: w.events, source: portalUrl, clock }));
+}
+
 /** Starts `elevate serve`: store, scheduler, HTTP. */
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
@@ -229,10 +242,13 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     logger.warn({ users: ['jen', 'ann', 'admin'], jenTotpSecret: DEMO_TOTP_SECRET }, 'demo data seeded: users jen/jen, ann/ann, admin/admin');
   }
   const metrics = new Metrics(() => readBacklog(core.deps), { processMetrics: true });
+  // The set-based expiry writes its notifications without a Lifecycle, so it wakes the notifier here.
+  const notifications = { poke: (): void => {} };
   const loop = new DueWorkLoop(
     core.deps,
     config.tickMs,
     (r) => {
+      notifications.poke();
       metrics.expiriesHandled(r.expiryLatenessMs);
       metrics.dueWorkFailed(r.failed);
       const lateness = [...r.expiryLatenessMs].sort((a, b) => a - b);
@@ -285,6 +301,22 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   const checkpoints = startCheckpoints(core, config, logger);
   const app = await buildApp({ core, config, logger, metrics });
   const address = await app.listen({ host: config.host, port: config.port });
+  const portalUrl = config.portalUrl ?? address;
+  const notifier = notificationLoop(
+    core.deps,
+    { channels: notificationChannels(config, core.deps.clock, portalUrl), portalUrl, leaseMs: config.outboxLeaseSeconds * 1000, sendTimeoutMs: config.notifications.sendTimeoutMs },
+    config.tickMs,
+    (r) => {
+      metrics.notificationsDelivered(r.latenessMs);
+      for (const f of r.failed) metrics.notificationFailed(f.receiver);
+      if (r.delivered > 0) logger.info({ component: 'notifications', delivered: r.delivered }, 'notifications delivered');
+      // The receiver is a URL or channel name; secrets are never part of it.
+      for (const f of r.failed) logger.warn({ component: 'notifications', notificationId: f.notificationId, receiver: f.receiver, attempts: f.attempts, err: f.error }, 'notification not delivered; will retry');
+    },
+    (e) => logger.error({ component: 'notifications', err: e }, 'notification pass failed; will retry'),
+  );
+  await notifier.start();
+  notifications.poke = () => void notifier.poke();
   return {
     url: address,
     core,
@@ -293,6 +325,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       clearInterval(purge);
       clearInterval(reconciler);
       await app.close();
+      await notifier.stop();
       await loop.stop();
       await checkpoints.stop();
       await core.close();

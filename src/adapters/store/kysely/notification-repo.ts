@@ -46,17 +46,18 @@ export class KyselyNotificationRepo implements NotificationRepo {
   }
 
   async toFanOut(now: Instant, limit: number): Promise<Notification[]> {
-    const q = this.db.selectFrom('notifications').selectAll().where('fanned_out_at', 'is', null).where('not_before', '<=', now).orderBy('not_before').orderBy('id').limit(limit);
+    const q = this.db.selectFrom('notifications').selectAll().where('fanned_out_at', 'is', null).where('not_before', '<=', now).orderBy('seq').limit(limit);
     const rows = await (this.traits.sharedByNodes ? q.forUpdate().skipLocked() : q).execute();
     return rows.map(toNotification);
   }
 
   async fanOut(id: string, receivers: readonly string[], at: Instant): Promise<void> {
-    for (const part of chunks(receivers, Math.floor(MAX_BOUND / 8))) {
+    const { seq } = await this.db.selectFrom('notifications').select('seq').where('id', '=', id).executeTakeFirstOrThrow();
+    for (const part of chunks(receivers, Math.floor(MAX_BOUND / 9))) {
       if (part.length === 0) continue;
       await this.db
         .insertInto('notification_deliveries')
-        .values(part.map((receiver) => ({ notification_id: id, receiver, created_at: at, attempts: 0, next_attempt_at: at, last_error: null, done_at: null, claimed_until: null })))
+        .values(part.map((receiver) => ({ notification_id: id, receiver, seq: Number(seq), created_at: at, attempts: 0, next_attempt_at: at, last_error: null, done_at: null, claimed_until: null })))
         .onConflict((oc) => oc.columns(['notification_id', 'receiver']).doNothing())
         .execute();
     }
@@ -71,7 +72,7 @@ export class KyselyNotificationRepo implements NotificationRepo {
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
       .orderBy('next_attempt_at')
-      .orderBy('created_at')
+      .orderBy('seq')
       .limit(limit);
     const rows = await (this.traits.sharedByNodes ? q.forUpdate().skipLocked() : q).execute();
     for (const r of rows) {
@@ -116,12 +117,12 @@ export class KyselyNotificationRepo implements NotificationRepo {
   }
 
   async open(limit: number): Promise<NotificationDelivery[]> {
-    const rows = await this.db.selectFrom('notification_deliveries').selectAll().where('done_at', 'is', null).orderBy('created_at').orderBy('notification_id').limit(limit).execute();
+    const rows = await this.db.selectFrom('notification_deliveries').selectAll().where('done_at', 'is', null).orderBy('seq').orderBy('receiver').limit(limit).execute();
     return rows.map(toDelivery);
   }
 
   async ofRequest(requestId: string): Promise<Notification[]> {
-    const rows = await this.db.selectFrom('notifications').selectAll().where('request_id', '=', requestId).orderBy('created_at').orderBy('not_before').execute();
+    const rows = await this.db.selectFrom('notifications').selectAll().where('request_id', '=', requestId).orderBy('seq').execute();
     return rows.map(toNotification);
   }
 
@@ -131,7 +132,7 @@ export class KyselyNotificationRepo implements NotificationRepo {
       .innerJoin('notifications as n', 'n.id', 'd.notification_id')
       .selectAll('d')
       .where('n.request_id', '=', requestId)
-      .orderBy('d.created_at')
+      .orderBy('d.seq')
       .orderBy('d.receiver')
       .execute();
     return rows.map(toDelivery);

@@ -173,6 +173,7 @@ export interface SessionTable {
 export const MIN_INSTANT = -62135596800000;
 
 export interface NotificationTable {
+  seq: Generated<number>;
   id: string;
   kind: string;
   request_id: string;
@@ -185,6 +186,7 @@ export interface NotificationTable {
 export interface NotificationDeliveryTable {
   notification_id: string;
   receiver: string;
+  seq: number;
   created_at: number;
   attempts: number;
   next_attempt_at: number;

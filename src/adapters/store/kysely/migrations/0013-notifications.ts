@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { autoIncrementingId } from './auto-id.js';
 
 // Notifications (issue 15): the events, written in the transaction of the state change that caused
 // them, and one delivery per receiver, fanned out later by the worker. A receiver's delivery is a
@@ -6,7 +7,9 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('notifications')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    // The order events happened in, even within one transaction (a decision before the access it gives).
+    .addColumn('seq', ...autoIncrementingId(db))
+    .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('request_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -27,6 +30,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('notification_deliveries')
     .addColumn('notification_id', 'text', (c) => c.notNull().references('notifications.id'))
     .addColumn('receiver', 'text', (c) => c.notNull())
+    // The event's seq: each receiver gets events in the order they happened.
+    .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())
     .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
