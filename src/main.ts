@@ -44,6 +44,7 @@ import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
 import type { Wiring } from './cli/wiring.js';
 import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
+import { EmailChannel } from './adapters/notify/email-channel.js';
 import { readSecretFile } from './adapters/notify/secret-file.js';
 import { WebhookChannel } from './adapters/notify/webhook-channel.js';
 import { notificationLoop } from './app/notify/notification-loop.js';
@@ -225,7 +226,12 @@ export function createLogger(config: Config, destination?: DestinationStream): L
  */
 export function notificationChannels(config: Config, clock: Clock, portalUrl: string): NotificationChannel[] {
   const n = config.notifications;
-  return n.webhooks.map((w) => new WebhookChannel({ url: w.url, secret: readSecretFile(w.secretFile, 'webhook secret'), events: w.events, source: portalUrl, clock }));
+  const channels: NotificationChannel[] = n.webhooks.map((w) => new WebhookChannel({ url: w.url, secret: readSecretFile(w.secretFile, 'webhook secret'), events: w.events, source: portalUrl, clock }));
+  if (n.email) {
+    const password = n.email.passwordFile === undefined ? undefined : readSecretFile(n.email.passwordFile, 'SMTP password');
+    channels.push(new EmailChannel({ url: n.email.url, from: n.email.from, requireTls: n.email.requireTls, ...(password !== undefined && { password }) }));
+  }
+  return channels;
 }
 
 /** Starts `elevate serve`: store, scheduler, HTTP. */

@@ -28,7 +28,10 @@ export const notificationsConfig = z
     email: z
       .object({
         /** smtp:// (STARTTLS when offered) or smtps:// (TLS), with the user: smtps://elevate@smtp.corp.example:465 */
-        url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+        url: z
+          .string()
+          .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+          .refine((s) => URL.canParse(s) && new URL(s).password === '', 'must not hold a password: put it in passwordFile'),
         passwordFile: z.string().min(1).optional(),
         from: z.string().min(3),
         /** Refuse to send unless the server offers STARTTLS (smtp:// only). */
