@@ -46,6 +46,8 @@ import type { Wiring } from './cli/wiring.js';
 import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
 import { EmailChannel } from './adapters/notify/email-channel.js';
 import { readSecretFile } from './adapters/notify/secret-file.js';
+import { SlackChannel } from './adapters/notify/slack-channel.js';
+import { TeamsChannel } from './adapters/notify/teams-channel.js';
 import { WebhookChannel } from './adapters/notify/webhook-channel.js';
 import { notificationLoop } from './app/notify/notification-loop.js';
 import type { NotificationChannel } from './ports/notification-channel.js';
@@ -231,6 +233,8 @@ export function notificationChannels(config: Config, clock: Clock, portalUrl: st
     const password = n.email.passwordFile === undefined ? undefined : readSecretFile(n.email.passwordFile, 'SMTP password');
     channels.push(new EmailChannel({ url: n.email.url, from: n.email.from, requireTls: n.email.requireTls, ...(password !== undefined && { password }) }));
   }
+  if (n.slack) channels.push(new SlackChannel({ token: readSecretFile(n.slack.tokenFile, 'Slack token'), channel: n.slack.channel, apiUrl: n.slack.apiUrl }));
+  if (n.teams) channels.push(new TeamsChannel(readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL')));
   return channels;
 }
 

@@ -40,6 +40,19 @@ export const notificationsConfig = z
       .strict()
       .optional(),
     webhooks: z.array(webhook).default([]),
+    /** Slack: chat.postMessage to `channel` with a bot token; Approve / Reject from the message need the signing secret. */
+    slack: z
+      .object({
+        tokenFile: z.string().min(1),
+        signingSecretFile: z.string().min(1).optional(),
+        channel: z.string().min(1),
+        /** Slack's Web API (a stand-in's address in tests). */
+        apiUrl: httpUrl.default('https://slack.com/api'),
+      })
+      .strict()
+      .optional(),
+    /** Microsoft Teams: an incoming webhook, whose URL (a secret) is in the file. */
+    teams: z.object({ webhookUrlFile: z.string().min(1) }).strict().optional(),
     /** How long before its end an elevation's holder is warned; 0 turns the warning off. */
     expiryWarningMinutes: z.coerce.number().int().min(0).max(24 * 60).default(10),
     /** A revocation confirmed this long after the expiry is reported as late. */
