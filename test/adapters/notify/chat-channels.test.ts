@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { SlackChannel } from '../../../src/adapters/notify/slack-channel.js';
 import { TeamsChannel } from '../../../src/adapters/notify/teams-channel.js';
 import type { NotificationMessage } from '../../../src/ports/notification-channel.js';
+import { SAMPLE_MESSAGE } from './sample-message.js';
 import { standIn } from '../../support/chat-stand-ins.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -14,26 +15,7 @@ after(async () => {
   for (const c of closers) await c();
 });
 
-const message: NotificationMessage = {
-  id: 'e1',
-  kind: 'approval-needed',
-  time: Date.UTC(2026, 0, 5, 10, 0),
-  request: {
-    id: 'r1',
-    role: 'ApprovalRole',
-    requester: { id: 'a1', login: 'jen', displayName: 'Jen <admin>', email: 'jen@priv.example' },
-    justification: 'change 42',
-    status: 'PendingApproval',
-    expiresAt: null,
-    endReason: null,
-    endNote: null,
-    approvalId: 'ap-1',
-  },
-  actor: null,
-  comment: null,
-  link: 'https://elevate.corp.example/#/approvals',
-  to: null,
-};
+const message: NotificationMessage = { ...SAMPLE_MESSAGE, request: { ...SAMPLE_MESSAGE.request, requester: { ...SAMPLE_MESSAGE.request.requester, displayName: 'Jen <admin>' } } };
 const signal = () => new AbortController().signal;
 
 test('Slack gets chat.postMessage with the bot token, fallback text and Block Kit with Approve and Reject', async () => {

@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { WebhookChannel } from '../../../src/adapters/notify/webhook-channel.js';
 import { verifySignature } from '../../../src/adapters/notify/webhook-signature.js';
 import type { NotificationMessage } from '../../../src/ports/notification-channel.js';
+import { SAMPLE_MESSAGE } from './sample-message.js';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 const servers: Server[] = [];
@@ -53,26 +54,7 @@ function verifyElevateSignature(secret: string, rawBody: string, header: string,
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const message: NotificationMessage = {
-  id: '6f1c2b1e-0000-4000-8000-000000000001',
-  kind: 'approval-needed',
-  time: Date.UTC(2026, 0, 5, 10, 0),
-  request: {
-    id: 'c0ffee00-0000-4000-8000-000000000002',
-    role: 'ApprovalRole',
-    requester: { id: 'a1', login: 'jen', displayName: 'Jen', email: 'jen@priv.example' },
-    justification: 'change 42',
-    status: 'PendingApproval',
-    expiresAt: null,
-    endReason: null,
-    endNote: null,
-    approvalId: 'ap-1',
-  },
-  actor: null,
-  comment: null,
-  link: 'https://elevate.corp.example/#/approvals',
-  to: null,
-};
+const message = SAMPLE_MESSAGE;
 
 const channel = (url: string, events: WebhookChannelEvents = ['*']) =>
   new WebhookChannel({ url, secret: SECRET, events, source: 'https://elevate.corp.example', clock: { now: () => Date.now() } });
