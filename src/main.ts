@@ -47,6 +47,7 @@ import { checkDirectory } from './adapters/directory/ldap/directory-check.js';
 import { EmailChannel } from './adapters/notify/email-channel.js';
 import { readSecretFile } from './adapters/notify/secret-file.js';
 import { SlackChannel } from './adapters/notify/slack-channel.js';
+import { SlackWebInteractions } from './adapters/notify/slack-interactions.js';
 import { TeamsChannel } from './adapters/notify/teams-channel.js';
 import { WebhookChannel } from './adapters/notify/webhook-channel.js';
 import { notificationLoop } from './app/notify/notification-loop.js';
@@ -186,6 +187,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     directories,
     auditCheckpoints,
     checkpointAudit: async () => (auditCheckpoints ? signCheckpoint(deps, auditCheckpoints) : null),
+    slack: slackInteractions(config),
     close: () => store.close(),
   };
 }
@@ -236,6 +238,12 @@ export function notificationChannels(config: Config, clock: Clock, portalUrl: st
   if (n.slack) channels.push(new SlackChannel({ token: readSecretFile(n.slack.tokenFile, 'Slack token'), channel: n.slack.channel, apiUrl: n.slack.apiUrl }));
   if (n.teams) channels.push(new TeamsChannel(readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL')));
   return channels;
+}
+
+function slackInteractions(config: Config): SlackWebInteractions | null {
+  const s = config.notifications.slack;
+  if (s?.signingSecretFile === undefined) return null;
+  return new SlackWebInteractions({ token: readSecretFile(s.tokenFile, 'Slack token'), signingSecret: readSecretFile(s.signingSecretFile, 'Slack signing secret'), apiUrl: s.apiUrl, users: s.users });
 }
 
 /** Starts `elevate serve`: store, scheduler, HTTP. */

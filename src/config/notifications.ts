@@ -46,6 +46,8 @@ export const notificationsConfig = z
         tokenFile: z.string().min(1),
         signingSecretFile: z.string().min(1).optional(),
         channel: z.string().min(1),
+        /** Slack user id → Elevate login, for people whose Slack email is not their account's. */
+        users: z.record(z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U024BE7LH'), z.string().min(1)).default({}),
         /** Slack's Web API (a stand-in's address in tests). */
         apiUrl: httpUrl.default('https://slack.com/api'),
       })

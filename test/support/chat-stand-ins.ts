@@ -20,7 +20,8 @@ export async function standIn(answer: (c: StandInCall) => unknown): Promise<{ ur
     req.on('end', () => {
       let body: Record<string, any> = {};
       try {
-        body = JSON.parse(raw);
+        // Slack's read methods (users.info) take form fields; everything else JSON.
+        body = String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : JSON.parse(raw);
       } catch {
         res.writeHead(400).end('not JSON');
         return;
