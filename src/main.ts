@@ -46,6 +46,14 @@ import { backupStore, describeStore, restoreStore, storeState } from './store-ad
 import { createFirstAdministrator, hasAdministrator } from './app/admin/first-admin.js';
 import { readFileSync } from 'node:fs';
 import { negotiateUnavailable, openSignIn } from './sign-in-wiring.js';
+import { EmailChannel } from './adapters/notify/email-channel.js';
+import { readSecretFile } from './adapters/notify/secret-file.js';
+import { SlackChannel } from './adapters/notify/slack-channel.js';
+import { SlackWebInteractions } from './adapters/notify/slack-interactions.js';
+import { TeamsChannel } from './adapters/notify/teams-channel.js';
+import { WebhookChannel } from './adapters/notify/webhook-channel.js';
+import { notificationLoop } from './app/notify/notification-loop.js';
+import type { NotificationChannel } from './ports/notification-channel.js';
 
 // The app-facing type lives beside the app layer; named here too for callers of openCore.
 export type { Core } from './app/core.js';
@@ -139,6 +147,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       serverTimeZone: config.timeZone,
       mfaSelfEnrolment: config.mfaSelfEnrolment,
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },
+      expiryWarningSeconds: config.notifications.expiryWarningMinutes * 60,
+      revocationLateSeconds: config.notifications.revocationLateSeconds,
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
@@ -185,6 +195,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     directories,
     auditCheckpoints,
     checkpointAudit: async () => (auditCheckpoints ? signCheckpoint(deps, auditCheckpoints) : null),
+    slack: slackInteractions(config),
     close: () => store.close(),
   };
 }
@@ -243,6 +254,28 @@ export function createLogger(config: Config, destination?: DestinationStream): L
   }, destination);
 }
 
+/**
+ * The configured notification channels (issue 15), their secrets read from their files now, so a
+ * missing file stops the start rather than the first delivery.
+ */
+export function notificationChannels(config: Config, clock: Clock, portalUrl: string): NotificationChannel[] {
+  const n = config.notifications;
+  const channels: NotificationChannel[] = n.webhooks.map((w) => new WebhookChannel({ url: w.url, secret: readSecretFile(w.secretFile, 'webhook secret'), events: w.events, source: portalUrl, clock }));
+  if (n.email) {
+    const password = n.email.passwordFile === undefined ? undefined : readSecretFile(n.email.passwordFile, 'SMTP password');
+    channels.push(new EmailChannel({ url: n.email.url, from: n.email.from, requireTls: n.email.requireTls, ...(password !== undefined && { password }) }));
+  }
+  if (n.slack) channels.push(new SlackChannel({ token: readSecretFile(n.slack.tokenFile, 'Slack token'), channel: n.slack.channel, apiUrl: n.slack.apiUrl }));
+  if (n.teams) channels.push(new TeamsChannel(readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL')));
+  return channels;
+}
+
+function slackInteractions(config: Config): SlackWebInteractions | null {
+  const s = config.notifications.slack;
+  if (s?.signingSecretFile === undefined) return null;
+  return new SlackWebInteractions({ token: readSecretFile(s.tokenFile, 'Slack token'), signingSecret: readSecretFile(s.signingSecretFile, 'Slack signing secret'), apiUrl: s.apiUrl, users: s.users });
+}
+
 /** Starts `elevate serve`: store, scheduler, HTTP. */
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
@@ -269,10 +302,13 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   }
   await firstAdministrator(core, config, logger);
   const metrics = new Metrics(() => readBacklog(core.deps), { processMetrics: true });
+  // The set-based expiry writes its notifications without a Lifecycle, so it wakes the notifier here.
+  const notifications = { poke: (): void => {} };
   const loop = new DueWorkLoop(
     core.deps,
     config.tickMs,
     (r) => {
+      notifications.poke();
       metrics.expiriesHandled(r.expiryLatenessMs);
       metrics.dueWorkFailed(r.failed);
       const lateness = [...r.expiryLatenessMs].sort((a, b) => a - b);
@@ -331,6 +367,22 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   const checkpoints = startCheckpoints(core, config, logger);
   const app = await buildApp({ core, config, logger, metrics, signIn });
   const address = await app.listen({ host: config.host, port: config.port });
+  const portalUrl = config.portalUrl ?? address;
+  const notifier = notificationLoop(
+    core.deps,
+    { channels: notificationChannels(config, core.deps.clock, portalUrl), portalUrl, leaseMs: config.outboxLeaseSeconds * 1000, sendTimeoutMs: config.notifications.sendTimeoutMs },
+    config.tickMs,
+    (r) => {
+      metrics.notificationsDelivered(r.latenessMs);
+      for (const f of r.failed) metrics.notificationFailed(f.receiver);
+      if (r.delivered > 0) logger.info({ component: 'notifications', delivered: r.delivered }, 'notifications delivered');
+      // The receiver is a URL or channel name; secrets are never part of it.
+      for (const f of r.failed) logger.warn({ component: 'notifications', notificationId: f.notificationId, receiver: f.receiver, attempts: f.attempts, err: f.error }, 'notification not delivered; will retry');
+    },
+    (e) => logger.error({ component: 'notifications', err: e }, 'notification pass failed; will retry'),
+  );
+  await notifier.start();
+  notifications.poke = () => void notifier.poke();
   return {
     url: address,
     core,
@@ -339,6 +391,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       clearInterval(purge);
       clearInterval(reconciler);
       await app.close();
+      await notifier.stop();
       await loop.stop();
       await checkpoints.stop();
       await core.close();

@@ -4,6 +4,7 @@ import type { Store } from '../ports/store.js';
 import type { CheckpointKit, CheckpointOutcome } from './audit/sign-checkpoint.js';
 import type { Authenticator } from './authenticate.js';
 import type { Deps } from './deps.js';
+import type { SlackInteractions } from '../ports/slack-interactions.js';
 import type { MfaKit } from './mfa/mfa-kit.js';
 import type { SealReport } from './mfa/seal-secrets.js';
 import type { Sessions } from './sessions.js';
@@ -38,6 +39,8 @@ export interface Core {
   readonly auditCheckpoints: (CheckpointKit & { readonly warning: string | null }) | null;
   /** Signs a checkpoint of the audit head when it moved (see signCheckpoint); null without a key. */
   checkpointAudit(): Promise<CheckpointOutcome | null>;
+  /** Approve / Reject from Slack messages; null unless `notifications.slack.signingSecretFile` is set. */
+  readonly slack: SlackInteractions | null;
   /** Closes the store; nothing may use the core afterwards. */
   close(): Promise<void>;
 }

@@ -18,6 +18,10 @@ export interface Policy {
   readonly mfaSelfEnrolment: boolean;
   /** At most `max` new requests per person in any `windowSeconds`. */
   readonly requestRateLimit: { readonly max: number; readonly windowSeconds: Seconds };
+  /** How long before its end an elevation's holder is warned (0: never); the domain's default when absent. */
+  readonly expiryWarningSeconds?: Seconds;
+  /** A revocation confirmed later than this after the expiry is reported to operations. */
+  readonly revocationLateSeconds?: Seconds;
 }
 
 /** What every use case may use. The composition root (main.ts) builds it once. */

@@ -1,4 +1,5 @@
 import type { Deps } from './deps.js';
+import { PassLoop } from './pass-loop.js';
 import type { OutboxReport } from './outbox/run-outbox.js';
 import { type DueWorkReport, runDueWork } from './run-due-work.js';
 
@@ -14,52 +15,30 @@ export interface OutboxPass {
  * the timer is only a hint to look again.
  */
 export class DueWorkLoop {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
-  #stopped = false;
-  #again = false;
-  #unlisten: (() => void) | null = null;
+  readonly #loop: PassLoop;
 
   constructor(
     private readonly deps: Deps,
-    private readonly tickMs: number,
+    tickMs: number,
     private readonly onReport: (r: DueWorkReport) => void,
     private readonly onError: (e: unknown) => void,
     private readonly outbox: OutboxPass | null = null,
-  ) {}
+  ) {
+    this.#loop = new PassLoop(deps, tickMs, () => this.#pass(), () => this.#nextAt());
+  }
 
   /** Runs one pass now and keeps running until stop(). Resolves after the first pass. */
-  async start(): Promise<void> {
-    this.#stopped = false;
-    // A use case that wrote due work or outbox jobs says so after its commit: look now.
-    this.#unlisten ??= this.deps.workWritten.listen(() => void this.poke());
-    await this.poke();
+  start(): Promise<void> {
+    return this.#loop.start();
   }
 
   /** Looks for due work now (e.g. after a request was created with a near deadline). */
   poke(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = this.#pass().finally(() => {
-      this.#running = null;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        void this.poke();
-      } else this.#schedule();
-    });
-    return this.#running;
+    return this.#loop.poke();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#unlisten?.();
-    this.#unlisten = null;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   async #pass(): Promise<void> {
@@ -79,21 +58,11 @@ export class DueWorkLoop {
     }
   }
 
-  #schedule(): void {
-    if (this.#stopped) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    void this.deps.store
-      .read(async (tx) => {
-        const due = await tx.requests.nextDueAt();
-        const retry = this.outbox ? await tx.outbox.nextAttemptAt() : null;
-        return due === null ? retry : retry === null ? due : Math.min(due, retry);
-      })
-      .catch(() => null)
-      .then((next) => {
-        if (this.#stopped) return;
-        const wait = next === null ? this.tickMs : Math.max(0, Math.min(this.tickMs, next - this.deps.clock.now()));
-        this.#timer = setTimeout(() => void this.poke(), wait);
-        this.#timer.unref();
-      });
+  #nextAt(): Promise<number | null> {
+    return this.deps.store.read(async (tx) => {
+      const due = await tx.requests.nextDueAt();
+      const retry = this.outbox ? await tx.outbox.nextAttemptAt() : null;
+      return due === null ? retry : retry === null ? due : Math.min(due, retry);
+    });
   }
 }

@@ -12,6 +12,7 @@ import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
 import { auditApproval, membershipEntry, transitionEntry } from './audit/audit-trail.js';
 import type { Deps } from './deps.js';
+import { notificationOf } from './notify/notification-of.js';
 
 export async function roleOf(tx: StoreTx, r: { readonly id: string; readonly roleId: string }): Promise<Role> {
   const role = await tx.roles.byId(r.roleId);
@@ -52,6 +53,8 @@ export class Lifecycle {
   /** Accounts whose row this transaction holds (see `#changeGroups`). */
   readonly #lockedAccounts = new Set<string>();
   #wroteWork = false;
+  /** Who set off the current `run`: its notifications name them even for the follow-ups (an end's confirmation). */
+  #runActor: string | null = null;
   #now: Instant;
 
   constructor(
@@ -114,6 +117,7 @@ export class Lifecycle {
    */
   async run(r: Subject, event: RequestEvent, actorId: string | null): Promise<PamRequest> {
     await this.lockAccounts([r.creatorId]);
+    this.#runActor = actorId;
     const agenda: Work[] = [{ kind: 'event', subject: r, event, actorId }];
     while (agenda.length > 0) {
       const work = agenda.pop()!;
@@ -169,6 +173,8 @@ export class Lifecycle {
       approvalTimeoutSeconds: policy.approvalTimeoutSeconds,
       mfaTimeoutSeconds: policy.mfaTimeoutSeconds,
       serverTimeZone: policy.serverTimeZone,
+      expiryWarningSeconds: policy.expiryWarningSeconds,
+      revocationLateSeconds: policy.revocationLateSeconds,
       activeUntil: await this.activeUntil(r.creatorId, r.roleId, r.id),
     };
   }
@@ -216,6 +222,9 @@ export class Lifecycle {
         const others = (await this.holding(effect.accountId, effect.roleId)).filter((o) => o.id !== effect.requestId);
         return others.map((o) => [o, { kind: 'Close', reason: 'superseded' }] as const);
       }
+      case 'notify':
+        await this.#notify(effect, actorId);
+        return [];
     }
   }
 
@@ -256,6 +265,18 @@ export class Lifecycle {
     else await dir.removeMember(group, account);
     await auditMembership(tx, r, kind, group.name, account.login, now);
     return false;
+  }
+
+  /**
+   * Writes a notification to the outbox in this transaction; the worker sends it after the commit,
+   * so no receiver can slow or fail the change. A decision carries the approver's comment.
+   */
+  async #notify(effect: Extract<Effect, { kind: 'notify' }>, actorId: string | null): Promise<void> {
+    const r = this.#written.get(effect.requestId)!;
+    let comment: string | null = null;
+    if (effect.event === 'decision-made' && r.approvalId !== null) comment = (await this.tx.approvals.byId(r.approvalId))?.comment ?? null;
+    await this.tx.notifications.addMany([notificationOf(this.deps.ids, effect, r, this.now, { actorId: actorId ?? this.#runActor, comment })]);
+    this.#wroteWork = true;
   }
 
   /** A request that ended without a decision leaves its approval settled, not pending forever. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
 import { kerberosConfig, oidcConfig } from './sso.js';
+import { notificationsConfig } from './notifications.js';
 
 /** Whether `s` names a PostgreSQL database (as `--database` takes it). */
 const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
@@ -148,6 +149,9 @@ export const configSchema = z
     oidc: oidcConfig.optional(),
     kerberos: kerberosConfig.optional(),
     passwordSignIn: z.boolean().default(true),
+    /** Where people reach the portal; links in notifications point there. Unset: this server's own address. */
+    portalUrl: z.string().url().refine((s) => /^https?:\/\//.test(s), 'must be an http:// or https:// URL').transform((s) => s.replace(/\/$/, '')).optional(),
+    notifications: notificationsConfig,
   })
   .strict()
   .refine((c) => (c.bootstrapAdmin === undefined) === (c.bootstrapAdminPasswordFile === undefined), {

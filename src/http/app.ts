@@ -23,6 +23,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
 import { portalRoutes } from './routes/portal.js';
+import { slackRoutes } from './routes/slack.js';
 import { sessionRoutes } from './routes/session.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { NO_SIGN_IN_METHODS, type SignInMethods } from '../app/sign-in-methods.js';
@@ -174,6 +175,9 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     },
     { prefix: '/api/me' },
   );
+
+  // Slack signs its calls instead of signing in: no caller hook here, the route checks the signature.
+  if (core.slack) await app.register(slackRoutes, { prefix: '/api/slack', deps, mfa: core.mfa, slack: core.slack, portalUrl: config.portalUrl });
 
   return app;
 }

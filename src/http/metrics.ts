@@ -15,6 +15,8 @@ export class Metrics {
   readonly #revokeLateness: Histogram;
   readonly #outboxFailures: Counter<'kind'>;
   readonly #dueFailures: Counter;
+  readonly #notificationFailures: Counter<'channel'>;
+  readonly #notificationLateness: Histogram;
   readonly #backlog: () => Promise<BacklogView>;
   #snapshot: Promise<BacklogView> | null = null;
 
@@ -46,6 +48,19 @@ export class Metrics {
       registers,
     });
 
+    this.#notificationFailures = new Counter({
+      name: 'elevate_notification_failures_total',
+      help: 'Notification deliveries that failed and will be retried, by channel type (email, webhook, slack, teams).',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.#notificationLateness = new Histogram({
+      name: 'elevate_notification_delivery_lateness_seconds',
+      help: 'Time from a notification being due to its receiver accepting it.',
+      buckets: LATENESS_BUCKETS,
+      registers,
+    });
+
     // One store read per scrape feeds every backlog gauge (render() takes it before collecting).
     this.#backlog = backlog;
     const read = () => this.#snapshot ?? backlog();
@@ -67,6 +82,9 @@ export class Metrics {
     );
     gauge('elevate_due_lag_seconds', 'How far the scheduler is behind its oldest due step.', (b) => b.dueLagMs / 1000);
     gauge('elevate_due_requests', 'Scheduled steps due now and not yet done.', (b) => b.dueRequests);
+    gauge('elevate_notification_queue_depth', 'Notification deliveries not yet made (and due events not yet fanned out).', (b) => b.notifications.queued);
+    gauge('elevate_notification_failing_deliveries', 'Notification deliveries whose last attempt failed.', (b) => b.notifications.failing);
+    gauge('elevate_notification_oldest_wait_seconds', 'How long the oldest due, undelivered notification has waited.', (b) => b.notifications.oldestWaitMs / 1000);
     gauge('elevate_outbox_failing_jobs', 'Open directory jobs whose last attempt failed.', (b) => b.failingJobs);
     new Gauge({
       name: 'elevate_outbox_open_jobs',
@@ -91,6 +109,15 @@ export class Metrics {
 
   outboxFailed(kind: 'grant' | 'revoke'): void {
     this.#outboxFailures.inc({ kind });
+  }
+
+  /** `channel` is the receiver's type: the part of its name before the first colon. */
+  notificationFailed(receiver: string): void {
+    this.#notificationFailures.inc({ channel: receiver.split(':', 1)[0]! });
+  }
+
+  notificationsDelivered(latenessMs: readonly number[]): void {
+    for (const ms of latenessMs) this.#notificationLateness.observe(ms / 1000);
   }
 
   dueWorkFailed(n: number): void {

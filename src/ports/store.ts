@@ -5,6 +5,7 @@ import type { AuditRepo } from './store/audit-repo.js';
 import type { BacklogRepo } from './store/backlog-repo.js';
 import type { GroupRepo } from './store/group-repo.js';
 import type { MfaRepo } from './store/mfa-repo.js';
+import type { NotificationRepo } from './store/notification-repo.js';
 import type { OutboxRepo } from './store/outbox-repo.js';
 import type { RequestRepo } from './store/request-repo.js';
 import type { RoleRepo } from './store/role-repo.js';
@@ -20,6 +21,7 @@ export type { AuditQuery, AuditRepo } from './store/audit-repo.js';
 export type { Backlog, BacklogRepo } from './store/backlog-repo.js';
 export type { GroupAccount, GroupRepo } from './store/group-repo.js';
 export type { ChallengePurpose, EnrolmentCode, MfaChallenge, MfaRepo, Passkey, TotpFactor } from './store/mfa-repo.js';
+export type { Notification, NotificationBacklog, NotificationDelivery, NotificationDetail, NotificationRepo } from './store/notification-repo.js';
 export type { OutboxJob, OutboxRepo } from './store/outbox-repo.js';
 export type { RequestRepo, RequestWrite } from './store/request-repo.js';
 export type { RoleRepo, RoleWithGroups } from './store/role-repo.js';
@@ -83,5 +85,6 @@ export interface StoreTx {
   readonly settings: SettingsRepo;
   readonly mfa: MfaRepo;
   readonly outbox: OutboxRepo;
+  readonly notifications: NotificationRepo;
   readonly backlog: BacklogRepo;
 }

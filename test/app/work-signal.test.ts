@@ -41,9 +41,11 @@ test('a use case that wrote due work wakes the scheduler after its commit, and o
   await assert.rejects(ask('Allow AD Access', 10 ** 9));
   assert.equal(raised, 1);
 
-  // Closing with the embedded directory ends it in the same transaction: no due work, no outbox job.
+  // Closing with the embedded directory ends it in the same transaction: no due work, no outbox job,
+  // but its holder is told it ended, and the notification worker listens to the same signal.
   await closeRequestUseCase(t.core.deps, jen, request.id);
-  assert.equal(raised, 1);
+  assert.equal(raised, 2);
+  assert.deepEqual((await t.core.store.read((tx) => tx.notifications.ofRequest(request.id))).map((n) => n.kind), ['elevation-active', 'elevation-ended']);
 });
 
 test('the due-work loop listens while it runs: a commit wakes it, so due work is done without any route poking', async () => {

@@ -33,6 +33,8 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'mfa_attempts', key: ['account_id'] },
   { name: 'mfa_enrolment_codes', key: ['account_id'] },
   { name: 'outbox', key: ['id'] },
+  { name: 'notifications', key: ['seq'] },
+  { name: 'notification_deliveries', key: ['notification_id', 'receiver'] },
 ];
 
 /**
@@ -103,7 +105,7 @@ async function copyAll(source: SqliteStore, target: PostgresStore, toUrl: string
         tables.push({ table: t.name, rows });
       }
       // Identity columns count on from the highest copied number, or the next outbox job would collide.
-      for (const [table, column] of [['outbox', 'id'], ['audit', 'seq']] as const) {
+      for (const [table, column] of [['outbox', 'id'], ['audit', 'seq'], ['notifications', 'seq']] as const) {
         await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(to);
       }
       const before = await verifyAuditChain(new KyselyAuditRepo(source.kysely(), SQLITE_TRAITS).all());

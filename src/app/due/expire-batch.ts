@@ -2,10 +2,11 @@ import type { Group } from '../../domain/group/group.js';
 import type { PamRequest } from '../../domain/request/request.js';
 import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../../domain/request/transitions.js';
 import type { Instant } from '../../domain/time.js';
-import type { GroupAccount, RequestWrite, RoleWithGroups } from '../../ports/store.js';
+import type { GroupAccount, RequestWrite, RoleWithGroups, StoreTx } from '../../ports/store.js';
 import { membershipEntry, transitionEntry } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { type NotifyEffect, isNotify, notificationOf } from '../notify/notification-of.js';
 
 /** What a batch did. */
 export interface ExpiryBatch {
@@ -25,6 +26,8 @@ interface Ending {
   readonly ended: PamRequest;
   readonly login: string;
   readonly groups: readonly Group[];
+  /** What its end tells people (elevation ended, revocation late): written with the batch. */
+  readonly notices: readonly NotifyEffect[];
 }
 
 /**
@@ -89,6 +92,7 @@ export async function expireBatch(lc: Lifecycle, claimed: readonly PamRequest[])
       transitionEntry(e.closing, e.ended, CONFIRMED.kind, null, now),
     ]),
   );
+  await notifyEnded(deps, tx, endings, now);
   return {
     ended: endings.map((e) => ({ id: e.before.id, dueAt: e.before.expiresAt! })),
     rest: claimed.filter((r) => !batched.has(r.id)),
@@ -104,15 +108,21 @@ const key = (p: GroupAccount) => `${p.groupId}\n${p.accountId}`;
  */
 function endOf(r: PamRequest, role: RoleWithGroups, deps: Deps, now: Instant): Omit<Ending, 'login' | 'groups'> | null {
   // activeUntil only shapes a start (see `begin`); neither event of an expiry reads it.
-  const ctx: TransitionContext = { now, role, approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds, mfaTimeoutSeconds: deps.policy.mfaTimeoutSeconds, serverTimeZone: deps.policy.serverTimeZone };
+  const ctx: TransitionContext = { now, role, approvalTimeoutSeconds: deps.policy.approvalTimeoutSeconds, mfaTimeoutSeconds: deps.policy.mfaTimeoutSeconds, serverTimeZone: deps.policy.serverTimeZone, revocationLateSeconds: deps.policy.revocationLateSeconds };
   const closing = apply(r, EXPIRY, ctx);
   if (!isOwnRevoke(closing, r)) return null;
   const ended = apply(closing.request, CONFIRMED, ctx);
-  if (ended.effects.length !== 0) return null;
-  return { before: r, closing: closing.request, ended: ended.request };
+  // Notifications are the one effect an end has here; the batch writes them in bulk (notifyEnded).
+  if (!ended.effects.every(isNotify)) return null;
+  return { before: r, closing: closing.request, ended: ended.request, notices: ended.effects.filter(isNotify) };
 }
 
 function isOwnRevoke(t: TransitionResult, r: PamRequest): boolean {
   const [e, ...more] = t.effects;
   return more.length === 0 && e !== undefined && e.kind === 'revoke' && e.requestId === r.id && e.accountId === r.creatorId && e.roleId === r.roleId;
+}
+
+/** The batch's notifications (issue 15), in one insert, in the batch's transaction. */
+async function notifyEnded(deps: Deps, tx: StoreTx, endings: readonly Ending[], now: Instant): Promise<void> {
+  await tx.notifications.addMany(endings.flatMap((e) => e.notices.map((n) => notificationOf(deps.ids, n, e.ended, now))));
 }

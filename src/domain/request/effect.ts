@@ -1,3 +1,5 @@
+import type { NotificationKind } from '../notify/notification.js';
+import type { Instant } from '../time.js';
 import type { ApprovalSettlement } from './approval.js';
 
 /**
@@ -18,6 +20,11 @@ export type Effect =
    * An extension became active: the requester's other holdings of the same role end as superseded,
    * without a gap (the groups stay, because this request holds them now).
    */
-  | { readonly kind: 'supersede'; readonly requestId: string; readonly accountId: string; readonly roleId: string };
+  | { readonly kind: 'supersede'; readonly requestId: string; readonly accountId: string; readonly roleId: string }
+  /**
+   * Tell people: a notification is written to the durable notification outbox in this same
+   * transaction (never sent from inside it). `notBefore` holds it back (the expiry warning).
+   */
+  | { readonly kind: 'notify'; readonly event: NotificationKind; readonly requestId: string; readonly notBefore?: Instant };
 
 export type EffectKind = Effect['kind'];

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { DEFAULT_EXPIRY_WARNING_SECONDS, DEFAULT_REVOCATION_LATE_SECONDS, type NotificationKind, warnAt } from '../notify/notification.js';
 import { checkWindow } from '../role/availability.js';
 import type { RoleSummary } from '../role/role.js';
 import { type Instant, type Seconds, addSeconds } from '../time.js';
@@ -54,6 +55,10 @@ export interface TransitionContext {
    * never shortens access, and the two overlap so access has no gap.
    */
   readonly activeUntil?: Instant | null;
+  /** How long before its end an elevation's holder is warned (default ten minutes; 0: never). */
+  readonly expiryWarningSeconds?: Seconds;
+  /** A revocation confirmed later than this after the expiry is reported to operations. */
+  readonly revocationLateSeconds?: Seconds;
 }
 
 export interface TransitionResult {
@@ -78,8 +83,33 @@ function settleApproval(r: Subject, status: ApprovalSettlement): readonly Effect
   return r.approvalId === null ? [] : [{ kind: 'settle-approval', requestId: r.id, approvalId: r.approvalId, status }];
 }
 
+function notify(r: Subject, event: NotificationKind, notBefore?: Instant): Effect {
+  return notBefore === undefined ? { kind: 'notify', event, requestId: r.id } : { kind: 'notify', event, requestId: r.id, notBefore };
+}
+
 function waitForApproval(r: Subject, ctx: TransitionContext, effects: readonly Effect[] = []): TransitionResult {
-  return { request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }), effects };
+  return { request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }), effects: [...effects, notify(r, 'approval-needed')] };
+}
+
+/** An approver's decision is news for the requester, whatever follows from it. */
+function decided(t: TransitionResult, r: Subject): TransitionResult {
+  return { request: t.request, effects: [notify(r, 'decision-made'), ...t.effects] };
+}
+
+/** Access is confirmed: tell the holder, and hold back a warning for shortly before it ends. */
+function activeNotices(r: PamRequest, ctx: TransitionContext): readonly Effect[] {
+  const warning = r.expiresAt === null ? null : warnAt(r.expiresAt, ctx.expiryWarningSeconds ?? DEFAULT_EXPIRY_WARNING_SECONDS, ctx.now);
+  return warning === null ? [notify(r, 'elevation-active')] : [notify(r, 'elevation-active'), notify(r, 'ending-soon', warning)];
+}
+
+/**
+ * The access of `r` is gone: its holder hears why, except when an extension took over (access goes
+ * on); operations hear of an expiry confirmed later than the threshold.
+ */
+function endNotices(r: PamRequest, ctx: TransitionContext): readonly Effect[] {
+  if (r.endReason === 'superseded') return [];
+  const late = r.endReason === 'expired' && r.expiresAt !== null && ctx.now - r.expiresAt > (ctx.revocationLateSeconds ?? DEFAULT_REVOCATION_LATE_SECONDS) * 1000;
+  return late ? [notify(r, 'elevation-ended'), notify(r, 'revocation-late')] : [notify(r, 'elevation-ended')];
 }
 
 /** A decision that arrives after its deadline does not count, even before the scheduler expires the request. */
@@ -167,14 +197,14 @@ export const TRANSITIONS: Table = {
   PendingApproval: {
     Approved: (r, _e, ctx) => {
       requireBefore(r.pendingUntil, ctx.now, 'approval deadline');
-      return proceed(r, ctx);
+      return decided(proceed(r, ctx), r);
     },
     // The approval itself was decided by the vote that sent this event.
-    Rejected: (r, _e, ctx) => end(r, 'Rejected', 'rejected', ctx.now),
+    Rejected: (r, _e, ctx) => decided(end(r, 'Rejected', 'rejected', ctx.now), r),
     Close: closeWithoutAccess,
     TimedOut: (r, _e, ctx) => {
       requireDue(r.pendingUntil, ctx.now, 'approval deadline');
-      return end(r, 'Expired', 'timed-out', ctx.now, null, settleApproval(r, 'Expired'));
+      return end(r, 'Expired', 'timed-out', ctx.now, null, [...settleApproval(r, 'Expired'), notify(r, 'request-expired')]);
     },
   },
   Scheduled: {
@@ -188,9 +218,9 @@ export const TRANSITIONS: Table = {
   },
   Processing: {
     // An extension overlaps the elevation it extends; once it holds the groups, that one ends.
-    GrantConfirmed: (r) => ({
+    GrantConfirmed: (r, _e, ctx) => ({
       request: to(r, 'Active'),
-      effects: [{ kind: 'supersede', requestId: r.id, accountId: r.creatorId, roleId: r.roleId }],
+      effects: [{ kind: 'supersede', requestId: r.id, accountId: r.creatorId, roleId: r.roleId }, ...activeNotices(r, ctx)],
     }),
     // The grant may already have reached the directory, so closing must revoke.
     Close: (r, e, ctx) => startClosing(r, e.reason, ctx, ctx.now, e.note ?? null),
@@ -205,7 +235,7 @@ export const TRANSITIONS: Table = {
   Closing: {
     RevokeConfirmed: (r, _e, ctx) => ({
       request: to(r, r.endReason === 'expired' ? 'Expired' : 'Closed', { endedAt: ctx.now }),
-      effects: [],
+      effects: endNotices(r, ctx),
     }),
   },
   Closed: {},

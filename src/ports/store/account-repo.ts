@@ -20,6 +20,8 @@ export interface AccountRepo {
   lockManyForChange(ids: readonly string[]): Promise<void>;
   /** The accounts among `ids` that exist, in no particular order. */
   byIds(ids: readonly string[]): Promise<Account[]>;
+  /** The accounts whose email is `email`, ignoring case (a chat user is matched by it). */
+  withEmail(email: string): Promise<Account[]>;
   /** Every account. */
   list(): Promise<Account[]>;
   /** Adds a new account. */

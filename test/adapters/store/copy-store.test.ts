@@ -87,6 +87,9 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   });
   assert.ok(byTable.requests >= 5 && byTable.approvals >= 2);
   assert.equal(byTable.approval_votes, 1, "ann's approval is copied as the vote it is folded from");
+  // The notification outbox travels too: nothing told is told again, nothing untold is lost.
+  assert.ok(byTable.notifications >= 5, `notifications copied: ${byTable.notifications}`);
+  assert.equal(byTable.notification_deliveries, 0, 'no worker ran, so nothing was fanned out');
 
   // The copied store answers the API exactly as the embedded one did.
   // Secrets stay sealed with the source's key, so the copy is opened with that key.

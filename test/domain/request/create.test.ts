@@ -143,8 +143,8 @@ describe('the first status', () => {
     assert.equal(out.request.approvalId, 'apr-1');
     assert.equal(out.request.pendingUntil, T0 + APPROVAL_TIMEOUT_S * 1000);
     assert.equal(out.request.version, 1);
-    // The approval object approvers act on is opened by the same step, with its own id.
-    assert.deepEqual(out.effects, [{ kind: 'open-approval', requestId: 'req-1', approvalId: 'apr-1' }]);
+    // The approval object approvers act on is opened by the same step, with its own id, and its approvers are told.
+    assert.deepEqual(out.effects, [{ kind: 'open-approval', requestId: 'req-1', approvalId: 'apr-1' }, { kind: 'notify', event: 'approval-needed', requestId: 'req-1' }]);
   });
 
   test('a plain role goes straight to Processing with exactly one grant', () => {
@@ -205,9 +205,9 @@ describe("creation is the table's 'Created' event", () => {
     // Passing MFA moves on to the approval already open: nothing is opened twice.
     const approving = apply(pendingMfa, { kind: 'MfaPassed' }, c(T0 + MINUTE_MS));
     assert.equal(approving.request.status, 'PendingApproval');
-    assert.deepEqual(approving.effects, []);
+    assert.deepEqual(approving.effects, [{ kind: 'notify', event: 'approval-needed', requestId: 'req-1' }]);
     // A decision settles it through the vote, not through the request's transition.
-    assert.deepEqual(apply(approving.request, { kind: 'Rejected' }, c(T0 + 2 * MINUTE_MS)).effects, []);
+    assert.deepEqual(apply(approving.request, { kind: 'Rejected' }, c(T0 + 2 * MINUTE_MS)).effects, [{ kind: 'notify', event: 'decision-made', requestId: 'req-1' }]);
   });
 
   test('a role without approval opens none and settles none', () => {

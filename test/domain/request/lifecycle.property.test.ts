@@ -87,6 +87,11 @@ test('random event sequences keep every lifecycle invariant', () => {
             assert.equal(e.approvalId, r.approvalId);
             assert.equal(e.status, r.endReason === 'timed-out' ? 'Expired' : 'Cancelled');
             settled++;
+          } else if (e.kind === 'notify') {
+            // A warning is held back to before the end of the access it warns about, never after.
+            if (e.event === 'ending-soon') assert.ok(e.notBefore !== undefined && r.expiresAt !== null && e.notBefore < r.expiresAt, 'the warning comes before the end');
+            else assert.equal(e.notBefore, undefined);
+            if (e.event === 'elevation-ended') assert.ok(r.endReason !== null && r.endReason !== 'superseded', 'an end is told with its reason, and an extension is no end');
           } else {
             assert.equal(e.kind, 'supersede');
             assert.equal(r.status, 'Active', 'only an elevation that holds its groups supersedes another');

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError } from '../../../src/domain/errors.js';
+import type { NotificationKind } from '../../../src/domain/notify/notification.js';
 import type { Effect } from '../../../src/domain/request/effect.js';
 import { type PamRequest, REQUEST_STATUSES, type RequestStatus } from '../../../src/domain/request/request.js';
 import {
@@ -33,6 +34,10 @@ import {
  * The lifecycle written out by hand, independently of TRANSITIONS, so that a change to the table
  * (an event added to or dropped from a status) fails here until this copy is changed on purpose.
  */
+/** A notification the transition asks for (issue 15). */
+const notice = (event: NotificationKind, notBefore?: number): Effect =>
+  notBefore === undefined ? { kind: 'notify', event, requestId: 'req-1' } : { kind: 'notify', event, requestId: 'req-1', notBefore };
+
 const ALLOWED: Readonly<Record<LifecycleStatus, readonly RequestEventKind[]>> = {
   New: ['Created'],
   PendingMFA: ['MfaPassed', 'MfaFailed', 'Close', 'TimedOut'],
@@ -153,7 +158,7 @@ describe('PendingMFA', () => {
     assert.equal(out.request.startedAt, null);
     assert.equal(out.request.expiresAt, null);
     assert.equal(out.request.version, pending.version + 1);
-    assert.deepEqual(out.effects, []);
+    assert.deepEqual(out.effects, [notice('approval-needed')]);
   });
 
   test('MFA passed on a role without approval starts access now with one grant', () => {
@@ -221,7 +226,7 @@ describe('PendingApproval', () => {
     assert.equal(out.request.expiresAt, now + HOUR_MS);
     assert.equal(out.request.pendingUntil, null);
     assert.equal(out.request.approvalId, 'apr-1');
-    assert.deepEqual(out.effects, [grant(pending)]);
+    assert.deepEqual(out.effects, [notice('decision-made'), grant(pending)]);
   });
 
   test('approval before the requested start gives Scheduled', () => {
@@ -231,7 +236,7 @@ describe('PendingApproval', () => {
     assert.equal(out.request.requestedAt, T0 + 5 * HOUR_MS);
     assert.equal(out.request.pendingUntil, null);
     assert.equal(out.request.version, r.version + 1);
-    assert.deepEqual(out.effects, []);
+    assert.deepEqual(out.effects, [notice('decision-made')]);
   });
 
   test('approval that lands outside the availability window ends Expired without a grant', () => {
@@ -241,7 +246,7 @@ describe('PendingApproval', () => {
     assert.equal(out.request.status, 'Expired');
     assert.equal(out.request.endReason, 'window-missed');
     assert.equal(out.request.startedAt, null);
-    assert.deepEqual(out.effects, []);
+    assert.deepEqual(out.effects, [notice('decision-made')]);
   });
 
   test('approval inside the window is capped at the window end', () => {
@@ -258,7 +263,7 @@ describe('PendingApproval', () => {
     assert.equal(out.request.endReason, 'rejected');
     assert.equal(out.request.endedAt, T0 + HOUR_MS);
     assert.equal(out.request.pendingUntil, null);
-    assert.deepEqual(out.effects, []);
+    assert.deepEqual(out.effects, [notice('decision-made')]);
   });
 
   test('TimedOut is refused before the approval deadline and expires the request from it on', () => {
@@ -271,7 +276,7 @@ describe('PendingApproval', () => {
     assert.equal(out.request.endReason, 'timed-out');
     assert.equal(out.request.endedAt, pending.pendingUntil! + MINUTE_MS);
     // Nothing to revoke; the approval nobody decided expires with it.
-    assert.deepEqual(out.effects, [{ kind: 'settle-approval', requestId: 'req-1', approvalId: 'apr-1', status: 'Expired' }]);
+    assert.deepEqual(out.effects, [{ kind: 'settle-approval', requestId: 'req-1', approvalId: 'apr-1', status: 'Expired' }, notice('request-expired')]);
   });
 
   test('the requester may withdraw it: Closed, nothing to revoke, the approval cancelled', () => {
@@ -356,7 +361,7 @@ describe('Processing and Active', () => {
     assert.equal(out.request.expiresAt, T0 + HOUR_MS);
     assert.equal(out.request.version, processing.version + 1);
     // Once it holds the groups, the elevation it extends (if any) can end without a gap.
-    assert.deepEqual(out.effects, [{ kind: 'supersede', requestId: 'req-1', accountId: 'alice', roleId: PLAIN.id }]);
+    assert.deepEqual(out.effects, [{ kind: 'supersede', requestId: 'req-1', accountId: 'alice', roleId: PLAIN.id }, notice('elevation-active'), notice('ending-soon', T0 + HOUR_MS - 10 * MINUTE_MS)]);
   });
 
   test('Close while Processing revokes, because the grant may already have landed', () => {
@@ -404,7 +409,7 @@ describe('Closing', () => {
     assert.equal(out.request.endReason, 'expired');
     assert.equal(out.request.endedAt, now);
     assert.equal(out.request.expiresAt, T0 + HOUR_MS);
-    assert.deepEqual(out.effects, []);
+    assert.deepEqual(out.effects, [notice('elevation-ended')]);
   });
 
   for (const reason of ['closed', 'deactivated', 'superseded'] as const) {
@@ -414,7 +419,7 @@ describe('Closing', () => {
       assert.equal(out.request.status, 'Closed');
       assert.equal(out.request.endReason, reason);
       assert.equal(out.request.endedAt, T0 + 2 * MINUTE_MS);
-      assert.deepEqual(out.effects, []);
+      assert.deepEqual(out.effects, reason === 'superseded' ? [] : [notice('elevation-ended')], 'an extension took over: access goes on');
     });
   }
 });

@@ -84,6 +84,11 @@ export class KyselyAccountRepo implements AccountRepo {
     return r && toAccount(r);
   }
 
+  async withEmail(email: string): Promise<Account[]> {
+    const rows = await this.db.selectFrom('accounts').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).execute();
+    return rows.map(toAccount);
+  }
+
   async list(): Promise<Account[]> {
     return (await this.db.selectFrom('accounts').selectAll().orderBy('login_key').execute()).map(toAccount);
   }

@@ -29,6 +29,8 @@ export interface Database {
   outbox: OutboxTable;
   /** One row: a counter the database moves on every change to `accounts` (migration 0017). */
   account_changes: { id: number; n: number };
+  notifications: NotificationTable;
+  notification_deliveries: NotificationDeliveryTable;
 }
 
 export interface AccountTable {
@@ -171,3 +173,26 @@ export interface SessionTable {
 
 /** The .NET minimum date (0001-01-01T00:00:00Z) in epoch ms: MIM's "unset" time. */
 export const MIN_INSTANT = -62135596800000;
+
+export interface NotificationTable {
+  seq: Generated<number>;
+  id: string;
+  kind: string;
+  request_id: string;
+  created_at: number;
+  not_before: number;
+  fanned_out_at: number | null;
+  detail: string;
+}
+
+export interface NotificationDeliveryTable {
+  notification_id: string;
+  receiver: string;
+  seq: number;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  done_at: number | null;
+  claimed_until: number | null;
+}

@@ -7,6 +7,7 @@ import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyBacklogRepo } from './backlog-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
 import { KyselyMfaRepo } from './mfa-repo.js';
+import { KyselyNotificationRepo } from './notification-repo.js';
 import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyRequestRepo } from './request-repo.js';
 import { KyselyRoleRepo } from './role-repo.js';
@@ -36,6 +37,7 @@ class Repositories implements StoreTx {
   #settings?: KyselySettingsRepo;
   #mfa?: KyselyMfaRepo;
   #outbox?: KyselyOutboxRepo;
+  #notifications?: KyselyNotificationRepo;
   #backlog?: KyselyBacklogRepo;
 
   constructor(
@@ -55,6 +57,7 @@ class Repositories implements StoreTx {
   get settings() { return (this.#settings ??= new KyselySettingsRepo(this.db)); }
   get mfa() { return (this.#mfa ??= new KyselyMfaRepo(this.db)); }
   get outbox() { return (this.#outbox ??= new KyselyOutboxRepo(this.db, this.traits)); }
+  get notifications() { return (this.#notifications ??= new KyselyNotificationRepo(this.db, this.traits)); }
   get backlog() { return (this.#backlog ??= new KyselyBacklogRepo(this.db)); }
 
   /** Whether audit entries wait to be written (without building the audit repository to ask). */
