@@ -48,6 +48,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     groups: ['Ops'],
     candidates: ['bob', 'jen'],
     approvers: ['ann'],
+    approval: null,
   });
   await cliJson(['role', 'add', 'Plain', '--ttl', '600', ...d]);
 

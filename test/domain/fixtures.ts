@@ -31,6 +31,7 @@ export function role(overrides: Partial<Role> = {}): Role {
     groupIds: ['group-sql'],
     candidateIds: ['alice', 'bob'],
     approverIds: ['carol', 'alice'],
+    stages: [],
     ...overrides,
   });
 }

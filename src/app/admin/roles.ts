@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { pathProblem } from '../../domain/role/approval-stage.js';
 import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { StoreTx } from '../../ports/store.js';
@@ -22,13 +23,32 @@ export interface RoleSpec {
   readonly groups?: readonly string[] | undefined;
   readonly candidates?: readonly string[] | undefined;
   readonly approvers?: readonly string[] | undefined;
+  /**
+   * The approval path: stages in order, each with approvers (logins) and approver groups (names)
+   * and how many approvals it needs. Giving it turns approval on; null goes back to the shorthand
+   * (`approvalRequired` + `approvers`, one stage needing one approval).
+   */
+  readonly approval?: ApprovalSpec | null | undefined;
+}
+
+export interface ApprovalSpec {
+  readonly stages: readonly StageSpec[];
+  readonly approverMfaRequired?: boolean | undefined;
+}
+
+export interface StageSpec {
+  readonly approvers?: readonly string[] | undefined;
+  readonly approverGroups?: readonly string[] | undefined;
+  readonly required?: number | undefined;
 }
 
 /** A role with names, as shown to administrators. */
-export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds'> {
+export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'> {
   readonly groups: string[];
   readonly candidates: string[];
   readonly approvers: string[];
+  /** The role's own stages (null when it uses the shorthand or needs no approval). */
+  readonly approval: { readonly stages: { approvers: string[]; approverGroups: string[]; required: number }[] } | null;
 }
 
 function parseTimeOfDay(s: string, what: string): number {
@@ -49,12 +69,24 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
       const x = await get(id);
       return x?.name ?? x?.login ?? id;
     }));
-  const { groupIds, candidateIds, approverIds, ...rest } = r;
+  const { groupIds, candidateIds, approverIds, stages, ...rest } = r;
   return {
     ...rest,
     groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
     candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
     approvers: (await names(approverIds, (id) => tx.accounts.byId(id))).sort(),
+    approval:
+      stages.length === 0
+        ? null
+        : {
+            stages: await Promise.all(
+              stages.map(async (st) => ({
+                approvers: (await names(st.approverIds, (id) => tx.accounts.byId(id))).sort(),
+                approverGroups: (await names(st.approverGroupIds, (id) => tx.groups.byId(id))).sort(),
+                required: st.required,
+              })),
+            ),
+          },
   };
 }
 
@@ -75,18 +107,41 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
   }
   const ids = async <T extends { id: string }>(names: readonly string[] | undefined, current: readonly string[], get: (n: string) => Promise<T>) =>
     names === undefined ? [...current] : [...new Set((await Promise.all(names.map(get))).map((x) => x.id))].sort();
+  const a = spec.approval;
+  if (a && spec.approvalRequired === false) throw new DomainError('BadRequest', `Role '${spec.name}' gives approval stages but says approvalRequired: false; give one or the other.`);
+  if (a && a.approverMfaRequired !== undefined && spec.approverMfaRequired !== undefined && a.approverMfaRequired !== spec.approverMfaRequired) {
+    throw new DomainError('BadRequest', `Role '${spec.name}' gives approverMfaRequired twice and they disagree; give it once.`);
+  }
+  const stages =
+    a === undefined
+      ? (existing?.stages ?? [])
+      : a === null
+        ? []
+        : await Promise.all(
+            a.stages.map(async (st, i) => {
+              if (st.required !== undefined && !Number.isSafeInteger(st.required)) {
+                throw new DomainError('BadRequest', `Stage ${i + 1} of role '${spec.name}' needs a whole number 'required'.`);
+              }
+              return {
+                approverIds: await ids(st.approvers ?? [], [], (n) => accountByLogin(tx, n)),
+                approverGroupIds: await ids(st.approverGroups ?? [], [], (n) => groupByName(tx, n)),
+                required: st.required ?? 1,
+              };
+            }),
+          );
   return {
     id: existing?.id ?? newId(),
     name: spec.name,
     description: spec.description !== undefined ? spec.description : (existing?.description ?? null),
     ttlSeconds: ttl,
     mfaRequired: spec.mfaRequired ?? existing?.mfaRequired ?? false,
-    approvalRequired: spec.approvalRequired ?? existing?.approvalRequired ?? false,
-    approverMfaRequired: spec.approverMfaRequired ?? existing?.approverMfaRequired ?? false,
+    approvalRequired: a ? true : (spec.approvalRequired ?? existing?.approvalRequired ?? false),
+    approverMfaRequired: a?.approverMfaRequired ?? spec.approverMfaRequired ?? existing?.approverMfaRequired ?? false,
     window,
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
     approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
+    stages,
   };
 }
 
@@ -105,9 +160,11 @@ export async function upsertRole(
     if (existing && mode === 'create') throw new DomainError('Conflict', `A role '${spec.name}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no role '${spec.name}'.`);
     const next = await resolve(tx, spec, existing, () => deps.ids.newId());
-    if (next.approvalRequired && next.approverIds.length === 0) {
+    if (next.approvalRequired && next.stages.length === 0 && next.approverIds.length === 0) {
       throw new DomainError('BadRequest', `Role '${spec.name}' needs approval but names no approvers; nobody could ever approve it.`);
     }
+    const problem = pathProblem(next);
+    if (problem) throw new DomainError('BadRequest', `The approval path of role '${spec.name}' is not valid: ${problem}.`);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { role: await viewRole(tx, existing), changed: false };
     if (existing) await tx.roles.update(next);
     else await tx.roles.insert(next);

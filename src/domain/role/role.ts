@@ -1,4 +1,5 @@
 import type { MinuteOfDay, Seconds } from '../time.js';
+import { type ApprovalStage, type GroupMembers, NO_MEMBERS, inStage, stagesOf } from './approval-stage.js';
 
 /** When activations may start: a daily window of local time in the role's zone. */
 export interface AvailabilityWindow {
@@ -28,10 +29,15 @@ export interface Role {
   readonly candidateIds: readonly string[];
   /** Ids of the accounts allowed to approve requests for the role. */
   readonly approverIds: readonly string[];
+  /**
+   * The approval path, in order; empty means the shorthand (with approvalRequired): one stage,
+   * any one of `approverIds` (see stagesOf).
+   */
+  readonly stages: readonly ApprovalStage[];
 }
 
 /** A role without its member lists: what listings show, cheap to read however many candidates it has. */
-export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds'>;
+export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'>;
 
 export const MAX_TTL_SECONDS: Seconds = 10 * 365 * 24 * 3600;
 
@@ -39,6 +45,7 @@ export function isCandidate(role: Role, accountId: string): boolean {
   return role.candidateIds.includes(accountId);
 }
 
-export function isApprover(role: Role, accountId: string): boolean {
-  return role.approverIds.includes(accountId);
+/** Whether `accountId` may vote on some stage of the role's approval path (by name or group membership). */
+export function isApprover(role: Role, accountId: string, members: GroupMembers = NO_MEMBERS): boolean {
+  return stagesOf(role).some((s) => inStage(s, accountId, members));
 }

@@ -24,6 +24,14 @@ export const groupBody = z
   })
   .strict();
 
+/** One stage of an approval path, as administrators write it (see RoleSpec.approval). */
+const approvalStage = z.strictObject({
+  approvers: z.array(z.string()).max(10_000).optional(),
+  approverGroups: z.array(z.string()).max(1000).optional(),
+  required: z.number().int().min(1).max(100).optional(),
+});
+const approval = z.strictObject({ stages: z.array(approvalStage).min(1).max(10), approverMfaRequired: z.boolean().optional() }).nullable();
+
 export const roleBody = z
   .object({
     name: z.string(),
@@ -36,6 +44,7 @@ export const roleBody = z
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),
     approvers: z.array(z.string()).max(10_000).optional(),
+    approval: approval.optional(),
   })
   .strict();
 

@@ -35,7 +35,7 @@ export async function seedHistory(store: Store): Promise<void> {
     }
     await tx.roles.insert({
       id: 'role-1', name: 'R', description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false, approverMfaRequired: false,
-      window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [],
+      window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [], stages: [],
     });
     for (let i = 0; i < 40; i++) await tx.requests.insert(request(i, i % 2 ? 'jen' : 'ann', i % 5 ? 'Expired' : 'Active'));
   });

@@ -12,6 +12,9 @@ export interface Database {
   role_groups: { role_id: string; group_id: string };
   role_candidates: { role_id: string; account_id: string };
   role_approvers: { role_id: string; account_id: string };
+  role_approval_stages: { role_id: string; position: number; required: number };
+  role_stage_approvers: { role_id: string; position: number; account_id: string };
+  role_stage_groups: { role_id: string; position: number; group_id: string };
   requests: RequestTable;
   approvals: ApprovalTable;
   approval_votes: ApprovalVoteTable;
@@ -133,6 +136,8 @@ export interface ApprovalTable {
   decided_by: string | null;
   decided_at: number | null;
   comment: string | null;
+  /** The open stage (from 0). */
+  stage: number;
 }
 
 /** One approver's vote on an approval; an approval's state is the fold of its votes in `seq` order. */
@@ -144,6 +149,8 @@ export interface ApprovalVoteTable {
   decision: string;
   comment: string | null;
   factor: string | null;
+  /** The stage (from 0) the vote was cast on. */
+  stage: number;
 }
 
 export interface AuditTable {
