@@ -80,6 +80,9 @@ const role = z
     mfaRequired: z.boolean().optional(),
     approvalRequired: z.boolean().optional(),
     approverMfaRequired: z.boolean().optional(),
+    justificationRequired: z.boolean().optional(),
+    justificationMinLength: z.number().int().min(0).max(1000).optional(),
+    ticketPattern: z.string().max(200).nullable().optional(),
     window: window.optional(),
     /** The zone of a window written as a string. */
     timeZone: z.string().nullable().optional(),

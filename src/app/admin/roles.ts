@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
 import { pathProblem } from '../../domain/role/approval-stage.js';
 import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
 import { isValidTimeZone } from '../../domain/time.js';
@@ -18,6 +19,10 @@ export interface RoleSpec {
   readonly mfaRequired?: boolean | undefined;
   readonly approvalRequired?: boolean | undefined;
   readonly approverMfaRequired?: boolean | undefined;
+  readonly justificationRequired?: boolean | undefined;
+  readonly justificationMinLength?: number | undefined;
+  /** null removes the pattern. */
+  readonly ticketPattern?: string | null | undefined;
   /** null removes the window. */
   readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
   readonly groups?: readonly string[] | undefined;
@@ -90,12 +95,20 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
   };
 }
 
-async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string): Promise<Role> {
+async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string, serverMax: number): Promise<Role> {
   const ttl = spec.ttlSeconds ?? existing?.ttlSeconds;
   if (ttl === undefined) throw new DomainError('BadRequest', `Role '${spec.name}' needs a TTL (the longest activation, in seconds).`);
-  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
-    throw new DomainError('BadRequest', `A role's TTL must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}; got ${ttl}.`);
+  const maxTtl = Math.min(MAX_TTL_SECONDS, serverMax);
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtl) {
+    throw new DomainError('BadRequest', `A role's TTL must be a whole number of seconds from 1 to ${maxTtl} (the server's maxTtlSeconds); got ${ttl}.`);
   }
+  const minLength = spec.justificationMinLength ?? existing?.justificationMinLength ?? 0;
+  if (!Number.isSafeInteger(minLength) || minLength < 0 || minLength > MAX_JUSTIFICATION_MIN_LENGTH) {
+    throw new DomainError('BadRequest', `justificationMinLength must be a whole number from 0 to ${MAX_JUSTIFICATION_MIN_LENGTH}; got ${minLength}.`);
+  }
+  const ticketPattern = spec.ticketPattern !== undefined ? spec.ticketPattern : (existing?.ticketPattern ?? null);
+  const compiled = ticketPattern === null ? null : compileTicketPattern(ticketPattern);
+  if (typeof compiled === 'string') throw new DomainError('BadRequest', `Role '${spec.name}': ${compiled}.`);
   let window = existing?.window ?? null;
   if (spec.window !== undefined) {
     if (spec.window === null) window = null;
@@ -137,6 +150,9 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     mfaRequired: spec.mfaRequired ?? existing?.mfaRequired ?? false,
     approvalRequired: a ? true : (spec.approvalRequired ?? existing?.approvalRequired ?? false),
     approverMfaRequired: a?.approverMfaRequired ?? spec.approverMfaRequired ?? existing?.approverMfaRequired ?? false,
+    justificationRequired: spec.justificationRequired ?? existing?.justificationRequired ?? false,
+    justificationMinLength: minLength,
+    ticketPattern,
     window,
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
@@ -159,7 +175,7 @@ export async function upsertRole(
     const existing = await tx.roles.byName(spec.name);
     if (existing && mode === 'create') throw new DomainError('Conflict', `A role '${spec.name}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no role '${spec.name}'.`);
-    const next = await resolve(tx, spec, existing, () => deps.ids.newId());
+    const next = await resolve(tx, spec, existing, () => deps.ids.newId(), deps.policy.maxTtlSeconds);
     if (next.approvalRequired && next.stages.length === 0 && next.approverIds.length === 0) {
       throw new DomainError('BadRequest', `Role '${spec.name}' needs approval but names no approvers; nobody could ever approve it.`);
     }

@@ -21,6 +21,12 @@ export interface Role {
   readonly approvalRequired: boolean;
   /** An approval counts only when the approver passes MFA for that decision (step-up). */
   readonly approverMfaRequired: boolean;
+  /** Whether a request must carry a justification (at least `justificationMinLength` characters). */
+  readonly justificationRequired: boolean;
+  /** The shortest justification accepted when one is given (or required); 0 for any. */
+  readonly justificationMinLength: number;
+  /** A regular expression a request's ticket reference (TicketId) must match; null: no ticket needed. */
+  readonly ticketPattern: string | null;
   /** null when activations may start at any time. */
   readonly window: AvailabilityWindow | null;
   /** Ids of the groups an activation grants. */

@@ -58,6 +58,10 @@ test('approvals decided before votes were rows read as before: migration 0010 tu
       'drop table role_stage_groups',
       'drop table role_approval_stages',
       'alter table approvals drop column stage',
+      'alter table roles drop column justification_required',
+      'alter table roles drop column justification_min_length',
+      'alter table roles drop column ticket_pattern',
+      'alter table requests drop column ticket_id',
       "delete from kysely_migration where name in ('0010-approval-votes', '0012-approval-stages')",
     ]);
     reopened = await makeCore({ dataDir: t.dataDir, clock: t.clock, demo: false });

@@ -167,6 +167,9 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     mfaRequired: r.mfa_required === 1,
     approvalRequired: r.approval_required === 1,
     approverMfaRequired: r.approver_mfa_required === 1,
+    justificationRequired: r.justification_required === 1,
+    justificationMinLength: Number(r.justification_min_length),
+    ticketPattern: r.ticket_pattern,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
   });
 }
@@ -180,6 +183,9 @@ function toRow(r: Role): RoleTable {
     mfa_required: r.mfaRequired ? 1 : 0,
     approval_required: r.approvalRequired ? 1 : 0,
     approver_mfa_required: r.approverMfaRequired ? 1 : 0,
+    justification_required: r.justificationRequired ? 1 : 0,
+    justification_min_length: r.justificationMinLength,
+    ticket_pattern: r.ticketPattern,
     window_enabled: r.window ? 1 : 0,
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,

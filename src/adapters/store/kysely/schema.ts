@@ -103,6 +103,9 @@ export interface RoleTable {
   window_from: number;
   window_to: number;
   window_time_zone: string | null;
+  justification_required: number;
+  justification_min_length: number;
+  ticket_pattern: string | null;
 }
 
 export interface RequestTable {
@@ -123,6 +126,7 @@ export interface RequestTable {
   end_reason: string | null;
   ended_at: number | null;
   end_note: string | null;
+  ticket_id: string | null;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */

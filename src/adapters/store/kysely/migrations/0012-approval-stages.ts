@@ -4,7 +4,14 @@ import type { Kysely } from 'kysely';
 // who may vote and how many approvals it needs; an approval remembers its open stage and each
 // vote the stage it was cast on. Existing approvals and votes are at stage 0, which is the one
 // stage of the shorthand (approvalRequired + role_approvers) every role had until now.
+//
+// Required context: per role, a justification (and its minimum length) and a ticket pattern; per
+// request, the ticket reference given with it.
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('roles').addColumn('justification_required', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.alterTable('roles').addColumn('justification_min_length', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.alterTable('roles').addColumn('ticket_pattern', 'text').execute();
+  await db.schema.alterTable('requests').addColumn('ticket_id', 'text').execute();
   await db.schema.alterTable('approvals').addColumn('stage', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('approval_votes').addColumn('stage', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   // One vote per person per stage, whatever the application checked: two tabs racing, one wins.
