@@ -97,6 +97,29 @@ describe('a two-stage role over the MIM wire', () => {
   });
 });
 
+describe('who can approve', () => {
+  const t = appPerTest();
+
+  test('before asking the requester sees the path with names; after, the open stage and each vote', async () => {
+    await setUp(t());
+    const app = t().app;
+    const rid = await roleId(app, 'Prod DB');
+    const path = (await app.inject({ method: 'GET', url: `/api/me/roles/${rid}/approval-path`, headers: basic('jen') })).json();
+    assert.deepEqual(
+      path.stages.map((s: { stage: number; required: number; approvers: { login: string }[]; approverGroups: string[] }) => [s.stage, s.required, s.approvers.map((a) => a.login), s.approverGroups]),
+      [[1, 2, ['ann', 'bob'], ['DBA Leads']], [2, 1, ['dave'], []]],
+    );
+    const req = assertElement(await createForm(app, 'jen', { RoleId: rid, RequestedTTL: 3600, Justification: 'migration' }));
+    const approvalId = (await sees(t(), 'ann', req.RequestId))!.ApprovalObjectID.Value;
+    assertEmptyOk(await decide(app, 'ann', approvalId, 'Approve'));
+    const progress = (await app.inject({ method: 'GET', url: `/api/me/requests/${req.RequestId}/approval`, headers: basic('jen') })).json();
+    assert.equal(progress.openStage, 1);
+    assert.deepEqual(progress.votes.map((v: { stage: number; approver: string; decision: string }) => [v.stage, v.approver, v.decision]), [[1, 'ann', 'approve']]);
+    assert.equal((await app.inject({ method: 'GET', url: `/api/me/requests/${req.RequestId}/approval`, headers: basic('carol') })).statusCode, 200, 'an approver by group');
+    assert.equal((await app.inject({ method: 'GET', url: `/api/me/roles/${rid}/approval-path`, headers: basic('ann') })).statusCode, 404, 'not a candidate');
+  });
+});
+
 describe('the approval path through /api/admin/roles', () => {
   const t = appPerTest();
 
