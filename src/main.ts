@@ -144,6 +144,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     policy: {
       approvalTimeoutSeconds: config.approvalTimeoutSeconds,
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
+      maxTtlSeconds: config.maxTtlSeconds,
       serverTimeZone: config.timeZone,
       mfaSelfEnrolment: config.mfaSelfEnrolment,
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },

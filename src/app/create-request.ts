@@ -13,6 +13,8 @@ export interface CreateRequestInput {
   /** 0 asks to deactivate: a request of its own that ends the caller's active elevation for the role. */
   readonly ttlSeconds: Seconds;
   readonly justification: string | null;
+  /** The ticket reference (TicketId), when given. */
+  readonly ticketId?: string | null | undefined;
   readonly requestedAt: Instant | null;
   readonly creationMethod: string;
 }
@@ -57,6 +59,8 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
         role,
         ttlSeconds: input.ttlSeconds,
         justification: input.justification,
+        ticketId: input.ticketId ?? null,
+        maxTtlSeconds: deps.policy.maxTtlSeconds,
         requestedAt: input.requestedAt,
         creationMethod: input.creationMethod,
       },

@@ -1,7 +1,8 @@
 import { APPROVAL_ACTIONS } from '../domain/audit/actions.js';
-import { type Decision, type Vote, vote } from '../domain/request/approval.js';
+import { type Decision, vote } from '../domain/request/approval.js';
 import { auditApproval } from './audit/audit-trail.js';
 import type { DomainError } from '../domain/errors.js';
+import { notificationOf } from './notify/notification-of.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Caller, Deps } from './deps.js';
 import { findDecidable } from './find-decidable.js';
@@ -27,7 +28,7 @@ export async function decideApprovalUseCase(
 ): Promise<PamRequest> {
   const outcome = await inLifecycle(deps, async (lc, tx): Promise<Outcome> => {
     const now = lc.now;
-    const { approval, request, role } = await findDecidable(tx, caller, approvalId);
+    const { approval, request, role, members } = await findDecidable(deps, tx, caller, approvalId);
     // Rejecting takes access away, so only approving needs the step-up. Checked after
     // findDecidable, so a stranger cannot spend an approver's codes or challenges.
     let factor: string | null = null;
@@ -36,21 +37,25 @@ export async function decideApprovalUseCase(
       if (!stepUp.ok) return { ok: false, error: stepUp.refused };
       factor = stepUp.factor;
     }
-    const cast: Vote = { approverId: caller.accountId, at: now, decision, comment, factor };
-    const decided = vote(approval, request.creatorId, cast);
+    const decided = vote(approval, role, request, { approverId: caller.accountId, at: now, decision, comment, factor }, members);
+    const cast = decided.votes[decided.votes.length - 1]!;
     await tx.approvals.update(decided);
     await auditApproval(tx, approval.id, request.id, {
       at: now,
       actorId: caller.accountId,
       action: APPROVAL_ACTIONS[decided.status],
-      before: { status: approval.status },
-      after: { status: decided.status, comment },
+      before: { status: approval.status, stage: approval.stage },
+      after: { status: decided.status, stage: decided.stage, decision, comment },
     });
-    // The request moves only once the fold decides (today's policy decides on the first vote).
+    // The request moves only once the fold decides: a rejection, or an approval of the last stage.
     const after = decided.status === 'Pending' ? request : await lc.run(request, { kind: decided.status === 'Approved' ? 'Approved' : 'Rejected' }, caller.accountId);
     // After the request's versioned update: of two approvers racing, the second meets the
     // request's Conflict (with its state), as before votes were rows of their own.
     await tx.approvals.addVote(approval.id, decided.votes.length - 1, cast);
+    // A stage passed and the next opened: its approvers are told, as the first stage's were.
+    if (decided.status === 'Pending' && decided.stage !== approval.stage) {
+      await tx.notifications.addMany([notificationOf(deps.ids, { kind: 'notify', event: 'approval-needed', requestId: request.id }, request, now, { actorId: caller.accountId })]);
+    }
     return { ok: true, request: after };
   });
   if (!outcome.ok) throw outcome.error;

@@ -10,6 +10,8 @@ import type { WorkSignal } from './work-signal.js';
 export interface Policy {
   /** How long a request may wait for an approver before it expires. */
   readonly approvalTimeoutSeconds: Seconds;
+  /** The longest activation any role may give (configuration `maxTtlSeconds`). */
+  readonly maxTtlSeconds: Seconds;
   /** How long a request may wait in PendingMFA before it expires. */
   readonly mfaTimeoutSeconds: Seconds;
   /** The zone availability windows and zone-less times are read in when nothing else says. */

@@ -3,6 +3,7 @@ import type { PamRequest } from '../domain/request/request.js';
 import type { RoleSummary } from '../domain/role/role.js';
 import type { ApprovalField, ListQuery, RequestField, RoleField } from '../ports/filter.js';
 import type { ApprovalView } from '../ports/store.js';
+import { approverGroupsOf } from './approver-groups.js';
 import type { Caller, Deps } from './deps.js';
 
 /** Get-PAMRoleForRequest: the roles the caller is a candidate for. */
@@ -15,9 +16,9 @@ export function listMyRequests(deps: Deps, caller: Caller, q: ListQuery<RequestF
   return deps.store.readOne((tx) => tx.requests.listByCreator(caller.accountId, q));
 }
 
-/** Get-PAMRequestToApprove: requests waiting for the caller's decision. */
+/** Get-PAMRequestToApprove: requests whose open stage the caller may still vote on. */
 export function listMyApprovals(deps: Deps, caller: Caller, q: ListQuery<ApprovalField>): Promise<ApprovalView[]> {
-  return deps.store.readOne((tx) => tx.approvals.pendingFor(caller.accountId, q));
+  return deps.store.read(async (tx) => tx.approvals.pendingFor(caller.accountId, await approverGroupsOf(deps, tx, caller.accountId), q));
 }
 
 /** How many requests one call may ask about: a page of the portal's history. */

@@ -63,6 +63,14 @@ const group = z.strictObject({
   reconcile: z.enum(RECONCILE_MODES).optional(),
 });
 
+/** One stage of an approval path, as administrators write it (see RoleSpec.approval). */
+const approvalStage = z.strictObject({
+  approvers: names.optional(),
+  approverGroups: names.optional(),
+  required: z.number().int().min(1).max(100).optional(),
+});
+const approval = z.strictObject({ stages: z.array(approvalStage).min(1).max(10), approverMfaRequired: z.boolean().optional() }).nullable();
+
 const role = z
   .strictObject({
     name: z.string(),
@@ -72,12 +80,16 @@ const role = z
     mfaRequired: z.boolean().optional(),
     approvalRequired: z.boolean().optional(),
     approverMfaRequired: z.boolean().optional(),
+    justificationRequired: z.boolean().optional(),
+    justificationMinLength: z.number().int().min(0).max(1000).optional(),
+    ticketPattern: z.string().max(200).nullable().optional(),
     window: window.optional(),
     /** The zone of a window written as a string. */
     timeZone: z.string().nullable().optional(),
     groups: names.optional(),
     candidates: names.optional(),
     approvers: names.optional(),
+    approval: approval.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.ttl !== undefined && r.ttlSeconds !== undefined && r.ttl !== r.ttlSeconds) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
+import { MAX_TTL_SECONDS } from '../domain/role/role.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
 import { kerberosConfig, oidcConfig } from './sso.js';
 import { notificationsConfig } from './notifications.js';
@@ -81,6 +82,8 @@ export const configSchema = z
       .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
     approvalTimeoutSeconds: z.coerce.number().int().min(60).default(86_400),
     mfaTimeoutSeconds: z.coerce.number().int().min(30).default(600),
+    /** The longest activation any role may give: roles above it are refused, requests capped to it. */
+    maxTtlSeconds: z.coerce.number().int().min(60).max(MAX_TTL_SECONDS).default(30 * 86_400),
     /**
      * Lets a signed-in person with no factor enrol their first one without an administrator's
      * enrolment code. Off by default: then whoever learns a password first could claim the account's MFA.

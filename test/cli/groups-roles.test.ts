@@ -44,10 +44,14 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     mfaRequired: false,
     approvalRequired: true,
     approverMfaRequired: true,
+    justificationRequired: false,
+    justificationMinLength: 0,
+    ticketPattern: null,
     window: { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' },
     groups: ['Ops'],
     candidates: ['bob', 'jen'],
     approvers: ['ann'],
+    approval: null,
   });
   await cliJson(['role', 'add', 'Plain', '--ttl', '600', ...d]);
 

@@ -27,10 +27,14 @@ export function role(overrides: Partial<Role> = {}): Role {
     mfaRequired: false,
     approvalRequired: false,
     approverMfaRequired: false,
+    justificationRequired: false,
+    justificationMinLength: 0,
+    ticketPattern: null,
     window: null,
     groupIds: ['group-sql'],
     candidateIds: ['alice', 'bob'],
     approverIds: ['carol', 'alice'],
+    stages: [],
     ...overrides,
   });
 }
@@ -57,6 +61,7 @@ export function request(overrides: Partial<PamRequest> = {}): PamRequest {
     roleId: PLAIN.id,
     displayName: 'SQL admins elevation',
     justification: 'ticket 42',
+    ticketId: null,
     creationMethod: 'test',
     createdAt: T0,
     requestedTtlSeconds: 3600,

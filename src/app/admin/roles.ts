@@ -1,4 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
+import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
+import { pathProblem } from '../../domain/role/approval-stage.js';
 import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { StoreTx } from '../../ports/store.js';
@@ -17,18 +19,41 @@ export interface RoleSpec {
   readonly mfaRequired?: boolean | undefined;
   readonly approvalRequired?: boolean | undefined;
   readonly approverMfaRequired?: boolean | undefined;
+  readonly justificationRequired?: boolean | undefined;
+  readonly justificationMinLength?: number | undefined;
+  /** null removes the pattern. */
+  readonly ticketPattern?: string | null | undefined;
   /** null removes the window. */
   readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
   readonly groups?: readonly string[] | undefined;
   readonly candidates?: readonly string[] | undefined;
   readonly approvers?: readonly string[] | undefined;
+  /**
+   * The approval path: stages in order, each with approvers (logins) and approver groups (names)
+   * and how many approvals it needs. Giving it turns approval on; null goes back to the shorthand
+   * (`approvalRequired` + `approvers`, one stage needing one approval).
+   */
+  readonly approval?: ApprovalSpec | null | undefined;
+}
+
+export interface ApprovalSpec {
+  readonly stages: readonly StageSpec[];
+  readonly approverMfaRequired?: boolean | undefined;
+}
+
+export interface StageSpec {
+  readonly approvers?: readonly string[] | undefined;
+  readonly approverGroups?: readonly string[] | undefined;
+  readonly required?: number | undefined;
 }
 
 /** A role with names, as shown to administrators. */
-export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds'> {
+export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'> {
   readonly groups: string[];
   readonly candidates: string[];
   readonly approvers: string[];
+  /** The role's own stages (null when it uses the shorthand or needs no approval). */
+  readonly approval: { readonly stages: { approvers: string[]; approverGroups: string[]; required: number }[] } | null;
 }
 
 function parseTimeOfDay(s: string, what: string): number {
@@ -49,21 +74,41 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
       const x = await get(id);
       return x?.name ?? x?.login ?? id;
     }));
-  const { groupIds, candidateIds, approverIds, ...rest } = r;
+  const { groupIds, candidateIds, approverIds, stages, ...rest } = r;
   return {
     ...rest,
     groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
     candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
     approvers: (await names(approverIds, (id) => tx.accounts.byId(id))).sort(),
+    approval:
+      stages.length === 0
+        ? null
+        : {
+            stages: await Promise.all(
+              stages.map(async (st) => ({
+                approvers: (await names(st.approverIds, (id) => tx.accounts.byId(id))).sort(),
+                approverGroups: (await names(st.approverGroupIds, (id) => tx.groups.byId(id))).sort(),
+                required: st.required,
+              })),
+            ),
+          },
   };
 }
 
-async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string): Promise<Role> {
+async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string, serverMax: number): Promise<Role> {
   const ttl = spec.ttlSeconds ?? existing?.ttlSeconds;
   if (ttl === undefined) throw new DomainError('BadRequest', `Role '${spec.name}' needs a TTL (the longest activation, in seconds).`);
-  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
-    throw new DomainError('BadRequest', `A role's TTL must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}; got ${ttl}.`);
+  const maxTtl = Math.min(MAX_TTL_SECONDS, serverMax);
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtl) {
+    throw new DomainError('BadRequest', `A role's TTL must be a whole number of seconds from 1 to ${maxTtl} (the server's maxTtlSeconds); got ${ttl}.`);
   }
+  const minLength = spec.justificationMinLength ?? existing?.justificationMinLength ?? 0;
+  if (!Number.isSafeInteger(minLength) || minLength < 0 || minLength > MAX_JUSTIFICATION_MIN_LENGTH) {
+    throw new DomainError('BadRequest', `justificationMinLength must be a whole number from 0 to ${MAX_JUSTIFICATION_MIN_LENGTH}; got ${minLength}.`);
+  }
+  const ticketPattern = spec.ticketPattern !== undefined ? spec.ticketPattern : (existing?.ticketPattern ?? null);
+  const compiled = ticketPattern === null ? null : compileTicketPattern(ticketPattern);
+  if (typeof compiled === 'string') throw new DomainError('BadRequest', `Role '${spec.name}': ${compiled}.`);
   let window = existing?.window ?? null;
   if (spec.window !== undefined) {
     if (spec.window === null) window = null;
@@ -75,18 +120,44 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
   }
   const ids = async <T extends { id: string }>(names: readonly string[] | undefined, current: readonly string[], get: (n: string) => Promise<T>) =>
     names === undefined ? [...current] : [...new Set((await Promise.all(names.map(get))).map((x) => x.id))].sort();
+  const a = spec.approval;
+  if (a && spec.approvalRequired === false) throw new DomainError('BadRequest', `Role '${spec.name}' gives approval stages but says approvalRequired: false; give one or the other.`);
+  if (a && a.approverMfaRequired !== undefined && spec.approverMfaRequired !== undefined && a.approverMfaRequired !== spec.approverMfaRequired) {
+    throw new DomainError('BadRequest', `Role '${spec.name}' gives approverMfaRequired twice and they disagree; give it once.`);
+  }
+  const stages =
+    a === undefined
+      ? (existing?.stages ?? [])
+      : a === null
+        ? []
+        : await Promise.all(
+            a.stages.map(async (st, i) => {
+              if (st.required !== undefined && !Number.isSafeInteger(st.required)) {
+                throw new DomainError('BadRequest', `Stage ${i + 1} of role '${spec.name}' needs a whole number 'required'.`);
+              }
+              return {
+                approverIds: await ids(st.approvers ?? [], [], (n) => accountByLogin(tx, n)),
+                approverGroupIds: await ids(st.approverGroups ?? [], [], (n) => groupByName(tx, n)),
+                required: st.required ?? 1,
+              };
+            }),
+          );
   return {
     id: existing?.id ?? newId(),
     name: spec.name,
     description: spec.description !== undefined ? spec.description : (existing?.description ?? null),
     ttlSeconds: ttl,
     mfaRequired: spec.mfaRequired ?? existing?.mfaRequired ?? false,
-    approvalRequired: spec.approvalRequired ?? existing?.approvalRequired ?? false,
-    approverMfaRequired: spec.approverMfaRequired ?? existing?.approverMfaRequired ?? false,
+    approvalRequired: a ? true : (spec.approvalRequired ?? existing?.approvalRequired ?? false),
+    approverMfaRequired: a?.approverMfaRequired ?? spec.approverMfaRequired ?? existing?.approverMfaRequired ?? false,
+    justificationRequired: spec.justificationRequired ?? existing?.justificationRequired ?? false,
+    justificationMinLength: minLength,
+    ticketPattern,
     window,
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
     approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
+    stages,
   };
 }
 
@@ -104,10 +175,12 @@ export async function upsertRole(
     const existing = await tx.roles.byName(spec.name);
     if (existing && mode === 'create') throw new DomainError('Conflict', `A role '${spec.name}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no role '${spec.name}'.`);
-    const next = await resolve(tx, spec, existing, () => deps.ids.newId());
-    if (next.approvalRequired && next.approverIds.length === 0) {
+    const next = await resolve(tx, spec, existing, () => deps.ids.newId(), deps.policy.maxTtlSeconds);
+    if (next.approvalRequired && next.stages.length === 0 && next.approverIds.length === 0) {
       throw new DomainError('BadRequest', `Role '${spec.name}' needs approval but names no approvers; nobody could ever approve it.`);
     }
+    const problem = pathProblem(next);
+    if (problem) throw new DomainError('BadRequest', `The approval path of role '${spec.name}' is not valid: ${problem}.`);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { role: await viewRole(tx, existing), changed: false };
     if (existing) await tx.roles.update(next);
     else await tx.roles.insert(next);

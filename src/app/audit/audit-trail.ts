@@ -44,7 +44,8 @@ export function transitionEntry(
     targetId: after.id,
     requestId: after.id,
     before: before && { status: before.status, expiresAt: before.expiresAt },
-    after: { status: after.status, expiresAt: after.expiresAt, endReason: after.endReason },
+    // The ticket a request was made under is part of its record from the first entry on.
+    after: { status: after.status, expiresAt: after.expiresAt, endReason: after.endReason, ...(event === 'Created' && after.ticketId !== null && { ticketId: after.ticketId }) },
   };
 }
 

@@ -58,7 +58,7 @@ export async function checkStepUp(
 /** Passkey options for the caller's step-up on an approval they may decide now. */
 export async function approvalPasskeyOptions(deps: Deps, kit: MfaKit, caller: Caller, approvalId: string, rp: RelyingParty) {
   return deps.store.transaction(async (tx) => {
-    const { approval } = await findDecidable(tx, caller, approvalId);
+    const { approval } = await findDecidable(deps, tx, caller, approvalId);
     if (approval.status !== 'Pending') throw new DomainError('Conflict', `This approval is already ${approval.status}.`, { status: approval.status });
     return startPasskeyChallenge(kit, tx, { purpose: 'approval', subjectId: approval.id, accountId: caller.accountId }, rp, deps.clock.now());
   });

@@ -38,7 +38,7 @@ export async function decideFromChat(deps: Deps, kit: MfaKit, user: ChatUser, ap
   const caller = callerOf(account);
   try {
     if (decision === 'approve') {
-      const { role } = await deps.store.read((tx) => findDecidable(tx, caller, approvalId));
+      const { role } = await deps.store.read((tx) => findDecidable(deps, tx, caller, approvalId));
       if (role.approverMfaRequired) return { kind: 'step-up', link: `${portalUrl}/#/approvals` };
     }
     const after = await decideApprovalUseCase(deps, kit, caller, approvalId, decision, 'from Slack');

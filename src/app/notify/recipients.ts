@@ -1,21 +1,18 @@
 import { AUDIENCE, type NotificationKind } from '../../domain/notify/notification.js';
+import { type Approval, votersOfOpenStage } from '../../domain/request/approval.js';
+import type { GroupMembers } from '../../domain/role/approval-stage.js';
 import type { PamRequest } from '../../domain/request/request.js';
 import type { Role } from '../../domain/role/role.js';
 
 /**
- * Who may decide `request` now: the one place "approval needed" reads its recipients from, so that
- * approval stages and approver groups change this function, not the worker. Nobody approves their
- * own request.
+ * The accounts a notification of `kind` goes to personally; operations events go to channels only.
+ * "Approval needed" goes to whoever may still vote on the approval's open stage (people and group
+ * members, never the requester), read when the notification fans out.
  */
-export function approvalRecipients(role: Role, request: PamRequest): readonly string[] {
-  return role.approverIds.filter((id) => id !== request.creatorId);
-}
-
-/** The accounts a notification of `kind` goes to personally; operations events go to channels only. */
-export function personalRecipients(kind: NotificationKind, role: Role, request: PamRequest): readonly string[] {
+export function personalRecipients(kind: NotificationKind, role: Role, request: PamRequest, approval: Approval | undefined, members: GroupMembers): readonly string[] {
   switch (AUDIENCE[kind]) {
     case 'approvers':
-      return approvalRecipients(role, request);
+      return approval ? votersOfOpenStage(role, request, approval, members) : [];
     case 'requester':
       return [request.creatorId];
     case 'operations':

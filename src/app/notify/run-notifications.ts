@@ -5,6 +5,9 @@ import type { Notification, NotificationDelivery, StoreTx } from '../../ports/st
 import type { Deps } from '../deps.js';
 import { backoffMs } from '../outbox/run-outbox.js';
 import { personalRecipients } from './recipients.js';
+import { AUDIENCE } from '../../domain/notify/notification.js';
+import { NO_MEMBERS, approverGroupIdsOf } from '../../domain/role/approval-stage.js';
+import { readGroupMembers } from '../approver-groups.js';
 
 export interface NotificationOptions {
   readonly channels: readonly NotificationChannel[];
@@ -62,18 +65,21 @@ export async function fanOutNotifications(deps: Deps, opts: NotificationOptions)
   return deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
     const due = await tx.notifications.toFanOut(now, opts.limit ?? 200);
-    for (const n of due) await tx.notifications.fanOut(n.id, await receiversOf(tx, opts.channels, n), now);
+    for (const n of due) await tx.notifications.fanOut(n.id, await receiversOf(deps, tx, opts.channels, n), now);
     return due.length;
   });
 }
 
-async function receiversOf(tx: StoreTx, channels: readonly NotificationChannel[], n: Notification): Promise<string[]> {
+async function receiversOf(deps: Deps, tx: StoreTx, channels: readonly NotificationChannel[], n: Notification): Promise<string[]> {
   const r = await tx.requests.byId(n.requestId);
   const role = r ? await tx.roles.byId(r.roleId) : undefined;
   if (!r || !role) return [];
   // The warning was written when access began: an elevation closed or extended since needs none.
   if (n.kind === 'ending-soon' && (r.status !== 'Active' || r.expiresAt !== n.detail.expiresAt)) return [];
-  const people = (await tx.accounts.byIds(personalRecipients(n.kind, role, r))).map(person);
+  // Approvers are read as the approval stands now: the open stage's voters, group members included.
+  const approval = AUDIENCE[n.kind] === 'approvers' && r.approvalId !== null ? await tx.approvals.byId(r.approvalId) : undefined;
+  const members = approval ? await readGroupMembers(deps, tx, approverGroupIdsOf(role)) : NO_MEMBERS;
+  const people = (await tx.accounts.byIds(personalRecipients(n.kind, role, r, approval, members))).map(person);
   return channels
     .filter((c) => c.accepts(n.kind))
     .flatMap((c) => (c.reach === 'broadcast' ? [c.name] : people.filter((p) => c.reaches(p)).map((p) => `${c.name}:${p.id}`)));

@@ -12,6 +12,7 @@ import { REQUEST_STATUSES, type WireEnding, type WireRequest, type WireRole, oda
 interface RequestFlags extends ClientOptions {
   ttl: number;
   justification?: string;
+  ticket?: string;
   at?: number;
 }
 
@@ -118,6 +119,7 @@ export function registerPamRequestCommands(program: Command): void {
   clientCommand(program, 'request <role>', 'request a role by name or id (New-PAMRequest); a request while active extends it')
     .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 deactivates: a request of its own that ends your active elevation for the role', ttlArg)
     .option('--justification <text>', 'why you need it')
+    .option('--ticket <id>', "the ticket reference the role may require (e.g. INC123456), sent as TicketId")
     .option('--at <time>', 'start later (your local time unless it carries Z or an offset)', timeArg)
     .option('--otp <code>', 'the code from your authenticator, for roles that need MFA (asked for on a terminal when left out)')
     .action(async (role: string, f: RequestFlags & { otp?: string }) => {
@@ -125,6 +127,7 @@ export function registerPamRequestCommands(program: Command): void {
       const r = await findRole(api, role);
       const params: Record<string, string> = { RoleId: r.RoleId, RequestedTTL: String(f.ttl) };
       if (f.justification !== undefined) params.Justification = f.justification;
+      if (f.ticket !== undefined) params.TicketId = f.ticket;
       if (f.at !== undefined) params.RequestedTime = new Date(f.at).toISOString();
       let created = (await api.post('pamrequests', params)) as WireRequest | undefined;
       if (!created?.RequestId) throw new CliError('the server accepted the request but did not return it');

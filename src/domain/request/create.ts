@@ -2,6 +2,7 @@ import { DomainError } from '../errors.js';
 import { checkWindow } from '../role/availability.js';
 import { MAX_TTL_SECONDS, type Role, isCandidate } from '../role/role.js';
 import type { Instant, Seconds } from '../time.js';
+import { checkRequiredContext } from './required-context.js';
 import { type DraftRequest, type TransitionResult, apply } from './transitions.js';
 
 export interface NewRequest {
@@ -11,6 +12,10 @@ export interface NewRequest {
   readonly role: Role;
   readonly ttlSeconds: Seconds;
   readonly justification: string | null;
+  /** The ticket reference given (TicketId), or null. */
+  readonly ticketId?: string | null | undefined;
+  /** The server's upper bound on any activation (configuration), below any role's own. */
+  readonly maxTtlSeconds?: Seconds | undefined;
   /** The start asked for; null means now. */
   readonly requestedAt: Instant | null;
   readonly creationMethod: string;
@@ -25,12 +30,13 @@ export interface CreatePolicy {
   readonly activeUntil: Instant | null;
 }
 
-export function checkTtl(role: Role, ttlSeconds: Seconds): void {
-  const max = Math.min(role.ttlSeconds, MAX_TTL_SECONDS);
+export function checkTtl(role: Role, ttlSeconds: Seconds, serverMax: Seconds = MAX_TTL_SECONDS): void {
+  const max = Math.min(role.ttlSeconds, MAX_TTL_SECONDS, serverMax);
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > max) {
     throw new DomainError(
       'TtlOutOfRange',
-      `RequestedTTL must be a whole number of seconds from 1 to ${max} (the TTL of role '${role.name}'), ` +
+      `RequestedTTL must be a whole number of seconds from 1 to ${max} ` +
+        `(${max < Math.min(role.ttlSeconds, MAX_TTL_SECONDS) ? "the server's maximum" : `the TTL of role '${role.name}'`}), ` +
         `or 0 to deactivate; got ${ttlSeconds}.`,
       { max },
     );
@@ -64,7 +70,8 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
 /** The request as asked for, checked against the role; 'Created' decides where it starts. */
 export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string): DraftRequest {
   requireCandidate(n.role, n.creatorId);
-  checkTtl(n.role, n.ttlSeconds);
+  checkTtl(n.role, n.ttlSeconds, n.maxTtlSeconds);
+  const ticketId = checkRequiredContext(n.role, n.justification, n.ticketId ?? null);
   const requestedAt = n.requestedAt !== null && n.requestedAt > now ? n.requestedAt : now;
   checkWindow(n.role.window, requestedAt, serverTimeZone);
   return Object.freeze({
@@ -73,6 +80,7 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
     roleId: n.role.id,
     displayName: `${n.role.name} elevation`,
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
+    ticketId,
     creationMethod: n.creationMethod,
     createdAt: now,
     requestedTtlSeconds: n.ttlSeconds,

@@ -26,6 +26,8 @@ export function createDeactivation(n: NewDeactivation, now: Instant): PamRequest
     roleId: n.role.id,
     displayName: `${n.role.name} deactivation`,
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
+    // Ending access never needs the role's required context (a ticket, a justification).
+    ticketId: null,
     creationMethod: n.creationMethod,
     createdAt: now,
     requestedTtlSeconds: 0,

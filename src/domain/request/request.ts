@@ -47,6 +47,8 @@ export interface PamRequest {
   readonly roleId: string;
   readonly displayName: string;
   readonly justification: string | null;
+  /** The ticket reference given with the request (an extension beside MIM's parameters), or null. */
+  readonly ticketId: string | null;
   readonly creationMethod: string;
   readonly createdAt: Instant;
   readonly requestedTtlSeconds: Seconds;

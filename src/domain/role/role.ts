@@ -1,4 +1,5 @@
 import type { MinuteOfDay, Seconds } from '../time.js';
+import { type ApprovalStage, type GroupMembers, NO_MEMBERS, inStage, stagesOf } from './approval-stage.js';
 
 /** When activations may start: a daily window of local time in the role's zone. */
 export interface AvailabilityWindow {
@@ -20,6 +21,12 @@ export interface Role {
   readonly approvalRequired: boolean;
   /** An approval counts only when the approver passes MFA for that decision (step-up). */
   readonly approverMfaRequired: boolean;
+  /** Whether a request must carry a justification (at least `justificationMinLength` characters). */
+  readonly justificationRequired: boolean;
+  /** The shortest justification accepted when one is given (or required); 0 for any. */
+  readonly justificationMinLength: number;
+  /** A regular expression a request's ticket reference (TicketId) must match; null: no ticket needed. */
+  readonly ticketPattern: string | null;
   /** null when activations may start at any time. */
   readonly window: AvailabilityWindow | null;
   /** Ids of the groups an activation grants. */
@@ -28,10 +35,15 @@ export interface Role {
   readonly candidateIds: readonly string[];
   /** Ids of the accounts allowed to approve requests for the role. */
   readonly approverIds: readonly string[];
+  /**
+   * The approval path, in order; empty means the shorthand (with approvalRequired): one stage,
+   * any one of `approverIds` (see stagesOf).
+   */
+  readonly stages: readonly ApprovalStage[];
 }
 
 /** A role without its member lists: what listings show, cheap to read however many candidates it has. */
-export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds'>;
+export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'>;
 
 export const MAX_TTL_SECONDS: Seconds = 10 * 365 * 24 * 3600;
 
@@ -39,6 +51,7 @@ export function isCandidate(role: Role, accountId: string): boolean {
   return role.candidateIds.includes(accountId);
 }
 
-export function isApprover(role: Role, accountId: string): boolean {
-  return role.approverIds.includes(accountId);
+/** Whether `accountId` may vote on some stage of the role's approval path (by name or group membership). */
+export function isApprover(role: Role, accountId: string, members: GroupMembers = NO_MEMBERS): boolean {
+  return stagesOf(role).some((s) => inStage(s, accountId, members));
 }

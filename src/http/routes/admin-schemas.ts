@@ -24,6 +24,14 @@ export const groupBody = z
   })
   .strict();
 
+/** One stage of an approval path, as administrators write it (see RoleSpec.approval). */
+const approvalStage = z.strictObject({
+  approvers: z.array(z.string()).max(10_000).optional(),
+  approverGroups: z.array(z.string()).max(1000).optional(),
+  required: z.number().int().min(1).max(100).optional(),
+});
+const approval = z.strictObject({ stages: z.array(approvalStage).min(1).max(10), approverMfaRequired: z.boolean().optional() }).nullable();
+
 export const roleBody = z
   .object({
     name: z.string(),
@@ -32,10 +40,14 @@ export const roleBody = z
     mfaRequired: z.boolean().optional(),
     approvalRequired: z.boolean().optional(),
     approverMfaRequired: z.boolean().optional(),
+    justificationRequired: z.boolean().optional(),
+    justificationMinLength: z.number().int().min(0).max(1000).optional(),
+    ticketPattern: z.string().max(200).nullable().optional(),
     window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),
     approvers: z.array(z.string()).max(10_000).optional(),
+    approval: approval.optional(),
   })
   .strict();
 

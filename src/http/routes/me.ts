@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../app/deps.js';
+import { approvalPathForRole, approvalProgress } from '../../app/approval-path.js';
 import { listMyEndings } from '../../app/list-for-caller.js';
 import { DomainError } from '../../domain/errors.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
+import { requireGuid } from '../odata/request-params.js';
 import { endingToWire } from '../odata/wire-shapes.js';
 
 export interface MeOptions {
@@ -22,4 +24,11 @@ export async function meRoutes(app: FastifyInstance, opts: MeOptions): Promise<v
     return { value: (await listMyEndings(opts.deps, req.caller!, ids)).map(endingToWire) };
   });
   methodNotAllowed(app, '/endings', ['GET']);
+
+  // Who may approve, before asking (a role the caller may request) and after (docs/approvals.md).
+  app.get<{ Params: { roleId: string } }>('/roles/:roleId/approval-path', async (req) => approvalPathForRole(opts.deps, req.caller!, requireGuid('The role id', req.params.roleId)));
+  methodNotAllowed(app, '/roles/:roleId/approval-path', ['GET']);
+  app.get<{ Params: { requestId: string } }>('/requests/:requestId/approval', async (req) => approvalProgress(opts.deps, req.caller!, requireGuid('The request id', req.params.requestId)));
+  methodNotAllowed(app, '/requests/:requestId/approval', ['GET']);
 }
+

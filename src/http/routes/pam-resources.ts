@@ -83,11 +83,13 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
   });
 
   app.post('/pamrequests', async (req, reply) => {
-    const p = readParams(req.query, req.body, ['RoleId', 'RequestedTTL', 'Justification', 'RequestedTime']);
+    // TicketId is Elevate's extension beside MIM's parameters (a role may require one).
+    const p = readParams(req.query, req.body, ['RoleId', 'RequestedTTL', 'Justification', 'RequestedTime', 'TicketId']);
     const result = await createRequestUseCase(deps, caller(req), {
       roleId: requireGuid('RoleId', p.RoleId),
       ttlSeconds: requireSeconds('RequestedTTL', p.RequestedTTL),
       justification: optionalText('Justification', p.Justification, 4000),
+      ticketId: optionalText('TicketId', p.TicketId, 200),
       requestedAt: p.RequestedTime === undefined ? null : parseRequestedTime(p.RequestedTime, deps.policy.serverTimeZone),
       creationMethod: opts.creationMethod,
     });

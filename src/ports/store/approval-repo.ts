@@ -25,6 +25,10 @@ export interface ApprovalRepo {
   update(a: Approval): Promise<void>;
   /** Appends vote number `seq` (from 0) of an approval; a vote already in that place is a Conflict. */
   addVote(approvalId: string, seq: number, v: Vote): Promise<void>;
-  /** Pending approvals `approverId` may decide (never their own requests), in the database. */
-  pendingFor(approverId: string, q: ListQuery<ApprovalField>): Promise<ApprovalView[]>;
+  /**
+   * Pending approvals whose open stage `approverId` may still vote on, by name or as a member of
+   * one of `groupIds` (their approver groups, read from the directories by the caller); never
+   * their own requests, nor approvals they already voted on.
+   */
+  pendingFor(approverId: string, groupIds: readonly string[], q: ListQuery<ApprovalField>): Promise<ApprovalView[]>;
 }

@@ -13,6 +13,8 @@ export interface RoleRepo {
   listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]>;
   /** The roles among `ids` that exist, with their groups but without candidates and approvers. */
   withGroups(ids: readonly string[]): Promise<RoleWithGroups[]>;
+  /** Ids of every group some role's approval stage names as approvers, sorted. */
+  approverGroupIds(): Promise<string[]>;
   /** Ids of roles granting `groupId`. */
   idsGranting(groupId: string): Promise<string[]>;
   /** Adds a new role. */

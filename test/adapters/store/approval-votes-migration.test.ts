@@ -47,16 +47,28 @@ test('approvals decided before votes were rows read as before: migration 0010 tu
     const ann = (await t.core.store.read((tx) => tx.accounts.byLogin('ann')))!.id;
     const ids = { approved: await approvalOf(approved.RequestId), rejected: await approvalOf(rejected.RequestId), pending: await approvalOf(pending.RequestId) };
     const before = await t.core.store.read((tx) => tx.approvals.byId(ids.approved));
-    assert.deepEqual(before!.votes, [{ approverId: ann, at: approvedAt, decision: 'approve', comment: 'fine', factor: null }]);
+    assert.deepEqual(before!.votes, [{ approverId: ann, at: approvedAt, decision: 'approve', comment: 'fine', factor: null, stage: 0 }]);
     await t.close();
 
     // The store as Elevate left it before migration 0010: decisions in the approval's own columns only.
-    await rawSql(t, ['drop table approval_votes', "delete from kysely_migration where name = '0010-approval-votes'"]);
+    // (and so before 0012, which adds approval stages: it is undone too, and both run again in order)
+    await rawSql(t, [
+      'drop table approval_votes',
+      'drop table role_stage_approvers',
+      'drop table role_stage_groups',
+      'drop table role_approval_stages',
+      'alter table approvals drop column stage',
+      'alter table roles drop column justification_required',
+      'alter table roles drop column justification_min_length',
+      'alter table roles drop column ticket_pattern',
+      'alter table requests drop column ticket_id',
+      "delete from kysely_migration where name in ('0010-approval-votes', '0012-approval-stages')",
+    ]);
     reopened = await makeCore({ dataDir: t.dataDir, clock: t.clock, demo: false });
     const read = (id: string) => reopened!.core.store.read((tx) => tx.approvals.byId(id));
     const a = await read(ids.approved);
     assert.deepEqual([a!.status, a!.decidedBy, a!.decidedAt, a!.comment], ['Approved', ann, approvedAt, 'fine']);
-    assert.deepEqual(a!.votes, [{ approverId: ann, at: approvedAt, decision: 'approve', comment: 'fine', factor: null }]);
+    assert.deepEqual(a!.votes, [{ approverId: ann, at: approvedAt, decision: 'approve', comment: 'fine', factor: null, stage: 0 }]);
     const r = await read(ids.rejected);
     assert.deepEqual(r!.votes.map((v) => [v.approverId, v.decision, v.comment]), [[ann, 'reject', 'not now']]);
     const p = await read(ids.pending);

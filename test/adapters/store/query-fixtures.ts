@@ -12,6 +12,7 @@ export function request(i: number, creator: string, status: PamRequest['status']
     roleId: 'role-1',
     displayName: 'R elevation',
     justification: i % 3 === 0 ? null : `reason ${i}`,
+    ticketId: null,
     creationMethod: 'test',
     createdAt: T0 + i * DAY,
     requestedTtlSeconds: 3600,
@@ -35,7 +36,8 @@ export async function seedHistory(store: Store): Promise<void> {
     }
     await tx.roles.insert({
       id: 'role-1', name: 'R', description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false, approverMfaRequired: false,
-      window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [],
+      justificationRequired: false, justificationMinLength: 0, ticketPattern: null,
+      window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [], stages: [],
     });
     for (let i = 0; i < 40; i++) await tx.requests.insert(request(i, i % 2 ? 'jen' : 'ann', i % 5 ? 'Expired' : 'Active'));
   });

@@ -2,13 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   type Approval,
-  type ApprovalPolicy,
   type ApprovalStatus,
+  type Ballot,
   type Decision,
-  type Vote,
-  anyOneApprover,
   checkCanDecide,
-  fold,
   openApproval,
   settle,
   vote,
@@ -23,13 +20,13 @@ function approval(status: ApprovalStatus = 'Pending'): Approval {
   return Object.freeze({ ...openApproval('apr-1', 'req-1'), status });
 }
 
-function cast(approverId: string, decision: Decision, at = T0, comment: string | null = null, factor: string | null = null): Vote {
+function cast(approverId: string, decision: Decision, at = T0, comment: string | null = null, factor: string | null = null): Ballot {
   return { approverId, at, decision, comment, factor };
 }
 
 /** A decision on alice's approval (alice is the requester). */
 function decide(a: Approval, decision: Decision, deciderId: string, at: number, comment: string | null): Approval {
-  return vote(a, 'alice', cast(deciderId, decision, at, comment));
+  return vote(a, APPROVAL, alicesRequest, cast(deciderId, decision, at, comment));
 }
 
 describe('who may decide', () => {
@@ -63,7 +60,8 @@ describe('deciding', () => {
     assert.deepEqual(out, {
       ...a,
       status: 'Approved',
-      votes: [cast('carol', 'approve', T0 + HOUR_MS, 'looks fine')],
+      stage: 1,
+      votes: [{ ...cast('carol', 'approve', T0 + HOUR_MS, 'looks fine'), stage: 0 }],
       decidedBy: 'carol',
       decidedAt: T0 + HOUR_MS,
       comment: 'looks fine',
@@ -88,8 +86,8 @@ describe('deciding', () => {
   }
 
   test('when two approvers race, the second decision is a Conflict and the first stands', () => {
-    const first = decide(approval(), 'approve', 'carol', T0, null);
-    assert.throws(() => decide(first, 'reject', 'alice', T0 + 1, null), domainError('Conflict', 'Approved'));
+    const first = vote(approval(), APPROVAL, bobsRequest, cast('carol', 'approve', T0));
+    assert.throws(() => vote(first, APPROVAL, bobsRequest, cast('alice', 'reject', T0 + 1)), domainError('Conflict', 'Approved'));
     assert.equal(first.status, 'Approved');
   });
 });
@@ -113,50 +111,19 @@ describe('settling', () => {
   }
 });
 
-describe('the approval is a fold of its votes', () => {
-  test('a new approval is open with no votes', () => {
+describe('the shorthand: approvalRequired with approvers is one stage needing one approval', () => {
+  test('a new approval is open at its first stage with no votes', () => {
     const a = openApproval('apr-9', 'req-9');
-    assert.deepEqual(a, { id: 'apr-9', requestId: 'req-9', status: 'Pending', votes: [], decidedBy: null, decidedAt: null, comment: null });
-    assert.deepEqual(fold('alice', a.votes), { status: 'Pending' });
+    assert.deepEqual(a, { id: 'apr-9', requestId: 'req-9', status: 'Pending', stage: 0, votes: [], decidedBy: null, decidedAt: null, comment: null });
   });
 
-  test('MIM’s rule: one approval from any approver decides; who, when and why come from that vote', () => {
-    const v = cast('carol', 'approve', T0 + HOUR_MS, 'ok', 'passkey');
-    assert.deepEqual(fold('alice', [v]), { status: 'Approved', decisive: v });
-  });
-
-  test('any rejection rejects, even after an approval, and it is the rejection that decides', () => {
-    const yes = cast('carol', 'approve', T0);
-    const no = cast('dave', 'reject', T0 + 1, 'not today');
-    assert.deepEqual(fold('alice', [yes, no]), { status: 'Rejected', decisive: no });
-    assert.deepEqual(fold('alice', [no, yes]), { status: 'Rejected', decisive: no });
-  });
-
-  test('the requester’s own votes never count, whatever the policy says', () => {
-    const own = cast('alice', 'approve', T0);
-    assert.deepEqual(fold('alice', [own]), { status: 'Pending' });
-    const countsEverything: ApprovalPolicy = (votes) => (votes.length > 0 ? { status: 'Approved', decisive: votes[0]! } : { status: 'Pending' });
-    assert.deepEqual(fold('alice', [own], countsEverything), { status: 'Pending' });
-  });
-
-  test('a different policy (two approvals) changes the outcome and nothing else: the approval stays open after one vote', () => {
-    const twoApprovals: ApprovalPolicy = (votes) => {
-      const no = votes.find((v) => v.decision === 'reject');
-      if (no) return { status: 'Rejected', decisive: no };
-      const yes = votes.filter((v) => v.decision === 'approve');
-      return yes.length >= 2 ? { status: 'Approved', decisive: yes[1]! } : { status: 'Pending' };
-    };
-    const one = vote(approval(), 'alice', cast('carol', 'approve', T0), twoApprovals);
-    assert.equal(one.status, 'Pending');
-    assert.equal(one.votes.length, 1);
-    assert.equal(one.decidedBy, null);
-    const two = vote(one, 'alice', cast('dave', 'approve', T0 + 5, 'second'), twoApprovals);
-    assert.deepEqual([two.status, two.decidedBy, two.decidedAt, two.comment, two.votes.length], ['Approved', 'dave', T0 + 5, 'second', 2]);
-    assert.equal(anyOneApprover(one.votes).status, 'Approved', 'the same votes under MIM’s rule');
+  test('one approval from any approver decides; who, when, why and the factor come from that vote', () => {
+    const out = vote(approval(), APPROVAL, alicesRequest, cast('carol', 'approve', T0 + HOUR_MS, 'ok', 'passkey'));
+    assert.deepEqual([out.status, out.decidedBy, out.decidedAt, out.comment, out.votes[0]!.factor], ['Approved', 'carol', T0 + HOUR_MS, 'ok', 'passkey']);
   });
 
   test('votes are kept frozen, in the order cast, with the step-up factor used', () => {
-    const out = vote(approval(), 'alice', cast('carol', 'approve', T0, null, 'totp'));
+    const out = vote(approval(), APPROVAL, alicesRequest, cast('carol', 'approve', T0, null, 'totp'));
     assert.ok(Object.isFrozen(out.votes) && Object.isFrozen(out.votes[0]));
     assert.equal(out.votes[0]!.factor, 'totp');
   });

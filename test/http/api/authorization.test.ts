@@ -411,6 +411,18 @@ const ROWS: Row[] = [
     // Nothing has ended yet in the fixture; nobody learns about someone else's request either way.
     check: (_w, res) => assert.deepEqual(value(res), []),
   },
+  {
+    name: 'GET /api/me/roles/{id}/approval-path (candidates of the role only)',
+    call: (f) => ({ method: 'GET', url: `/api/me/roles/${f.approvalRole}/approval-path` }),
+    expect: { nobody: 401, jen: 200, ann: 404, admin: 404 },
+    check: (_w, res) => assert.deepEqual(res.json().stages.map((s: { approvers: { login: string }[] }) => s.approvers.map((a) => a.login)), [['ann']]),
+  },
+  {
+    name: 'GET /api/me/requests/{id}/approval (the requester and the role\'s approvers only)',
+    call: (f) => ({ method: 'GET', url: `/api/me/requests/${f.jenPending.RequestId}/approval` }),
+    expect: { nobody: 401, jen: 200, ann: 200, admin: 404 },
+    check: (_w, res) => assert.equal(res.json().openStage, 1),
+  },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   // DNS rebinding: a page under a foreign name that now points here is refused before anything runs.
   {

@@ -7,13 +7,14 @@ import type { ApprovalTable, ApprovalVoteTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
 const toVote = (v: ApprovalVoteTable): Vote =>
-  Object.freeze({ approverId: v.approver_id, at: Number(v.at), decision: v.decision as Decision, comment: v.comment, factor: v.factor });
+  Object.freeze({ approverId: v.approver_id, at: Number(v.at), decision: v.decision as Decision, comment: v.comment, factor: v.factor, stage: Number(v.stage) });
 
 const toApproval = (r: ApprovalTable, votes: readonly ApprovalVoteTable[]): Approval =>
   Object.freeze({
     id: r.id,
     requestId: r.request_id,
     status: r.status as ApprovalStatus,
+    stage: Number(r.stage),
     votes: Object.freeze(votes.map(toVote)),
     decidedBy: r.decided_by,
     decidedAt: r.decided_at === null ? null : Number(r.decided_at),
@@ -52,32 +53,56 @@ export class KyselyApprovalRepo implements ApprovalRepo {
   async addVote(approvalId: string, seq: number, v: Vote): Promise<void> {
     await this.db
       .insertInto('approval_votes')
-      .values({ approval_id: approvalId, seq, approver_id: v.approverId, at: v.at, decision: v.decision, comment: v.comment, factor: v.factor })
+      .values({ approval_id: approvalId, seq, approver_id: v.approverId, at: v.at, decision: v.decision, comment: v.comment, factor: v.factor, stage: v.stage })
       .execute();
   }
 
   async insert(a: Approval): Promise<void> {
     await this.db
       .insertInto('approvals')
-      .values({ id: a.id, request_id: a.requestId, status: a.status, decided_by: a.decidedBy, decided_at: a.decidedAt, comment: a.comment })
+      .values({ id: a.id, request_id: a.requestId, status: a.status, decided_by: a.decidedBy, decided_at: a.decidedAt, comment: a.comment, stage: a.stage })
       .execute();
   }
 
   async update(a: Approval): Promise<void> {
     await this.db
       .updateTable('approvals')
-      .set({ status: a.status, decided_by: a.decidedBy, decided_at: a.decidedAt, comment: a.comment })
+      .set({ status: a.status, decided_by: a.decidedBy, decided_at: a.decidedAt, comment: a.comment, stage: a.stage })
       .where('id', '=', a.id)
       .execute();
   }
 
-  async pendingFor(approverId: string, q: ListQuery<ApprovalField>): Promise<ApprovalView[]> {
+  async pendingFor(approverId: string, groupIds: readonly string[], q: ListQuery<ApprovalField>): Promise<ApprovalView[]> {
+    // The open stage's approvers: by name or group in a role with stages, or role_approvers in a
+    // role with the one-stage shorthand. Anyone who already voted on the approval (this stage, or
+    // an approval of an earlier one, which bars them from later stages) has nothing left to do.
     const base = this.db
       .selectFrom('approvals as ap')
       .innerJoin('requests as rq', 'rq.id', 'ap.request_id')
       .innerJoin('roles as ro', 'ro.id', 'rq.role_id')
-      .innerJoin('role_approvers as ra', (j) => j.onRef('ra.role_id', '=', 'rq.role_id').on('ra.account_id', '=', approverId))
       .innerJoin('accounts as acc', 'acc.id', 'rq.creator_id')
+      .where((eb) => eb.or([
+        eb.exists(
+          eb.selectFrom('role_stage_approvers as sa').select('sa.role_id')
+            .whereRef('sa.role_id', '=', 'rq.role_id').whereRef('sa.position', '=', 'ap.stage').where('sa.account_id', '=', approverId),
+        ),
+        ...(groupIds.length === 0
+          ? []
+          : [eb.exists(
+              eb.selectFrom('role_stage_groups as sg').select('sg.role_id')
+                .whereRef('sg.role_id', '=', 'rq.role_id').whereRef('sg.position', '=', 'ap.stage').where('sg.group_id', 'in', [...groupIds]),
+            )]),
+        eb.and([
+          eb.not(eb.exists(eb.selectFrom('role_approval_stages as st').select('st.role_id').whereRef('st.role_id', '=', 'rq.role_id'))),
+          eb('ap.stage', '=', 0),
+          eb.exists(
+            eb.selectFrom('role_approvers as ra').select('ra.role_id').whereRef('ra.role_id', '=', 'rq.role_id').where('ra.account_id', '=', approverId),
+          ),
+        ]),
+      ]))
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('approval_votes as av').select('av.approval_id').whereRef('av.approval_id', '=', 'ap.id').where('av.approver_id', '=', approverId))),
+      )
       .select([
         'ap.id as approvalId',
         'rq.id as requestId',

@@ -37,6 +37,7 @@ export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
     roleId: r.role_id,
     displayName: r.display_name,
     justification: r.justification,
+    ticketId: r.ticket_id ?? null,
     creationMethod: r.creation_method,
     createdAt: Number(r.created_at),
     requestedTtlSeconds: Number(r.requested_ttl_seconds),
@@ -73,6 +74,7 @@ const COLUMN_TYPES: Readonly<Record<keyof RequestTable, 'text' | 'bigint' | 'int
   end_reason: 'text',
   ended_at: 'bigint',
   end_note: 'text',
+  ticket_id: 'text',
   approval_id: 'text',
   version: 'integer',
   due_at: 'bigint',
@@ -98,6 +100,7 @@ const toRow = (r: PamRequest): RequestTable => ({
   end_reason: r.endReason,
   ended_at: r.endedAt,
   end_note: r.endNote,
+  ticket_id: r.ticketId,
   approval_id: r.approvalId,
   version: r.version,
   // The instant the scheduler claims the request at (claimDue): when time alone next moves it.

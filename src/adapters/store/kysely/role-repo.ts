@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ApprovalStage } from '../../../domain/role/approval-stage.js';
 import type { Role, RoleSummary } from '../../../domain/role/role.js';
 import { EMPTY_QUERY, type ListQuery, type RoleField } from '../../../ports/filter.js';
 import type { RoleRepo, RoleWithGroups } from '../../../ports/store.js';
@@ -68,6 +69,11 @@ export class KyselyRoleRepo implements RoleRepo {
     return out;
   }
 
+  async approverGroupIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('role_stage_groups').select('group_id').distinct().orderBy('group_id').execute();
+    return rows.map((r) => r.group_id);
+  }
+
   async idsGranting(groupId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('role_groups').select('role_id').where('group_id', '=', groupId).execute();
     return rows.map((r) => r.role_id);
@@ -84,6 +90,9 @@ export class KyselyRoleRepo implements RoleRepo {
     await this.db.deleteFrom('role_groups').where('role_id', '=', id).execute();
     await this.db.deleteFrom('role_candidates').where('role_id', '=', id).execute();
     await this.db.deleteFrom('role_approvers').where('role_id', '=', id).execute();
+    await this.db.deleteFrom('role_stage_approvers').where('role_id', '=', id).execute();
+    await this.db.deleteFrom('role_stage_groups').where('role_id', '=', id).execute();
+    await this.db.deleteFrom('role_approval_stages').where('role_id', '=', id).execute();
     await this.#writeLinks(r);
   }
 
@@ -101,20 +110,45 @@ export class KyselyRoleRepo implements RoleRepo {
     if (r.approverIds.length) {
       await this.db.insertInto('role_approvers').values(r.approverIds.map((a) => ({ role_id: r.id, account_id: a }))).execute();
     }
+    if (r.stages.length) {
+      await this.db.insertInto('role_approval_stages').values(r.stages.map((s, position) => ({ role_id: r.id, position, required: s.required }))).execute();
+      const people = r.stages.flatMap((s, position) => s.approverIds.map((account_id) => ({ role_id: r.id, position, account_id })));
+      if (people.length) await this.db.insertInto('role_stage_approvers').values(people).execute();
+      const groups = r.stages.flatMap((s, position) => s.approverGroupIds.map((group_id) => ({ role_id: r.id, position, group_id })));
+      if (groups.length) await this.db.insertInto('role_stage_groups').values(groups).execute();
+    }
   }
 
-  /** Loads the link tables for many roles in three queries rather than three per role. */
+  /** Loads the link tables for many roles in a fixed number of queries rather than a few per role. */
   async #hydrate(rows: Selectable<RoleTable>[]): Promise<Role[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [groups, candidates, approvers] = await Promise.all([
+    const [groups, candidates, approvers, stages, stagePeople, stageGroups] = await Promise.all([
       this.db.selectFrom('role_groups').select(['role_id', 'group_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_candidates').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_approvers').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
+      this.db.selectFrom('role_approval_stages').selectAll().where('role_id', 'in', ids).orderBy('role_id').orderBy('position').execute(),
+      this.db.selectFrom('role_stage_approvers').select(['role_id', 'position', 'account_id as v']).where('role_id', 'in', ids).execute(),
+      this.db.selectFrom('role_stage_groups').select(['role_id', 'position', 'group_id as v']).where('role_id', 'in', ids).execute(),
     ]);
     const g = byRole(groups), c = byRole(candidates), a = byRole(approvers);
+    const sp = byRole(stagePeople.map((l) => ({ role_id: `${l.role_id}/${l.position}`, v: l.v })));
+    const sg = byRole(stageGroups.map((l) => ({ role_id: `${l.role_id}/${l.position}`, v: l.v })));
+    const st = new Map<string, ApprovalStage[]>();
+    for (const s of stages) {
+      const key = `${s.role_id}/${s.position}`;
+      (st.get(s.role_id) ?? st.set(s.role_id, []).get(s.role_id)!).push(
+        Object.freeze({ approverIds: sp.get(key) ?? [], approverGroupIds: sg.get(key) ?? [], required: Number(s.required) }),
+      );
+    }
     return rows.map((r) =>
-      Object.freeze({ ...toSummary(r), groupIds: g.get(r.id) ?? [], candidateIds: c.get(r.id) ?? [], approverIds: a.get(r.id) ?? [] }),
+      Object.freeze({
+        ...toSummary(r),
+        groupIds: g.get(r.id) ?? [],
+        candidateIds: c.get(r.id) ?? [],
+        approverIds: a.get(r.id) ?? [],
+        stages: st.get(r.id) ?? [],
+      }),
     );
   }
 }
@@ -136,6 +170,9 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     mfaRequired: r.mfa_required === 1,
     approvalRequired: r.approval_required === 1,
     approverMfaRequired: r.approver_mfa_required === 1,
+    justificationRequired: r.justification_required === 1,
+    justificationMinLength: Number(r.justification_min_length),
+    ticketPattern: r.ticket_pattern,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
   });
 }
@@ -149,6 +186,9 @@ function toRow(r: Role): RoleTable {
     mfa_required: r.mfaRequired ? 1 : 0,
     approval_required: r.approvalRequired ? 1 : 0,
     approver_mfa_required: r.approverMfaRequired ? 1 : 0,
+    justification_required: r.justificationRequired ? 1 : 0,
+    justification_min_length: r.justificationMinLength,
+    ticket_pattern: r.ticketPattern,
     window_enabled: r.window ? 1 : 0,
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,

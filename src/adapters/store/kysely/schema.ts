@@ -12,6 +12,9 @@ export interface Database {
   role_groups: { role_id: string; group_id: string };
   role_candidates: { role_id: string; account_id: string };
   role_approvers: { role_id: string; account_id: string };
+  role_approval_stages: { role_id: string; position: number; required: number };
+  role_stage_approvers: { role_id: string; position: number; account_id: string };
+  role_stage_groups: { role_id: string; position: number; group_id: string };
   requests: RequestTable;
   approvals: ApprovalTable;
   approval_votes: ApprovalVoteTable;
@@ -104,6 +107,9 @@ export interface RoleTable {
   window_from: number;
   window_to: number;
   window_time_zone: string | null;
+  justification_required: number;
+  justification_min_length: number;
+  ticket_pattern: string | null;
 }
 
 export interface RequestTable {
@@ -124,6 +130,7 @@ export interface RequestTable {
   end_reason: string | null;
   ended_at: number | null;
   end_note: string | null;
+  ticket_id: string | null;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */
@@ -137,6 +144,8 @@ export interface ApprovalTable {
   decided_by: string | null;
   decided_at: number | null;
   comment: string | null;
+  /** The open stage (from 0). */
+  stage: number;
 }
 
 /** One approver's vote on an approval; an approval's state is the fold of its votes in `seq` order. */
@@ -148,6 +157,8 @@ export interface ApprovalVoteTable {
   decision: string;
   comment: string | null;
   factor: string | null;
+  /** The stage (from 0) the vote was cast on. */
+  stage: number;
 }
 
 export interface AuditTable {

@@ -11,6 +11,7 @@ import * as m0008 from './0008-audit-checkpoints.js';
 import * as m0009 from './0009-revoke.js';
 import * as m0010 from './0010-approval-votes.js';
 import * as m0011 from './0011-holding-index.js';
+import * as m0012 from './0012-approval-stages.js';
 import * as m0013 from './0013-notifications.js';
 import * as m0016 from './0016-expiry-indexes.js';
 import * as m0017 from './0017-account-changes.js';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0009-revoke': m0009,
   '0010-approval-votes': m0010,
   '0011-holding-index': m0011,
+  '0012-approval-stages': m0012,
   '0013-notifications': m0013,
   '0016-expiry-indexes': m0016,
   '0017-account-changes': m0017,
