@@ -43,17 +43,18 @@ function schemaPaths(schema: z.ZodType, prefix = ''): string[] {
 }
 
 /** The keys the example names, set or commented out (`# key: value`), by indentation. */
-function examplePaths(text: string): Set<string> {
+function examplePaths(text: string, records: ReadonlySet<string>): Set<string> {
   const paths = new Set<string>();
   const stack: { indent: number; key: string }[] = [];
   for (const line of text.split('\n')) {
-    const m = /^(\s*)(?:#\s)?([A-Za-z][A-Za-z0-9]*):(?:\s|$)/.exec(line);
+    // `#   key:` at column 0 stands for a key indented as if the `#` were a space.
+    const m = /^(\s*)(?:#(\s+))?([A-Za-z][A-Za-z0-9]*):(?:\s|$)/.exec(line);
     if (!m) continue;
-    const indent = m[1]!.length;
+    const indent = m[1]!.length + (m[2] ? m[2].length - 1 : 0);
     while (stack.length > 0 && stack.at(-1)!.indent >= indent) stack.pop();
-    // A record's keys (a directory's name) are any name: they stand for '*'.
+    // A record's keys (a directory's name, a Slack user id) are any name: they stand for '*'.
     const parent = stack.map((f) => f.key).join('.');
-    const key = parent === 'directories' ? '*' : m[2]!;
+    const key = records.has(parent) ? '*' : m[3]!;
     stack.push({ indent, key });
     paths.add(stack.map((f) => f.key).join('.'));
   }
@@ -66,10 +67,11 @@ test('the example configuration loads, and names every setting Elevate knows', (
   assert.equal(config.port, 8086);
   assert.equal(config.directories.corp?.signIn, true);
   assert.deepEqual(Object.keys(parse(text) as object).length > 10, true);
-  const named = examplePaths(text);
-  const missing = schemaPaths(configSchema).filter((p) => !named.has(p));
+  const all = schemaPaths(configSchema);
+  const named = examplePaths(text, new Set(all.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -2))));
+  const missing = all.filter((p) => !named.has(p));
   assert.deepEqual(missing, [], 'settings the example does not mention');
-  const unknown = [...named].filter((p) => !schemaPaths(configSchema).includes(p));
+  const unknown = [...named].filter((p) => !all.includes(p));
   assert.deepEqual(unknown, [], 'keys in the example that are no setting');
 });
 
