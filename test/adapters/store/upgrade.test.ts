@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
+import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { migrations } from '../../../src/adapters/store/kysely/migrations/index.js';
+import { DEMO_TOTP_SECRET } from '../../../src/app/demo.js';
 import { API, FakeClock, type TestApp, basic, makeApp, tempDir } from '../../support/harness.js';
 import { dropDatabase, emptyDatabase } from '../../support/pg.js';
 
@@ -140,6 +142,18 @@ async function checkUpgraded(t: TestApp, before: Before, countRows: (table: stri
   t.clock.advance(61_000);
   await t.tick();
   assert.equal((await statusesOf(t, 'bob')).get(created.RequestId), 'Expired', 'and expired by the new scheduler');
+
+  // A TOTP secret the old code enrolled (sealed with the fixture's key, where it had one) still
+  // answers the MFA challenge of an MFA role.
+  if ((before.counts.get('mfa_totp') ?? 0) > 0) {
+    const mfaRole = roles.find((r) => r.DisplayName === 'MFA Role')!.RoleId;
+    const pending = await mim(t, 'jen', 'POST', 'pamrequests', { RoleId: mfaRole, RequestedTTL: '600', Justification: 'MFA after the upgrade' });
+    assert.equal(pending.RequestStatus, 'PendingMFA');
+    const code = new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET), period: 30, digits: 6, algorithm: 'SHA1' }).generate({ timestamp: t.clock.now() });
+    await mim(t, 'jen', 'POST', `pamrequests(guid'${pending.RequestId}')/VerifyMFA`, { Code: code });
+    await t.tick();
+    assert.equal((await statusesOf(t, 'jen')).get(pending.RequestId), 'Active', 'the old enrolment passes the MFA challenge');
+  }
 
   const after = await store.read((tx) => tx.audit.verifyChain());
   assert.equal(after.brokenAtSeq, null, 'the chain the new code extended verifies');
