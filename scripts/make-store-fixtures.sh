@@ -48,7 +48,10 @@ for v in "${VERSIONS[@]}"; do
   if [ ! -f "$tree/.built" ]; then
     [ -d "$tree" ] || git worktree add --detach "$tree" "$commit" >/dev/null
     ln -sfn "$REPO/node_modules" "$tree/node_modules"
-    (cd "$tree" && npx tsc -p tsconfig.json)
+    # Some mainline commits had type errors in their tests (5aa39da); tsc still emits, and only
+    # the server under dist/src is used.
+    (cd "$tree" && npx tsc -p tsconfig.json) || echo "$name: tsc reported errors; using what it emitted" >&2
+    [ -f "$tree/dist/src/main.js" ] || { echo "$name: build of $commit produced no dist/src/main.js" >&2; exit 1; }
     touch "$tree/.built"
   fi
   data=$(mktemp -d "$WORK/fx-data-XXXXXX")

@@ -164,7 +164,7 @@ async function checkUpgraded(t: TestApp, before: Before, countRows: (table: stri
 const clockAfter = (before: Before) => new FakeClock(before.lastAuditAt + 1000);
 
 describe('upgrading the embedded store from every earlier schema version', () => {
-  test('there is a fixture for each version, the oldest first', () => {
+  test('the fixtures are there, from the first schema version on', () => {
     assert.ok(fixtures.length >= 2, `fixtures found: ${fixtures.join(', ')}`);
     assert.ok(fixtures.includes('0001-initial'));
   });
