@@ -62,7 +62,7 @@ for v in "${VERSIONS[@]}"; do
     const db = new Database(process.argv[1]);
     db.pragma("wal_checkpoint(TRUNCATE)");
     db.pragma("journal_mode = DELETE");
-    db.pragma("page_size = 1024");
+    db.pragma("page_size = 512");
     db.exec("VACUUM");
     db.close();
   ' "$data/elevate.db"
