@@ -3,7 +3,7 @@ import type { Account } from '../domain/account/account.js';
 import type { AuditEntry } from '../domain/audit/audit-entry.js';
 import type { Deps } from './deps.js';
 
-export type SignInFailure = 'wrong password' | 'no such account' | 'account disabled' | 'account locked' | 'no password set' | 'refused by the directory';
+export type SignInFailure = 'wrong password' | 'no such account' | 'account disabled' | 'account locked' | 'no password set' | 'refused by the directory' | 'service account';
 
 const HOUR = 3_600_000;
 /** Logins are whatever a client sends; an audit entry keeps only this much of one. */

@@ -8,7 +8,9 @@ import { readBacklog } from '../app/backlog.js';
 import type { Core } from '../app/core.js';
 import type { Config } from '../config/schema.js';
 import { Metrics } from './metrics.js';
+import { auditTokenUse, resolveApiToken } from '../app/api-tokens.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
+import { auditTokenChanges } from './plugins/bearer.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { frameworkErrorOptions, refuseUnknownExpectation, refuseWhileClosing } from './plugins/framework-errors.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
@@ -24,6 +26,7 @@ import { mfaRoutes } from './routes/mfa.js';
 import { pamResources } from './routes/pam-resources.js';
 import { portalRoutes } from './routes/portal.js';
 import { sessionRoutes } from './routes/session.js';
+import { myTokenRoutes, userTokenRoutes } from './routes/tokens.js';
 
 export interface AppOptions {
   readonly core: Core;
@@ -107,7 +110,9 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     sessions: core.sessions,
     accountDomain: config.accountDomain,
     throttle: new LoginThrottle(() => deps.clock.now()),
+    tokens: { resolve: (token: string) => resolveApiToken(deps, token), recordUse: auditTokenUse.bind(null, deps) },
   };
+  app.addHook('onSend', auditTokenChanges(auth.tokens));
 
   await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
@@ -145,6 +150,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
       await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
+      await admin.register(userTokenRoutes, { deps });
     },
     { prefix: '/api/admin' },
   );
@@ -153,6 +159,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     async (me) => {
       me.addHook('onRequest', requireCaller(auth));
       await me.register(meRoutes, { deps });
+      await me.register(myTokenRoutes, { deps });
     },
     { prefix: '/api/me' },
   );

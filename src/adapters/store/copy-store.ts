@@ -33,6 +33,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'mfa_attempts', key: ['account_id'] },
   { name: 'mfa_enrolment_codes', key: ['account_id'] },
   { name: 'outbox', key: ['id'] },
+  { name: 'api_tokens', key: ['id'] },
 ];
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bound parameters for the widest table. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator, SignInSource } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
 import type { Sessions } from '../../app/sessions.js';
+import { type BearerTokens, bearerCaller, isBearer } from './bearer.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
 import { addressKey, isLoopback } from './client-address.js';
@@ -23,6 +24,8 @@ export interface AuthOptions {
   readonly accountDomain: string;
   /** Shared with the sign-in form: guessing through Basic on any endpoint counts the same. */
   readonly throttle: LoginThrottle;
+  /** API tokens, sent as `Authorization: Bearer` (plugins/bearer.ts). */
+  readonly tokens: BearerTokens;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -101,13 +104,14 @@ export function challenge(reply: FastifyReply, message: string): FastifyReply {
 }
 
 /**
- * Resolves the caller from HTTP Basic credentials or the session cookie, and refuses everything
+ * Resolves the caller from HTTP Basic credentials, an API token or the session cookie, and refuses everything
  * else. A cookie alone never authorises a state change: it must come with the session's CSRF token.
  */
 export function requireCaller(opts: AuthOptions) {
   return async function (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const header = req.headers.authorization;
     if (header !== undefined) {
+      if (isBearer(header)) return bearerCaller(opts.tokens, req, reply);
       const creds = parseBasic(header);
       if (!creds) return challenge(reply, 'The Authorization header must be HTTP Basic credentials (user:password in base64).');
       const login = loginFromUserName(creds.user, opts.accountDomain);

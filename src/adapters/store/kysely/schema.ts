@@ -27,6 +27,7 @@ export interface Database {
   mfa_attempts: { account_id: string; failures: number; last_failure_at: number | null; locked_at: number | null };
   mfa_enrolment_codes: { account_id: string; code_hash: string; issued_by: string; issued_at: number; expires_at: number };
   outbox: OutboxTable;
+  api_tokens: ApiTokenTable;
 }
 
 export interface AccountTable {
@@ -43,6 +44,8 @@ export interface AccountTable {
   locked_at: number | null;
   locked_until: number | null;
   locked_by: string | null;
+  /** 1: a service account, which signs in with API tokens only. */
+  service: Generated<number>;
 }
 
 export interface GroupTable {
@@ -169,3 +172,15 @@ export interface SessionTable {
 
 /** The .NET minimum date (0001-01-01T00:00:00Z) in epoch ms: MIM's "unset" time. */
 export const MIN_INSTANT = -62135596800000;
+
+export interface ApiTokenTable {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  created_at: number;
+  created_by: string;
+  expires_at: number;
+  last_used_at: number | null;
+}

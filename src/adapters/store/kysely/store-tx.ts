@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StoreTx } from '../../../ports/store.js';
 import { KyselyAccountRepo } from './account-repo.js';
+import { KyselyApiTokenRepo } from './api-token-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditCheckpointRepo } from './audit-checkpoint-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
@@ -37,6 +38,7 @@ function repositories(db: Kysely<Database>, opts: StoreOptions, traits: SqlTrait
     mfa: new KyselyMfaRepo(db),
     outbox: new KyselyOutboxRepo(db, traits),
     backlog: new KyselyBacklogRepo(db),
+    apiTokens: new KyselyApiTokenRepo(db),
   };
 }
 

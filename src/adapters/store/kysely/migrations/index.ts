@@ -10,6 +10,7 @@ import * as m0008 from './0008-audit-checkpoints.js';
 import * as m0009 from './0009-revoke.js';
 import * as m0010 from './0010-approval-votes.js';
 import * as m0011 from './0011-holding-index.js';
+import * as m0014 from './0014-api-tokens.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0009-revoke': m0009,
   '0010-approval-votes': m0010,
   '0011-holding-index': m0011,
+  '0014-api-tokens': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
