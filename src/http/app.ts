@@ -68,6 +68,10 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's router and Node's parser answer some errors themselves: in the OData shape too.
     ...frameworkErrorOptions(MAX_PARAM_LENGTH, config.corsOrigins),
+    // X-Forwarded-For/-Proto count only from the listed proxies (proxy-addr, inside Fastify): then
+    // req.ip is the client's address (the sign-in throttle keys on it) and req.protocol the outside
+    // scheme (the session cookie is Secure when it is https).
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     // Request ids in logs and 500 messages; never taken from the client.
     // Responses point at `%24metadata` (as MIM's did); the router does not decode `%24`, so do it here.
     rewriteUrl: (req) => (req.url ?? '/').replace(/^(\/api\/pamresources\/)%24(metadata)/i, '$1$$$2'),
