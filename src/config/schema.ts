@@ -56,6 +56,14 @@ export const configSchema = z
      * (walking back through the listed proxies); from anyone else those headers are ignored.
      */
     trustProxy: z.array(proxyAddress).default([]),
+    /** Serve HTTPS with this certificate chain and key (PEM files); both or neither. Reloaded on SIGHUP. */
+    tls: z
+      .object({
+        certFile: z.string().min(1),
+        keyFile: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     /** Limits on connections, so slow or idle clients cannot hold the server's sockets. */
     http: z
       .object({

@@ -36,6 +36,8 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
   readonly portalDir?: string;
+  /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP when absent. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /** From dist/src/http/app.js up to the checkout, where the portal build lives. */
@@ -47,9 +49,18 @@ const BODY_LIMIT = 64 * 1024;
 const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR, tls }: AppOptions): Promise<FastifyInstance> {
   const { deps } = core;
+  const serverOptions = {
+    requestTimeout: config.http.requestTimeoutMs,
+    headersTimeout: config.http.headersTimeoutMs,
+    // Node looks for requests past their timeouts this often (30 s by default).
+    connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+  };
+  // With TLS the server is an https.Server (its setSecureContext reloads the certificate); Fastify's
+  // instance type is the same either way for everything the routes use.
   const app = Fastify({
+    ...(tls ? { https: { ...serverOptions, cert: tls.cert, key: tls.key } } : { http: serverOptions }),
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request instead of two (logEachRequestOnce).
     disableRequestLogging: true,
@@ -58,12 +69,6 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     requestTimeout: config.http.requestTimeoutMs,
     connectionTimeout: config.http.idleTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    http: {
-      requestTimeout: config.http.requestTimeoutMs,
-      headersTimeout: config.http.headersTimeoutMs,
-      // Node looks for requests past their timeouts this often (30 s by default).
-      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
-    },
     // IIS, which hosted MIM's API, matched paths without regard to case; clients written against it may too.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's router and Node's parser answer some errors themselves: in the OData shape too.
