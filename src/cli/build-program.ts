@@ -12,6 +12,7 @@ import { registerPamRolesCommand } from './commands/pam-roles.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommands } from './commands/token.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerWhoamiCommand } from './commands/whoami.js';
 
@@ -46,5 +47,6 @@ export function buildProgram(version: string): Command {
   registerPamApprovalCommands(program);
   registerWhoamiCommand(program);
   registerMfaCommands(program);
+  registerTokenCommands(program);
   return program;
 }

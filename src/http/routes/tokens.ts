@@ -15,7 +15,8 @@ const tokenBody = z
     name: z.string().max(64),
     /** A list, or one comma-separated string as the CLI's --scope takes it. */
     scopes: z.union([z.array(z.string().max(32)).max(8), z.string().max(200).transform((s) => s.split(','))]),
-    expiresInSeconds: z.number().int().positive().max(366 * 86_400).optional(),
+    // A number in JSON, a string in a form post (the CLI sends forms).
+    expiresInSeconds: z.coerce.number().int().positive().max(366 * 86_400).optional(),
   })
   .strict();
 
