@@ -22,8 +22,12 @@ export function bearerToken(header: string | undefined): string | null {
   return BEARER.exec(header ?? '')?.[1] ?? null;
 }
 
+/** Both schemes stay on offer: a client whose token failed may still sign in with a password, as before tokens. */
 function refuseToken(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(401).header('www-authenticate', 'Bearer realm="Elevate", error="invalid_token"').send(odataError('Unauthorized', message));
+  return reply
+    .code(401)
+    .header('www-authenticate', ['Basic realm="Elevate", charset="UTF-8"', 'Bearer realm="Elevate", error="invalid_token"'])
+    .send(odataError('Unauthorized', message));
 }
 
 /**
