@@ -36,6 +36,8 @@ import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { DomainError } from './domain/errors.js';
 import { existsSync } from 'node:fs';
+import type { Server as TlsServer } from 'node:tls';
+import { readTlsFiles } from './adapters/tls/tls-files.js';
 import { join } from 'node:path';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
@@ -240,6 +242,11 @@ export interface RunningServer {
   readonly url: string;
   readonly core: Core;
   readonly loop: DueWorkLoop;
+  /**
+   * Reads the TLS certificate and key again and serves new connections with them, keeping the
+   * listener and open connections (SIGHUP). Throws, keeping the old pair, when the files are unusable.
+   */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -366,7 +373,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   if (signIn.oidc) logger.info({ component: 'oidc', issuer: config.oidc?.issuer, clientId: config.oidc?.clientId }, 'single sign-on through OpenID Connect');
   if (!config.passwordSignIn) logger.info({ component: 'auth' }, 'password sign-in is switched off');
   const checkpoints = startCheckpoints(core, config, logger);
-  const app = await buildApp({ core, config, logger, metrics, signIn });
+  const app = await buildApp({ core, config, logger, metrics, signIn, ...(config.tls && { tls: readTlsFiles(config.tls) }) });
   const address = await app.listen({ host: config.host, port: config.port });
   const portalUrl = config.portalUrl ?? address;
   const notifier = notificationLoop(
@@ -388,6 +395,10 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     url: address,
     core,
     loop,
+    reloadTls() {
+      if (!config.tls) throw new Error('no TLS certificate is configured (tls.certFile, tls.keyFile)');
+      (app.server as unknown as TlsServer).setSecureContext(readTlsFiles(config.tls));
+    },
     async close() {
       clearInterval(purge);
       clearInterval(reconciler);

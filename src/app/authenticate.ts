@@ -96,6 +96,8 @@ export class Authenticator {
           ? current.disabled
             ? 'account disabled'
             : 'account locked'
+          : current.service
+            ? 'service account'
           : !current.passwordHash && this.directories.length === 0
             ? 'no password set'
             : null;

@@ -1,4 +1,5 @@
 import type { Seconds } from '../domain/time.js';
+import type { TokenScope } from '../domain/token/api-token.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
@@ -45,4 +46,6 @@ export interface Caller {
   readonly accountId: string;
   readonly login: string;
   readonly isAdmin: boolean;
+  /** Set when the caller presented an API token rather than a password or a session. */
+  readonly token?: { readonly id: string; readonly name: string; readonly scopes: readonly TokenScope[] };
 }

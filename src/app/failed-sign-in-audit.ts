@@ -12,7 +12,8 @@ export type SignInFailure =
   | 'refused by the directory'
   // Single sign-on and Kerberos: the identity was proven, but it names no account that may act here.
   | 'no login in the identity'
-  | 'foreign realm';
+  | 'foreign realm'
+  | 'service account';
 
 const HOUR = 3_600_000;
 /** Logins are whatever a client sends; an audit entry keeps only this much of one. */

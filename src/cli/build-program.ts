@@ -13,6 +13,7 @@ import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStoreFileCommands } from './commands/store-files.js';
+import { registerTokenCommands } from './commands/token.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerWhoamiCommand } from './commands/whoami.js';
 
@@ -48,5 +49,6 @@ export function buildProgram(version: string): Command {
   registerPamApprovalCommands(program);
   registerWhoamiCommand(program);
   registerMfaCommands(program);
+  registerTokenCommands(program);
   return program;
 }

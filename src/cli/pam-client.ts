@@ -32,11 +32,16 @@ export class PamClient {
   readonly #base: URL;
   readonly #authorization: string;
 
-  constructor(server: URL, login: string, password: string) {
+  /** `authorization` is the whole header value: Basic credentials or `Bearer <API token>`. */
+  constructor(server: URL, authorization: string) {
     // Keep any path prefix a reverse proxy adds in front of the API.
     this.#server = server;
     this.#base = new URL(`${server.pathname.replace(/\/+$/, '')}/api/pamresources/`, server);
-    this.#authorization = `Basic ${Buffer.from(`${login}:${password}`, 'utf8').toString('base64')}`;
+    this.#authorization = authorization;
+  }
+
+  get server(): URL {
+    return this.#server;
   }
 
   /** GET an entity set, optionally filtered; returns its `value` array. */

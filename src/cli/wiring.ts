@@ -16,7 +16,7 @@ export interface Wiring {
   /** Opens (and migrates) the configured store and builds the use cases. */
   openCore(config: Config): Promise<Core>;
   /** `elevate serve`: store, scheduler, HTTP, listening. */
-  startServer(config: Config): Promise<{ readonly url: string; close(): Promise<void> }>;
+  startServer(config: Config): Promise<{ readonly url: string; reloadTls(): void; close(): Promise<void> }>;
   /** Applies pending migrations to the configured store and closes it. */
   migrateStore(config: Config): Promise<void>;
   /** The configured store in words, never with a password. */

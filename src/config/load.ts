@@ -56,6 +56,7 @@ export function loadConfig(opts: { file?: string | undefined; env?: NodeJS.Proce
   for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
   if (env.ELEVATE_CORS_ORIGINS) raw.corsOrigins = splitList(env.ELEVATE_CORS_ORIGINS);
   if (env.ELEVATE_ALLOWED_HOSTS) raw.allowedHosts = splitList(env.ELEVATE_ALLOWED_HOSTS);
+  if (env.ELEVATE_TRUST_PROXY) raw.trustProxy = splitList(env.ELEVATE_TRUST_PROXY);
   if (env.ELEVATE_WEBAUTHN_RP_ID || env.ELEVATE_WEBAUTHN_ORIGINS) {
     const w = { ...((raw.webauthn as Record<string, unknown> | undefined) ?? {}) };
     if (env.ELEVATE_WEBAUTHN_RP_ID) w.rpId = env.ELEVATE_WEBAUTHN_RP_ID;

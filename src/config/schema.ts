@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
 import { MAX_TTL_SECONDS } from '../domain/role/role.js';
@@ -19,6 +20,15 @@ const origin = z
     }
   }, 'must be an origin such as http://portal.example:8090 (scheme, host and optional port, no path)')
   .transform((s) => s.replace(/\/$/, ''));
+
+/** An address or CIDR of a trusted proxy, or one of proxy-addr's names for a range. */
+const proxyAddress = z.string().refine((s) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+  const [ip = '', bits, ...rest] = s.split('/');
+  const v = isIP(ip);
+  if (v === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128));
+}, 'must be an IP address, a CIDR such as 10.0.0.0/8, or loopback, linklocal or uniquelocal');
 
 /** The one schema for the config file and ELEVATE_* variables. */
 export const configSchema = z
@@ -43,6 +53,20 @@ export const configSchema = z
     allowedHosts: z
       .array(z.string().regex(/^(\*|\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$/, 'must be a host name, an IPv4 address, an IPv6 address in brackets, or *'))
       .default([]),
+    /**
+     * Reverse proxies in front of Elevate, as addresses or CIDRs. Only a request whose peer is one of
+     * them has its client address and scheme taken from X-Forwarded-For and X-Forwarded-Proto
+     * (walking back through the listed proxies); from anyone else those headers are ignored.
+     */
+    trustProxy: z.array(proxyAddress).default([]),
+    /** Serve HTTPS with this certificate chain and key (PEM files); both or neither. Reloaded on SIGHUP. */
+    tls: z
+      .object({
+        certFile: z.string().min(1),
+        keyFile: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     /** Limits on connections, so slow or idle clients cannot hold the server's sockets. */
     http: z
       .object({

@@ -8,7 +8,9 @@ import { readBacklog } from '../app/backlog.js';
 import type { Core } from '../app/core.js';
 import type { Config } from '../config/schema.js';
 import { Metrics } from './metrics.js';
+import { auditTokenUse, resolveApiToken } from '../app/api-tokens.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
+import { auditTokenChanges } from './plugins/bearer.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { frameworkErrorOptions, refuseUnknownExpectation, refuseWhileClosing } from './plugins/framework-errors.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
@@ -27,6 +29,7 @@ import { slackRoutes } from './routes/slack.js';
 import { sessionRoutes } from './routes/session.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { NO_SIGN_IN_METHODS, type SignInMethods } from '../app/sign-in-methods.js';
+import { myTokenRoutes, userTokenRoutes } from './routes/tokens.js';
 
 export interface AppOptions {
   readonly core: Core;
@@ -38,6 +41,8 @@ export interface AppOptions {
   readonly portalDir?: string;
   /** Single sign-on and Kerberos (see sign-in-wiring.ts); none when absent. */
   readonly signIn?: SignInMethods;
+  /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP when absent. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /** From dist/src/http/app.js up to the checkout, where the portal build lives. */
@@ -49,9 +54,18 @@ const BODY_LIMIT = 64 * 1024;
 const MAX_PARAM_LENGTH = 200;
 
 /** Builds the HTTP app without listening, so tests can drive it with inject(). */
-export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR, signIn = NO_SIGN_IN_METHODS }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, config, logger, metrics, portalDir = DEFAULT_PORTAL_DIR, signIn = NO_SIGN_IN_METHODS, tls }: AppOptions): Promise<FastifyInstance> {
   const { deps } = core;
+  const serverOptions = {
+    requestTimeout: config.http.requestTimeoutMs,
+    headersTimeout: config.http.headersTimeoutMs,
+    // Node looks for requests past their timeouts this often (30 s by default).
+    connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+  };
+  // With TLS the server is an https.Server (its setSecureContext reloads the certificate); Fastify's
+  // instance type is the same either way for everything the routes use.
   const app = Fastify({
+    ...(tls ? { https: { ...serverOptions, cert: tls.cert, key: tls.key } } : { http: serverOptions }),
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request instead of two (logEachRequestOnce).
     disableRequestLogging: true,
@@ -60,16 +74,14 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     requestTimeout: config.http.requestTimeoutMs,
     connectionTimeout: config.http.idleTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    http: {
-      requestTimeout: config.http.requestTimeoutMs,
-      headersTimeout: config.http.headersTimeoutMs,
-      // Node looks for requests past their timeouts this often (30 s by default).
-      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
-    },
     // IIS, which hosted MIM's API, matched paths without regard to case; clients written against it may too.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's router and Node's parser answer some errors themselves: in the OData shape too.
     ...frameworkErrorOptions(MAX_PARAM_LENGTH, config.corsOrigins),
+    // X-Forwarded-For/-Proto count only from the listed proxies (proxy-addr, inside Fastify): then
+    // req.ip is the client's address (the sign-in throttle keys on it) and req.protocol the outside
+    // scheme (the session cookie is Secure when it is https).
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     // Request ids in logs and 500 messages; never taken from the client.
     // Responses point at `%24metadata` (as MIM's did); the router does not decode `%24`, so do it here.
     rewriteUrl: (req) => (req.url ?? '/').replace(/^(\/api\/pamresources\/)%24(metadata)/i, '$1$$$2'),
@@ -114,7 +126,9 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     throttle: new LoginThrottle(() => deps.clock.now()),
     passwordSignIn: config.passwordSignIn,
     kerberos: signIn.kerberos,
+    tokens: { resolve: (token: string) => resolveApiToken(deps, token), recordUse: auditTokenUse.bind(null, deps) },
   };
+  app.addHook('onSend', auditTokenChanges(auth.tokens));
 
   await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
@@ -164,6 +178,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     async (admin) => {
       admin.addHook('onRequest', requireCaller(auth));
       await admin.register(adminRoutes, { deps, hasher: core.hasher, mfa: core.mfa });
+      await admin.register(userTokenRoutes, { deps });
     },
     { prefix: '/api/admin' },
   );
@@ -172,6 +187,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     async (me) => {
       me.addHook('onRequest', requireCaller(auth));
       await me.register(meRoutes, { deps });
+      await me.register(myTokenRoutes, { deps });
     },
     { prefix: '/api/me' },
   );

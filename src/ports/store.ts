@@ -1,4 +1,5 @@
 import type { AccountRepo } from './store/account-repo.js';
+import type { ApiTokenRepo } from './store/api-token-repo.js';
 import type { ApprovalRepo } from './store/approval-repo.js';
 import type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
 import type { AuditRepo } from './store/audit-repo.js';
@@ -15,6 +16,7 @@ import type { SettingsRepo } from './store/settings-repo.js';
 // One file per repository under store/; this file keeps the transaction boundary and the one
 // import path everything else uses.
 export type { AccountRepo } from './store/account-repo.js';
+export type { ApiTokenRepo } from './store/api-token-repo.js';
 export type { ApprovalRepo, ApprovalView } from './store/approval-repo.js';
 export type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
 export type { AuditQuery, AuditRepo } from './store/audit-repo.js';
@@ -87,4 +89,5 @@ export interface StoreTx {
   readonly outbox: OutboxRepo;
   readonly notifications: NotificationRepo;
   readonly backlog: BacklogRepo;
+  readonly apiTokens: ApiTokenRepo;
 }

@@ -38,6 +38,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'outbox', key: ['id'] },
   { name: 'notifications', key: ['seq'] },
   { name: 'notification_deliveries', key: ['notification_id', 'receiver'] },
+  { name: 'api_tokens', key: ['id'] },
 ];
 
 /**

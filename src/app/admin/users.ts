@@ -15,6 +15,8 @@ export interface UserSpec {
   readonly password?: string | undefined;
   readonly isAdmin?: boolean | undefined;
   readonly disabled?: boolean | undefined;
+  /** A service account: no password, signs in with API tokens only. Fixed when the account is created. */
+  readonly service?: boolean | undefined;
 }
 
 /** Never hand password hashes to callers. */
@@ -61,6 +63,11 @@ export async function upsertUser(
     const existing = await tx.accounts.byLogin(spec.login);
     if (existing && mode === 'create') throw new DomainError('Conflict', `A user '${spec.login}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no user '${spec.login}'.`);
+    const service = existing ? existing.service === true : spec.service === true;
+    if (existing && spec.service !== undefined && spec.service !== service) {
+      throw new DomainError('BadRequest', `Whether '${spec.login}' is a service account is fixed when it is created; create a new account instead.`);
+    }
+    if (service && spec.password !== undefined) throw new DomainError('BadRequest', 'A service account has no password; it signs in with API tokens.');
     const next: Account = {
       id: existing?.id ?? deps.ids.newId(),
       login: existing?.login ?? spec.login,
@@ -70,6 +77,7 @@ export async function upsertUser(
       isAdmin: spec.isAdmin ?? existing?.isAdmin ?? false,
       disabled: spec.disabled ?? existing?.disabled ?? false,
       lock: existing?.lock ?? null,
+      ...(service && { service: true as const }),
     };
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { account: publicAccount(next), changed: false };
     if (existing) await tx.accounts.update(next);

@@ -12,6 +12,8 @@ interface ServeFlags {
   database?: string;
   corsOrigin?: string[];
   allowedHost?: string[];
+  tlsCert?: string;
+  tlsKey?: string;
   json?: boolean;
 }
 
@@ -41,11 +43,15 @@ export function registerServeCommand(program: Command): void {
     .option('--database <url>', 'PostgreSQL store shared by every node, postgres://… (default: the embedded store in the data directory)')
     .option('--cors-origin <url>', 'origin allowed to call the API from a browser, e.g. http://portal:8090 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--allowed-host <name>', 'a host name clients reach the server by, checked against the Host header (repeatable; see allowedHosts)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM); reloaded on SIGHUP')
+    .option('--tls-key <file>', 'the private key (PEM) of --tls-cert; reloaded on SIGHUP')
     .option('--json', 'print the listening URL as JSON')
     .action(async (f: ServeFlags) => {
+      if ((f.tlsCert === undefined) !== (f.tlsKey === undefined)) throw new CliError('give both --tls-cert and --tls-key, or neither');
+      const tls = f.tlsCert !== undefined ? { certFile: f.tlsCert, keyFile: f.tlsKey } : undefined;
       const config = loadConfig({
         file: f.config,
-        overrides: { port: f.port, host: f.host, dataDir: f.data, database: f.database, corsOrigins: f.corsOrigin, allowedHosts: f.allowedHost, demo: f.demo ? true : undefined },
+        overrides: { port: f.port, host: f.host, dataDir: f.data, database: f.database, corsOrigins: f.corsOrigin, allowedHosts: f.allowedHost, demo: f.demo ? true : undefined, tls },
       });
       // Loud and on stderr, so it shows even when stdout goes to a log collector.
       if (config.demo) process.stderr.write(DEMO_BANNER + '\n');
@@ -83,5 +89,15 @@ export function registerServeCommand(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // A renewed certificate is picked up without dropping the listener or open connections.
+      process.on('SIGHUP', () => {
+        if (!config.tls) return process.stderr.write('SIGHUP: no TLS certificate configured; nothing to reload\n'), undefined;
+        try {
+          server.reloadTls();
+          process.stderr.write(`SIGHUP: TLS certificate reloaded from ${config.tls.certFile}\n`);
+        } catch (e) {
+          process.stderr.write(`SIGHUP: TLS certificate NOT reloaded, still serving the previous one: ${(e as Error).message}\n`);
+        }
+      });
     });
 }

@@ -24,6 +24,7 @@ interface UserFlags extends AdminOptions {
   admin?: boolean;
   disabled?: boolean;
   enabled?: boolean;
+  service?: boolean;
 }
 
 /** The lock as people read it; a lapsed lock no longer refuses anything, so it says so. */
@@ -65,6 +66,7 @@ async function specFrom(login: string, f: UserFlags): Promise<UserSpec> {
     password: await passwordFromFlags(f),
     isAdmin: f.admin,
     disabled: f.disabled ? true : f.enabled ? false : undefined,
+    service: f.service,
   };
 }
 
@@ -85,6 +87,7 @@ export function registerUserCommands(program: Command): void {
 
   withUserFlags(adminCommand(user, 'add <login>', 'create a user'))
     .option('--admin', 'may manage users, groups and roles')
+    .option('--service', 'a service account: no password, signs in only with API tokens (elevate token create --user)')
     .action(async (login: string, f: UserFlags) => {
       const spec = await specFrom(login, f);
       const r = await withCore(f, (core) => upsertUser(core.deps, core.hasher, LOCAL_OPERATOR, spec, 'create'));

@@ -25,6 +25,11 @@ export interface Account {
   readonly isAdmin: boolean;
   readonly disabled: boolean;
   readonly lock: AccountLock | null;
+  /**
+   * A service account (automation, not a person): it has no password, no directory bind signs it
+   * in, and it calls the API only with tokens an administrator creates for it. Absent: a person.
+   */
+  readonly service?: true;
 }
 
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

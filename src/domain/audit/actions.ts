@@ -56,6 +56,10 @@ export const AUDIT_ACTIONS = [
   'mfa.change.refused',
   // Sign-in and sessions.
   'session.login',
+  // API tokens (issue 16): created, revoked, and each change made with one, under its name.
+  'token.created',
+  'token.revoked',
+  'token.used',
   'signin.failed',
   'signin.failed.unrecorded',
   // Administration.

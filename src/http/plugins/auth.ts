@@ -3,6 +3,7 @@ import type { Authenticator, SignInSource } from '../../app/authenticate.js';
 import type { Caller } from '../../app/deps.js';
 import type { KerberosSignIn } from '../../app/kerberos-sign-in.js';
 import type { Sessions } from '../../app/sessions.js';
+import { type BearerTokens, bearerCaller, isBearer } from './bearer.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { odataError } from '../odata/error-map.js';
 import { addressKey, isLoopback } from './client-address.js';
@@ -29,6 +30,8 @@ export interface AuthOptions {
   readonly passwordSignIn?: boolean;
   /** Kerberos (HTTP Negotiate) on the API; null or absent when not configured. */
   readonly kerberos?: KerberosSignIn | null;
+  /** API tokens, sent as `Authorization: Bearer` (plugins/bearer.ts). */
+  readonly tokens: BearerTokens;
 }
 
 /** Which schemes a 401 offers. */
@@ -117,7 +120,7 @@ export function challenge(reply: FastifyReply, message: string, offers: Offers =
 }
 
 /**
- * Resolves the caller from HTTP Basic credentials or the session cookie, and refuses everything
+ * Resolves the caller from HTTP Basic credentials, an API token or the session cookie, and refuses everything
  * else. A cookie alone never authorises a state change: it must come with the session's CSRF token.
  */
 export function requireCaller(opts: AuthOptions) {
@@ -125,6 +128,7 @@ export function requireCaller(opts: AuthOptions) {
     const header = req.headers.authorization;
     const offers = offersOf(opts);
     if (header !== undefined) {
+      if (isBearer(header)) return bearerCaller(opts.tokens, req, reply);
       if (opts.kerberos && isNegotiate(header)) {
         const refused = await negotiateCaller(opts.kerberos, req, reply, header);
         return refused === null ? undefined : challenge(reply, 'The Kerberos ticket was not accepted, or it names no account that may sign in here.', offers);

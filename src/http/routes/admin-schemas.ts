@@ -10,6 +10,7 @@ export const userBody = z
     password: z.string().min(1).max(1024).optional(),
     isAdmin: z.boolean().optional(),
     disabled: z.boolean().optional(),
+    service: z.boolean().optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../../app/admin/require-admin.js';
+import { looksLikeToken } from '../../domain/token/api-token.js';
 import type { Metrics } from '../metrics.js';
 import { type AuthOptions, requireCaller } from '../plugins/auth.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
@@ -18,7 +19,8 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (bearer && opts.token !== undefined && sameSecret(bearer[1]!, opts.token)) return;
-    if (bearer) {
+    // An API token (elv_…) with the admin scope reads metrics as its administrator would.
+    if (bearer && !looksLikeToken(bearer[1]!)) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="Elevate metrics"')

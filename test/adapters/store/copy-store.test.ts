@@ -25,6 +25,8 @@ async function post(t: TestApp, login: string, url: string, payload: Record<stri
 }
 
 /** An embedded store with requests in several states, approvals and audit, as a real installation has. */
+let jenToken = '';
+
 async function populatedSqlite(): Promise<TestApp> {
   const t = await makeApp({ store: 'sqlite' });
   cleanup.push(() => t.destroy());
@@ -47,6 +49,10 @@ async function populatedSqlite(): Promise<TestApp> {
   // A role with an approval path of two stages, one of them by group (issue 14's tables).
   const staged = { name: 'Staged', ttlSeconds: 600, groups: ['Approved Operators'], candidates: ['jen'], approval: { stages: [{ approvers: ['ann'], approverGroups: ['MFA Protected Share'] }, { approvers: ['admin'] }] } };
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/admin/roles', headers: basic('admin'), payload: staged })).statusCode, 201);
+  // An API token (api_tokens): it must keep working on the copy.
+  const token = await t.app.inject({ method: 'POST', url: '/api/me/tokens', headers: basic('jen'), payload: { name: 'ci', scopes: 'read' } });
+  assert.equal(token.statusCode, 201);
+  jenToken = (token.json() as { token: string }).token;
   t.clock.advance(700_000); // the first elevations expire
   await t.tick();
   return t;
@@ -99,10 +105,13 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   assert.equal(byTable.mfa_totp, 1, "jen's authenticator is copied");
   assert.equal(byTable.mfa_attempts, 1, "jen's failed attempt is copied");
   assert.equal(byTable.mfa_enrolment_codes, 1, "ann's enrolment code is copied");
+  assert.equal(byTable.api_tokens, 1, "jen's API token is copied");
   const copy = await makeApp({ demo: false, clock: source.clock, config: { database: target, mfaKeyFile: join(source.dataDir, 'mfa.key') } });
   cleanup.push(() => copy.close());
   const after = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: basic('jen') });
   assert.deepEqual(after.json(), before.json());
+  const viaToken = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: { authorization: `Bearer ${jenToken}` } });
+  assert.deepEqual(viaToken.json(), before.json(), 'the copied token still works');
   assert.equal(byTable.audit_checkpoints, 1);
   const trail = await verifyAuditTrail(copy.core.deps, LOCAL_OPERATOR, { verifier, sources: [] });
   assert.deepEqual([trail.intact, trail.checkpoint?.seq, trail.checkpoint?.where], [true, auditBefore.checked, 'the store'], trail.problems.join('; '));

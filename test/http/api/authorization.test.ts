@@ -34,6 +34,8 @@ interface Fixture {
   /** A valid TOTP code for jen's demo authenticator at the fixture's time. */
   jenCode: string;
   creatorIds: Record<'jen' | 'ann', string>;
+  /** Per caller, API tokens by what they hold: `read` holds only read, `not:read` every other scope it may have. */
+  tokens: Record<Exclude<Who, 'nobody'>, Record<string, string>>;
 }
 
 interface Call {
@@ -51,6 +53,8 @@ interface Row {
   check?: (who: Who, res: Res, f: Fixture) => void;
   /** Callers whose refusal is itself recorded by design (e.g. a wrong MFA code counts as an attempt). */
   refusalRecorded?: readonly Who[];
+  /** What callers get with an API token holding the scope the route needs, when not `expect`. */
+  tokenExpect?: Record<Who, number | readonly number[]>;
 }
 
 const ADMIN_ONLY = (ok: number): Record<Who, number> => ({ nobody: 401, jen: 403, ann: 403, admin: ok });
@@ -440,6 +444,32 @@ const ROWS: Row[] = [
     call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' }, headers: { host: 'rebound.evil.example' } }),
     expect: PUBLIC(421),
   },
+  // API tokens (docs/token-api.md). Tokens cannot manage tokens, except that one may revoke itself.
+  { name: 'GET /api/me/tokens', call: () => ({ method: 'GET', url: '/api/me/tokens' }), expect: ANY_USER(200) },
+  { name: 'POST /api/me/tokens', call: () => ({ method: 'POST', url: '/api/me/tokens', payload: { name: 'new', scopes: 'read' } }), expect: ANY_USER(201) },
+  { name: 'DELETE /api/me/tokens/:token', call: () => ({ method: 'DELETE', url: '/api/me/tokens/spare' }), expect: ANY_USER(204) },
+  {
+    name: 'DELETE /api/me/tokens/current',
+    call: () => ({ method: 'DELETE', url: '/api/me/tokens/current' }),
+    expect: { nobody: 401, jen: 400, ann: 400, admin: 400 },
+    tokenExpect: ANY_USER(204),
+  },
+  { name: 'PUT /api/me/tokens (wrong method)', call: () => ({ method: 'PUT', url: '/api/me/tokens' }), expect: ANY_USER(405) },
+  { name: 'GET /api/admin/users/:name/tokens', call: () => ({ method: 'GET', url: '/api/admin/users/jen/tokens' }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'POST /api/admin/users/:name/tokens',
+    call: () => ({ method: 'POST', url: '/api/admin/users/bob/tokens', payload: { name: 'new', scopes: ['read', 'request'] } }),
+    expect: ADMIN_ONLY(201),
+    // Even an administrator's token with the admin scope mints no tokens.
+    tokenExpect: ADMIN_ONLY(403),
+  },
+  {
+    name: 'DELETE /api/admin/users/:name/tokens/:token',
+    call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/tokens/spare' }),
+    expect: ADMIN_ONLY(204),
+    tokenExpect: ADMIN_ONLY(403),
+  },
+  { name: 'PUT /api/admin/users/:name/tokens (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users/jen/tokens' }), expect: ADMIN_ONLY(405) },
   { name: 'PUT /api/admin/users (wrong method)', call: () => ({ method: 'PUT', url: '/api/admin/users' }), expect: { nobody: 401, jen: [403, 405], ann: [403, 405], admin: 405 } },
 ];
 
@@ -461,7 +491,19 @@ async function setup(t: TestApp): Promise<Fixture> {
   await adminCall('POST', '/api/admin/users', { login: 'bob', password: 'bob' });
   await adminCall('POST', '/api/admin/groups', { name: 'Temp Group' });
   await adminCall('POST', '/api/admin/roles', { name: 'Temp Role', ttlSeconds: 600, groups: ['Business Hours Ops'] });
+  const tokens = {} as Fixture['tokens'];
+  for (const who of ['jen', 'ann', 'admin'] as const) {
+    const own = who === 'admin' ? SCOPES : SCOPES.filter((s) => s !== 'admin');
+    const sets: [string, string[]][] = [['spare', ['read']], ...own.map((s): [string, string[]] => [s, [s]]), ...SCOPES.map((s): [string, string[]] => [`not:${s}`, own.filter((o) => o !== s)])];
+    tokens[who] = {};
+    for (const [name, scopes] of sets) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/me/tokens', headers: basic(who), payload: { name: name.replace(':', '-'), scopes } });
+      assert.equal(res.statusCode, 201, `${who} ${name}: ${res.body}`);
+      tokens[who][name] = (res.json() as { token: string }).token;
+    }
+  }
   return {
+    tokens,
     ad,
     approvalRole,
     jenActive,
@@ -502,47 +544,105 @@ const DUMMY: Fixture = {
   approvalId: DUMMY_ID,
   jenCode: '000000',
   creatorIds: { jen: DUMMY_ID, ann: DUMMY_ID },
+  tokens: { jen: {}, ann: {}, admin: {} },
 };
 
 /** Every row runs with single sign-on configured, so its routes are in the table; the provider is unreachable. */
 const MATRIX_APP = { config: { oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'elevate' } } };
+const SCOPES = ['read', 'request', 'approve', 'admin'];
+
+/**
+ * The scope a token needs for a call, worked out here from the URL alone (not from the server's
+ * table), so the two must agree: null where tokens are refused whatever they hold, `own` for the
+ * one call any token may make about itself.
+ */
+function tokenNeed(c: Call): string | null {
+  const path = c.url.split('?')[0]!;
+  if (/^\/api\/admin\//i.test(path) || path === '/metrics') return 'admin';
+  if (path.startsWith(`${API}/`)) {
+    const rest = path.slice(API.length + 1);
+    if (c.method === 'GET') return 'read';
+    if (c.method !== 'POST') return null;
+    if (/^pamrequests$/i.test(rest) || /^pamrequests\(/i.test(rest)) return 'request';
+    if (/^pamrequeststoapprove\(/i.test(rest)) return 'approve';
+    return null;
+  }
+  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens')) return 'read';
+  if (c.method === 'DELETE' && path === '/api/me/tokens/current') return 'own';
+  return null;
+}
 
 const okStatus = (e: number | readonly number[]) => (typeof e === 'number' ? [e] : e);
 const refused = (e: number | readonly number[]) => okStatus(e).every((s) => s >= 400);
 
-describe('authorization: every endpoint as nobody, jen, ann and admin', () => {
-  for (const row of ROWS) {
-    test(row.name, async () => {
-      const t = await makeApp(MATRIX_APP);
-      try {
-        const f = await setup(t);
-        // Refusals first, on the untouched fixture; then the callers who may succeed.
-        const order = [...WHO].sort((a, b) => Number(refused(row.expect[b])) - Number(refused(row.expect[a])));
-        for (const who of order) {
-          const call = row.call(f);
-          const expected = okStatus(row.expect[who]);
-          const before = refused(row.expect[who]) && !row.refusalRecorded?.includes(who) ? await snapshot(t.app) : undefined;
-          const res = await t.app.inject({
-            method: call.method,
-            url: call.url,
-            headers: { ...(who === 'nobody' ? {} : basic(who)), ...call.headers },
-            ...(call.payload ? { payload: call.payload } : {}),
-          });
-          const label = `${row.name} as ${who}`;
-          assert.ok(expected.includes(res.statusCode), `${label}: expected ${expected.join('/')}, got ${res.statusCode} ${res.body.slice(0, 300)}`);
-          if (res.statusCode >= 400) {
-            assertODataError(res, undefined, label);
-            // The sign-in form answers a wrong password without a Basic challenge, so browsers show no dialog.
-            if (res.statusCode === 401 && call.url !== '/api/session/login') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
-          }
-          if (before !== undefined) assert.deepEqual(await snapshot(t.app), before, `${label} changed nothing`);
-          else if (res.statusCode < 400) row.check?.(who, res, f);
-        }
-      } finally {
-        await t.destroy();
+type Mode = 'basic' | 'token';
+
+/** The headers `who` sends: Basic credentials, or a token holding exactly what the call needs (`not:` for everything but). */
+function credentials(mode: Mode, who: Who, row: Row, f: Fixture, wrongScope = false): Record<string, string> {
+  if (who === 'nobody') return {};
+  if (mode === 'basic') return basic(who);
+  const need = tokenNeed(row.call(f)) ?? 'read';
+  const tokens = f.tokens[who];
+  const name = need === 'own' ? 'read' : wrongScope ? `not:${need}` : (tokens[need] ? need : 'not:admin');
+  return { authorization: `Bearer ${tokens[name]}` };
+}
+
+function expected(mode: Mode, who: Who, row: Row, f: Fixture): number | readonly number[] {
+  if (mode === 'basic' || who === 'nobody') return row.expect[who];
+  const call = row.call(f);
+  // Routes open to everyone ignore the header; a foreign Host is refused before anything reads it.
+  if (row.expect.nobody !== 401 || call.url === '/api/session/login') return row.expect[who];
+  if (tokenNeed(call) === null) return 403;
+  return (row.tokenExpect ?? row.expect)[who];
+}
+
+async function runRow(row: Row, mode: Mode): Promise<void> {
+  const t = await makeApp(MATRIX_APP);
+  try {
+    const f = await setup(t);
+    const exp = (who: Who) => expected(mode, who, row, f);
+    // Refusals first, on the untouched fixture; then the callers who may succeed.
+    const order = [...WHO].sort((a, b) => Number(refused(exp(b))) - Number(refused(exp(a))));
+    // A token holding every scope but the one the call needs is refused, and changes nothing.
+    const need = tokenNeed(row.call(f));
+    if (mode === 'token' && row.expect.nobody === 401 && row.call(f).url !== '/api/session/login' && need !== null && need !== 'own') {
+      const before = await snapshot(t.app);
+      for (const who of ['jen', 'ann', 'admin'] as const) {
+        if (need === 'admin' && who !== 'admin') continue;
+        const call = row.call(f);
+        const res = await t.app.inject({ method: call.method, url: call.url, headers: { ...credentials(mode, who, row, f, true), ...call.headers }, ...(call.payload ? { payload: call.payload } : {}) });
+        assertODataError(res, 403, `${row.name} as ${who} with a token lacking ${need}`);
+        assert.match(res.body, new RegExp(`lacks the ${need} scope`));
       }
-    });
+      assert.deepEqual(await snapshot(t.app), before, `${row.name}: tokens lacking ${need} changed nothing`);
+    }
+    for (const who of order) {
+      const call = row.call(f);
+      const expectedStatus = okStatus(exp(who));
+      const before = refused(exp(who)) && !row.refusalRecorded?.includes(who) ? await snapshot(t.app) : undefined;
+      const res = await t.app.inject({
+        method: call.method,
+        url: call.url,
+        headers: { ...credentials(mode, who, row, f), ...call.headers },
+        ...(call.payload ? { payload: call.payload } : {}),
+      });
+      const label = `${row.name} as ${who}${mode === 'token' ? ' with a token' : ''}`;
+      assert.ok(expectedStatus.includes(res.statusCode), `${label}: expected ${expectedStatus.join('/')}, got ${res.statusCode} ${res.body.slice(0, 300)}`);
+      if (res.statusCode >= 400) {
+        assertODataError(res, undefined, label);
+        // The sign-in form answers a wrong password without a Basic challenge, so browsers show no dialog.
+        if (res.statusCode === 401 && call.url !== '/api/session/login') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
+      }
+      if (before !== undefined) assert.deepEqual(await snapshot(t.app), before, `${label} changed nothing`);
+      else if (res.statusCode < 400) row.check?.(who, res, f);
+    }
+  } finally {
+    await t.destroy();
   }
+}
+
+describe('authorization: every endpoint as nobody, jen, ann and admin', () => {
+  for (const row of ROWS) test(row.name, () => runRow(row, 'basic'));
 
   test('the table has a row for every route the app registers', async () => {
     const t = await makeApp(MATRIX_APP);
@@ -558,6 +658,10 @@ describe('authorization: every endpoint as nobody, jen, ann and admin', () => {
       await t.destroy();
     }
   });
+});
+
+describe('authorization with API tokens: every endpoint, with exactly the scope it declares and with every other', () => {
+  for (const row of ROWS) test(row.name, () => runRow(row, 'token'));
 });
 
 describe('authorization through a cookie session', () => {

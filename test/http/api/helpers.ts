@@ -297,6 +297,12 @@ export async function snapshot(app: FastifyInstance): Promise<unknown> {
     out[path] = res.json();
   }
   for (const g of ['CORP Domain Admins', 'Approved Operators', 'MFA Protected Share', 'Business Hours Ops']) out[`members:${g}`] = await members(app, g);
+  // API tokens, but not when each was last used: a refused call may still have shown its token.
+  for (const login of ['jen', 'ann', 'admin']) {
+    const res = await get(app, `/api/admin/users/${login}/tokens`, 'admin');
+    assert.equal(res.statusCode, 200, res.body);
+    out[`tokens:${login}`] = (res.json() as { value: { lastUsedAt?: unknown }[] }).value.map(({ lastUsedAt: _l, ...rest }) => rest);
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
 import type { AccountRepo } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
@@ -19,9 +19,10 @@ const toAccount = (r: Selectable<AccountTable>): Account =>
       r.lock_reason === null || r.locked_at === null
         ? null
         : { reason: r.lock_reason, lockedAt: Number(r.locked_at), until: r.locked_until === null ? null : Number(r.locked_until), lockedBy: r.locked_by ?? '' },
+    ...(Number(r.service) === 1 && { service: true }),
   });
 
-const toRow = (a: Account): AccountTable => ({
+const toRow = (a: Account): Insertable<AccountTable> & { id: string } => ({
   id: a.id,
   login: a.login,
   login_key: a.login.toLowerCase(),
@@ -34,6 +35,7 @@ const toRow = (a: Account): AccountTable => ({
   locked_at: a.lock?.lockedAt ?? null,
   locked_until: a.lock?.until ?? null,
   locked_by: a.lock?.lockedBy ?? null,
+  service: a.service ? 1 : 0,
 });
 
 const CHANGE_COUNT = new CompiledOnce((db) => db.selectFrom('account_changes').select('n').where('id', '=', 1));

@@ -34,6 +34,7 @@ export interface Database {
   account_changes: { id: number; n: number };
   notifications: NotificationTable;
   notification_deliveries: NotificationDeliveryTable;
+  api_tokens: ApiTokenTable;
 }
 
 export interface AccountTable {
@@ -50,6 +51,8 @@ export interface AccountTable {
   locked_at: number | null;
   locked_until: number | null;
   locked_by: string | null;
+  /** 1: a service account, which signs in with API tokens only. */
+  service: Generated<number>;
 }
 
 export interface GroupTable {
@@ -206,4 +209,16 @@ export interface NotificationDeliveryTable {
   last_error: string | null;
   done_at: number | null;
   claimed_until: number | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  created_at: number;
+  created_by: string;
+  expires_at: number;
+  last_used_at: number | null;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { StoreTx } from '../../../ports/store.js';
 import { KyselyAccountRepo } from './account-repo.js';
+import { KyselyApiTokenRepo } from './api-token-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditCheckpointRepo } from './audit-checkpoint-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
@@ -39,6 +40,7 @@ class Repositories implements StoreTx {
   #outbox?: KyselyOutboxRepo;
   #notifications?: KyselyNotificationRepo;
   #backlog?: KyselyBacklogRepo;
+  #apiTokens?: KyselyApiTokenRepo;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,6 +61,7 @@ class Repositories implements StoreTx {
   get outbox() { return (this.#outbox ??= new KyselyOutboxRepo(this.db, this.traits)); }
   get notifications() { return (this.#notifications ??= new KyselyNotificationRepo(this.db, this.traits)); }
   get backlog() { return (this.#backlog ??= new KyselyBacklogRepo(this.db)); }
+  get apiTokens() { return (this.#apiTokens ??= new KyselyApiTokenRepo(this.db)); }
 
   /** Whether audit entries wait to be written (without building the audit repository to ask). */
   get auditPending(): boolean {
