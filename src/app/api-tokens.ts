@@ -176,7 +176,7 @@ export async function resolveApiToken(deps: Deps, token: string): Promise<Caller
 }
 
 /** Records that a token changed something, under its name (see http/plugins/bearer.ts). */
-export async function auditTokenUse(deps: Deps, caller: Caller, what: { method: string; route: string; status: number }): Promise<void> {
+export async function auditTokenUse(deps: Deps, caller: Caller, what: { method: string; route: string }): Promise<void> {
   if (!caller.token) return;
   const token = caller.token.name;
   await deps.store.transaction((tx) =>

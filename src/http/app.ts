@@ -10,7 +10,6 @@ import type { Config } from '../config/schema.js';
 import { Metrics } from './metrics.js';
 import { auditTokenUse, resolveApiToken } from '../app/api-tokens.js';
 import { requireCaller, registerCallerSlot } from './plugins/auth.js';
-import { auditTokenChanges } from './plugins/bearer.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { frameworkErrorOptions, refuseUnknownExpectation, refuseWhileClosing } from './plugins/framework-errors.js';
 import { LoginThrottle } from './plugins/login-throttle.js';
@@ -128,7 +127,6 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     kerberos: signIn.kerberos,
     tokens: { resolve: (token: string) => resolveApiToken(deps, token), recordUse: auditTokenUse.bind(null, deps) },
   };
-  app.addHook('onSend', auditTokenChanges(auth.tokens));
 
   await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });

@@ -172,6 +172,10 @@ describe('API tokens', () => {
     const used = tokenEntries.find((e) => e.action === 'token.used')!.after as { token: string; method: string; route: string };
     assert.deepEqual([used.token, used.method, used.route], ['deploy-bot', 'POST', `${API}/pamrequests`]);
     assert.doesNotMatch(JSON.stringify(audit.value), new RegExp(token.slice(4)), 'the token itself is never audited');
+    // The use is recorded before the call runs (so a failure to record it refuses the call instead
+    // of failing after the change): it precedes the request's own entry.
+    const seqOf = (action: string) => (audit.value as unknown as { action: string; seq: number }[]).find((e) => e.action === action)!.seq;
+    assert.ok(seqOf('token.used') < seqOf('request.created'), 'token.used comes first');
   });
 
   test('owners manage their own tokens; only administrators manage anyone’s', async () => {

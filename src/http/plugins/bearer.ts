@@ -7,8 +7,8 @@ import { tokenNeedFor } from './token-scopes.js';
 export interface BearerTokens {
   /** The caller behind a token, or null: unknown, expired, revoked, or its account may not act. */
   resolve(token: string): Promise<Caller | null>;
-  /** Audits a change made with a token, under the token's name. */
-  recordUse(caller: Caller, what: { method: string; route: string; status: number }): Promise<void>;
+  /** Audits, under the token's name, that it was presented for a call that may change something. */
+  recordUse(caller: Caller, what: { method: string; route: string }): Promise<void>;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -45,19 +45,11 @@ export async function bearerCaller(tokens: BearerTokens, req: FastifyRequest, re
   if (need !== 'own-token' && !scopes.includes(need)) {
     return reply.code(403).send(odataError('Forbidden', `The token '${caller.token.name}' lacks the ${need} scope this call needs (it has ${scopes.join(', ')}).`));
   }
+  // Recorded before the call runs, in a commit of its own: if the record cannot be written the call
+  // is refused before it changes anything, so a change is never answered as failed after it was
+  // made (a client would retry it). What changed is audited by the use case, under the account.
+  if (UNSAFE.has(req.method)) await tokens.recordUse(caller, { method: req.method, route: req.url.split('?')[0]!.slice(0, 300) });
   req.caller = caller;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * An onSend hook: every change made with a token is audited under the token's name before the
- * answer goes out (what changed is audited by the use case itself, under the account).
- */
-export function auditTokenChanges(tokens: BearerTokens) {
-  return async function (req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const caller = req.caller;
-    if (!caller?.token || !UNSAFE.has(req.method) || reply.statusCode >= 400) return;
-    await tokens.recordUse(caller, { method: req.method, route: req.url.split('?')[0]!.slice(0, 300), status: reply.statusCode });
-  };
-}
