@@ -14,6 +14,7 @@ import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { loadSqliteDriver } from '../../src/adapters/store/sqlite/sqlite-store.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
 /** Every wait is bounded; a step that takes longer than this is a failure, not a hang. */
@@ -358,7 +359,7 @@ test('ann enrols an authenticator with the enrolment code an administrator issue
 test('administration pages: users (with an MFA lockout to lift), groups with members, who holds what now, the audit trail', async () => {
   // A lockout as ten failed codes leave it (written to the store directly: the failures' backoff
   // takes real minutes; test/http/mfa-brute-force.test.ts drives them on a fake clock).
-  const { default: Database } = await import('better-sqlite3');
+  const Database = loadSqliteDriver();
   const db = new Database(join(dataDir, 'elevate.db'));
   db.pragma('busy_timeout = 5000');
   db.prepare("insert or replace into mfa_attempts (account_id, failures, last_failure_at, locked_at) select id, 10, ?, ? from accounts where login = 'jen'").run(Date.now(), Date.now());

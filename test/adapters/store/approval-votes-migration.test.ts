@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { API, type TestApp, basic, makeApp, makeCore, roleId } from '../../support/harness.js';
+import { loadSqliteDriver } from '../../../src/adapters/store/sqlite/sqlite-store.js';
+
+// The driver the store uses (better-sqlite3 12 aborts Node 24 when its statements are collected).
+const Database = loadSqliteDriver();
 
 async function post(t: TestApp, login: string, url: string, payload: Record<string, string> = {}) {
   const res = await t.app.inject({ method: 'POST', url: `${API}/${url}`, headers: basic(login), payload });

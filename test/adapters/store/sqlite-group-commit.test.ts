@@ -4,13 +4,16 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import SQLite from 'better-sqlite3';
-import { SQLITE_FILE, SqliteStore, type SqliteStoreOptions } from '../../../src/adapters/store/sqlite/sqlite-store.js';
+import type SQLite from 'better-sqlite3';
+import { SQLITE_FILE, SqliteStore, type SqliteStoreOptions, loadSqliteDriver, sqliteDriverPath } from '../../../src/adapters/store/sqlite/sqlite-store.js';
 import { GroupCommit, type GroupSession } from '../../../src/adapters/store/sqlite/group-commit.js';
 import { DomainError } from '../../../src/domain/errors.js';
 import type { Group } from '../../../src/domain/group/group.js';
 import type { StoreTx } from '../../../src/ports/store.js';
 import { tempDir } from '../../support/harness.js';
+
+// The driver the store uses: on Node 24 better-sqlite3 12 aborts the process when its statements are collected.
+const Driver = loadSqliteDriver();
 
 /** Groups never stop early here, so how many commits a burst takes does not depend on the machine's speed. */
 const NO_TIME_LIMIT = { maxMembers: 100, maxMs: 60_000 };
@@ -30,7 +33,7 @@ async function rig(t: TestContext, opts: Partial<SqliteStoreOptions> = {}): Prom
   const log: string[] = [];
   const store = SqliteStore.open(dir, { accountDomain: 'PRIV', groupLimits: NO_TIME_LIMIT, onQuery: (s) => log.push(s), ...opts });
   await store.migrate();
-  const other = new SQLite(join(dir, SQLITE_FILE), { readonly: true });
+  const other = new Driver(join(dir, SQLITE_FILE), { readonly: true });
   t.after(async () => {
     other.close();
     await store.close();
@@ -127,12 +130,12 @@ test('a failed COMMIT rejects every member of the group, and the store carries o
   const setup = SqliteStore.open(dir, { accountDomain: 'PRIV' });
   await setup.migrate();
   await setup.close();
-  const db = new SQLite(join(dir, SQLITE_FILE));
+  const db = new Driver(join(dir, SQLITE_FILE));
   db.exec(`create table probe (group_id text references groups(id) deferrable initially deferred);
     create trigger poison after insert on groups when new.name = 'poison' begin insert into probe values ('nowhere'); end;`);
   db.close();
   const store = SqliteStore.open(dir, { accountDomain: 'PRIV', groupLimits: NO_TIME_LIMIT });
-  const other = new SQLite(join(dir, SQLITE_FILE), { readonly: true });
+  const other = new Driver(join(dir, SQLITE_FILE), { readonly: true });
   t.after(async () => {
     other.close();
     await store.close();
@@ -152,10 +155,10 @@ test('a failed COMMIT rejects every member of the group, and the store carries o
 test('a group waits for the write lock another process holds (busy_timeout), then commits', async (t) => {
   const r = await rig(t);
   const holder = spawn(process.execPath, ['-e', `
-    const db = new (require('better-sqlite3'))(process.argv[1]);
+    const db = new (require(process.argv[2]))(process.argv[1]);
     db.exec('begin immediate'); console.log('locked');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700);
-    db.exec('commit'); db.close();`, join(r.dir, SQLITE_FILE)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    db.exec('commit'); db.close();`, join(r.dir, SQLITE_FILE), sqliteDriverPath()], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   await once(holder.stdout!, 'data');
   const started = Date.now();
   await Promise.all(['x', 'y', 'z'].map((n) => r.store.transaction((tx) => tx.groups.insert(group(n)))));
@@ -167,7 +170,7 @@ test('a group waits for the write lock another process holds (busy_timeout), the
 /** SQLite itself rolls the whole transaction back on some errors (SQLITE_FULL, IOERR, NOMEM); this member does what that does. */
 test('when SQLite ends the whole transaction mid-group, every member is rejected, even those that succeeded before', async (t) => {
   const dir = tempDir();
-  const db = new SQLite(join(dir, 'g.db'));
+  const db = new Driver(join(dir, 'g.db'));
   t.after(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });

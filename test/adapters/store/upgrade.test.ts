@@ -3,7 +3,6 @@ import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
@@ -11,6 +10,10 @@ import { migrations } from '../../../src/adapters/store/kysely/migrations/index.
 import { DEMO_TOTP_SECRET } from '../../../src/app/demo.js';
 import { API, FakeClock, type TestApp, basic, makeApp, tempDir } from '../../support/harness.js';
 import { dropDatabase, emptyDatabase } from '../../support/pg.js';
+import { loadSqliteDriver } from '../../../src/adapters/store/sqlite/sqlite-store.js';
+
+// The driver the store uses (better-sqlite3 12 aborts Node 24 when its statements are collected).
+const Database = loadSqliteDriver();
 
 /*
  * Every migration from every earlier schema version: test/fixtures/stores holds one store made by

@@ -24,9 +24,14 @@ const require = createRequire(import.meta.url);
  * whenever present; the API is the same.
  */
 export function loadSqliteDriver(nodeMajor = Number(process.versions.node.split('.')[0])): typeof SQLite {
+  return require(sqliteDriverPath(nodeMajor)) as typeof SQLite;
+}
+
+/** Where the driver loadSqliteDriver loads lives (for a child process that must load the same one). */
+export function sqliteDriverPath(nodeMajor = Number(process.versions.node.split('.')[0])): string {
   if (nodeMajor >= 22) {
     try {
-      return require('better-sqlite3-napi') as typeof SQLite;
+      return require.resolve('better-sqlite3-napi');
     } catch (e) {
       if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
       if (nodeMajor >= 24) {
@@ -36,7 +41,7 @@ export function loadSqliteDriver(nodeMajor = Number(process.versions.node.split(
       }
     }
   }
-  return require('better-sqlite3') as typeof SQLite;
+  return require.resolve('better-sqlite3');
 }
 
 export interface SqliteStoreOptions extends StoreOptions {
