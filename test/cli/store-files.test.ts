@@ -6,7 +6,8 @@ import { loadSqliteDriver } from '../../src/adapters/store/sqlite/sqlite-store.j
 import { migrations } from '../../src/adapters/store/kysely/migrations/index.js';
 import { cliJson, runCli, tempDir } from './run-cli.js';
 
-const LATEST = Object.keys(migrations).at(-1)!;
+// Kysely applies migrations in name order, so the newest is the last name, whatever the list's order.
+const LATEST = Object.keys(migrations).sort().at(-1)!;
 
 test('a mistyped --data is refused by every admin command, and nothing is created there', async (t) => {
   const dir = tempDir(t);

@@ -13,9 +13,9 @@ import * as m0010 from './0010-approval-votes.js';
 import * as m0011 from './0011-holding-index.js';
 import * as m0012 from './0012-approval-stages.js';
 import * as m0013 from './0013-notifications.js';
+import * as m0014 from './0014-api-tokens.js';
 import * as m0016 from './0016-expiry-indexes.js';
 import * as m0017 from './0017-account-changes.js';
-import * as m0014 from './0014-api-tokens.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -32,9 +32,9 @@ export const migrations: Record<string, Migration> = {
   '0011-holding-index': m0011,
   '0012-approval-stages': m0012,
   '0013-notifications': m0013,
+  '0014-api-tokens': m0014,
   '0016-expiry-indexes': m0016,
   '0017-account-changes': m0017,
-  '0014-api-tokens': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
