@@ -8,6 +8,8 @@ npx tsc -p tsconfig.json
 # The portal bundle: the browser tests drive it and the HTTP tests fetch /.
 npx tsc -p portal/tsconfig.json
 node scripts/build-portal.mjs
+# The benchmarks are type-checked with every run, so a change to a port cannot leave them broken.
+npx tsc -p bench/tsconfig.json --noEmit
 dirs=()
 if [ "$#" -eq 0 ]; then dirs=(dist/test); else for d in "$@"; do dirs+=("dist/test/$d"); done; fi
 mapfile -t files < <(find "${dirs[@]}" -name '*.test.js' | sort)

@@ -206,7 +206,7 @@ async function expectOk<T extends { status: number; body: string }>(p: Promise<T
 async function explainPlans(store: Published, userId: string, approverId: string, filter: string): Promise<{ history: string[]; pending: string[] }> {
   const q = parseListQuery({ $filter: filter }, REQUEST_PROPERTIES);
   const history = await store.plans((tx) => tx.requests.listByCreator(userId, q), /from "requests"/);
-  const pending = await store.plans((tx) => tx.approvals.pendingFor(approverId, parseListQuery({}, APPROVAL_PROPERTIES)), /from "approvals"/);
+  const pending = await store.plans((tx) => tx.approvals.pendingFor(approverId, [], parseListQuery({}, APPROVAL_PROPERTIES)), /from "approvals"/);
   return { history, pending };
 }
 
