@@ -6,6 +6,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// Elevate runs on Node 24 (its SQLite driver crashes older ones): npm ci installs it as the package
+// `node`, and npm start, npm test and npx elevate put it first on PATH. Say so instead of crashing.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(`elevate: needs Node 24 or newer, this is ${process.version}; use node_modules/.bin/node (npm ci installs it), npx elevate or npm start.`);
+  process.exit(1);
+}
 const entry = new URL('../dist/src/elevate.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   console.error('elevate: dist/ is missing; run `npm ci` (or `npm run build`) first.');

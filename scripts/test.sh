@@ -3,6 +3,9 @@
 # subset, e.g. `scripts/test.sh domain http`. Needs `npm ci` first (scripts/ci.sh does everything).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Node 24 from the npm package `node` (npm ci installs it) runs the build and the tests, also when
+# this script is started directly rather than through npm test (which puts it first on PATH too).
+if [ -x node_modules/.bin/node ]; then PATH="$(pwd)/node_modules/.bin:$PATH"; fi
 rm -rf dist
 npx tsc -p tsconfig.json
 # The portal bundle: the browser tests drive it and the HTTP tests fetch /.

@@ -18,5 +18,7 @@ cp -R "$(readlink -f node_modules)" "$out/node_modules"
 # modules built by npm ci stay as they are. --ignore-scripts: nothing is rebuilt or run.
 (cd "$out" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --offline >/dev/null)
 rm "$out/package-lock.json"
+# The image's own Node 24 runs Elevate: the copy npm installed as the package `node` is not needed.
+rm -rf "$out/node_modules/node" "$out/node_modules/.bin/node"
 # npm leaves the emptied scope folders (@types, @esbuild) behind.
 find "$out/node_modules" -mindepth 1 -maxdepth 1 -type d -empty -delete

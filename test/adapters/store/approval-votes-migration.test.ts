@@ -5,7 +5,7 @@ import pg from 'pg';
 import { API, type TestApp, basic, makeApp, makeCore, roleId } from '../../support/harness.js';
 import { loadSqliteDriver } from '../../../src/adapters/store/sqlite/sqlite-store.js';
 
-// The driver the store uses (better-sqlite3 12 aborts Node 24 when its statements are collected).
+// The driver the store uses.
 const Database = loadSqliteDriver();
 
 async function post(t: TestApp, login: string, url: string, payload: Record<string, string> = {}) {

@@ -12,7 +12,7 @@ import type { Group } from '../../../src/domain/group/group.js';
 import type { StoreTx } from '../../../src/ports/store.js';
 import { tempDir } from '../../support/harness.js';
 
-// The driver the store uses: on Node 24 better-sqlite3 12 aborts the process when its statements are collected.
+// The driver the store uses (loaded the way the store loads it, so a child process can load the same one).
 const Driver = loadSqliteDriver();
 
 /** Groups never stop early here, so how many commits a burst takes does not depend on the machine's speed. */

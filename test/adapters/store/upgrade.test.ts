@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { migrations } from '../../../src/adapters/store/kysely/migrations/index.js';
@@ -12,7 +13,7 @@ import { API, FakeClock, type TestApp, basic, makeApp, tempDir } from '../../sup
 import { dropDatabase, emptyDatabase } from '../../support/pg.js';
 import { loadSqliteDriver } from '../../../src/adapters/store/sqlite/sqlite-store.js';
 
-// The driver the store uses (better-sqlite3 12 aborts Node 24 when its statements are collected).
+// The driver the store uses.
 const Database = loadSqliteDriver();
 
 /*

@@ -18,29 +18,15 @@ export const SQLITE_FILE = 'elevate.db';
 const require = createRequire(import.meta.url);
 
 /**
- * better-sqlite3 12 is the newest that runs on Node 20, but on Node 24 its statements can abort the
- * process when garbage-collected (node::ObjectWrap changed; fixed by 13's move to Node-API). So
- * 13 is installed as the optional `better-sqlite3-napi` where the runtime allows it, and used
- * whenever present; the API is the same.
+ * The SQLite driver, better-sqlite3 13 (Node-API, so one build serves every Node release). Loaded
+ * through require, not imported, so tests and child processes can load the very same module.
  */
-export function loadSqliteDriver(nodeMajor = Number(process.versions.node.split('.')[0])): typeof SQLite {
-  return require(sqliteDriverPath(nodeMajor)) as typeof SQLite;
+export function loadSqliteDriver(): typeof SQLite {
+  return require(sqliteDriverPath()) as typeof SQLite;
 }
 
 /** Where the driver loadSqliteDriver loads lives (for a child process that must load the same one). */
-export function sqliteDriverPath(nodeMajor = Number(process.versions.node.split('.')[0])): string {
-  if (nodeMajor >= 22) {
-    try {
-      return require.resolve('better-sqlite3-napi');
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
-      if (nodeMajor >= 24) {
-        throw new Error(
-          `better-sqlite3 13 (better-sqlite3-napi) is not installed, and version 12 is unsafe on Node ${nodeMajor}: run npm ci under this Node version.`,
-        );
-      }
-    }
-  }
+export function sqliteDriverPath(): string {
   return require.resolve('better-sqlite3');
 }
 

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { SchemaState } from '../../../../ports/store.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-mfa.js';
