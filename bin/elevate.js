@@ -6,11 +6,21 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// Elevate runs on Node 24 (its SQLite driver crashes older ones): npm ci installs it as the package
-// `node`, and npm start, npm test and npx elevate put it first on PATH. Say so instead of crashing.
+// Elevate runs on Node 24 (its SQLite driver crashes older ones). npm ci installs it beside Elevate
+// as the npm package `node`; npm start, npm test and npx put it first on PATH. Started by an older
+// Node (a host whose own is 20, through this file's shebang), run again on that one.
 if (Number(process.versions.node.split('.')[0]) < 24) {
-  console.error(`elevate: needs Node 24 or newer, this is ${process.version}; use node_modules/.bin/node (npm ci installs it), npx elevate or npm start.`);
-  process.exit(1);
+  const bundled = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
+  if (!existsSync(bundled)) {
+    console.error(`elevate: needs Node 24 or newer, this is ${process.version}; run npm ci, which installs it.`);
+    process.exit(1);
+  }
+  const { spawnSync } = await import('node:child_process');
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)];
+  const run = spawnSync(bundled, args, { stdio: 'inherit' });
+  if (run.error) throw run.error;
+  if (run.signal) process.kill(process.pid, run.signal);
+  process.exit(run.status ?? 1);
 }
 const entry = new URL('../dist/src/elevate.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
