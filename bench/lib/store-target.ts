@@ -142,7 +142,7 @@ export function postgresTarget(server: BenchPostgres): StoreTarget {
     },
     async publish(dataDir, name) {
       await server.admin(`drop database if exists ${name} with (force)`);
-      // C collation: text orders by code point, exactly as the embedded store (see the README).
+      // C collation: text orders by code point, exactly as the embedded store (see docs/postgresql.md).
       await server.admin(`create database ${name} template template0 encoding 'UTF8' locale 'C.UTF-8'`);
       const url = server.url(name);
       // Every node must seal MFA secrets with one key: the store's own when a server made one, else a new one.
