@@ -46,6 +46,8 @@ test('a use case that wrote due work wakes the scheduler after its commit, and o
   await closeRequestUseCase(t.core.deps, jen, request.id);
   assert.equal(raised, 2);
   assert.deepEqual((await t.core.store.read((tx) => tx.notifications.ofRequest(request.id))).map((n) => n.kind), ['elevation-active', 'elevation-ended']);
+  // The listener's reads finish before the store is closed (else they fail after the test ended).
+  await Promise.all(reads);
 });
 
 test('the due-work loop listens while it runs: a commit wakes it, so due work is done without any route poking', async () => {
