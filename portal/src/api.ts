@@ -155,12 +155,14 @@ export const pam = {
     list<PamRequest>(`${PAM}/pamrequests?${odataQuery({ $filter: OPEN_STATUSES.map((s) => `RequestStatus eq '${s}'`).join(' or '), $orderby: 'CreationTime desc' })}`),
   history: (filter: string) => list<PamRequest>(`${PAM}/pamrequests?${odataQuery({ ...(filter ? { $filter: filter } : {}), $orderby: 'CreationTime desc', $top: '200' })}`),
   approvals: () => list<Approval>(`${PAM}/pamrequeststoapprove?${odataQuery({ $orderby: 'CreationTime' })}`),
-  create: (roleId: string, ttlSeconds: number, justification: string, requestedTime: string | null) =>
+  /** `ticketId` goes as Elevate's extra TicketId parameter beside MIM's (docs/approvals.md, required context). */
+  create: (roleId: string, ttlSeconds: number, justification: string, requestedTime: string | null, ticketId: string | null = null) =>
     call<PamRequest>('POST', `${PAM}/pamrequests`, {
       RoleId: roleId,
       RequestedTTL: String(ttlSeconds),
       Justification: justification,
       ...(requestedTime ? { RequestedTime: requestedTime } : {}),
+      ...(ticketId ? { TicketId: ticketId } : {}),
     }),
   deactivate: (roleId: string) => call<PamRequest>('POST', `${PAM}/pamrequests`, { RoleId: roleId, RequestedTTL: '0' }),
   close: (requestId: string) => call('POST', `${PAM}/pamrequests(guid'${requestId}')/Close`),
@@ -206,7 +208,30 @@ export interface Ending {
   EndedTime: string;
 }
 
+/** Who may approve a role, stage by stage (GET /api/me/roles/{id}/approval-path, docs/approvals.md). */
+export interface ApprovalPath {
+  roleId: string;
+  roleName: string;
+  approvalRequired: boolean;
+  approverMfaRequired: boolean;
+  justificationRequired: boolean;
+  justificationMinLength: number;
+  ticketPattern: string | null;
+  stages: { stage: number; required: number; approvers: { login: string; displayName: string }[]; approverGroups: string[] }[];
+}
+
+/** A request's way along that path (GET /api/me/requests/{id}/approval). */
+export interface ApprovalProgress extends ApprovalPath {
+  requestId: string;
+  status: string | null;
+  /** From 1; null once decided or when the role needs no approval. */
+  openStage: number | null;
+  votes: { stage: number; approver: string; decision: string; at: number | string; comment: string | null }[];
+}
+
 export const me = {
+  approvalPath: (roleId: string) => call<ApprovalPath>('GET', `/api/me/roles/${encodeURIComponent(roleId)}/approval-path`),
+  approvalProgress: (requestId: string) => call<ApprovalProgress>('GET', `/api/me/requests/${encodeURIComponent(requestId)}/approval`),
   /** Empty from a server without the extension: the history then simply shows no reasons. */
   endings: async (ids: readonly string[]): Promise<Ending[]> => {
     if (ids.length === 0) return [];
@@ -289,6 +314,16 @@ export interface AdminRole {
   groups: string[];
   candidates: string[];
   approvers: string[];
+  /** Servers with approval stages (docs/approvals.md): null when the role uses the one-approver shorthand. */
+  approval?: { stages: ApprovalStage[] } | null;
+  justificationRequired?: boolean;
+  justificationMinLength?: number;
+  ticketPattern?: string | null;
+}
+export interface ApprovalStage {
+  approvers: string[];
+  approverGroups: string[];
+  required: number;
 }
 export interface RoleEdit {
   name: string;
@@ -300,7 +335,12 @@ export interface RoleEdit {
   window: { from: string; to: string; timeZone: string | null } | null;
   groups: string[];
   candidates: string[];
-  approvers: string[];
+  /** The one-approver shorthand; left as it is when the editor sends stages or none. */
+  approvers?: string[];
+  approval: { stages: ApprovalStage[] } | null;
+  justificationRequired: boolean;
+  justificationMinLength: number;
+  ticketPattern: string | null;
 }
 export interface Holding {
   roleName: string;
@@ -327,6 +367,9 @@ const enc = encodeURIComponent;
 
 export const admin = {
   users: () => list<User>('/api/admin/users'),
+  /** Users whose login, name or email contains `text` (the pickers ask as someone types). */
+  searchUsers: (text: string) => list<User>(`/api/admin/users?${new URLSearchParams({ search: text }).toString()}`),
+  searchGroups: (text: string) => list<Group>(`/api/admin/groups?${new URLSearchParams({ search: text }).toString()}`),
   createUser: (u: { login: string; displayName: string; email: string | null; password: string; isAdmin: boolean }) => call<User>('POST', '/api/admin/users', u),
   updateUser: (login: string, patch: Partial<Pick<User, 'isAdmin' | 'disabled' | 'displayName'>>) => call<User>('PATCH', `/api/admin/users/${enc(login)}`, patch),
   resetMfa: (login: string) => call('DELETE', `/api/admin/users/${enc(login)}/mfa`),

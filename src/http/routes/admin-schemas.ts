@@ -63,8 +63,17 @@ export const lockBody = z.object({ reason: z.string().max(4000), until: z.string
 
 /** Validates a JSON body; the message names the first bad field so the caller can fix it. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
+  return parseWith(schema, body, 'body');
+}
+
+/** Validates a query string the same way; a parameter given twice arrives as an array and is refused. */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  return parseWith(schema, query, 'query');
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: 'body' | 'query'): T {
+  const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
   const i = r.error.issues[0]!;
-  throw new DomainError('BadRequest', `Invalid body: ${i.path.join('.') || '(body)'}: ${i.message}`);
+  throw new DomainError('BadRequest', `Invalid ${what}: ${i.path.join('.') || `(${what})`}: ${i.message}`);
 }

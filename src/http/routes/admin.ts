@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { MAX_SEARCH_LENGTH, searchText } from '../../app/admin/name-search.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
 import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
@@ -18,7 +20,7 @@ import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
 import { revokeAll, revokeRequest } from '../../app/admin/revoke.js';
-import { groupBody, lockBody, parseBody, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
+import { groupBody, lockBody, parseBody, parseQuery, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
 
 export interface AdminOptions {
   readonly deps: Deps;
@@ -29,6 +31,17 @@ export interface AdminOptions {
 
 type NameParams = { Params: { name: string } };
 type IdParams = { Params: { id: string } };
+type SearchQuery = { Querystring: Record<string, unknown> };
+
+/**
+ * `?search=` on the user and group listings, as the portal's pickers send it while someone types.
+ * Too long or given twice is a 400, not a silent cut, so nobody gets a surprising match.
+ */
+export const searchQuery = z.object({ search: z.string().max(MAX_SEARCH_LENGTH).optional() });
+
+function searchOf(query: Record<string, unknown>): string | null {
+  return searchText(parseQuery(searchQuery, query).search);
+}
 
 /** Elevate's own administration API (not part of MIM): users, groups, roles, audit. Admins only. */
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
@@ -36,7 +49,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   // Checked here as well as in every use case: nothing under /api/admin answers a non-admin.
   app.addHook('preHandler', async (req) => requireAdmin(req.caller!));
 
-  app.get('/users', async (req) => ({ value: (await listUsers(deps, req.caller!)).map(userToWire) }));
+  app.get<SearchQuery>('/users', async (req) => ({ value: (await listUsers(deps, req.caller!, searchOf(req.query))).map(userToWire) }));
   app.post('/users', async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, parseBody(userBody, req.body), 'create')).account));
   app.get<NameParams>('/users/:name', async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
   app.patch<NameParams>('/users/:name', async (req) => {
@@ -84,7 +97,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return reply.code(204).send();
   });
 
-  app.get('/groups', async (req) => ({ value: await listGroups(deps, req.caller!) }));
+  app.get<SearchQuery>('/groups', async (req) => ({ value: await listGroups(deps, req.caller!, searchOf(req.query)) }));
   app.post('/groups', async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, parseBody(groupBody, req.body), 'create')).group));
   app.get<NameParams>('/groups/:name', async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
   app.patch<NameParams>('/groups/:name', async (req) => {

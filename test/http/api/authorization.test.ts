@@ -296,6 +296,7 @@ const ROWS: Row[] = [
 
   // The administration API.
   { name: 'GET /api/admin/users', call: () => ({ method: 'GET', url: '/api/admin/users' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/users?search=', call: () => ({ method: 'GET', url: '/api/admin/users?search=je' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/admin/users',
     call: () => ({ method: 'POST', url: '/api/admin/users', payload: { login: 'carol', password: 'carol' } }),
@@ -336,6 +337,7 @@ const ROWS: Row[] = [
   { name: 'DELETE /api/admin/users/:name/mfa/lockout', call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa/lockout' }), expect: ADMIN_ONLY(204) },
   { name: 'DELETE /api/admin/users/:name', call: () => ({ method: 'DELETE', url: '/api/admin/users/bob' }), expect: ADMIN_ONLY(204) },
   { name: 'GET /api/admin/groups', call: () => ({ method: 'GET', url: '/api/admin/groups' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/groups?search=', call: () => ({ method: 'GET', url: '/api/admin/groups?search=corp' }), expect: ADMIN_ONLY(200) },
   { name: 'POST /api/admin/groups', call: () => ({ method: 'POST', url: '/api/admin/groups', payload: { name: 'New Group' } }), expect: ADMIN_ONLY(201) },
   { name: 'GET /api/admin/groups/:name', call: () => ({ method: 'GET', url: '/api/admin/groups/CORP%20Domain%20Admins' }), expect: ADMIN_ONLY(200) },
   {
