@@ -152,6 +152,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },
       expiryWarningSeconds: config.notifications.expiryWarningMinutes * 60,
       revocationLateSeconds: config.notifications.revocationLateSeconds,
+      teamsChannels: Object.keys(config.notifications.teams?.channels ?? {}),
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
@@ -274,7 +275,11 @@ export function notificationChannels(config: Config, clock: Clock, portalUrl: st
     channels.push(new EmailChannel({ url: n.email.url, from: n.email.from, requireTls: n.email.requireTls, ...(password !== undefined && { password }) }));
   }
   if (n.slack) channels.push(new SlackChannel({ token: readSecretFile(n.slack.tokenFile, 'Slack token'), channel: n.slack.channel, apiUrl: n.slack.apiUrl }));
-  if (n.teams) channels.push(new TeamsChannel(readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL')));
+  if (n.teams) {
+    const global = n.teams.webhookUrlFile === undefined ? null : readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL');
+    const named = new Map(Object.entries(n.teams.channels).map(([name, c]) => [name, readSecretFile(c.webhookUrlFile, `Teams webhook URL of '${name}'`)]));
+    channels.push(new TeamsChannel(global, named));
+  }
   return channels;
 }
 

@@ -25,6 +25,8 @@ export interface Policy {
   readonly expiryWarningSeconds?: Seconds;
   /** A revocation confirmed later than this after the expiry is reported to operations. */
   readonly revocationLateSeconds?: Seconds;
+  /** The Teams webhooks the config names, which a role's `notify.teamsChannel` may choose from. */
+  readonly teamsChannels?: readonly string[];
 }
 
 /** What every use case may use. The composition root (main.ts) builds it once. */

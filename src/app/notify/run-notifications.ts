@@ -54,7 +54,7 @@ export async function runNotifications(deps: Deps, opts: NotificationOptions): P
 
 /** The channel a receiver belongs to: a broadcast channel by its name, a personal one as `<name>:<account id>`. */
 export function channelOf(channels: readonly NotificationChannel[], receiver: string): NotificationChannel | undefined {
-  const exact = channels.find((c) => c.reach === 'broadcast' && c.name === receiver);
+  const exact = channels.find((c) => c.reach === 'broadcast' && (c.name === receiver || c.owns?.(receiver) === true));
   if (exact) return exact;
   const cut = receiver.lastIndexOf(':');
   return cut < 0 ? undefined : channels.find((c) => c.reach === 'personal' && c.name === receiver.slice(0, cut));
@@ -80,9 +80,15 @@ async function receiversOf(deps: Deps, tx: StoreTx, channels: readonly Notificat
   const approval = AUDIENCE[n.kind] === 'approvers' && r.approvalId !== null ? await tx.approvals.byId(r.approvalId) : undefined;
   const members = approval ? await readGroupMembers(deps, tx, approverGroupIdsOf(role)) : NO_MEMBERS;
   const people = (await tx.accounts.byIds(personalRecipients(n.kind, role, r, approval, members))).map(person);
+  // A role's own Slack channel or Teams webhook takes its events; operations events stay global.
+  const route = AUDIENCE[n.kind] === 'operations' ? null : (role.notify ?? null);
   return channels
     .filter((c) => c.accepts(n.kind))
-    .flatMap((c) => (c.reach === 'broadcast' ? [c.name] : people.filter((p) => c.reaches(p)).map((p) => `${c.name}:${p.id}`)));
+    .flatMap((c) => {
+      if (c.reach === 'personal') return people.filter((p) => c.reaches(p)).map((p) => `${c.name}:${p.id}`);
+      const receiver = c.receiverFor ? c.receiverFor(route) : c.name;
+      return receiver === null ? [] : [receiver];
+    });
 }
 
 function person(a: Account): NotifiedPerson {
@@ -164,5 +170,6 @@ async function messageFor(tx: StoreTx, opts: NotificationOptions, d: Notificatio
     comment: n.detail.comment,
     link: `${opts.portalUrl}/#/${page}`,
     to: channel.reach === 'personal' ? (people.get(d.receiver.slice(channel.name.length + 1)) ?? null) : null,
+    receiver: d.receiver,
   };
 }
