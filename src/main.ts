@@ -48,6 +48,7 @@ import { backupStore, describeStore, restoreStore, storeState } from './store-ad
 import { createFirstAdministrator, hasAdministrator } from './app/admin/first-admin.js';
 import { readFileSync } from 'node:fs';
 import { negotiateUnavailable, openSignIn } from './sign-in-wiring.js';
+import { DirectoryAddressBook } from './adapters/directory/directory-address-book.js';
 import { EmailChannel } from './adapters/notify/email-channel.js';
 import { readSecretFile } from './adapters/notify/secret-file.js';
 import { SlackChannel } from './adapters/notify/slack-channel.js';
@@ -136,9 +137,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
   const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
-  const directories = new Map<string, Directory>(
-    Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
-  );
+  const ldapDirectories = Object.entries(config.directories).map(([name, c]) => new LdapDirectory(name, c, { now: () => clock.now() }));
+  const directories = new Map<string, Directory>(ldapDirectories.map((d) => [d.name, d]));
   const deps: Deps = {
     store,
     clock,
@@ -157,6 +157,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
     workWritten: new WorkSignal(),
+    // LDAP users' addresses, for notifications to accounts with none on file.
+    ...(ldapDirectories.length > 0 && { addressBook: new DirectoryAddressBook(ldapDirectories) }),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
   const signIn = Object.entries(config.directories)

@@ -1,5 +1,6 @@
 import type { Seconds } from '../domain/time.js';
 import type { TokenScope } from '../domain/token/api-token.js';
+import type { AddressBook } from '../ports/address-book.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
@@ -39,6 +40,8 @@ export interface Deps {
   readonly secrets: SecretBox;
   /** The directory that holds groups named `name`, working inside `tx` where it can. */
   readonly directoryFor: (tx: StoreTx, name: string) => Directory | undefined;
+  /** Email addresses of people whose account has none (LDAP users); absent: only the stored ones. */
+  readonly addressBook?: AddressBook;
   /** Raised after a commit that wrote due work or outbox jobs (see inLifecycle); the scheduler listens. */
   readonly workWritten: WorkSignal;
 }
