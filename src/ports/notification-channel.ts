@@ -32,7 +32,7 @@ export interface NotificationMessage {
   /** Who caused it (an approver, an administrator); null for the system. */
   readonly actor: NotifiedPerson | null;
   readonly comment: string | null;
-  /** The portal page it is about: approvals for approvers, the requester's requests otherwise. Opening it changes nothing. */
+  /** The portal page it is about: approvals for approvers, My roles (to extend) for a warning, the requester's requests otherwise. Opening it changes nothing. */
   readonly link: string;
   /** The one person a personal channel (email) sends this copy to; null on broadcast channels. */
   readonly to: NotifiedPerson | null;

@@ -179,7 +179,8 @@ async function messageFor(tx: StoreTx, opts: NotificationOptions, d: Notificatio
   const people = new Map((await tx.accounts.byIds(ids)).map((a) => [a.id, person(a)]));
   const requester = people.get(r.creatorId);
   if (!requester) return null;
-  const page = n.kind === 'approval-needed' ? 'approvals' : 'requests';
+  // The page the reader acts on: approvals to decide, My roles to extend an elevation ending soon.
+  const page = n.kind === 'approval-needed' ? 'approvals' : n.kind === 'ending-soon' ? 'roles' : 'requests';
   return {
     id: n.id,
     kind: n.kind,
