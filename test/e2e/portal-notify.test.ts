@@ -16,6 +16,7 @@ import { type RunningServer, startServer } from '../../src/main.js';
 import { launchBrowser } from '../support/chromium.js';
 import { tempDir } from '../support/harness.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { until } from '../support/until.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
 const auth = (login: string) => ({ authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` });
@@ -28,15 +29,6 @@ let browser: Browser;
 let people: PortalPeople;
 let jen: Page;
 
-async function until<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function api(method: string, path: string, login: string, body?: unknown): Promise<any> {
   const res = await fetch(`${server.url}${path}`, {
