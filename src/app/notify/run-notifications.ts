@@ -93,7 +93,9 @@ async function receiversOf(deps: Deps, tx: StoreTx, channels: readonly Notificat
   // Approvers are read as the approval stands now: the open stage's voters, group members included.
   const approval = AUDIENCE[n.kind] === 'approvers' && r.approvalId !== null ? await tx.approvals.byId(r.approvalId) : undefined;
   const members = approval ? await readGroupMembers(deps, tx, approverGroupIdsOf(role)) : NO_MEMBERS;
-  const people = await withAddresses(deps, (await tx.accounts.byIds(personalRecipients(n.kind, role, r, approval, members))).map(person));
+  // Addresses (a directory read for LDAP users) only when some personal channel takes this event.
+  const personal = channels.some((c) => c.reach === 'personal' && c.accepts(n.kind));
+  const people = personal ? await withAddresses(deps, (await tx.accounts.byIds(personalRecipients(n.kind, role, r, approval, members))).map(person)) : [];
   // A role's own Slack channel or Teams webhook takes its events; operations events stay global.
   const route = AUDIENCE[n.kind] === 'operations' ? null : (role.notify ?? null);
   return channels
