@@ -72,7 +72,7 @@ test('the mail attribute is configurable, and a directory that cannot answer del
     const { request } = await createRequestUseCase(deps, caller, { roleId, ttlSeconds: 600, justification: 'deploy', requestedAt: null, creationMethod: 'test' });
     const report = await runNotifications(deps, { channels: [new RecordingChannel('email', 'personal')], portalUrl: 'https://x.test', sendTimeoutMs: 500 });
     assert.equal(report.fannedOut, 0, 'not fanned out while the directory is down');
-    const waiting = await down.core.store.read((tx) => tx.notifications.toFanOut(down.clock.now(), 10));
+    const waiting = await down.core.store.transaction((tx) => tx.notifications.toFanOut(down.clock.now(), 10));
     assert.deepEqual(waiting.map((n) => n.requestId), [request.id], 'the event waits for the next pass');
   } finally {
     await down.destroy();
