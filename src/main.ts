@@ -48,6 +48,7 @@ import { backupStore, describeStore, restoreStore, storeState } from './store-ad
 import { createFirstAdministrator, hasAdministrator } from './app/admin/first-admin.js';
 import { readFileSync } from 'node:fs';
 import { negotiateUnavailable, openSignIn } from './sign-in-wiring.js';
+import { DirectoryAddressBook } from './adapters/directory/directory-address-book.js';
 import { EmailChannel } from './adapters/notify/email-channel.js';
 import { readSecretFile } from './adapters/notify/secret-file.js';
 import { SlackChannel } from './adapters/notify/slack-channel.js';
@@ -136,9 +137,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
   const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
-  const directories = new Map<string, Directory>(
-    Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
-  );
+  const ldapDirectories = Object.entries(config.directories).map(([name, c]) => new LdapDirectory(name, c, { now: () => clock.now() }));
+  const directories = new Map<string, Directory>(ldapDirectories.map((d) => [d.name, d]));
   const deps: Deps = {
     store,
     clock,
@@ -152,10 +152,13 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },
       expiryWarningSeconds: config.notifications.expiryWarningMinutes * 60,
       revocationLateSeconds: config.notifications.revocationLateSeconds,
+      teamsChannels: Object.keys(config.notifications.teams?.channels ?? {}),
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
     workWritten: new WorkSignal(),
+    // LDAP users' addresses, for notifications to accounts with none on file.
+    ...(ldapDirectories.length > 0 && { addressBook: new DirectoryAddressBook(ldapDirectories) }),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
   const signIn = Object.entries(config.directories)
@@ -274,7 +277,11 @@ export function notificationChannels(config: Config, clock: Clock, portalUrl: st
     channels.push(new EmailChannel({ url: n.email.url, from: n.email.from, requireTls: n.email.requireTls, ...(password !== undefined && { password }) }));
   }
   if (n.slack) channels.push(new SlackChannel({ token: readSecretFile(n.slack.tokenFile, 'Slack token'), channel: n.slack.channel, apiUrl: n.slack.apiUrl }));
-  if (n.teams) channels.push(new TeamsChannel(readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL')));
+  if (n.teams) {
+    const global = n.teams.webhookUrlFile === undefined ? null : readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL');
+    const named = new Map(Object.entries(n.teams.channels).map(([name, c]) => [name, readSecretFile(c.webhookUrlFile, `Teams webhook URL of '${name}'`)]));
+    channels.push(new TeamsChannel(global, named));
+  }
   return channels;
 }
 

@@ -244,6 +244,18 @@ export const me = {
   },
 };
 
+/** GET /api/me/notifications: which notifications reach the signed-in person, and the last emails to them. */
+export interface MyNotifications {
+  email: { enabled: boolean; address: string | null; source: 'account' | 'directory' | 'directory-unavailable' | null };
+  events: { event: string; as: 'requester' | 'approver'; channels: string[] }[];
+  sharedChannels: string[];
+  deliveries: { event: string; requestId: string; role: string | null; status: 'delivered' | 'waiting' | 'failing'; at: string; attempts: number }[];
+}
+
+export function myNotifications(): Promise<MyNotifications> {
+  return call<MyNotifications>('GET', '/api/me/notifications');
+}
+
 export const mfa = {
   /** null when this server has no factor listing (and so no passkeys): the portal then offers codes only. */
   factors: async (): Promise<Factors | null> => {

@@ -1,5 +1,6 @@
 import type { Seconds } from '../domain/time.js';
 import type { TokenScope } from '../domain/token/api-token.js';
+import type { AddressBook } from '../ports/address-book.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
@@ -25,6 +26,8 @@ export interface Policy {
   readonly expiryWarningSeconds?: Seconds;
   /** A revocation confirmed later than this after the expiry is reported to operations. */
   readonly revocationLateSeconds?: Seconds;
+  /** The Teams webhooks the config names, which a role's `notify.teamsChannel` may choose from. */
+  readonly teamsChannels?: readonly string[];
 }
 
 /** What every use case may use. The composition root (main.ts) builds it once. */
@@ -37,6 +40,8 @@ export interface Deps {
   readonly secrets: SecretBox;
   /** The directory that holds groups named `name`, working inside `tx` where it can. */
   readonly directoryFor: (tx: StoreTx, name: string) => Directory | undefined;
+  /** Email addresses of people whose account has none (LDAP users); absent: only the stored ones. */
+  readonly addressBook?: AddressBook;
   /** Raised after a commit that wrote due work or outbox jobs (see inLifecycle); the scheduler listens. */
   readonly workWritten: WorkSignal;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleNotifyBody } from '../config/role-notify-body.js';
 import type { GroupSpec } from '../app/admin/groups.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../domain/group/group.js';
 import type { RoleSpec } from '../app/admin/roles.js';
@@ -90,6 +91,7 @@ const role = z
     candidates: names.optional(),
     approvers: names.optional(),
     approval: approval.optional(),
+    notify: roleNotifyBody.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.ttl !== undefined && r.ttlSeconds !== undefined && r.ttl !== r.ttlSeconds) {

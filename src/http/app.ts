@@ -184,7 +184,9 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
   await app.register(
     async (me) => {
       me.addHook('onRequest', requireCaller(auth));
-      await me.register(meRoutes, { deps });
+      const n = config.notifications;
+      const notify = { email: n.email !== undefined, slackChannel: n.slack?.channel ?? null, teams: n.teams !== undefined, expiryWarningMinutes: n.expiryWarningMinutes };
+      await me.register(meRoutes, { deps, notify });
       await me.register(myTokenRoutes, { deps });
     },
     { prefix: '/api/me' },

@@ -26,6 +26,7 @@ roles:
     approvers: [ann]
   - name: Quick
     ttlSeconds: 600
+    notify: { expiryWarningMinutes: 5, slackChannel: "#quick-ops" }
 `;
 
 test('apply creates what a YAML file declares, and a second run changes nothing', async (t) => {
@@ -45,6 +46,7 @@ test('apply creates what a YAML file declares, and a second run changes nothing'
   const role = await cliJson(['role', 'show', 'Allow AD Access', ...d]);
   assert.equal(role.ttlSeconds, 7200, 'ttl is an alias of ttlSeconds and takes durations');
   assert.deepEqual(role.window, { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' });
+  assert.deepEqual((await cliJson(['role', 'show', 'Quick', ...d])).notify, { expiryWarningMinutes: 5, slackChannel: '#quick-ops', teamsChannel: null }, "a role's own notification settings");
   assert.equal((await cliJson(['user', 'show', 'jen', ...d])).hasPassword, true, 'passwordFile is read next to the declaration');
   const auditBefore = (await cliJson(['audit', ...d])).length;
   assert.equal(auditBefore, 5);

@@ -52,6 +52,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     candidates: ['bob', 'jen'],
     approvers: ['ann'],
     approval: null,
+    notify: { expiryWarningMinutes: null, slackChannel: null, teamsChannel: null },
   });
   await cliJson(['role', 'add', 'Plain', '--ttl', '600', ...d]);
 

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { expiryWarningSecondsFor } from '../role/role-notify.js';
 import { DEFAULT_EXPIRY_WARNING_SECONDS, DEFAULT_REVOCATION_LATE_SECONDS, type NotificationKind, warnAt } from '../notify/notification.js';
 import { checkWindow } from '../role/availability.js';
 import type { RoleSummary } from '../role/role.js';
@@ -96,9 +97,10 @@ function decided(t: TransitionResult, r: Subject): TransitionResult {
   return { request: t.request, effects: [notify(r, 'decision-made'), ...t.effects] };
 }
 
-/** Access is confirmed: tell the holder, and hold back a warning for shortly before it ends. */
+/** Access is confirmed: tell the holder, and hold back a warning for shortly before it ends (the role's lead time, else the server's). */
 function activeNotices(r: PamRequest, ctx: TransitionContext): readonly Effect[] {
-  const warning = r.expiresAt === null ? null : warnAt(r.expiresAt, ctx.expiryWarningSeconds ?? DEFAULT_EXPIRY_WARNING_SECONDS, ctx.now);
+  const lead = expiryWarningSecondsFor(ctx.role.notify, ctx.expiryWarningSeconds ?? DEFAULT_EXPIRY_WARNING_SECONDS);
+  const warning = r.expiresAt === null ? null : warnAt(r.expiresAt, lead, ctx.now);
   return warning === null ? [notify(r, 'elevation-active')] : [notify(r, 'elevation-active'), notify(r, 'ending-soon', warning)];
 }
 

@@ -1,5 +1,6 @@
 import type { MinuteOfDay, Seconds } from '../time.js';
 import { type ApprovalStage, type GroupMembers, NO_MEMBERS, inStage, stagesOf } from './approval-stage.js';
+import type { RoleNotify } from './role-notify.js';
 
 /** When activations may start: a daily window of local time in the role's zone. */
 export interface AvailabilityWindow {
@@ -29,6 +30,8 @@ export interface Role {
   readonly ticketPattern: string | null;
   /** null when activations may start at any time. */
   readonly window: AvailabilityWindow | null;
+  /** Its own notification settings; absent: the server's (see role-notify.ts). */
+  readonly notify?: RoleNotify;
   /** Ids of the groups an activation grants. */
   readonly groupIds: readonly string[];
   /** Ids of the accounts allowed to request the role. */

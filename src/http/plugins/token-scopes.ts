@@ -32,6 +32,7 @@ const ROUTES: Readonly<Record<string, Rule>> = {
   // Elevate's extensions about the caller.
   'GET /api/me/endings': 'read',
   'GET /api/me/tokens': 'read',
+  'GET /api/me/notifications': 'read',
   // `elevate logout`: a token may always end itself, and nothing else about tokens.
   'DELETE /api/me/tokens/current': 'own-token',
   'GET /metrics': 'admin',

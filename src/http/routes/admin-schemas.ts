@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleNotifyBody } from '../../config/role-notify-body.js';
 import { DomainError } from '../../domain/errors.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js';
 
@@ -49,6 +50,7 @@ export const roleBody = z
     candidates: z.array(z.string()).max(100_000).optional(),
     approvers: z.array(z.string()).max(10_000).optional(),
     approval: approval.optional(),
+    notify: roleNotifyBody.optional(),
   })
   .strict();
 

@@ -3,13 +3,19 @@ import type { Deps } from '../../app/deps.js';
 import { approvalPathForRole, approvalProgress } from '../../app/approval-path.js';
 import { listMyEndings } from '../../app/list-for-caller.js';
 import { DomainError } from '../../domain/errors.js';
+import type { NotifySetup } from '../../app/notify/my-notifications.js';
+import { myNotificationRoutes } from './me-notifications.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { requireGuid } from '../odata/request-params.js';
 import { endingToWire } from '../odata/wire-shapes.js';
 
 export interface MeOptions {
   readonly deps: Deps;
+  /** What notifications the configuration turns on; absent: none. */
+  readonly notify?: NotifySetup;
 }
+
+const NO_NOTIFY: NotifySetup = { email: false, slackChannel: null, teams: false, expiryWarningMinutes: 0 };
 
 /**
  * Elevate's extensions about the caller's own requests, beside the frozen MIM shapes: joined to
@@ -30,5 +36,7 @@ export async function meRoutes(app: FastifyInstance, opts: MeOptions): Promise<v
   methodNotAllowed(app, '/roles/:roleId/approval-path', ['GET']);
   app.get<{ Params: { requestId: string } }>('/requests/:requestId/approval', async (req) => approvalProgress(opts.deps, req.caller!, requireGuid('The request id', req.params.requestId)));
   methodNotAllowed(app, '/requests/:requestId/approval', ['GET']);
+
+  myNotificationRoutes(app, opts.deps, opts.notify ?? NO_NOTIFY);
 }
 

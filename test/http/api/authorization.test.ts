@@ -4,9 +4,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { slackSignature } from '../../../src/adapters/notify/slack-interactions.js';
 import { Secret, TOTP } from 'otpauth';
 import { DEMO_TOTP_SECRET } from '../../../src/app/demo.js';
-import { API, basic, makeApp, roleId, type TestApp } from '../../support/harness.js';
+import { API, basic, makeApp, roleId, tempDir, type TestApp } from '../../support/harness.js';
 import {
   assertElement,
   assertODataError,
@@ -34,6 +37,8 @@ interface Fixture {
   /** A valid TOTP code for jen's demo authenticator at the fixture's time. */
   jenCode: string;
   creatorIds: Record<'jen' | 'ann', string>;
+  /** The fixture's time (Slack signs with a timestamp that must be within five minutes of it). */
+  now: number;
   /** Per caller, API tokens by what they hold: `read` holds only read, `not:read` every other scope it may have. */
   tokens: Record<Exclude<Who, 'nobody'>, Record<string, string>>;
 }
@@ -41,7 +46,7 @@ interface Fixture {
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  payload?: Record<string, unknown>;
+  payload?: Record<string, unknown> | string;
   headers?: Record<string, string>;
 }
 
@@ -446,6 +451,28 @@ const ROWS: Row[] = [
     call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' }, headers: { host: 'rebound.evil.example' } }),
     expect: PUBLIC(421),
   },
+  {
+    name: 'GET /api/me/notifications (the caller\'s own only)',
+    call: () => ({ method: 'GET', url: '/api/me/notifications' }),
+    expect: ANY_USER(200),
+    check: (who, res) => {
+      const body = res.json() as { events: { event: string }[]; deliveries: unknown[] };
+      // ann approves ApprovalRole and hears of requests to approve; jen approves nothing.
+      assert.equal(body.events.some((e) => e.event === 'approval-needed'), who === 'ann', who);
+    },
+  },
+  { name: 'POST /api/me/notifications (wrong method)', call: () => ({ method: 'POST', url: '/api/me/notifications' }), expect: ANY_USER(405) },
+  // Slack's interaction callback (docs/notifications.md): no Elevate credentials count, only Slack's signature.
+  {
+    name: 'POST /api/slack/interactions (unsigned: whoever sends it)',
+    call: (f) => slackClick(f, 'not-the-secret'),
+    expect: { nobody: 401, jen: 401, ann: 401, admin: 401 },
+  },
+  {
+    name: 'POST /api/slack/interactions (signed by Slack, clicked by ann)',
+    call: (f) => slackClick(f, SLACK_SIGNING),
+    expect: { nobody: 200, jen: 200, ann: 200, admin: 200 },
+  },
   // API tokens (docs/token-api.md). Tokens cannot manage tokens, except that one may revoke itself.
   { name: 'GET /api/me/tokens', call: () => ({ method: 'GET', url: '/api/me/tokens' }), expect: ANY_USER(200) },
   { name: 'POST /api/me/tokens', call: () => ({ method: 'POST', url: '/api/me/tokens', payload: { name: 'new', scopes: 'read' } }), expect: ANY_USER(201) },
@@ -505,6 +532,7 @@ async function setup(t: TestApp): Promise<Fixture> {
     }
   }
   return {
+    now: t.clock.now(),
     tokens,
     ad,
     approvalRole,
@@ -537,6 +565,7 @@ function registeredRoutes(tree: string): string[] {
 const DUMMY_ID = 'c0112f13-b16b-40ad-b547-07f23a7fba52';
 const DUMMY_REQ = { RequestId: DUMMY_ID, CreatorID: DUMMY_ID } as WireRequest;
 const DUMMY: Fixture = {
+  now: 0,
   ad: DUMMY_ID,
   approvalRole: DUMMY_ID,
   jenActive: DUMMY_REQ,
@@ -550,7 +579,20 @@ const DUMMY: Fixture = {
 };
 
 /** Every row runs with single sign-on configured, so its routes are in the table; the provider is unreachable. */
-const MATRIX_APP = { config: { oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'elevate' } } };
+const SLACK_SIGNING = 'matrix-slack-signing-secret';
+const slackDir = tempDir();
+writeFileSync(join(slackDir, 'slack.token'), 'xoxb-matrix\n');
+writeFileSync(join(slackDir, 'slack.secret'), `${SLACK_SIGNING}\n`);
+/** Every row runs with Slack configured too (its API unreachable: no row makes Slack calls), so its route is in the table. */
+const MATRIX_SLACK = { tokenFile: join(slackDir, 'slack.token'), signingSecretFile: join(slackDir, 'slack.secret'), channel: '#access', apiUrl: 'http://127.0.0.1:9', users: { U0ANN: 'ann' } };
+const MATRIX_APP = { config: { oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'elevate' }, notifications: { slack: MATRIX_SLACK } } };
+
+/** ann's Approve click on jen's pending request, as Slack posts it, signed with `secret`. */
+function slackClick(f: Fixture, secret: string): Call {
+  const raw = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U0ANN' }, actions: [{ action_id: 'elevate_approve', value: f.approvalId }] }) }).toString();
+  const ts = String(Math.floor(f.now / 1000));
+  return { method: 'POST', url: '/api/slack/interactions', payload: raw, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': slackSignature(secret, ts, raw) } };
+}
 const SCOPES = ['read', 'request', 'approve', 'admin'];
 
 /**
@@ -569,7 +611,7 @@ function tokenNeed(c: Call): string | null {
     if (/^pamrequeststoapprove\(/i.test(rest)) return 'approve';
     return null;
   }
-  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens')) return 'read';
+  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens' || path === '/api/me/notifications')) return 'read';
   if (c.method === 'DELETE' && path === '/api/me/tokens/current') return 'own';
   return null;
 }
@@ -593,7 +635,7 @@ function expected(mode: Mode, who: Who, row: Row, f: Fixture): number | readonly
   if (mode === 'basic' || who === 'nobody') return row.expect[who];
   const call = row.call(f);
   // Routes open to everyone ignore the header; a foreign Host is refused before anything reads it.
-  if (row.expect.nobody !== 401 || call.url === '/api/session/login') return row.expect[who];
+  if (row.expect.nobody !== 401 || call.url === '/api/session/login' || call.url === '/api/slack/interactions') return row.expect[who];
   if (tokenNeed(call) === null) return 403;
   return (row.tokenExpect ?? row.expect)[who];
 }
@@ -633,7 +675,8 @@ async function runRow(row: Row, mode: Mode): Promise<void> {
       if (res.statusCode >= 400) {
         assertODataError(res, undefined, label);
         // The sign-in form answers a wrong password without a Basic challenge, so browsers show no dialog.
-        if (res.statusCode === 401 && call.url !== '/api/session/login') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
+        // Slack's callback refuses a signature, not credentials: there is nothing to sign in with.
+        if (res.statusCode === 401 && call.url !== '/api/session/login' && call.url !== '/api/slack/interactions') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
       }
       if (before !== undefined) assert.deepEqual(await snapshot(t.app), before, `${label} changed nothing`);
       else if (res.statusCode < 400) row.check?.(who, res, f);

@@ -174,6 +174,11 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     justificationMinLength: Number(r.justification_min_length),
     ticketPattern: r.ticket_pattern,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
+    notify: Object.freeze({
+      expiryWarningMinutes: r.notify_expiry_warning_minutes === null ? null : Number(r.notify_expiry_warning_minutes),
+      slackChannel: r.notify_slack_channel,
+      teamsChannel: r.notify_teams_channel,
+    }),
   });
 }
 
@@ -193,5 +198,8 @@ function toRow(r: Role): RoleTable {
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,
     window_time_zone: r.window?.timeZone ?? null,
+    notify_expiry_warning_minutes: r.notify?.expiryWarningMinutes ?? null,
+    notify_slack_channel: r.notify?.slackChannel ?? null,
+    notify_teams_channel: r.notify?.teamsChannel ?? null,
   };
 }

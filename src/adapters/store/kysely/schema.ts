@@ -113,6 +113,9 @@ export interface RoleTable {
   justification_required: number;
   justification_min_length: number;
   ticket_pattern: string | null;
+  notify_expiry_warning_minutes: number | null;
+  notify_slack_channel: string | null;
+  notify_teams_channel: string | null;
 }
 
 export interface RequestTable {
