@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditExportReport } from '../app/audit/export-audit.js';
 import type { BacklogView } from '../app/backlog.js';
 
 // From a tick's worth of delay to the minutes a directory outage costs.
@@ -18,6 +19,10 @@ export class Metrics {
   readonly #notificationFailures: Counter<'channel'>;
   readonly #notificationLateness: Histogram;
   readonly #backlog: () => Promise<BacklogView>;
+  readonly #exportLagRecords: Gauge<'sink'>;
+  readonly #exportLagSeconds: Gauge<'sink'>;
+  readonly #exportFailures: Counter<'sink'>;
+  readonly #exportRecords: Counter<'sink' | 'type'>;
   #snapshot: Promise<BacklogView> | null = null;
 
   /** `processMetrics` adds Node's CPU, memory and event-loop figures (one set per process, so the server's only). */
@@ -58,6 +63,31 @@ export class Metrics {
       name: 'elevate_notification_delivery_lateness_seconds',
       help: 'Time from a notification being due to its receiver accepting it.',
       buckets: LATENESS_BUCKETS,
+      registers,
+    });
+
+    this.#exportLagRecords = new Gauge({
+      name: 'elevate_audit_export_lag_records',
+      help: 'Audit entries not yet accepted by the sink, as of its last pass on this node.',
+      labelNames: ['sink'],
+      registers,
+    });
+    this.#exportLagSeconds = new Gauge({
+      name: 'elevate_audit_export_lag_seconds',
+      help: 'How long the oldest audit entry the sink has not accepted has waited, as of its last pass. Alert on this.',
+      labelNames: ['sink'],
+      registers,
+    });
+    this.#exportFailures = new Counter({
+      name: 'elevate_audit_export_failures_total',
+      help: 'Audit export batches the sink did not accept (retried with backoff).',
+      labelNames: ['sink'],
+      registers,
+    });
+    this.#exportRecords = new Counter({
+      name: 'elevate_audit_export_records_total',
+      help: 'Records this node sent to the sink and the sink accepted, by type (audit, checkpoint).',
+      labelNames: ['sink', 'type'],
       registers,
     });
 
@@ -118,6 +148,19 @@ export class Metrics {
 
   notificationsDelivered(latenessMs: readonly number[]): void {
     for (const ms of latenessMs) this.#notificationLateness.observe(ms / 1000);
+  }
+
+  auditExported(r: AuditExportReport): void {
+    this.#exportLagRecords.set({ sink: r.sink }, r.lagRecords);
+    this.#exportLagSeconds.set({ sink: r.sink }, r.lagMs / 1000);
+    if (r.entries > 0) this.#exportRecords.inc({ sink: r.sink, type: 'audit' }, r.entries);
+    if (r.checkpoints > 0) this.#exportRecords.inc({ sink: r.sink, type: 'checkpoint' }, r.checkpoints);
+    if (r.error !== null) this.#exportFailures.inc({ sink: r.sink });
+  }
+
+  /** A pass that failed outright (the store could not be read): counted as the sink's failure. */
+  auditExportFailed(sink: string): void {
+    this.#exportFailures.inc({ sink });
   }
 
   dueWorkFailed(n: number): void {

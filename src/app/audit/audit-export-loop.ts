@@ -44,8 +44,12 @@ export class AuditExportLoop {
     return this.#loop.start();
   }
 
-  /** Stops sending, lets the lease go so another node takes over at once, and closes the sink. */
+  /**
+   * Sends what is left (the checkpoint signed at shutdown among it; bounded by the send timeout),
+   * stops, lets the lease go so another node takes over at once, and closes the sink.
+   */
   async stop(): Promise<void> {
+    await this.#loop.poke();
     await this.#loop.stop();
     try {
       await this.deps.store.transaction((tx) => tx.auditExport.release(this.sink.name, this.opts.holder));

@@ -60,7 +60,7 @@ export async function exportAuditPass(deps: Deps, sink: AuditSink, opts: AuditEx
       while (c < cps.length) records.push(exportedCheckpoint(cps[c++]!));
       return { cursor, records, uptoSeq, checkpointSeq: cps.at(-1)?.seq ?? cursor.checkpointSeq, full: list.length === opts.batchSize, entries: list.length, checkpoints: cps.length };
     });
-    if (!plan) return { sink: sink.name, held: false, entries, checkpoints, lagRecords: 0, lagMs: 0, error: null };
+    if (!plan) return { sink: sink.name, held: false, entries, checkpoints, ...(await exportLag(deps, sink.name)), error: null };
     if (plan.records.length === 0) break;
     error = await sendWithTimeout(sink, plan.records, opts.sendTimeoutMs);
     if (error !== null) break;

@@ -106,7 +106,8 @@ export function verifyExport(lines: Iterable<ExportLine>, verifier: CheckpointVe
       if (e.seq === 1 && e.prevHash !== GENESIS_HASH) problems.push(`${where}: entry 1 does not start from the chain's genesis hash`);
       if (e.seq > 1) notes.push(`the export starts at entry ${e.seq}: entries before it are in older files, or were not kept; give those files first to check them too`);
     } else if (e.seq !== last.seq + 1) {
-      problems.push(`${where}: entries ${last.seq + 1}${e.seq - 1 > last.seq + 1 ? `..${e.seq - 1}` : ''} are missing: removed from the export (entry ${e.seq} follows entry ${last.seq})`);
+      const gap = e.seq - 1 > last.seq + 1 ? `entries ${last.seq + 1} to ${e.seq - 1} are` : `entry ${last.seq + 1} is`;
+      problems.push(`${where}: ${gap} missing: removed from the export, or lost on the way (entry ${e.seq} follows entry ${last.seq})`);
     } else if (e.prevHash !== last.hash) {
       problems.push(`${where}: entry ${e.seq} does not follow entry ${last.seq}: its previous hash is not that entry's hash (an entry was replaced)`);
     }
