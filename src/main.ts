@@ -313,11 +313,11 @@ export function auditSinks(config: Config, clock: Clock): AuditSink[] {
 }
 
 /** One export loop per sink; reports feed the metrics and the log (never a secret: sinks are named). */
-function startAuditExport(core: Core, config: Config, logger: Logger, metrics: Metrics): { stop(): Promise<void> } {
+function startAuditExport(core: Core, config: Config, sinks: readonly AuditSink[], logger: Logger, metrics: Metrics): { stop(): Promise<void> } {
   const log = logger.child({ component: 'audit-export' });
   const e = config.audit.export;
   const opts = { holder: randomUUID(), leaseMs: e.leaseSeconds * 1000, batchSize: e.batchSize, sendTimeoutMs: e.sendTimeoutMs };
-  const loops = auditSinks(config, core.deps.clock).map(
+  const loops = sinks.map(
     (sink) =>
       new AuditExportLoop(
         core.deps,
@@ -367,6 +367,8 @@ function slackInteractions(config: Config): SlackWebInteractions | null {
 /** Starts `elevate serve`: store, scheduler, HTTP. */
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
+  // Before the store opens: an unreadable CA, token or secret file stops the start here.
+  const exportSinks = auditSinks(config, opts.clock ?? systemClock);
   const core = await openCore(config, {
     ...opts,
     onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
@@ -453,7 +455,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   if (signIn.oidc) logger.info({ component: 'oidc', issuer: config.oidc?.issuer, clientId: config.oidc?.clientId }, 'single sign-on through OpenID Connect');
   if (!config.passwordSignIn) logger.info({ component: 'auth' }, 'password sign-in is switched off');
   const checkpoints = startCheckpoints(core, config, logger);
-  const auditExport = startAuditExport(core, config, logger, metrics);
+  const auditExport = startAuditExport(core, config, exportSinks, logger, metrics);
   const app = await buildApp({ core, config, logger, metrics, signIn, ...(config.tls && { tls: readTlsFiles(config.tls) }) });
   const address = await app.listen({ host: config.host, port: config.port });
   const portalUrl = config.portalUrl ?? address;

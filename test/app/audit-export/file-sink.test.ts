@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import { FileSink } from '../../../src/adapters/audit-export/file-sink.js';
 import { exportAuditPass } from '../../../src/app/audit/export-audit.js';
 import type { ExportRecord } from '../../../src/domain/audit/export-record.js';
+import { readCheckpointFile } from '../../../src/adapters/audit/checkpoint-file.js';
+import { LOCAL_OPERATOR } from '../../../src/app/admin/require-admin.js';
+import { verifyAuditTrail } from '../../../src/app/audit/verify-audit-trail.js';
 import { makeCore } from '../../support/harness.js';
+import { raw } from '../../support/raw-sql.js';
 import { runCli } from '../../cli/run-cli.js';
 import { OPTS, audited, checkpoint, exportCore } from './support.js';
 
@@ -162,4 +166,19 @@ test('with several nodes, one holds a sink and sends; the other takes over only 
   const all = [...readSet(join(dir, 'a.jsonl'), 0).records, ...readSet(join(dir, 'b.jsonl'), 0).records];
   assert.deepEqual(seqs(all, 'audit').sort((x, y) => x - y), range(1, 5));
   assert.ok(readdirSync(dir).length > 0);
+});
+
+test("the export's checkpoints, kept outside the server, show a tail cut from the server's own store (audit verify --checkpoint EXPORT)", async (t) => {
+  const { tc, dir, kit } = await exportCore(t);
+  const path = join(dir, 'audit.jsonl');
+  await audited(tc, 15);
+  await checkpoint(tc, kit);
+  await exportAuditPass(tc.core.deps, new FileSink({ name: 'archive', path, maxBytes: 1 << 20, keep: 1 }), { ...OPTS, batchSize: 100 });
+  // Someone with the database (not the key) removes the last entries and every checkpoint in it.
+  await raw(tc, 'delete from audit where seq > 12; delete from audit_checkpoints;');
+  const exported = readCheckpointFile(path);
+  assert.deepEqual(exported.checkpoints.map((c) => c.seq), [15]);
+  const report = await verifyAuditTrail(tc.core.deps, LOCAL_OPERATOR, { verifier: kit.verifier, sources: [{ where: path, checkpoints: exported.checkpoints }] });
+  assert.equal(report.intact, false);
+  assert.match(report.problems.join('\n'), /audit trail cut: .* covers entries up to seq 15, but the store ends at seq 12/);
 });
