@@ -62,6 +62,7 @@ import { HttpSink } from './adapters/audit-export/http-sink.js';
 import { StreamSink } from './adapters/audit-export/stdout-sink.js';
 import { SyslogSink } from './adapters/audit-export/syslog-sink.js';
 import { AuditExportLoop } from './app/audit/audit-export-loop.js';
+import { exportLag } from './app/audit/export-audit.js';
 import type { AuditSink } from './ports/audit-sink.js';
 import type { NotificationChannel } from './ports/notification-channel.js';
 
@@ -335,6 +336,7 @@ function startAuditExport(core: Core, config: Config, sinks: readonly AuditSink[
         },
       ),
   );
+  metrics.watchAuditExport(() => Promise.all(sinks.map(async (s) => ({ sink: s.name, ...(await exportLag(core.deps, s.name)) }))));
   for (const l of loops) {
     log.info({ sink: l.sink.name, kind: l.sink.kind }, 'exporting the audit trail');
     void l.start();

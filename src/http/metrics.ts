@@ -2,6 +2,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { AuditExportReport } from '../app/audit/export-audit.js';
 import type { BacklogView } from '../app/backlog.js';
 
+/** One sink's lag, as exportLag (app/audit/export-audit.ts) reads it. */
+export interface AuditExportLag {
+  readonly sink: string;
+  readonly lagRecords: number;
+  readonly lagMs: number;
+}
+
 // From a tick's worth of delay to the minutes a directory outage costs.
 const LATENESS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
 
@@ -19,8 +26,7 @@ export class Metrics {
   readonly #notificationFailures: Counter<'channel'>;
   readonly #notificationLateness: Histogram;
   readonly #backlog: () => Promise<BacklogView>;
-  readonly #exportLagRecords: Gauge<'sink'>;
-  readonly #exportLagSeconds: Gauge<'sink'>;
+  readonly #watchExport: (read: () => Promise<readonly AuditExportLag[]>) => void;
   readonly #exportFailures: Counter<'sink'>;
   readonly #exportRecords: Counter<'sink' | 'type'>;
   #snapshot: Promise<BacklogView> | null = null;
@@ -66,18 +72,22 @@ export class Metrics {
       registers,
     });
 
-    this.#exportLagRecords = new Gauge({
-      name: 'elevate_audit_export_lag_records',
-      help: 'Audit entries not yet accepted by the sink, as of its last pass on this node.',
-      labelNames: ['sink'],
-      registers,
-    });
-    this.#exportLagSeconds = new Gauge({
-      name: 'elevate_audit_export_lag_seconds',
-      help: 'How long the oldest audit entry the sink has not accepted has waited, as of its last pass. Alert on this.',
-      labelNames: ['sink'],
-      registers,
-    });
+    // Read from the store at scrape time (cursor against head), so a sink in backoff, or held by
+    // another node, still shows how far behind it is.
+    const exportLag = (name: string, help: string, value: (l: AuditExportLag) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['sink'],
+        registers,
+        collect: async function (this: Gauge<'sink'>) {
+          for (const l of (await readExportLag?.()) ?? []) this.set({ sink: l.sink }, value(l));
+        },
+      });
+    let readExportLag: (() => Promise<readonly AuditExportLag[]>) | null = null;
+    this.#watchExport = (read) => (readExportLag = read);
+    exportLag('elevate_audit_export_lag_records', 'Audit entries the sink has not accepted yet.', (l) => l.lagRecords);
+    exportLag('elevate_audit_export_lag_seconds', 'How long the oldest audit entry the sink has not accepted has waited. Alert on this.', (l) => l.lagMs / 1000);
     this.#exportFailures = new Counter({
       name: 'elevate_audit_export_failures_total',
       help: 'Audit export batches the sink did not accept (retried with backoff).',
@@ -150,9 +160,12 @@ export class Metrics {
     for (const ms of latenessMs) this.#notificationLateness.observe(ms / 1000);
   }
 
+  /** Where the export lag gauges read each sink's lag from at scrape time. */
+  watchAuditExport(read: () => Promise<readonly AuditExportLag[]>): void {
+    this.#watchExport(read);
+  }
+
   auditExported(r: AuditExportReport): void {
-    this.#exportLagRecords.set({ sink: r.sink }, r.lagRecords);
-    this.#exportLagSeconds.set({ sink: r.sink }, r.lagMs / 1000);
     if (r.entries > 0) this.#exportRecords.inc({ sink: r.sink, type: 'audit' }, r.entries);
     if (r.checkpoints > 0) this.#exportRecords.inc({ sink: r.sink, type: 'checkpoint' }, r.checkpoints);
     if (r.error !== null) this.#exportFailures.inc({ sink: r.sink });
