@@ -5,6 +5,7 @@ import { MAX_TTL_SECONDS } from '../domain/role/role.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
 import { kerberosConfig, oidcConfig } from './sso.js';
 import { notificationsConfig } from './notifications.js';
+import { auditExportConfig } from './audit-export.js';
 
 /** Whether `s` names a PostgreSQL database (as `--database` takes it). */
 const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
@@ -167,9 +168,11 @@ export const configSchema = z
         checkpointFile: z.string().min(1).optional(),
         /** How often the head is checkpointed when it moved. */
         checkpointIntervalSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+        /** Streams the trail and its checkpoints to a SIEM (audit-export.ts, docs/audit-export.md). */
+        export: auditExportConfig,
       })
       .strict()
-      .default({ checkpointIntervalSeconds: 10 }),
+      .default({ checkpointIntervalSeconds: 10, export: { sinks: [], batchSize: 500, sendTimeoutMs: 10_000, leaseSeconds: 30 } }),
     /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
     /** Single sign-on and Kerberos (see sso.ts); `passwordSignIn: false` refuses passwords everywhere. */

@@ -26,6 +26,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'approval_votes', key: ['approval_id', 'seq'] },
   { name: 'audit', key: ['seq'] },
   { name: 'audit_checkpoints', key: ['seq', 'key_id'] },
+  { name: 'audit_export_cursors', key: ['sink'] },
   { name: 'sessions', key: ['token_hash'] },
   { name: 'settings', key: ['key'] },
   { name: 'mfa_totp', key: ['account_id'] },

@@ -83,6 +83,12 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   const verifier = checkpointVerifier([publicKey]);
   const signed = await signCheckpoint(source.core.deps, { signer, verifier, log: new CheckpointFile(join(source.dataDir, 'audit-checkpoints.jsonl')) });
   assert.equal(signed.kind, 'signed');
+  // An audit export sink's cursor travels too, so the copy resumes the export where it stood.
+  const now = source.clock.now();
+  await source.core.deps.store.transaction(async (tx) => {
+    await tx.auditExport.claim('archive', 'node-a', now, now + 1000);
+    await tx.auditExport.advance('archive', 'node-a', 3, 0, now);
+  });
   await source.close();
 
   const target = await emptyDatabase();
@@ -113,6 +119,8 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   const viaToken = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: { authorization: `Bearer ${jenToken}` } });
   assert.deepEqual(viaToken.json(), before.json(), 'the copied token still works');
   assert.equal(byTable.audit_checkpoints, 1);
+  assert.equal(byTable.audit_export_cursors, 1);
+  assert.deepEqual((await copy.core.store.read((tx) => tx.auditExport.all())).map((c) => [c.sink, c.auditSeq]), [['archive', 3]]);
   const trail = await verifyAuditTrail(copy.core.deps, LOCAL_OPERATOR, { verifier, sources: [] });
   assert.deepEqual([trail.intact, trail.checkpoint?.seq, trail.checkpoint?.where], [true, auditBefore.checked, 'the store'], trail.problems.join('; '));
   const statuses = (after.json().value as { RequestStatus: string }[]).map((r) => r.RequestStatus).sort();

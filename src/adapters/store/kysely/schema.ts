@@ -20,6 +20,8 @@ export interface Database {
   approval_votes: ApprovalVoteTable;
   audit: AuditTable;
   audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
+  /** How far each audit export sink has been sent, and which node sends it (migration 0021). */
+  audit_export_cursors: { sink: string; audit_seq: number; checkpoint_seq: number; sent_at: number | null; holder: string | null; lease_until: number };
   sessions: SessionTable;
   settings: { key: string; value: string };
   mfa_totp: { account_id: string; secret: string; confirmed: number; last_step: number; created_at: number };

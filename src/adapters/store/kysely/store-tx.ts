@@ -4,6 +4,7 @@ import { KyselyAccountRepo } from './account-repo.js';
 import { KyselyApiTokenRepo } from './api-token-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditCheckpointRepo } from './audit-checkpoint-repo.js';
+import { KyselyAuditExportRepo } from './audit-export-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyBacklogRepo } from './backlog-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
@@ -34,6 +35,7 @@ class Repositories implements StoreTx {
   #approvals?: KyselyApprovalRepo;
   #audit?: KyselyAuditRepo;
   #auditCheckpoints?: KyselyAuditCheckpointRepo;
+  #auditExport?: KyselyAuditExportRepo;
   #sessions?: KyselySessionRepo;
   #settings?: KyselySettingsRepo;
   #mfa?: KyselyMfaRepo;
@@ -55,6 +57,7 @@ class Repositories implements StoreTx {
   get approvals() { return (this.#approvals ??= new KyselyApprovalRepo(this.db, this.opts.accountDomain, this.traits)); }
   get audit() { return (this.#audit ??= new KyselyAuditRepo(this.db, this.traits)); }
   get auditCheckpoints() { return (this.#auditCheckpoints ??= new KyselyAuditCheckpointRepo(this.db)); }
+  get auditExport() { return (this.#auditExport ??= new KyselyAuditExportRepo(this.db)); }
   get sessions() { return (this.#sessions ??= new KyselySessionRepo(this.db)); }
   get settings() { return (this.#settings ??= new KyselySettingsRepo(this.db)); }
   get mfa() { return (this.#mfa ??= new KyselyMfaRepo(this.db)); }

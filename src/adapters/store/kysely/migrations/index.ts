@@ -17,6 +17,7 @@ import * as m0014 from './0014-api-tokens.js';
 import * as m0016 from './0016-expiry-indexes.js';
 import * as m0017 from './0017-account-changes.js';
 import * as m0020 from './0020-role-notify.js';
+import * as m0021 from './0021-audit-export.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0016-expiry-indexes': m0016,
   '0017-account-changes': m0017,
   '0020-role-notify': m0020,
+  '0021-audit-export': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {
