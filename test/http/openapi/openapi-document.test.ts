@@ -65,3 +65,7 @@ test('every documented operation has a summary, a tag and a documented answer (a
   }
   assert.deepEqual(bare, []);
 });
+
+test('the document is public but, like everything, answers only at an allowed host', async () => {
+  assert.equal((await t.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { host: 'evil.example' } })).statusCode, 421);
+});
