@@ -85,6 +85,13 @@ const ROWS: Row[] = [
   { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
+  // The OpenAPI document describes shapes, never data: public, behind the host check like everything.
+  {
+    name: 'GET /api/openapi.json',
+    call: () => ({ method: 'GET', url: '/api/openapi.json' }),
+    expect: PUBLIC(200),
+    check: (_who, res) => assert.equal((res.json() as { openapi: string }).openapi, '3.1.0'),
+  },
   { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/session/login',
