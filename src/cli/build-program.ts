@@ -26,6 +26,8 @@ export function buildProgram(version: string): Command {
     .description('Elevate: just-in-time privileged access with a MIM 2016 PAM compatible REST API')
     .version(version)
     .exitOverride()
+    // One error format for every command: `elevate: <message>`, as run.ts prints its own errors.
+    .configureOutput({ outputError: (str, write) => write(`elevate: ${str.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',

@@ -18,6 +18,7 @@ import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
 import { revokeAll, revokeRequest } from '../../app/admin/revoke.js';
+import { policyRoutes } from './admin-policy.js';
 import { groupBody, lockBody, parseBody, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
 
 export interface AdminOptions {
@@ -112,6 +113,8 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     await removeRole(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
+
+  policyRoutes(app, deps, hasher);
 
   // Who holds which role right now, across all roles (the portal's "Active now" page).
   app.get('/holdings', async (req) => ({ value: await listHoldings(deps, req.caller!) }));
