@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCompletionCommand } from './completion.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDbCommands } from './commands/db.js';
@@ -52,5 +53,6 @@ export function buildProgram(version: string): Command {
   registerWhoamiCommand(program);
   registerMfaCommands(program);
   registerTokenCommands(program);
+  registerCompletionCommand(program);
   return program;
 }
