@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCompletionCommand } from './completion.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDbCommands } from './commands/db.js';
@@ -26,6 +27,8 @@ export function buildProgram(version: string): Command {
     .description('Elevate: just-in-time privileged access with a MIM 2016 PAM compatible REST API')
     .version(version)
     .exitOverride()
+    // One error format for every command: `elevate: <message>`, as run.ts prints its own errors.
+    .configureOutput({ outputError: (str, write) => write(`elevate: ${str.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -50,5 +53,6 @@ export function buildProgram(version: string): Command {
   registerWhoamiCommand(program);
   registerMfaCommands(program);
   registerTokenCommands(program);
+  registerCompletionCommand(program);
   return program;
 }

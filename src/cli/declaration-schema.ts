@@ -49,6 +49,8 @@ const user = z
     passwordFile: z.string().min(1).optional(),
     isAdmin: z.boolean().optional(),
     disabled: z.boolean().optional(),
+    /** A service account (API tokens only); fixed when the account is created. */
+    service: z.boolean().optional(),
   })
   .refine((u) => u.password === undefined || u.passwordFile === undefined, {
     message: 'give either password or passwordFile, not both',

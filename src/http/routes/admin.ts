@@ -20,6 +20,7 @@ import { parseWireDateTime } from '../odata/wire-time.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
 import { revokeAll, revokeRequest } from '../../app/admin/revoke.js';
 import { ADMIN_ROUTES as s } from './admin-schemas.js';
+import { policyRoutes } from './admin-policy.js';
 
 export interface AdminOptions {
   readonly deps: Deps;
@@ -99,6 +100,8 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     await removeRole(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
+
+  policyRoutes(app, deps, hasher);
 
   // Who holds which role right now, across all roles (the portal's "Active now" page).
   app.get('/holdings', { schema: s.listHoldings }, async (req) => ({ value: await listHoldings(deps, req.caller!) }));

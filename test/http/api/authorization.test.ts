@@ -388,6 +388,19 @@ const ROWS: Row[] = [
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.ok(value(res).length > 0),
   },
+  // Policy as code (docs/policy.md).
+  {
+    name: 'POST /api/admin/policy/plan',
+    call: () => ({ method: 'POST', url: '/api/admin/policy/plan', payload: { roles: [{ name: 'New Role', ttlSeconds: 600 }] } }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.equal((res.json() as { applied: boolean }).applied, false),
+  },
+  {
+    name: 'POST /api/admin/policy/apply',
+    call: () => ({ method: 'POST', url: '/api/admin/policy/apply', payload: { roles: [{ name: 'New Role', ttlSeconds: 600 }] } }),
+    expect: ADMIN_ONLY(200),
+  },
+  { name: 'GET /api/admin/policy/export', call: () => ({ method: 'GET', url: '/api/admin/policy/export' }), expect: ADMIN_ONLY(200) },
   {
     name: 'GET /api/admin/holdings',
     call: () => ({ method: 'GET', url: '/api/admin/holdings' }),
