@@ -44,6 +44,7 @@ export const roleBody = z
     justificationRequired: z.boolean().optional(),
     justificationMinLength: z.number().int().min(0).max(1000).optional(),
     ticketPattern: z.string().max(200).nullable().optional(),
+    breakGlass: z.boolean().optional(),
     window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),

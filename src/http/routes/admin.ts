@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
+import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
@@ -116,6 +117,9 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   // Who holds which role right now, across all roles (the portal's "Active now" page).
   app.get('/holdings', async (req) => ({ value: await listHoldings(deps, req.caller!) }));
 
+  // Break-glass uses no approver has reviewed yet, newest first (the portal's banner; docs/approvals.md).
+  app.get('/break-glass', async (req) => ({ value: await listUnreviewedBreakGlass(deps, req.caller!) }));
+
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit', async (req) => {
     const q = req.query;
     const limit = q.limit === undefined ? 100 : Number(q.limit);
@@ -150,6 +154,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
     ['/holdings', ['GET']],
+    ['/break-glass', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

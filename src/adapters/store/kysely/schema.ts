@@ -18,6 +18,7 @@ export interface Database {
   requests: RequestTable;
   approvals: ApprovalTable;
   approval_votes: ApprovalVoteTable;
+  break_glass_reviews: { request_id: string; reviewer_id: string; reviewed_at: number; comment: string };
   audit: AuditTable;
   audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
   sessions: SessionTable;
@@ -113,6 +114,7 @@ export interface RoleTable {
   justification_required: number;
   justification_min_length: number;
   ticket_pattern: string | null;
+  break_glass: number;
 }
 
 export interface RequestTable {
@@ -134,6 +136,7 @@ export interface RequestTable {
   ended_at: number | null;
   end_note: string | null;
   ticket_id: string | null;
+  break_glass: number;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */
