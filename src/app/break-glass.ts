@@ -95,7 +95,7 @@ export async function reviewBreakGlass(deps: Deps, caller: Caller, requestId: st
     await tx.audit.append({
       at: done.reviewedAt,
       actorId: caller.accountId,
-      action: 'break-glass.reviewed',
+      action: 'request.break-glass-reviewed',
       targetType: 'request',
       targetId: r.id,
       requestId: r.id,

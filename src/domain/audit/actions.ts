@@ -28,7 +28,7 @@ export const AUDIT_ACTIONS = [
   'approval.cancelled',
   'approval.expired',
   // A break-glass use looked at afterwards by one of its role's approvers.
-  'break-glass.reviewed',
+  'request.break-glass-reviewed',
   // Group membership as carried out (embedded at once, other directories once confirmed).
   'membership.added',
   'membership.removed',
