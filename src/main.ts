@@ -156,6 +156,7 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       approvalTimeoutSeconds: config.approvalTimeoutSeconds,
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       maxTtlSeconds: config.maxTtlSeconds,
+      breakGlassMaxTtlSeconds: config.breakGlassMaxTtlSeconds,
       serverTimeZone: config.timeZone,
       mfaSelfEnrolment: config.mfaSelfEnrolment,
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import { requireLastUseReviewed } from '../domain/request/break-glass.js';
 import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
 import { draftRequest } from '../domain/request/create.js';
 import { isCandidate } from '../domain/role/role.js';
@@ -51,6 +52,8 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
       const seconds = Math.ceil(waitMs / 1000);
       throw new DomainError('TooManyAttempts', `Too many requests: at most ${max} every ${windowSeconds} seconds; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
     }
+    // Break-glass: the person's last use of the role must have been reviewed (isBreakGlassUse).
+    if (role.breakGlass) requireLastUseReviewed(role, (await tx.breakGlass.unreviewed({ creatorId: caller.accountId, roleIds: [role.id], limit: 1 }))[0]);
     const draft = draftRequest(
       {
         id: deps.ids.newId(),
@@ -61,6 +64,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
         justification: input.justification,
         ticketId: input.ticketId ?? null,
         maxTtlSeconds: deps.policy.maxTtlSeconds,
+        breakGlassMaxTtlSeconds: deps.policy.breakGlassMaxTtlSeconds,
         requestedAt: input.requestedAt,
         creationMethod: input.creationMethod,
       },

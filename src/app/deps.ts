@@ -14,6 +14,8 @@ export interface Policy {
   readonly approvalTimeoutSeconds: Seconds;
   /** The longest activation any role may give (configuration `maxTtlSeconds`). */
   readonly maxTtlSeconds: Seconds;
+  /** The longest activation of a break-glass role (configuration `breakGlassMaxTtlSeconds`); one hour when absent. */
+  readonly breakGlassMaxTtlSeconds?: Seconds;
   /** How long a request may wait in PendingMFA before it expires. */
   readonly mfaTimeoutSeconds: Seconds;
   /** The zone availability windows and zone-less times are read in when nothing else says. */

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { registerCompletionCommand } from './completion.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBreakGlassCommands } from './commands/break-glass.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerDecisionsCommand } from './commands/decisions.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerMfaCommands } from './commands/mfa.js';
@@ -50,6 +52,8 @@ export function buildProgram(version: string): Command {
   registerPamRolesCommand(program);
   registerPamRequestCommands(program);
   registerPamApprovalCommands(program);
+  registerBreakGlassCommands(program);
+  registerDecisionsCommand(program);
   registerWhoamiCommand(program);
   registerMfaCommands(program);
   registerTokenCommands(program);

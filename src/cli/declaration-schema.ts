@@ -86,6 +86,7 @@ const role = z
     justificationRequired: z.boolean().optional(),
     justificationMinLength: z.number().int().min(0).max(1000).optional(),
     ticketPattern: z.string().max(200).nullable().optional(),
+    breakGlass: z.boolean().optional(),
     window: window.optional(),
     /** The zone of a window written as a string. */
     timeZone: z.string().nullable().optional(),

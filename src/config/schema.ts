@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
 import { MAX_TTL_SECONDS } from '../domain/role/role.js';
+import { DEFAULT_BREAK_GLASS_MAX_TTL_SECONDS } from '../domain/request/break-glass.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
 import { kerberosConfig, oidcConfig } from './sso.js';
 import { notificationsConfig } from './notifications.js';
@@ -109,6 +110,8 @@ export const configSchema = z
     mfaTimeoutSeconds: z.coerce.number().int().min(30).default(600),
     /** The longest activation any role may give: roles above it are refused, requests capped to it. */
     maxTtlSeconds: z.coerce.number().int().min(60).max(MAX_TTL_SECONDS).default(30 * 86_400),
+    /** The longest activation of a break-glass role (they skip approval, so they stay short). */
+    breakGlassMaxTtlSeconds: z.coerce.number().int().min(60).max(MAX_TTL_SECONDS).default(DEFAULT_BREAK_GLASS_MAX_TTL_SECONDS),
     /**
      * Lets a signed-in person with no factor enrol their first one without an administrator's
      * enrolment code. Off by default: then whoever learns a password first could claim the account's MFA.

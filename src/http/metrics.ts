@@ -126,6 +126,18 @@ export class Metrics {
     gauge('elevate_notification_failing_deliveries', 'Notification deliveries whose last attempt failed.', (b) => b.notifications.failing);
     gauge('elevate_notification_oldest_wait_seconds', 'How long the oldest due, undelivered notification has waited.', (b) => b.notifications.oldestWaitMs / 1000);
     gauge('elevate_outbox_failing_jobs', 'Open directory jobs whose last attempt failed.', (b) => b.failingJobs);
+    gauge('elevate_break_glass_unreviewed', 'Break-glass uses waiting for an approver to review them.', (b) => b.breakGlass.unreviewed);
+    // A counter read from the store at each scrape (never reset by a restart, the same on every node).
+    new Counter({
+      name: 'elevate_break_glass_activations_total',
+      help: 'Break-glass activations: requests of break-glass roles that gave access, without approval.',
+      registers,
+      async collect() {
+        const b = await read();
+        this.reset();
+        this.inc(b.breakGlass.activations);
+      },
+    });
     new Gauge({
       name: 'elevate_outbox_open_jobs',
       help: 'Directory grants and revokes not yet confirmed.',

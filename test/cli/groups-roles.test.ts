@@ -48,6 +48,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     justificationRequired: false,
     justificationMinLength: 0,
     ticketPattern: null,
+    breakGlass: false,
     window: { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' },
     groups: ['Ops'],
     candidates: ['bob', 'jen'],

@@ -24,6 +24,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'requests', key: ['id'] },
   { name: 'approvals', key: ['id'] },
   { name: 'approval_votes', key: ['approval_id', 'seq'] },
+  { name: 'break_glass_reviews', key: ['request_id'] },
   { name: 'audit', key: ['seq'] },
   { name: 'audit_checkpoints', key: ['seq', 'key_id'] },
   { name: 'audit_export_cursors', key: ['sink'] },

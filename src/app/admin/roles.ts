@@ -24,6 +24,8 @@ export interface RoleSpec {
   readonly justificationMinLength?: number | undefined;
   /** null removes the pattern. */
   readonly ticketPattern?: string | null | undefined;
+  /** Activated without approval, capped short, each use reviewed afterwards by an approver. */
+  readonly breakGlass?: boolean | undefined;
   /** null removes the window. */
   readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
   readonly groups?: readonly string[] | undefined;
@@ -177,6 +179,7 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     justificationRequired: spec.justificationRequired ?? existing?.justificationRequired ?? false,
     justificationMinLength: minLength,
     ticketPattern,
+    breakGlass: spec.breakGlass ?? existing?.breakGlass ?? false,
     window,
     notify: resolveNotify(spec, existing, teamsChannels),
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
@@ -203,6 +206,10 @@ export async function upsertRole(
     const next = await resolve(tx, spec, existing, () => deps.ids.newId(), deps.policy.maxTtlSeconds, deps.policy.teamsChannels);
     if (next.approvalRequired && next.stages.length === 0 && next.approverIds.length === 0) {
       throw new DomainError('BadRequest', `Role '${spec.name}' needs approval but names no approvers; nobody could ever approve it.`);
+    }
+    if (next.breakGlass && !next.approvalRequired) {
+      // The approvers are the ones who review each use; without them a use could never be reviewed.
+      throw new DomainError('BadRequest', `Break-glass role '${spec.name}' needs approvers (approvalRequired with approvers, or approval stages): they review each use afterwards.`);
     }
     const problem = pathProblem(next);
     if (problem) throw new DomainError('BadRequest', `The approval path of role '${spec.name}' is not valid: ${problem}.`);

@@ -88,6 +88,15 @@ function notify(r: Subject, event: NotificationKind, notBefore?: Instant): Effec
   return notBefore === undefined ? { kind: 'notify', event, requestId: r.id } : { kind: 'notify', event, requestId: r.id, notBefore };
 }
 
+/**
+ * Whether `r` waits for approvers: its role asks for approval and the request was not made under
+ * break-glass (which is reviewed afterwards instead). Read from the request, so a role edited while
+ * it waits does not change how it was made.
+ */
+function needsApproval(r: Subject, ctx: TransitionContext): boolean {
+  return ctx.role.approvalRequired && !r.breakGlass;
+}
+
 function waitForApproval(r: Subject, ctx: TransitionContext, effects: readonly Effect[] = []): TransitionResult {
   return { request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }), effects: [...effects, notify(r, 'approval-needed')] };
 }
@@ -180,14 +189,14 @@ export const TRANSITIONS: Table = {
       if (ctx.role.mfaRequired) {
         return { request: to(r, 'PendingMFA', { pendingUntil: addSeconds(ctx.now, ctx.mfaTimeoutSeconds) }), effects: opened };
       }
-      if (ctx.role.approvalRequired) return waitForApproval(r, ctx, opened);
+      if (needsApproval(r, ctx)) return waitForApproval(r, ctx, opened);
       return proceed(r, ctx);
     },
   },
   PendingMFA: {
     MfaPassed: (r, _e, ctx) => {
       requireBefore(r.pendingUntil, ctx.now, 'MFA deadline');
-      return ctx.role.approvalRequired ? waitForApproval(r, ctx) : proceed(r, ctx);
+      return needsApproval(r, ctx) ? waitForApproval(r, ctx) : proceed(r, ctx);
     },
     MfaFailed: (r, _e, ctx) => end(r, 'Rejected', 'mfa-failed', ctx.now, null, settleApproval(r, 'Cancelled')),
     Close: closeWithoutAccess,

@@ -28,6 +28,12 @@ export interface Role {
   readonly justificationMinLength: number;
   /** A regular expression a request's ticket reference (TicketId) must match; null: no ticket needed. */
   readonly ticketPattern: string | null;
+  /**
+   * Break-glass: activated without approval even when the role has stages (MFA still applies), for
+   * a short time (the server's breakGlassMaxTtlSeconds), and each use reviewed afterwards by one of
+   * the role's approvers before the same person may use it again.
+   */
+  readonly breakGlass: boolean;
   /** null when activations may start at any time. */
   readonly window: AvailabilityWindow | null;
   /** Its own notification settings; absent: the server's (see role-notify.ts). */

@@ -33,6 +33,10 @@ const ROUTES: Readonly<Record<string, Rule>> = {
   'GET /api/me/endings': 'read',
   'GET /api/me/tokens': 'read',
   'GET /api/me/notifications': 'read',
+  'GET /api/me/decisions': 'read',
+  // Break-glass reviews are an approver's work.
+  'GET /api/me/break-glass': 'read',
+  'POST /api/me/break-glass/:requestId/review': 'approve',
   // `elevate logout`: a token may always end itself, and nothing else about tokens.
   'DELETE /api/me/tokens/current': 'own-token',
   'GET /metrics': 'admin',

@@ -5,6 +5,7 @@ import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js'
 import { adminRequest, adminRole, auditEntry, group, groupMembers, holding, lockOutcome, user, userWithLockout } from '../../wire/admin.js';
 import { enrolmentCode, factors, totpEnrolment } from '../../wire/mfa.js';
 import { valueList } from '../../wire/odata.js';
+import { breakGlassUseList } from './break-glass-schemas.js';
 import { MAX_SEARCH_LENGTH } from '../../app/admin/name-search.js';
 import { answers, firstIssue, noContent, routeSchema } from '../plugins/zod-schemas.js';
 
@@ -50,6 +51,7 @@ export const roleBody = z
     justificationRequired: z.boolean().optional(),
     justificationMinLength: z.number().int().min(0).max(1000).optional(),
     ticketPattern: z.string().max(200).nullable().optional(),
+    breakGlass: z.boolean().optional(),
     window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),
@@ -94,6 +96,7 @@ export const searchQuery = z.object({ search: z.string().max(MAX_SEARCH_LENGTH).
 
 /** Every /api/admin route: what it takes and what it answers (the OpenAPI document is built from these). */
 export const ADMIN_ROUTES = {
+  listBreakGlass: routeSchema({ tags: ['admin'], summary: 'Break-glass uses not yet reviewed, newest first', response: answers({ 200: breakGlassUseList }) }),
   listUsers: routeSchema({ tags: ['admin'], summary: 'List users (optionally those matching a search)', querystring: searchQuery, response: answers({ 200: valueList(userWithLockout) }) }),
   createUser: routeSchema({ tags: ['admin'], summary: 'Create a user', body: userBody, response: answers({ 201: user }) }),
   showUser: routeSchema({ tags: ['admin'], summary: 'Show a user', params: byName, response: answers({ 200: userWithLockout }) }),

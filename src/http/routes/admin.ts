@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
+import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { searchText } from '../../app/admin/name-search.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
@@ -106,6 +107,9 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
   // Who holds which role right now, across all roles (the portal's "Active now" page).
   app.get('/holdings', { schema: s.listHoldings }, async (req) => ({ value: await listHoldings(deps, req.caller!) }));
 
+  // Break-glass uses no approver has reviewed yet, newest first (the portal's banner; docs/approvals.md).
+  app.get('/break-glass', { schema: s.listBreakGlass }, async (req) => ({ value: await listUnreviewedBreakGlass(deps, req.caller!) }));
+
   app.get('/audit', { schema: s.readAudit }, async (req) => {
     const q = req.query;
     return {
@@ -137,6 +141,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
     ['/holdings', ['GET']],
+    ['/break-glass', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

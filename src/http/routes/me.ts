@@ -7,6 +7,10 @@ import { valueList } from '../../wire/odata.js';
 import { answers, routeSchema } from '../plugins/zod-schemas.js';
 import type { Deps } from '../../app/deps.js';
 import { approvalPathForRole, approvalProgress } from '../../app/approval-path.js';
+import { listBreakGlassToReview, reviewBreakGlass } from '../../app/break-glass.js';
+import { listMyDecisions } from '../../app/decisions.js';
+import { decisionList, decisionsQuery } from './decisions-schemas.js';
+import { breakGlassReview, breakGlassReviewBody, breakGlassUseList } from './break-glass-schemas.js';
 import { listMyEndings } from '../../app/list-for-caller.js';
 import { DomainError } from '../../domain/errors.js';
 import type { NotifySetup } from '../../app/notify/my-notifications.js';
@@ -36,6 +40,15 @@ const ME_ROUTES = {
   }),
   approvalPath: routeSchema({ tags: ['me'], summary: 'Who may approve a role I may request', params: z.object({ roleId: z.string() }), response: answers({ 200: approvalPath }) }),
   approvalProgress: routeSchema({ tags: ['me'], summary: "A request's way along its approval path", params: z.object({ requestId: z.string() }), response: answers({ 200: approvalProgressWire }) }),
+  decisions: routeSchema({ tags: ['me'], summary: 'My own approval decisions, newest first', querystring: decisionsQuery, response: answers({ 200: decisionList }) }),
+  breakGlassToReview: routeSchema({ tags: ['me'], summary: 'Break-glass uses I am to review as an approver of their role', response: answers({ 200: breakGlassUseList }) }),
+  reviewBreakGlass: routeSchema({
+    tags: ['me'],
+    summary: 'Review a break-glass use',
+    params: z.object({ requestId: z.string() }),
+    body: breakGlassReviewBody,
+    response: answers({ 201: breakGlassReview }),
+  }),
 };
 
 export async function meRoutes(root: FastifyInstance, opts: MeOptions): Promise<void> {
@@ -56,6 +69,18 @@ export async function meRoutes(root: FastifyInstance, opts: MeOptions): Promise<
     approvalProgress(opts.deps, req.caller!, requireGuid('The request id', req.params.requestId)),
   );
   methodNotAllowed(app, '/requests/:requestId/approval', ['GET']);
+
+  // The caller's own approval decisions, newest first: GET /api/me/decisions?limit=50&skip=0.
+  app.get('/decisions', { schema: ME_ROUTES.decisions }, async (req) => ({ value: await listMyDecisions(opts.deps, req.caller!, req.query) }));
+  methodNotAllowed(app, '/decisions', ['GET']);
+
+  // Break-glass uses the caller reviews as an approver of their role, and the review (docs/approvals.md).
+  app.get('/break-glass', { schema: ME_ROUTES.breakGlassToReview }, async (req) => ({ value: await listBreakGlassToReview(opts.deps, req.caller!) }));
+  methodNotAllowed(app, '/break-glass', ['GET']);
+  app.post('/break-glass/:requestId/review', { schema: ME_ROUTES.reviewBreakGlass }, async (req, reply) =>
+    reply.code(201).send(await reviewBreakGlass(opts.deps, req.caller!, requireGuid('The request id', req.params.requestId), req.body.comment)),
+  );
+  methodNotAllowed(app, '/break-glass/:requestId/review', ['POST']);
 
   myNotificationRoutes(app, opts.deps, opts.notify ?? NO_NOTIFY);
 }

@@ -454,6 +454,16 @@ const ROWS: Row[] = [
     expect: { nobody: 401, jen: 200, ann: 200, admin: 404 },
     check: (_w, res) => assert.equal(res.json().openStage, 1),
   },
+  { name: 'GET /api/me/decisions (own decisions only)', call: () => ({ method: 'GET', url: '/api/me/decisions' }), expect: ANY_USER(200), check: (_w, res) => assert.deepEqual(value(res), []) },
+  // Break-glass (docs/approvals.md): administrators list unreviewed uses; approvers list and review theirs.
+  { name: 'GET /api/admin/break-glass', call: () => ({ method: 'GET', url: '/api/admin/break-glass' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/me/break-glass (uses the caller reviews)', call: () => ({ method: 'GET', url: '/api/me/break-glass' }), expect: ANY_USER(200), check: (_w, res) => assert.deepEqual(value(res), []) },
+  {
+    name: 'POST /api/me/break-glass/{id}/review (not a break-glass use)',
+    call: (f) => ({ method: 'POST', url: `/api/me/break-glass/${f.jenActive.RequestId}/review`, payload: { comment: 'fine' } }),
+    expect: { nobody: 401, jen: 404, ann: 404, admin: 404 },
+  },
+  { name: 'PUT /api/me/break-glass (wrong method)', call: () => ({ method: 'PUT', url: '/api/me/break-glass' }), expect: ANY_USER(405) },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   // DNS rebinding: a page under a foreign name that now points here is refused before anything runs.
   {
@@ -631,7 +641,8 @@ function tokenNeed(c: Call): string | null {
     if (/^pamrequeststoapprove\(/i.test(rest)) return 'approve';
     return null;
   }
-  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens' || path === '/api/me/notifications')) return 'read';
+  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens' || path === '/api/me/notifications' || path === '/api/me/break-glass' || path === '/api/me/decisions')) return 'read';
+  if (c.method === 'POST' && /^\/api\/me\/break-glass\/[^/]+\/review$/.test(path)) return 'approve';
   if (c.method === 'DELETE' && path === '/api/me/tokens/current') return 'own';
   return null;
 }

@@ -173,6 +173,7 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     justificationRequired: r.justification_required === 1,
     justificationMinLength: Number(r.justification_min_length),
     ticketPattern: r.ticket_pattern,
+    breakGlass: Number(r.break_glass) === 1,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
     notify: Object.freeze({
       expiryWarningMinutes: r.notify_expiry_warning_minutes === null ? null : Number(r.notify_expiry_warning_minutes),
@@ -194,6 +195,7 @@ function toRow(r: Role): RoleTable {
     justification_required: r.justificationRequired ? 1 : 0,
     justification_min_length: r.justificationMinLength,
     ticket_pattern: r.ticketPattern,
+    break_glass: r.breakGlass ? 1 : 0,
     window_enabled: r.window ? 1 : 0,
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,

@@ -18,6 +18,7 @@ export interface Database {
   requests: RequestTable;
   approvals: ApprovalTable;
   approval_votes: ApprovalVoteTable;
+  break_glass_reviews: { request_id: string; reviewer_id: string; reviewed_at: number; comment: string };
   audit: AuditTable;
   audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
   /** How far each audit export sink has been sent, and which node sends it (migration 0021). */
@@ -118,6 +119,7 @@ export interface RoleTable {
   notify_expiry_warning_minutes: number | null;
   notify_slack_channel: string | null;
   notify_teams_channel: string | null;
+  break_glass: number;
 }
 
 export interface RequestTable {
@@ -139,6 +141,7 @@ export interface RequestTable {
   ended_at: number | null;
   end_note: string | null;
   ticket_id: string | null;
+  break_glass: number;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */
