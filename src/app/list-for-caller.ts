@@ -12,14 +12,15 @@ const roleListings = new WeakMap<Store, RoleListingCache>();
 
 /**
  * Get-PAMRoleForRequest: the roles the caller is a candidate for. The plain listing is kept per
- * caller and answered from memory while the store's listing version has not moved (one tiny read
- * instead of the listing), so a change by another node or the CLI shows on the very next call.
+ * caller and answered from memory while the store's change counts have not moved (read at sign-in,
+ * or here when the sign-in did not), so a change by another node or the CLI shows on the very next call.
  */
 export async function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleField>): Promise<readonly RoleSummary[]> {
   if (!isPlain(q)) return deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));
   let cache = roleListings.get(deps.store);
   if (!cache) roleListings.set(deps.store, (cache = new RoleListingCache()));
-  const version = await deps.store.readOne((tx) => tx.roles.listingVersion());
+  const counts = caller.changeCounts ?? (await deps.store.readOne((tx) => tx.accounts.changeCounts()));
+  const version = `${counts.roles}.${counts.accounts}`;
   const kept = cache.get(caller.accountId, version);
   if (kept) return kept;
   const roles = await deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));

@@ -1,7 +1,7 @@
 import type { RoleSummary } from '../domain/role/role.js';
 
 interface Entry {
-  /** The store's listing version read before the listing itself (see RoleRepo.listingVersion). */
+  /** The store's change counts (AccountRepo.changeCounts) read before the listing itself. */
   readonly version: string;
   readonly roles: readonly RoleSummary[];
 }

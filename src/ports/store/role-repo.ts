@@ -9,11 +9,6 @@ export interface RoleRepo {
   byName(name: string): Promise<Role | undefined>;
   /** Every role, with its candidates and approvers. */
   list(): Promise<Role[]>;
-  /**
-   * Moves, in the same commit, with every change to roles, their links or accounts, whichever
-   * process makes it (database triggers): a listing read after an unchanged version is still current.
-   */
-  listingVersion(): Promise<string>;
   /** Roles `accountId` is a candidate for, filtered and ordered in the database, without member lists. */
   listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]>;
   /** The roles among `ids` that exist, with their groups but without candidates and approvers. */

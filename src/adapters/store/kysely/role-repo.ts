@@ -29,11 +29,6 @@ const FOR_CANDIDATE_ORDER = [
 ];
 const PLAIN_FOR_CANDIDATE = new CompiledOnce((db, accountId) => applyListQuery(forCandidate(db, accountId!), EMPTY_QUERY, COLUMNS, FOR_CANDIDATE_ORDER));
 
-// Both counters in one statement: the role listing cache reads this on every GET pamroles.
-const LISTING_VERSION = new CompiledOnce((db) =>
-  db.selectFrom('role_changes as r').innerJoin('account_changes as a', 'a.id', 'r.id').select(['r.n as roles', 'a.n as accounts']).where('r.id', '=', 1),
-);
-
 export class KyselyRoleRepo implements RoleRepo {
   constructor(
     private readonly db: Kysely<Database>,
@@ -52,12 +47,6 @@ export class KyselyRoleRepo implements RoleRepo {
 
   async list(): Promise<Role[]> {
     return this.#hydrate(await this.db.selectFrom('roles').selectAll().orderBy('name').execute());
-  }
-
-  async listingVersion(): Promise<string> {
-    const [r] = await LISTING_VERSION.execute(this.db);
-    if (!r) throw new Error('role_changes or account_changes has no row; the store is not migrated');
-    return `${r.roles}.${r.accounts}`;
   }
 
   async listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]> {
