@@ -30,9 +30,10 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
   return inLifecycle(deps, async (lc, tx) => {
     // Before reading what the caller holds: a simultaneous create on another node must not read
     // the same "nothing held yet" and make a second elevation beside this one.
-    await tx.accounts.lockForChange(caller.accountId);
+    // Through the Lifecycle, so the grant's own lock on this account later is not taken twice.
+    await lc.lockAccounts([caller.accountId]);
     const now = lc.now;
-    const found = await tx.roles.byId(input.roleId);
+    const found = await lc.findRole(input.roleId);
     // A role is only known to its candidates: anyone else gets what an unknown id gets, so
     // neither its name nor its existence leaks (GET pamroles lists only the caller's roles too).
     const role = found && isCandidate(found, caller.accountId) ? found : undefined;

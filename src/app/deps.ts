@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { SecretBox } from '../ports/secret-box.js';
-import type { Store, StoreTx } from '../ports/store.js';
+import type { ChangeCounts, Store, StoreTx } from '../ports/store.js';
 import type { WorkSignal } from './work-signal.js';
 
 /** Policy the use cases read; set from configuration at start-up. */
@@ -53,6 +53,12 @@ export interface Caller {
   readonly accountId: string;
   readonly login: string;
   readonly isAdmin: boolean;
+  /**
+   * The store's change counters as read while signing this caller in, before anything the call
+   * reads: a listing cached at the same counts is still current (see listMyRoles). Absent when the
+   * sign-in did not read them (sessions, tokens); then the listing reads them itself.
+   */
+  readonly changeCounts?: ChangeCounts;
   /** Set when the caller presented an API token rather than a password or a session. */
   readonly token?: { readonly id: string; readonly name: string; readonly scopes: readonly TokenScope[] };
 }

@@ -44,10 +44,10 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
 ];
 
 /**
- * Tables the target keeps for itself: `account_changes` is a counter the target's own triggers move
- * as the accounts arrive, so copying it would only set it back.
+ * Tables the target keeps for itself: `account_changes` and `role_changes` are counters the target's
+ * own triggers move as the accounts and roles arrive, so copying them would only set them back.
  */
-const NOT_COPIED: readonly (keyof Database)[] = ['account_changes'];
+const NOT_COPIED: readonly (keyof Database)[] = ['account_changes', 'role_changes'];
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bound parameters for the widest table. */
 const BATCH = 500;

@@ -35,6 +35,7 @@ export interface Database {
   outbox: OutboxTable;
   /** One row: a counter the database moves on every change to `accounts` (migration 0017). */
   account_changes: { id: number; n: number };
+  role_changes: { id: number; n: number };
   notifications: NotificationTable;
   notification_deliveries: NotificationDeliveryTable;
   api_tokens: ApiTokenTable;
