@@ -25,6 +25,8 @@ command -v fusermount3 >/dev/null || need+=(fuse3)
 # The Negotiate tests start an MIT KDC (scripts/krb5-kdc-throwaway.sh) and use kinit and curl --negotiate;
 # libkrb5-dev lets npm build the optional `kerberos` addon.
 { [ -x /usr/sbin/krb5kdc ] && command -v kinit >/dev/null && command -v krb5-config >/dev/null && command -v curl >/dev/null; } || need+=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev curl)
+# The audit export tests (test/app/audit-export) send syslog to a throwaway rsyslogd, over TLS through its gtls driver.
+{ [ -x /usr/sbin/rsyslogd ] && ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; } || need+=(rsyslog rsyslog-gnutls)
 # test/packaging checks the systemd unit with systemd-analyze.
 command -v systemd-analyze >/dev/null || need+=(systemd)
 # scripts/pg-throwaway.sh runs a PostgreSQL server per test run from Debian's binaries (never the service).

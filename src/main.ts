@@ -39,6 +39,8 @@ import { existsSync } from 'node:fs';
 import type { Server as TlsServer } from 'node:tls';
 import { readTlsFiles } from './adapters/tls/tls-files.js';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { buildApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { requestLogSerializer } from './http/plugins/log-redaction.js';
@@ -48,6 +50,7 @@ import { backupStore, describeStore, restoreStore, storeState } from './store-ad
 import { createFirstAdministrator, hasAdministrator } from './app/admin/first-admin.js';
 import { readFileSync } from 'node:fs';
 import { negotiateUnavailable, openSignIn } from './sign-in-wiring.js';
+import { DirectoryAddressBook } from './adapters/directory/directory-address-book.js';
 import { EmailChannel } from './adapters/notify/email-channel.js';
 import { readSecretFile } from './adapters/notify/secret-file.js';
 import { SlackChannel } from './adapters/notify/slack-channel.js';
@@ -55,6 +58,13 @@ import { SlackWebInteractions } from './adapters/notify/slack-interactions.js';
 import { TeamsChannel } from './adapters/notify/teams-channel.js';
 import { WebhookChannel } from './adapters/notify/webhook-channel.js';
 import { notificationLoop } from './app/notify/notification-loop.js';
+import { FileSink } from './adapters/audit-export/file-sink.js';
+import { HttpSink } from './adapters/audit-export/http-sink.js';
+import { StreamSink } from './adapters/audit-export/stdout-sink.js';
+import { SyslogSink } from './adapters/audit-export/syslog-sink.js';
+import { AuditExportLoop } from './app/audit/audit-export-loop.js';
+import { exportLag } from './app/audit/export-audit.js';
+import type { AuditSink } from './ports/audit-sink.js';
 import type { NotificationChannel } from './ports/notification-channel.js';
 
 // The app-facing type lives beside the app layer; named here too for callers of openCore.
@@ -136,9 +146,8 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
   const secrets = new AesGcmSecretBox(mfaKey.key);
   const store = await openMigratedStore(config, opts);
   const clock = opts.clock ?? systemClock;
-  const directories = new Map<string, Directory>(
-    Object.entries(config.directories).map(([name, c]) => [name, new LdapDirectory(name, c, { now: () => clock.now() })]),
-  );
+  const ldapDirectories = Object.entries(config.directories).map(([name, c]) => new LdapDirectory(name, c, { now: () => clock.now() }));
+  const directories = new Map<string, Directory>(ldapDirectories.map((d) => [d.name, d]));
   const deps: Deps = {
     store,
     clock,
@@ -147,15 +156,19 @@ export async function openCore(config: Config, opts: CoreOptions = {}): Promise<
       approvalTimeoutSeconds: config.approvalTimeoutSeconds,
       mfaTimeoutSeconds: config.mfaTimeoutSeconds,
       maxTtlSeconds: config.maxTtlSeconds,
+      breakGlassMaxTtlSeconds: config.breakGlassMaxTtlSeconds,
       serverTimeZone: config.timeZone,
       mfaSelfEnrolment: config.mfaSelfEnrolment,
       requestRateLimit: { max: config.requestRateLimit.max, windowSeconds: config.requestRateLimit.windowSeconds },
       expiryWarningSeconds: config.notifications.expiryWarningMinutes * 60,
       revocationLateSeconds: config.notifications.revocationLateSeconds,
+      teamsChannels: Object.keys(config.notifications.teams?.channels ?? {}),
     },
     secrets,
     directoryFor: (tx, name) => (name === 'embedded' ? new EmbeddedDirectory(tx.groups, tx.accounts) : directories.get(name)),
     workWritten: new WorkSignal(),
+    // LDAP users' addresses, for notifications to accounts with none on file.
+    ...(ldapDirectories.length > 0 && { addressBook: new DirectoryAddressBook(ldapDirectories) }),
   };
   const hasher = opts.hasher ?? new ScryptHasher();
   const signIn = Object.entries(config.directories)
@@ -251,6 +264,8 @@ export interface RunningServer {
 }
 
 export function createLogger(config: Config, destination?: DestinationStream): Logger {
+  // The audit export's stdout sink owns stdout: the log goes to stderr so the two never mix.
+  const dest = destination ?? (config.audit.export.sinks.some((s) => s.type === 'stdout') ? pino.destination(2) : undefined);
   return pino({
     level: config.logLevel,
     // Secrets never reach the log, whatever a future log line includes.
@@ -259,7 +274,78 @@ export function createLogger(config: Config, destination?: DestinationStream): L
       censor: '[redacted]',
     },
     serializers: { req: requestLogSerializer },
-  }, destination);
+  }, dest);
+}
+
+/**
+ * The configured audit export sinks (issue 17 §4), their files (CA, token, secret) read now, so a
+ * missing one stops the start rather than the first batch.
+ */
+export function auditSinks(config: Config, clock: Clock): AuditSink[] {
+  return config.audit.export.sinks.map((s): AuditSink => {
+    switch (s.type) {
+      case 'file':
+        return new FileSink({ name: s.name, path: s.path, maxBytes: s.maxBytes, keep: s.keep });
+      case 'stdout':
+        return new StreamSink(s.name);
+      case 'syslog': {
+        const t = s.tls;
+        return new SyslogSink({
+          name: s.name,
+          host: s.host,
+          port: s.port ?? (t ? 6514 : 514),
+          identity: { hostname: s.hostname ?? hostname(), appName: s.appName, procId: String(process.pid), facility: s.facility },
+          ...(t && {
+            tls: {
+              ...(t.caFile !== undefined && { ca: readFileSync(t.caFile, 'utf8') }),
+              ...(t.certFile !== undefined && { cert: readFileSync(t.certFile, 'utf8') }),
+              ...(t.keyFile !== undefined && { key: readFileSync(t.keyFile, 'utf8') }),
+              ...(t.serverName !== undefined && { serverName: t.serverName }),
+            },
+          }),
+        });
+      }
+      case 'http':
+        return new HttpSink({
+          name: s.name,
+          url: s.url,
+          ...(s.bearerTokenFile !== undefined && { bearerToken: readSecretFile(s.bearerTokenFile, 'audit export bearer token') }),
+          ...(s.hmacSecretFile !== undefined && { hmacSecret: readSecretFile(s.hmacSecretFile, 'audit export HMAC secret') }),
+          nowSeconds: () => Math.floor(clock.now() / 1000),
+        });
+    }
+  });
+}
+
+/** One export loop per sink; reports feed the metrics and the log (never a secret: sinks are named). */
+function startAuditExport(core: Core, config: Config, sinks: readonly AuditSink[], logger: Logger, metrics: Metrics): { stop(): Promise<void> } {
+  const log = logger.child({ component: 'audit-export' });
+  const e = config.audit.export;
+  const opts = { holder: randomUUID(), leaseMs: e.leaseSeconds * 1000, batchSize: e.batchSize, sendTimeoutMs: e.sendTimeoutMs };
+  const loops = sinks.map(
+    (sink) =>
+      new AuditExportLoop(
+        core.deps,
+        sink,
+        opts,
+        config.tickMs,
+        (r) => {
+          metrics.auditExported(r);
+          if (r.entries > 0 || r.checkpoints > 0) log.debug({ sink: r.sink, entries: r.entries, checkpoints: r.checkpoints, lagRecords: r.lagRecords }, 'audit records exported');
+          if (r.error !== null) log.warn({ sink: r.sink, kind: sink.kind, lagRecords: r.lagRecords, err: r.error }, 'audit export batch not accepted; will retry');
+        },
+        (err) => {
+          metrics.auditExportFailed(sink.name);
+          log.error({ sink: sink.name, err }, 'audit export pass failed; will retry');
+        },
+      ),
+  );
+  metrics.watchAuditExport(() => Promise.all(sinks.map(async (s) => ({ sink: s.name, ...(await exportLag(core.deps, s.name)) }))));
+  for (const l of loops) {
+    log.info({ sink: l.sink.name, kind: l.sink.kind }, 'exporting the audit trail');
+    void l.start();
+  }
+  return { stop: async () => void (await Promise.all(loops.map((l) => l.stop()))) };
 }
 
 /**
@@ -274,7 +360,11 @@ export function notificationChannels(config: Config, clock: Clock, portalUrl: st
     channels.push(new EmailChannel({ url: n.email.url, from: n.email.from, requireTls: n.email.requireTls, ...(password !== undefined && { password }) }));
   }
   if (n.slack) channels.push(new SlackChannel({ token: readSecretFile(n.slack.tokenFile, 'Slack token'), channel: n.slack.channel, apiUrl: n.slack.apiUrl }));
-  if (n.teams) channels.push(new TeamsChannel(readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL')));
+  if (n.teams) {
+    const global = n.teams.webhookUrlFile === undefined ? null : readSecretFile(n.teams.webhookUrlFile, 'Teams webhook URL');
+    const named = new Map(Object.entries(n.teams.channels).map(([name, c]) => [name, readSecretFile(c.webhookUrlFile, `Teams webhook URL of '${name}'`)]));
+    channels.push(new TeamsChannel(global, named));
+  }
   return channels;
 }
 
@@ -287,6 +377,8 @@ function slackInteractions(config: Config): SlackWebInteractions | null {
 /** Starts `elevate serve`: store, scheduler, HTTP. */
 export async function startServer(config: Config, opts: CoreOptions & { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
+  // Before the store opens: an unreadable CA, token or secret file stops the start here.
+  const exportSinks = auditSinks(config, opts.clock ?? systemClock);
   const core = await openCore(config, {
     ...opts,
     onStoreConnectionError: (e) => logger.warn({ component: 'store', err: e.message }, 'database connection lost; the pool reconnects when it can'),
@@ -373,6 +465,7 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
   if (signIn.oidc) logger.info({ component: 'oidc', issuer: config.oidc?.issuer, clientId: config.oidc?.clientId }, 'single sign-on through OpenID Connect');
   if (!config.passwordSignIn) logger.info({ component: 'auth' }, 'password sign-in is switched off');
   const checkpoints = startCheckpoints(core, config, logger);
+  const auditExport = startAuditExport(core, config, exportSinks, logger, metrics);
   const app = await buildApp({ core, config, logger, metrics, signIn, ...(config.tls && { tls: readTlsFiles(config.tls) }) });
   const address = await app.listen({ host: config.host, port: config.port });
   const portalUrl = config.portalUrl ?? address;
@@ -406,6 +499,8 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
       await notifier.stop();
       await loop.stop();
       await checkpoints.stop();
+      // After the last checkpoint, so it goes out too and the export's tail is anchored.
+      await auditExport.stop();
       await core.close();
     },
   };

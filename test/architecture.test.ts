@@ -38,8 +38,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   ports: ['domain', 'ports'],
   app: ['domain', 'ports', 'app', 'node'],
   adapters: ['domain', 'ports', 'adapters', 'node', 'package'],
-  http: ['domain', 'ports', 'app', 'http', 'config', 'node', 'package'],
-  cli: ['domain', 'ports', 'app', 'cli', 'config', 'node', 'package'],
+  http: ['domain', 'ports', 'app', 'http', 'config', 'wire', 'node', 'package'],
+  cli: ['domain', 'ports', 'app', 'cli', 'config', 'wire', 'node', 'package'],
+  // The wire contract (zod schemas and their types) the server, the CLI and the portal share: it
+  // stands alone, so the portal can import its types without pulling in anything server-side.
+  wire: ['wire', 'package'],
   config: ['domain', 'config', 'node', 'package'],
 };
 
@@ -61,6 +64,7 @@ test('every import follows the dependency rule', () => {
   assert.equal(importRefused(join(SRC, 'config/schema.ts'), '../adapters/directory/ldap/ldap-config.js'), true);
   assert.equal(importRefused(join(SRC, 'app/core.ts'), '../config/schema.js'), true);
   assert.equal(importRefused(join(SRC, 'cli/with-core.ts'), '../app/core.js'), false);
+  assert.equal(importRefused(join(SRC, 'wire/mim.ts'), '../domain/request/request.js'), true);
   for (const file of all) {
     const rel = relative(SRC, file);
     if (layerOfFile(rel) === 'root') continue; // the composition root may import anything

@@ -1,6 +1,22 @@
 // Every call the portal makes goes through here: same-origin fetch with the session cookie, the
 // session's CSRF token on each change, and server errors turned into sentences a person can act on.
 
+import type { AdminRole, AuditEntry, Group, GroupMember, Holding, User } from '../../src/wire/admin.js';
+import type { ApprovalPath, ApprovalProgress } from '../../src/wire/approvals.js';
+import type { EnrolmentCode, Factors, Passkey, TotpEnrolment } from '../../src/wire/mfa.js';
+import type { RequestStatus, WireApproval, WireEnding, WireRequest, WireRole } from '../../src/wire/mim.js';
+import type { SessionAnswer, SignInMethods } from '../../src/wire/session.js';
+
+// The wire types are the server's (src/wire/, zod): imported as types only, so nothing of the
+// server is bundled, and a change of shape there fails the portal's type check here.
+export type { AdminRole, ApprovalPath, ApprovalProgress, AuditEntry, EnrolmentCode, Factors, Group, GroupMember, Holding, Passkey, RequestStatus, SignInMethods, TotpEnrolment, User };
+export type Role = WireRole;
+export type ApprovalStage = NonNullable<AdminRole['approval']>['stages'][number];
+export type PamRequest = WireRequest;
+export type Approval = WireApproval;
+/** Why a request ended: an Elevate extension joined to pamrequests by RequestId (docs/revoke-api.md). */
+export type Ending = WireEnding;
+
 export const CSRF_HEADER = 'x-csrf-token';
 const PAM = '/api/pamresources';
 
@@ -14,10 +30,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface Me {
-  readonly login: string;
-  readonly isAdmin: boolean;
-}
+export type Me = Pick<SessionAnswer, 'login' | 'isAdmin'>;
 
 // Kept in memory only: a script injected elsewhere cannot read it from storage, and a reload gets
 // it again from GET /api/session.
@@ -69,10 +82,6 @@ export async function call<T>(method: string, url: string, body?: unknown, opts:
 
 // Session ---------------------------------------------------------------------------------------
 
-interface SessionAnswer extends Me {
-  readonly csrfToken: string | null;
-}
-
 export async function currentSession(): Promise<Me | null> {
   try {
     const s = await call<SessionAnswer>('GET', '/api/session', undefined, { signIn: true });
@@ -82,12 +91,6 @@ export async function currentSession(): Promise<Me | null> {
     if (e instanceof ApiError && e.status === 401) return null;
     throw e;
   }
-}
-
-/** What the sign-in page offers (GET /api/session/methods). */
-export interface SignInMethods {
-  readonly passwordSignIn: boolean;
-  readonly oidc: { readonly displayName: string; readonly start: string } | null;
 }
 
 export function signInMethods(): Promise<SignInMethods> {
@@ -107,44 +110,8 @@ export async function signOut(everywhere: boolean): Promise<void> {
 
 // PAM (the MIM-compatible API) -----------------------------------------------------------------
 
-export interface Role {
-  RoleId: string;
-  DisplayName: string;
-  Description: string | null;
-  TTL: string;
-  AvailableFrom: string;
-  AvailableTo: string;
-  MFAEnabled: boolean;
-  ApprovalEnabled: boolean;
-  AvailabilityWindowEnabled: boolean;
-}
-
-export type RequestStatus = 'PendingMFA' | 'PendingApproval' | 'Scheduled' | 'Processing' | 'Active' | 'Closing' | 'Closed' | 'Expired' | 'Rejected';
 export const REQUEST_STATUSES: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active', 'Closing', 'Closed', 'Expired', 'Rejected'];
 export const OPEN_STATUSES: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active', 'Closing'];
-
-export interface PamRequest {
-  RequestId: string;
-  RoleId: string;
-  Justification: string | null;
-  DisplayName: string;
-  CreationTime: string;
-  ExpirationTime: string;
-  RequestedTTL: string;
-  RequestedTime: string;
-  RequestStatus: RequestStatus;
-}
-
-export interface Approval {
-  RoleName: string;
-  Requestor: string;
-  Justification: string | null;
-  RequestedTTL: string;
-  RequestedTime: string;
-  CreationTime: string;
-  FIMRequestID: { Value: string };
-  ApprovalObjectID: { Value: string };
-}
 
 const list = async <T>(url: string): Promise<T[]> => (await call<{ value: T[] }>('GET', url)).value;
 const odataQuery = (params: Record<string, string>): string => new URLSearchParams(params).toString();
@@ -155,12 +122,14 @@ export const pam = {
     list<PamRequest>(`${PAM}/pamrequests?${odataQuery({ $filter: OPEN_STATUSES.map((s) => `RequestStatus eq '${s}'`).join(' or '), $orderby: 'CreationTime desc' })}`),
   history: (filter: string) => list<PamRequest>(`${PAM}/pamrequests?${odataQuery({ ...(filter ? { $filter: filter } : {}), $orderby: 'CreationTime desc', $top: '200' })}`),
   approvals: () => list<Approval>(`${PAM}/pamrequeststoapprove?${odataQuery({ $orderby: 'CreationTime' })}`),
-  create: (roleId: string, ttlSeconds: number, justification: string, requestedTime: string | null) =>
+  /** `ticketId` goes as Elevate's extra TicketId parameter beside MIM's (docs/approvals.md, required context). */
+  create: (roleId: string, ttlSeconds: number, justification: string, requestedTime: string | null, ticketId: string | null = null) =>
     call<PamRequest>('POST', `${PAM}/pamrequests`, {
       RoleId: roleId,
       RequestedTTL: String(ttlSeconds),
       Justification: justification,
       ...(requestedTime ? { RequestedTime: requestedTime } : {}),
+      ...(ticketId ? { TicketId: ticketId } : {}),
     }),
   deactivate: (roleId: string) => call<PamRequest>('POST', `${PAM}/pamrequests`, { RoleId: roleId, RequestedTTL: '0' }),
   close: (requestId: string) => call('POST', `${PAM}/pamrequests(guid'${requestId}')/Close`),
@@ -174,39 +143,12 @@ export const pam = {
   approvalPasskeyOptions: (approvalId: string) => call<PublicKeyCredentialRequestOptionsJSON>('POST', `${PAM}/pamrequeststoapprove(guid'${approvalId}')/PasskeyOptions`),
 };
 
-export interface TotpEnrolment {
-  secret: string;
-  uri: string;
-  /** A QR code of `uri` as an SVG data URL, from servers with the MFA extension (docs/mfa-api.md). */
-  qrDataUrl?: string;
-  confirmed: boolean;
-}
-
-export interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
 export type FactorChange = { change: 'totp' } | { change: 'add-passkey' } | { change: 'remove-passkey'; passkeyId: string };
 export type ChangeProof = { Code?: string; Passkey?: PublicKeyCredentialJSON; EnrolmentCode?: string };
 
-export interface Factors {
-  totp: { confirmed: boolean; createdAt: string } | null;
-  passkeys: Passkey[];
-}
-
-/** Why a request ended: an Elevate extension joined to pamrequests by RequestId (docs/revoke-api.md). */
-export interface Ending {
-  RequestId: string;
-  RequestStatus: RequestStatus;
-  EndReason: string | null;
-  EndNote: string | null;
-  EndedTime: string;
-}
-
 export const me = {
+  approvalPath: (roleId: string) => call<ApprovalPath>('GET', `/api/me/roles/${encodeURIComponent(roleId)}/approval-path`),
+  approvalProgress: (requestId: string) => call<ApprovalProgress>('GET', `/api/me/requests/${encodeURIComponent(requestId)}/approval`),
   /** Empty from a server without the extension: the history then simply shows no reasons. */
   endings: async (ids: readonly string[]): Promise<Ending[]> => {
     if (ids.length === 0) return [];
@@ -218,6 +160,18 @@ export const me = {
     }
   },
 };
+
+/** GET /api/me/notifications: which notifications reach the signed-in person, and the last emails to them. */
+export interface MyNotifications {
+  email: { enabled: boolean; address: string | null; source: 'account' | 'directory' | 'directory-unavailable' | null };
+  events: { event: string; as: 'requester' | 'approver'; channels: string[] }[];
+  sharedChannels: string[];
+  deliveries: { event: string; requestId: string; role: string | null; status: 'delivered' | 'waiting' | 'failing'; at: string; attempts: number }[];
+}
+
+export function myNotifications(): Promise<MyNotifications> {
+  return call<MyNotifications>('GET', '/api/me/notifications');
+}
 
 export const mfa = {
   /** null when this server has no factor listing (and so no passkeys): the portal then offers codes only. */
@@ -241,55 +195,8 @@ export const mfa = {
 
 // Administration --------------------------------------------------------------------------------
 
-export interface User {
-  id: string;
-  login: string;
-  displayName: string;
-  email: string | null;
-  isAdmin: boolean;
-  disabled: boolean;
-  /** An administrator's lock (servers with the lock extension); `until` null: until unlocked. */
-  lock?: { reason: string; lockedAt: number; until: number | null; lockedBy: string } | null;
-  hasPassword: boolean;
-  /** Failed MFA attempts holding the user back (docs/mfa-api.md). */
-  mfaLockout?: { locked: boolean; failures: number; lockedAt: string | null; waitUntil: string | null };
-}
-
-export interface EnrolmentCode {
-  code: string;
-  expiresAt: string;
-}
-
 /** Whether a lock is in force now; a lapsed lock no longer refuses anything. */
 export const isLocked = (u: User): boolean => !!u.lock && (u.lock.until === null || u.lock.until > Date.now());
-export interface Group {
-  id: string;
-  name: string;
-  description: string | null;
-  directory: string;
-  dn: string | null;
-}
-export interface GroupMember {
-  login: string;
-  displayName: string;
-  member: boolean;
-  expected: boolean;
-}
-export interface AdminRole {
-  id: string;
-  name: string;
-  description: string | null;
-  ttlSeconds: number;
-  mfaRequired: boolean;
-  approvalRequired: boolean;
-  /** Present on servers with the MFA extension: approvers must pass MFA to approve. */
-  approverMfaRequired?: boolean;
-  /** Minutes after midnight; a null zone means the server's. */
-  window: { from: number; to: number; timeZone: string | null } | null;
-  groups: string[];
-  candidates: string[];
-  approvers: string[];
-}
 export interface RoleEdit {
   name: string;
   description: string | null;
@@ -300,33 +207,20 @@ export interface RoleEdit {
   window: { from: string; to: string; timeZone: string | null } | null;
   groups: string[];
   candidates: string[];
-  approvers: string[];
+  /** The one-approver shorthand; left as it is when the editor sends stages or none. */
+  approvers?: string[];
+  approval: { stages: ApprovalStage[] } | null;
+  justificationRequired: boolean;
+  justificationMinLength: number;
+  ticketPattern: string | null;
 }
-export interface Holding {
-  roleName: string;
-  login: string;
-  displayName: string;
-  requestId: string;
-  status: RequestStatus;
-  startedAt: number | null;
-  expiresAt: number | null;
-}
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  actorId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
-  requestId: string | null;
-  before: unknown;
-  after: unknown;
-}
-
 const enc = encodeURIComponent;
 
 export const admin = {
   users: () => list<User>('/api/admin/users'),
+  /** Users whose login, name or email contains `text` (the pickers ask as someone types). */
+  searchUsers: (text: string) => list<User>(`/api/admin/users?${new URLSearchParams({ search: text }).toString()}`),
+  searchGroups: (text: string) => list<Group>(`/api/admin/groups?${new URLSearchParams({ search: text }).toString()}`),
   createUser: (u: { login: string; displayName: string; email: string | null; password: string; isAdmin: boolean }) => call<User>('POST', '/api/admin/users', u),
   updateUser: (login: string, patch: Partial<Pick<User, 'isAdmin' | 'disabled' | 'displayName'>>) => call<User>('PATCH', `/api/admin/users/${enc(login)}`, patch),
   resetMfa: (login: string) => call('DELETE', `/api/admin/users/${enc(login)}/mfa`),

@@ -1,10 +1,11 @@
 // Pieces shared by My roles and My requests: the countdown, the MFA challenge and the
 // activation form (also used to extend an active role).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type PamRequest, type Role, mfa, pam } from './api.js';
+import { type PamRequest, type Role, me, mfa, pam } from './api.js';
+import { PathStages } from './approval-path.js';
 import { clock, duration, localInputToIso, when } from './format.js';
 import { passkeysSupported, usePasskey } from './passkey.js';
-import { CodeInput, ErrorBox, SubmitRow, Field, announce, input, useAction, useNow } from './ui.js';
+import { CodeInput, ErrorBox, SubmitRow, Field, announce, input, useAction, useLoad, useNow } from './ui.js';
 
 /** Screen readers hear about an ending elevation once, this long before it ends. */
 const WARN_MS = 5 * 60_000;
@@ -100,8 +101,15 @@ export function MfaChallenge({ request, onDone }: { request: PamRequest; onDone:
   );
 }
 
-/** Ask for a role now or later, for up to its TTL. */
+/**
+ * Ask for a role now or later, for up to its TTL. Shows who may approve before asking, and asks for
+ * what the role requires (a justification of some length, a ticket reference); the server checks
+ * them and its refusal is shown here.
+ */
 export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role; extending: boolean; onDone: (r: PamRequest) => void; onCancel: () => void }) {
+  const path = useLoad(() => me.approvalPath(role.RoleId), [role.RoleId]);
+  const ctx = path.data;
+  const [ticket, setTicket] = useState('');
   const maxMinutes = Math.max(1, Math.floor(Number(role.TTL) / 60));
   const [minutes, setMinutes] = useState(String(Math.min(60, maxMinutes)));
   const [justification, setJustification] = useState('');
@@ -115,7 +123,7 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
     if (badMinutes) return;
     let answer: PamRequest | null = null;
     await action.run(async () => {
-      answer = await pam.create(role.RoleId, n * 60, justification.trim(), later && start ? localInputToIso(start) : null);
+      answer = await pam.create(role.RoleId, n * 60, justification.trim(), later && start ? localInputToIso(start) : null, ticket.trim() || null);
     });
     if (answer) onDone(answer);
   };
@@ -150,9 +158,32 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
           </Field>
         )}
       </div>
-      <Field label="Justification" hint={role.ApprovalEnabled ? 'The approver reads this: say what you will do and why.' : 'Kept in the audit trail.'}>
-        {(id, hint) => <textarea id={id} name="justification" rows={2} maxLength={4000} aria-describedby={hint} value={justification} onInput={input(setJustification)} />}
+      <Field label="Justification" hint={justificationHint(role, ctx?.justificationRequired ?? false, ctx?.justificationMinLength ?? 0)}>
+        {(id, hint) => (
+          <textarea
+            id={id}
+            name="justification"
+            rows={2}
+            maxLength={4000}
+            required={ctx?.justificationRequired ?? false}
+            aria-describedby={hint}
+            value={justification}
+            onInput={input(setJustification)}
+          />
+        )}
       </Field>
+      {ctx?.ticketPattern && (
+        <Field label="Ticket" hint={`This role needs a ticket reference matching ${ctx.ticketPattern}.`}>
+          {(id, hint) => <input id={id} name="ticket" class="mono" required maxLength={200} aria-describedby={hint} value={ticket} onInput={input(setTicket)} />}
+        </Field>
+      )}
+      {ctx && ctx.approvalRequired && (
+        <div class="path-box">
+          <p>Who approves:</p>
+          <PathStages path={ctx} label={`Who approves ${role.DisplayName}`} />
+        </div>
+      )}
+      <ErrorBox error={path.error} />
       {badMinutes && (
         <p class="error" role="alert">
           Choose a duration from 1 to {maxMinutes} minutes.
@@ -162,6 +193,12 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
       <SubmitRow label={extending ? 'Extend' : role.ApprovalEnabled ? 'Request approval' : 'Activate'} disabled={action.busy || badMinutes} onCancel={onCancel} />
     </form>
   );
+}
+
+function justificationHint(role: Role, required: boolean, minLength: number): string {
+  const base = role.ApprovalEnabled ? 'The approver reads this: say what you will do and why.' : 'Kept in the audit trail.';
+  if (minLength > 0) return `${required ? 'Required' : 'Optional'}, at least ${minLength} characters. ${base}`;
+  return required ? `Required. ${base}` : base;
 }
 
 /** What a fresh answer to a request means for the person, in one sentence. */

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { type Account, mayAct } from '../domain/account/account.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import type { PasswordVerifier } from '../ports/password-verifier.js';
+import type { ChangeCounts } from '../ports/store.js';
 import type { Caller, Deps } from './deps.js';
 import { FailedSignInAudit, type SignInFailure } from './failed-sign-in-audit.js';
 import type { VerificationGate } from './verification-gate.js';
@@ -20,15 +21,15 @@ export interface SignInSource {
 /** Sign-ins that do not come over HTTP (tests, tools in this process). */
 const LOCAL: SignInSource = { address: 'local', loopback: true };
 
-export function callerOf(a: Account): Caller {
-  return { accountId: a.id, login: a.login, isAdmin: a.isAdmin };
+export function callerOf(a: Account, changeCounts?: ChangeCounts): Caller {
+  return { accountId: a.id, login: a.login, isAdmin: a.isAdmin, ...(changeCounts && { changeCounts }) };
 }
 
 interface CacheEntry {
   /** The account as read when the password was checked, or last re-read. */
   readonly account: Account;
   /** The store's account change count read in the same snapshot as `account`. */
-  readonly changeCount: number;
+  readonly accountChanges: number;
   readonly until: number;
 }
 
@@ -84,9 +85,9 @@ export class Authenticator {
       if (caller) return caller;
     }
     if (hit) this.#cache.delete(key);
-    const { account: current, changeCount } = await this.deps.store.read(async (tx) => ({
+    const { account: current, counts } = await this.deps.store.read(async (tx) => ({
       account: await tx.accounts.byLogin(login),
-      changeCount: await tx.accounts.changeCount(),
+      counts: await tx.accounts.changeCounts(),
     }));
     let reason: SignInFailure = 'wrong password';
     const check = async (): Promise<boolean> => {
@@ -117,26 +118,27 @@ export class Authenticator {
       return null;
     }
     if (this.#cache.size >= this.opts.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(key, { account: current, changeCount, until: now + this.opts.cacheTtlMs });
-    return callerOf(current);
+    this.#cache.set(key, { account: current, accountChanges: counts.accounts, until: now + this.opts.cacheTtlMs });
+    return callerOf(current, counts);
   }
 
   /**
    * The caller of a cached sign-in when the account may still act: unchanged since it was cached
-   * (one read of the change count), or re-read and still the same login with the same password.
-   * Null sends the caller through the full check.
+   * (one read of the change counts), or re-read and still the same login with the same password.
+   * Null sends the caller through the full check. The caller carries the counts read, so a listing
+   * kept in memory needs no read of its own (listMyRoles).
    */
   async #revalidate(key: string, hit: CacheEntry, login: string, now: number): Promise<Caller | null> {
-    const changeCount = await this.deps.store.readOne((tx) => tx.accounts.changeCount());
-    if (changeCount === hit.changeCount) return mayAct(hit.account, now) ? callerOf(hit.account) : null;
+    const counts = await this.deps.store.readOne((tx) => tx.accounts.changeCounts());
+    if (counts.accounts === hit.accountChanges) return mayAct(hit.account, now) ? callerOf(hit.account, counts) : null;
     const fresh = await this.deps.store.read(async (tx) => ({
       account: await tx.accounts.byId(hit.account.id),
-      changeCount: await tx.accounts.changeCount(),
+      counts: await tx.accounts.changeCounts(),
     }));
     const a = fresh.account;
     if (!a || !mayAct(a, now) || a.login.toLowerCase() !== login.toLowerCase() || (a.passwordHash ?? '') !== (hit.account.passwordHash ?? '')) return null;
-    this.#cache.set(key, { account: a, changeCount: fresh.changeCount, until: hit.until });
-    return callerOf(a);
+    this.#cache.set(key, { account: a, accountChanges: fresh.counts.accounts, until: hit.until });
+    return callerOf(a, fresh.counts);
   }
 
   async #verifyInDirectories(login: string, password: string): Promise<boolean> {

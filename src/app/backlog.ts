@@ -1,4 +1,4 @@
-import type { Backlog, NotificationBacklog } from '../ports/store.js';
+import type { Backlog, BreakGlassCounts, NotificationBacklog } from '../ports/store.js';
 import type { Deps } from './deps.js';
 
 export interface BacklogView extends Backlog {
@@ -11,17 +11,22 @@ export interface BacklogView extends Backlog {
   readonly dueLagMs: number;
   /** The notification outbox: deliveries waiting, failing, and how long the oldest has waited. */
   readonly notifications: NotificationBacklog;
+  /** Break-glass activations so far, and uses waiting for their review. */
+  readonly breakGlass: BreakGlassCounts;
 }
 
 /** The revocation backlog as of now; read without the write lock, so a scrape never queues behind writers. */
 export async function readBacklog(deps: Deps): Promise<BacklogView> {
   const now = deps.clock.now();
-  const [b, notifications] = await deps.store.read(async (tx) => [await tx.backlog.snapshot(now), await tx.notifications.backlog(now)] as const);
+  const [b, notifications, breakGlass] = await deps.store.read(
+    async (tx) => [await tx.backlog.snapshot(now), await tx.notifications.backlog(now), await tx.breakGlass.counts()] as const,
+  );
   const since = (at: number | null) => (at === null ? 0 : Math.max(0, now - at));
   return {
     ...b,
     revocationLatenessMs: Math.max(since(b.oldestUnconfirmedRevokeAt), since(b.oldestUnhandledExpiryAt)),
     dueLagMs: since(b.oldestDueAt),
     notifications,
+    breakGlass,
   };
 }

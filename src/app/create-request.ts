@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import { requireLastUseReviewed } from '../domain/request/break-glass.js';
 import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
 import { draftRequest } from '../domain/request/create.js';
 import { isCandidate } from '../domain/role/role.js';
@@ -29,9 +30,10 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
   return inLifecycle(deps, async (lc, tx) => {
     // Before reading what the caller holds: a simultaneous create on another node must not read
     // the same "nothing held yet" and make a second elevation beside this one.
-    await tx.accounts.lockForChange(caller.accountId);
+    // Through the Lifecycle, so the grant's own lock on this account later is not taken twice.
+    await lc.lockAccounts([caller.accountId]);
     const now = lc.now;
-    const found = await tx.roles.byId(input.roleId);
+    const found = await lc.findRole(input.roleId);
     // A role is only known to its candidates: anyone else gets what an unknown id gets, so
     // neither its name nor its existence leaks (GET pamroles lists only the caller's roles too).
     const role = found && isCandidate(found, caller.accountId) ? found : undefined;
@@ -51,6 +53,8 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
       const seconds = Math.ceil(waitMs / 1000);
       throw new DomainError('TooManyAttempts', `Too many requests: at most ${max} every ${windowSeconds} seconds; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
     }
+    // Break-glass: the person's last use of the role must have been reviewed (isBreakGlassUse).
+    if (role.breakGlass) requireLastUseReviewed(role, (await tx.breakGlass.unreviewed({ creatorId: caller.accountId, roleIds: [role.id], limit: 1 }))[0]);
     const draft = draftRequest(
       {
         id: deps.ids.newId(),
@@ -61,6 +65,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
         justification: input.justification,
         ticketId: input.ticketId ?? null,
         maxTtlSeconds: deps.policy.maxTtlSeconds,
+        breakGlassMaxTtlSeconds: deps.policy.breakGlassMaxTtlSeconds,
         requestedAt: input.requestedAt,
         creationMethod: input.creationMethod,
       },

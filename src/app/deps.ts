@@ -1,10 +1,11 @@
 import type { Seconds } from '../domain/time.js';
 import type { TokenScope } from '../domain/token/api-token.js';
+import type { AddressBook } from '../ports/address-book.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { SecretBox } from '../ports/secret-box.js';
-import type { Store, StoreTx } from '../ports/store.js';
+import type { ChangeCounts, Store, StoreTx } from '../ports/store.js';
 import type { WorkSignal } from './work-signal.js';
 
 /** Policy the use cases read; set from configuration at start-up. */
@@ -13,6 +14,8 @@ export interface Policy {
   readonly approvalTimeoutSeconds: Seconds;
   /** The longest activation any role may give (configuration `maxTtlSeconds`). */
   readonly maxTtlSeconds: Seconds;
+  /** The longest activation of a break-glass role (configuration `breakGlassMaxTtlSeconds`); one hour when absent. */
+  readonly breakGlassMaxTtlSeconds?: Seconds;
   /** How long a request may wait in PendingMFA before it expires. */
   readonly mfaTimeoutSeconds: Seconds;
   /** The zone availability windows and zone-less times are read in when nothing else says. */
@@ -25,6 +28,8 @@ export interface Policy {
   readonly expiryWarningSeconds?: Seconds;
   /** A revocation confirmed later than this after the expiry is reported to operations. */
   readonly revocationLateSeconds?: Seconds;
+  /** The Teams webhooks the config names, which a role's `notify.teamsChannel` may choose from. */
+  readonly teamsChannels?: readonly string[];
 }
 
 /** What every use case may use. The composition root (main.ts) builds it once. */
@@ -37,6 +42,8 @@ export interface Deps {
   readonly secrets: SecretBox;
   /** The directory that holds groups named `name`, working inside `tx` where it can. */
   readonly directoryFor: (tx: StoreTx, name: string) => Directory | undefined;
+  /** Email addresses of people whose account has none (LDAP users); absent: only the stored ones. */
+  readonly addressBook?: AddressBook;
   /** Raised after a commit that wrote due work or outbox jobs (see inLifecycle); the scheduler listens. */
   readonly workWritten: WorkSignal;
 }
@@ -46,6 +53,12 @@ export interface Caller {
   readonly accountId: string;
   readonly login: string;
   readonly isAdmin: boolean;
+  /**
+   * The store's change counters as read while signing this caller in, before anything the call
+   * reads: a listing cached at the same counts is still current (see listMyRoles). Absent when the
+   * sign-in did not read them (sessions, tokens); then the listing reads them itself.
+   */
+  readonly changeCounts?: ChangeCounts;
   /** Set when the caller presented an API token rather than a password or a session. */
   readonly token?: { readonly id: string; readonly name: string; readonly scopes: readonly TokenScope[] };
 }

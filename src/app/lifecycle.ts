@@ -83,6 +83,15 @@ export class Lifecycle {
     return this.#wroteWork;
   }
 
+  /** The role with this id, or undefined; read once per transaction like `role` (a create reads it first). */
+  async findRole(roleId: string): Promise<Role | undefined> {
+    const cached = this.#roles.get(roleId);
+    if (cached) return cached;
+    const role = await this.tx.roles.byId(roleId);
+    if (role) this.#roles.set(role.id, role);
+    return role;
+  }
+
   async role(r: { readonly id: string; readonly roleId: string }): Promise<Role> {
     const cached = this.#roles.get(r.roleId);
     if (cached) return cached;

@@ -1,14 +1,31 @@
 import { DomainError } from '../domain/errors.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { RoleSummary } from '../domain/role/role.js';
-import type { ApprovalField, ListQuery, RequestField, RoleField } from '../ports/filter.js';
-import type { ApprovalView } from '../ports/store.js';
+import { type ApprovalField, type ListQuery, type RequestField, type RoleField, isPlain } from '../ports/filter.js';
+import type { ApprovalView, Store } from '../ports/store.js';
 import { approverGroupsOf } from './approver-groups.js';
 import type { Caller, Deps } from './deps.js';
+import { RoleListingCache } from './role-listing-cache.js';
 
-/** Get-PAMRoleForRequest: the roles the caller is a candidate for. */
-export function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleField>): Promise<RoleSummary[]> {
-  return deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));
+/** One cache per store: tests open many stores in one process. */
+const roleListings = new WeakMap<Store, RoleListingCache>();
+
+/**
+ * Get-PAMRoleForRequest: the roles the caller is a candidate for. The plain listing is kept per
+ * caller and answered from memory while the store's change counts have not moved (read at sign-in,
+ * or here when the sign-in did not), so a change by another node or the CLI shows on the very next call.
+ */
+export async function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleField>): Promise<readonly RoleSummary[]> {
+  if (!isPlain(q)) return deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));
+  let cache = roleListings.get(deps.store);
+  if (!cache) roleListings.set(deps.store, (cache = new RoleListingCache()));
+  const counts = caller.changeCounts ?? (await deps.store.readOne((tx) => tx.accounts.changeCounts()));
+  const version = `${counts.roles}.${counts.accounts}`;
+  const kept = cache.get(caller.accountId, version);
+  if (kept) return kept;
+  const roles = await deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));
+  cache.set(caller.accountId, version, roles);
+  return roles;
 }
 
 /** Get-PAMRequest: the caller's own requests. */

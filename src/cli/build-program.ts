@@ -1,7 +1,10 @@
 import { Command } from 'commander';
+import { registerCompletionCommand } from './completion.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBreakGlassCommands } from './commands/break-glass.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerDecisionsCommand } from './commands/decisions.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerMfaCommands } from './commands/mfa.js';
@@ -26,6 +29,8 @@ export function buildProgram(version: string): Command {
     .description('Elevate: just-in-time privileged access with a MIM 2016 PAM compatible REST API')
     .version(version)
     .exitOverride()
+    // One error format for every command: `elevate: <message>`, as run.ts prints its own errors.
+    .configureOutput({ outputError: (str, write) => write(`elevate: ${str.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -47,8 +52,11 @@ export function buildProgram(version: string): Command {
   registerPamRolesCommand(program);
   registerPamRequestCommands(program);
   registerPamApprovalCommands(program);
+  registerBreakGlassCommands(program);
+  registerDecisionsCommand(program);
   registerWhoamiCommand(program);
   registerMfaCommands(program);
   registerTokenCommands(program);
+  registerCompletionCommand(program);
   return program;
 }

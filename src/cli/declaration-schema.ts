@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleNotifyBody } from '../config/role-notify-body.js';
 import type { GroupSpec } from '../app/admin/groups.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../domain/group/group.js';
 import type { RoleSpec } from '../app/admin/roles.js';
@@ -48,6 +49,8 @@ const user = z
     passwordFile: z.string().min(1).optional(),
     isAdmin: z.boolean().optional(),
     disabled: z.boolean().optional(),
+    /** A service account (API tokens only); fixed when the account is created. */
+    service: z.boolean().optional(),
   })
   .refine((u) => u.password === undefined || u.passwordFile === undefined, {
     message: 'give either password or passwordFile, not both',
@@ -83,6 +86,7 @@ const role = z
     justificationRequired: z.boolean().optional(),
     justificationMinLength: z.number().int().min(0).max(1000).optional(),
     ticketPattern: z.string().max(200).nullable().optional(),
+    breakGlass: z.boolean().optional(),
     window: window.optional(),
     /** The zone of a window written as a string. */
     timeZone: z.string().nullable().optional(),
@@ -90,6 +94,7 @@ const role = z
     candidates: names.optional(),
     approvers: names.optional(),
     approval: approval.optional(),
+    notify: roleNotifyBody.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.ttl !== undefined && r.ttlSeconds !== undefined && r.ttl !== r.ttlSeconds) {

@@ -25,19 +25,32 @@ function packageVersion(): string {
  * line was wrong. Expected failures print one `elevate: ...` line; only bugs print a stack.
  */
 export async function run(argv: readonly string[]): Promise<number> {
+  const fail = failure(argv.includes('--json'));
   try {
     await buildProgram(packageVersion()).parseAsync([...argv]);
     return 0;
   } catch (e) {
     // Commander has already printed its message (or the help it was asked for).
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof CliError) return fail(e.message, e.exitCode);
-    if (isDomainError(e) || e instanceof ConfigError) return fail(e.message, 1);
-    return fail(`unexpected error: ${(e as Error)?.stack ?? String(e)}`, 1);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : fail(commanderMessage(e), 2, 'usage', false);
+    if (e instanceof CliError) return fail(e.message, e.exitCode, e.serverCode ?? (e.exitCode === 2 ? 'usage' : 'failed'));
+    if (isDomainError(e)) return fail(e.message, 1, e.code);
+    if (e instanceof ConfigError) return fail(e.message, 1, 'config');
+    return fail(`unexpected error: ${(e as Error)?.stack ?? String(e)}`, 1, 'internal');
   }
 }
 
-function fail(message: string, code: number): number {
-  process.stderr.write(`elevate: ${message}\n`);
-  return code;
+/** Commander's own message without its `error: ` prefix (it has printed it to stderr already). */
+const commanderMessage = (e: CommanderError): string => e.message.replace(/^error: /, '');
+
+/**
+ * One error format: `elevate: <message>` on stderr and a non-zero exit; with `--json` also a JSON
+ * object on stdout, `{"error": {"code", "message", "exitCode"}}`, so a script that parses stdout
+ * always gets JSON.
+ */
+function failure(json: boolean) {
+  return (message: string, exitCode: number, code: string, toStderr = true): number => {
+    if (toStderr) process.stderr.write(`elevate: ${message}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode } })}\n`);
+    return exitCode;
+  };
 }

@@ -47,6 +47,8 @@ const shape = {
   userFilter: userFilter.default(`(uid=${LOGIN_PLACEHOLDER})`),
   /** How a member's DN maps back to an Elevate login: this attribute of the member's entry. */
   loginAttribute: attributeName.default('uid'),
+  /** The attribute holding a user's email address, for notifications to accounts with none on file. */
+  mailAttribute: attributeName.default('mail'),
   /** Connect and per-operation timeout. */
   timeoutMs: z.number().int().min(100).max(120_000).default(5000),
   /**

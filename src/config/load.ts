@@ -23,6 +23,7 @@ const ENV: Record<string, keyof Config> = {
   ELEVATE_LOG_LEVEL: 'logLevel',
   ELEVATE_APPROVAL_TIMEOUT_SECONDS: 'approvalTimeoutSeconds',
   ELEVATE_MAX_TTL_SECONDS: 'maxTtlSeconds',
+  ELEVATE_BREAK_GLASS_MAX_TTL_SECONDS: 'breakGlassMaxTtlSeconds',
   ELEVATE_MFA_TIMEOUT_SECONDS: 'mfaTimeoutSeconds',
   ELEVATE_METRICS_TOKEN: 'metricsToken',
   ELEVATE_MFA_KEY: 'mfaKey',

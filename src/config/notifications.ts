@@ -54,7 +54,16 @@ export const notificationsConfig = z
       .strict()
       .optional(),
     /** Microsoft Teams: an incoming webhook, whose URL (a secret) is in the file. */
-    teams: z.object({ webhookUrlFile: z.string().min(1) }).strict().optional(),
+    teams: z
+      .object({
+        /** The global webhook; optional when only roles' own webhooks are wanted. */
+        webhookUrlFile: z.string().min(1).optional(),
+        /** Named webhooks a role may choose (`notify.teamsChannel`), each URL in its file. */
+        channels: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a Teams webhook name is lower-case letters, digits and dashes'), z.object({ webhookUrlFile: z.string().min(1) }).strict()).default({}),
+      })
+      .strict()
+      .refine((t) => t.webhookUrlFile !== undefined || Object.keys(t.channels).length > 0, 'give webhookUrlFile, channels, or both')
+      .optional(),
     /** How long before its end an elevation's holder is warned; 0 turns the warning off. */
     expiryWarningMinutes: z.coerce.number().int().min(0).max(24 * 60).default(10),
     /** A revocation confirmed this long after the expiry is reported as late. */

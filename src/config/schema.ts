@@ -2,9 +2,11 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time.js';
 import { MAX_TTL_SECONDS } from '../domain/role/role.js';
+import { DEFAULT_BREAK_GLASS_MAX_TTL_SECONDS } from '../domain/request/break-glass.js';
 import { checkDirectoryNames, ldapDirectoryConfig } from './ldap-directory.js';
 import { kerberosConfig, oidcConfig } from './sso.js';
 import { notificationsConfig } from './notifications.js';
+import { auditExportConfig } from './audit-export.js';
 
 /** Whether `s` names a PostgreSQL database (as `--database` takes it). */
 const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
@@ -108,6 +110,8 @@ export const configSchema = z
     mfaTimeoutSeconds: z.coerce.number().int().min(30).default(600),
     /** The longest activation any role may give: roles above it are refused, requests capped to it. */
     maxTtlSeconds: z.coerce.number().int().min(60).max(MAX_TTL_SECONDS).default(30 * 86_400),
+    /** The longest activation of a break-glass role (they skip approval, so they stay short). */
+    breakGlassMaxTtlSeconds: z.coerce.number().int().min(60).max(MAX_TTL_SECONDS).default(DEFAULT_BREAK_GLASS_MAX_TTL_SECONDS),
     /**
      * Lets a signed-in person with no factor enrol their first one without an administrator's
      * enrolment code. Off by default: then whoever learns a password first could claim the account's MFA.
@@ -167,9 +171,11 @@ export const configSchema = z
         checkpointFile: z.string().min(1).optional(),
         /** How often the head is checkpointed when it moved. */
         checkpointIntervalSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+        /** Streams the trail and its checkpoints to a SIEM (audit-export.ts, docs/audit-export.md). */
+        export: auditExportConfig,
       })
       .strict()
-      .default({ checkpointIntervalSeconds: 10 }),
+      .default({ checkpointIntervalSeconds: 10, export: { sinks: [], batchSize: 500, sendTimeoutMs: 10_000, leaseSeconds: 30 } }),
     /** LDAP directories groups can live in, by name ('embedded', Elevate's own store, is reserved). */
     directories: z.record(z.string(), ldapDirectoryConfig).superRefine(checkDirectoryNames).default({}),
     /** Single sign-on and Kerberos (see sso.ts); `passwordSignIn: false` refuses passwords everywhere. */

@@ -16,6 +16,7 @@ export type DomainErrorCode =
   | 'OutsideAvailabilityWindow'
   | 'NothingToDeactivate'
   | 'SelfApproval'
+  | 'BreakGlassReviewPending'
   | 'InvalidTransition'
   | 'Conflict'
   | 'MfaNotEnrolled'

@@ -18,6 +18,9 @@ import { methodNotAllowed } from './plugins/method-not-allowed.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { logEachRequestOnce } from './plugins/request-log.js';
 import { adminRoutes } from './routes/admin.js';
+import { describeRoutes } from './openapi/document.js';
+import { openapiRoutes } from './routes/openapi.js';
+import { useZodSchemas } from './plugins/zod-schemas.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -92,6 +95,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
   // Connections beyond this are closed as they arrive, before any byte is read.
   app.server.maxConnections = config.http.maxConnections;
   registerCallerSlot(app);
+  useZodSchemas(app);
   logEachRequestOnce(app);
   installErrorHandlers(app);
   app.addHook('onRequest', hostCheck(allowedHostsFor(config)));
@@ -128,6 +132,9 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     tokens: { resolve: (token: string) => resolveApiToken(deps, token), recordUse: auditTokenUse.bind(null, deps) },
   };
 
+  // Before every route, so the document sees them all.
+  await describeRoutes(app);
+  await app.register(openapiRoutes);
   await app.register(portalRoutes, { dir: portalDir });
   await app.register(healthRoutes, { ready: async () => (await core.store.ping(), core.store.isMigrated()) });
 
@@ -184,7 +191,9 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
   await app.register(
     async (me) => {
       me.addHook('onRequest', requireCaller(auth));
-      await me.register(meRoutes, { deps });
+      const n = config.notifications;
+      const notify = { email: n.email !== undefined, slackChannel: n.slack?.channel ?? null, teams: n.teams !== undefined, expiryWarningMinutes: n.expiryWarningMinutes };
+      await me.register(meRoutes, { deps, notify });
       await me.register(myTokenRoutes, { deps });
     },
     { prefix: '/api/me' },

@@ -1,5 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditExportReport } from '../app/audit/export-audit.js';
 import type { BacklogView } from '../app/backlog.js';
+
+/** One sink's lag, as exportLag (app/audit/export-audit.ts) reads it. */
+export interface AuditExportLag {
+  readonly sink: string;
+  readonly lagRecords: number;
+  readonly lagMs: number;
+}
 
 // From a tick's worth of delay to the minutes a directory outage costs.
 const LATENESS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
@@ -18,6 +26,9 @@ export class Metrics {
   readonly #notificationFailures: Counter<'channel'>;
   readonly #notificationLateness: Histogram;
   readonly #backlog: () => Promise<BacklogView>;
+  readonly #watchExport: (read: () => Promise<readonly AuditExportLag[]>) => void;
+  readonly #exportFailures: Counter<'sink'>;
+  readonly #exportRecords: Counter<'sink' | 'type'>;
   #snapshot: Promise<BacklogView> | null = null;
 
   /** `processMetrics` adds Node's CPU, memory and event-loop figures (one set per process, so the server's only). */
@@ -61,6 +72,35 @@ export class Metrics {
       registers,
     });
 
+    // Read from the store at scrape time (cursor against head), so a sink in backoff, or held by
+    // another node, still shows how far behind it is.
+    const exportLag = (name: string, help: string, value: (l: AuditExportLag) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['sink'],
+        registers,
+        collect: async function (this: Gauge<'sink'>) {
+          for (const l of (await readExportLag?.()) ?? []) this.set({ sink: l.sink }, value(l));
+        },
+      });
+    let readExportLag: (() => Promise<readonly AuditExportLag[]>) | null = null;
+    this.#watchExport = (read) => (readExportLag = read);
+    exportLag('elevate_audit_export_lag_records', 'Audit entries the sink has not accepted yet.', (l) => l.lagRecords);
+    exportLag('elevate_audit_export_lag_seconds', 'How long the oldest audit entry the sink has not accepted has waited. Alert on this.', (l) => l.lagMs / 1000);
+    this.#exportFailures = new Counter({
+      name: 'elevate_audit_export_failures_total',
+      help: 'Audit export batches the sink did not accept (retried with backoff).',
+      labelNames: ['sink'],
+      registers,
+    });
+    this.#exportRecords = new Counter({
+      name: 'elevate_audit_export_records_total',
+      help: 'Records this node sent to the sink and the sink accepted, by type (audit, checkpoint).',
+      labelNames: ['sink', 'type'],
+      registers,
+    });
+
     // One store read per scrape feeds every backlog gauge (render() takes it before collecting).
     this.#backlog = backlog;
     const read = () => this.#snapshot ?? backlog();
@@ -86,6 +126,18 @@ export class Metrics {
     gauge('elevate_notification_failing_deliveries', 'Notification deliveries whose last attempt failed.', (b) => b.notifications.failing);
     gauge('elevate_notification_oldest_wait_seconds', 'How long the oldest due, undelivered notification has waited.', (b) => b.notifications.oldestWaitMs / 1000);
     gauge('elevate_outbox_failing_jobs', 'Open directory jobs whose last attempt failed.', (b) => b.failingJobs);
+    gauge('elevate_break_glass_unreviewed', 'Break-glass uses waiting for an approver to review them.', (b) => b.breakGlass.unreviewed);
+    // A counter read from the store at each scrape (never reset by a restart, the same on every node).
+    new Counter({
+      name: 'elevate_break_glass_activations_total',
+      help: 'Break-glass activations: requests of break-glass roles that gave access, without approval.',
+      registers,
+      async collect() {
+        const b = await read();
+        this.reset();
+        this.inc(b.breakGlass.activations);
+      },
+    });
     new Gauge({
       name: 'elevate_outbox_open_jobs',
       help: 'Directory grants and revokes not yet confirmed.',
@@ -118,6 +170,22 @@ export class Metrics {
 
   notificationsDelivered(latenessMs: readonly number[]): void {
     for (const ms of latenessMs) this.#notificationLateness.observe(ms / 1000);
+  }
+
+  /** Where the export lag gauges read each sink's lag from at scrape time. */
+  watchAuditExport(read: () => Promise<readonly AuditExportLag[]>): void {
+    this.#watchExport(read);
+  }
+
+  auditExported(r: AuditExportReport): void {
+    if (r.entries > 0) this.#exportRecords.inc({ sink: r.sink, type: 'audit' }, r.entries);
+    if (r.checkpoints > 0) this.#exportRecords.inc({ sink: r.sink, type: 'checkpoint' }, r.checkpoints);
+    if (r.error !== null) this.#exportFailures.inc({ sink: r.sink });
+  }
+
+  /** A pass that failed outright (the store could not be read): counted as the sink's failure. */
+  auditExportFailed(sink: string): void {
+    this.#exportFailures.inc({ sink });
   }
 
   dueWorkFailed(n: number): void {

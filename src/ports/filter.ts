@@ -28,6 +28,11 @@ export interface ListQuery<F extends string = string> {
 
 export const EMPTY_QUERY: ListQuery<never> = Object.freeze({ filter: null, orderBy: [], top: null, skip: 0 });
 
+/** A listing with no $filter, $orderby, $top or $skip: what nearly every call asks for. */
+export function isPlain(q: ListQuery<string>): boolean {
+  return q.filter === null && q.orderBy.length === 0 && q.top === null && q.skip === 0;
+}
+
 export interface FieldSpec {
   readonly type: FieldType;
 }

@@ -32,10 +32,18 @@ export interface NotificationMessage {
   /** Who caused it (an approver, an administrator); null for the system. */
   readonly actor: NotifiedPerson | null;
   readonly comment: string | null;
-  /** The portal page it is about: approvals for approvers, the requester's requests otherwise. Opening it changes nothing. */
+  /** The portal page it is about: approvals for approvers, My roles (to extend) for a warning, the requester's requests otherwise. Opening it changes nothing. */
   readonly link: string;
   /** The one person a personal channel (email) sends this copy to; null on broadcast channels. */
   readonly to: NotifiedPerson | null;
+  /** Which receiver of its channel this copy is for: the channel's name, or a role's own target (`slack:#db-admins`). */
+  readonly receiver: string;
+}
+
+/** Where a role wants its events: its own Slack channel or Teams webhook (null: the global one). */
+export interface RoleRoute {
+  readonly slackChannel: string | null;
+  readonly teamsChannel: string | null;
 }
 
 /**
@@ -49,6 +57,14 @@ export interface NotificationChannel {
   accepts(kind: NotificationKind): boolean;
   /** For a personal channel: whether it can reach this person at all (an email address on file). */
   reaches(person: NotifiedPerson): boolean;
+  /**
+   * For a broadcast channel that can post to a role's own place: the receiver for a role's event
+   * (`route` is null for operations events, which stay global); null when it has none to post to.
+   * Absent: always the channel's name.
+   */
+  receiverFor?(route: RoleRoute | null): string | null;
+  /** Whether a receiver written by receiverFor belongs to this channel. */
+  owns?(receiver: string): boolean;
   /** Sends one copy; resolves once the receiver accepted it, throws otherwise (then it is retried). */
   send(message: NotificationMessage, signal: AbortSignal): Promise<void>;
 }

@@ -2,8 +2,10 @@ import type { AccountRepo } from './store/account-repo.js';
 import type { ApiTokenRepo } from './store/api-token-repo.js';
 import type { ApprovalRepo } from './store/approval-repo.js';
 import type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
+import type { AuditExportRepo } from './store/audit-export-repo.js';
 import type { AuditRepo } from './store/audit-repo.js';
 import type { BacklogRepo } from './store/backlog-repo.js';
+import type { BreakGlassRepo } from './store/break-glass-repo.js';
 import type { GroupRepo } from './store/group-repo.js';
 import type { MfaRepo } from './store/mfa-repo.js';
 import type { NotificationRepo } from './store/notification-repo.js';
@@ -15,12 +17,14 @@ import type { SettingsRepo } from './store/settings-repo.js';
 
 // One file per repository under store/; this file keeps the transaction boundary and the one
 // import path everything else uses.
-export type { AccountRepo } from './store/account-repo.js';
+export type { AccountRepo, ChangeCounts } from './store/account-repo.js';
 export type { ApiTokenRepo } from './store/api-token-repo.js';
-export type { ApprovalRepo, ApprovalView } from './store/approval-repo.js';
+export type { ApprovalRepo, ApprovalView, DecisionView } from './store/approval-repo.js';
 export type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
+export type { AuditExportCursor, AuditExportRepo } from './store/audit-export-repo.js';
 export type { AuditQuery, AuditRepo } from './store/audit-repo.js';
 export type { Backlog, BacklogRepo } from './store/backlog-repo.js';
+export type { BreakGlassCounts, BreakGlassRepo } from './store/break-glass-repo.js';
 export type { GroupAccount, GroupRepo } from './store/group-repo.js';
 export type { ChallengePurpose, EnrolmentCode, MfaChallenge, MfaRepo, Passkey, TotpFactor } from './store/mfa-repo.js';
 export type { Notification, NotificationBacklog, NotificationDelivery, NotificationDetail, NotificationRepo } from './store/notification-repo.js';
@@ -81,8 +85,10 @@ export interface StoreTx {
   readonly roles: RoleRepo;
   readonly requests: RequestRepo;
   readonly approvals: ApprovalRepo;
+  readonly breakGlass: BreakGlassRepo;
   readonly audit: AuditRepo;
   readonly auditCheckpoints: AuditCheckpointRepo;
+  readonly auditExport: AuditExportRepo;
   readonly sessions: SessionRepo;
   readonly settings: SettingsRepo;
   readonly mfa: MfaRepo;

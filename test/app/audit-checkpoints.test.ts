@@ -2,15 +2,14 @@ import { type TestContext, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CheckpointFile, readCheckpointFile } from '../../src/adapters/audit/checkpoint-file.js';
 import { checkpointVerifier, generateSigningKey, loadSigningKey } from '../../src/adapters/crypto/ed25519-checkpoint-keys.js';
-import { loadSqliteDriver } from '../../src/adapters/store/sqlite/sqlite-store.js';
 import { type CheckpointKit, signCheckpoint } from '../../src/app/audit/sign-checkpoint.js';
 import { verifyAuditTrail } from '../../src/app/audit/verify-audit-trail.js';
 import { LOCAL_OPERATOR } from '../../src/app/admin/require-admin.js';
 import type { Instant } from '../../src/domain/time.js';
 import { type TestCore, makeCore, tempDir } from '../support/harness.js';
+import { raw } from '../support/raw-sql.js';
 
 function kit(keyFile: string, checkpointFile: string): CheckpointKit {
   const { signer, publicKey } = loadSigningKey(keyFile);
@@ -36,26 +35,6 @@ async function keyedCore(t: TestContext): Promise<{ tc: TestCore; dir: string; k
   const key = join(dir, 'audit.key');
   generateSigningKey(key);
   return { tc, dir, key };
-}
-
-/** What someone holding the database (not the key) runs behind Elevate's back. */
-async function raw(tc: TestCore, sql: string): Promise<void> {
-  if (tc.database !== undefined) {
-    const c = new pg.Client({ connectionString: tc.database });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  } else {
-    const db = new (loadSqliteDriver())(join(tc.dataDir, 'elevate.db'));
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-  }
 }
 
 test('two nodes sign the same head at once: one stored checkpoint, each file its own copy; nothing new when the head did not move', async (t) => {

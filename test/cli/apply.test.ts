@@ -26,6 +26,7 @@ roles:
     approvers: [ann]
   - name: Quick
     ttlSeconds: 600
+    notify: { expiryWarningMinutes: 5, slackChannel: "#quick-ops" }
 `;
 
 test('apply creates what a YAML file declares, and a second run changes nothing', async (t) => {
@@ -37,28 +38,29 @@ test('apply creates what a YAML file declares, and a second run changes nothing'
   writeFileSync(join(dir, 'secrets', 'jen.pw'), 'jen-password\n');
 
   const first = await cliJson(['apply', '-f', file, '--init', ...d]);
-  assert.deepEqual(first, {
-    created: ['user jen', 'user ann', 'group CORP Domain Admins', 'role Allow AD Access', 'role Quick'],
-    updated: [],
-    unchanged: [],
-  });
+  assert.deepEqual(
+    { created: first.created, updated: first.updated, deleted: first.deleted, unchanged: first.unchanged },
+    { created: ['user ann', 'user jen', 'group CORP Domain Admins', 'role Allow AD Access', 'role Quick'], updated: [], deleted: [], unchanged: [] },
+  );
   const role = await cliJson(['role', 'show', 'Allow AD Access', ...d]);
   assert.equal(role.ttlSeconds, 7200, 'ttl is an alias of ttlSeconds and takes durations');
   assert.deepEqual(role.window, { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' });
+  assert.deepEqual((await cliJson(['role', 'show', 'Quick', ...d])).notify, { expiryWarningMinutes: 5, slackChannel: '#quick-ops', teamsChannel: null }, "a role's own notification settings");
   assert.equal((await cliJson(['user', 'show', 'jen', ...d])).hasPassword, true, 'passwordFile is read next to the declaration');
   const auditBefore = (await cliJson(['audit', ...d])).length;
   assert.equal(auditBefore, 5);
 
   const second = await runCli(['apply', '-f', file, ...d]);
   assert.equal(second.code, 0, second.stderr);
-  assert.match(second.stdout, /^unchanged {2}user jen$/m);
-  assert.match(second.stdout, /^0 created, 0 updated, 5 unchanged$/m);
+  assert.equal(second.stdout, 'No changes: the store already matches the file.\n');
   assert.equal((await cliJson(['audit', ...d])).length, auditBefore, 'an unchanged apply writes no audit entries');
 
   // JSON is YAML too, and a change shows up as updated.
   const json = join(dir, 'change.json');
   writeFileSync(json, JSON.stringify({ roles: [{ name: 'Quick', ttlSeconds: 900 }] }));
-  assert.deepEqual(await cliJson(['apply', '-f', json, ...d]), { created: [], updated: ['role Quick'], unchanged: [] });
+  const changed = await cliJson(['apply', '-f', json, ...d]);
+  assert.deepEqual([changed.created, changed.updated, changed.unchanged], [[], ['role Quick'], []]);
+  assert.deepEqual(changed.steps, [{ action: 'change', kind: 'role', name: 'Quick', changes: [{ field: 'ttlSeconds', from: 600, to: 900 }] }]);
 });
 
 test('apply with a bad file exits 1 and names each bad field by its path', async (t) => {
@@ -89,7 +91,7 @@ roles:
   writeFileSync(file, 'roles:\n  - name: R\n    ttl: 60\n    groups: [Missing]\n');
   const refused = await runCli(['apply', '-f', file, ...d]);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /roles\[0\]: There is no group 'Missing'\./);
+  assert.match(refused.stderr, /roles\[0\] \(R\): There is no group 'Missing'\./);
 
   writeFileSync(file, 'users: [1\n');
   const unparsable = await runCli(['apply', '-f', file, ...d]);

@@ -120,6 +120,15 @@ test('approvals: reject by approval id, approve by request id', async (t) => {
   assert.equal(approved.code, 0, approved.stderr);
   assert.equal(approved.stdout, "approved PRIV.jen's request for ApprovalRole\n");
   await eventually(() => statusOf(again.RequestId), (s) => s === 'Active', 'approved request');
+
+  // Distinct refusals: deciding twice, and deciding one's own request (by approval id or request id).
+  const twice = await runCli(['approve', mine.ApprovalObjectID.Value, '--json'], ann);
+  failed(twice, 1, /^elevate: This approval is already Rejected\. \(HTTP 409/m);
+  assert.equal(JSON.parse(twice.stdout).error.code, 'Conflict');
+  const third = await cliJson(['request', 'approvalrole', '--ttl', '10m'], jen);
+  const approvalId = (await cliJson(['approvals'], ann))[0].ApprovalObjectID.Value;
+  failed(await runCli(['approve', approvalId], jen), 1, /^elevate: You cannot approve or reject your own request/);
+  failed(await runCli(['approve', third.RequestId], jen), 1, /^elevate: you cannot approve or reject your own request/);
 });
 
 test('end-user failures: server messages, exit 1; misuse, exit 2', async (t) => {
@@ -127,11 +136,14 @@ test('end-user failures: server messages, exit 1; misuse, exit 2', async (t) => 
   const jen = { env: as('jen') };
 
   failed(await runCli(['whoami'], { env: { ...as('jen'), ELEVATE_PASSWORD: 'wrong' } }), 1, /^elevate: .+\(HTTP 401/);
-  failed(await runCli(['request', 'Allow AD Access', '--ttl', '3h'], jen), 1, /^elevate: .+\(HTTP 400/);
+  failed(await runCli(['request', 'Allow AD Access', '--ttl', '3h'], jen), 1, /^elevate: --ttl 3h is too long: at most 1h for this role$/m);
+  failed(await runCli(['request', 'Alow AD Access'], jen), 1, /^elevate: there is no role 'Alow AD Access' that you may request \(see: elevate roles\); did you mean 'Allow AD Access'\?$/m);
   failed(await runCli(['request', 'No Such Role', '--ttl', '1h'], jen), 1, /^elevate: there is no role 'No Such Role' that you may request/);
   failed(await runCli(['roles'], { env: { ...as('jen'), ELEVATE_SERVER: 'http://127.0.0.1:1' } }), 1, /^elevate: cannot reach the server/);
 
-  failed(await runCli(['request', 'Allow AD Access'], jen), 2, /required option '--ttl/);
+  // No --ttl: the role's longest; a name in other case is the same role.
+  const defaulted = await cliJson(['request', 'allow ad access'], jen);
+  assert.equal(defaulted.RequestedTTL, '3600');
   failed(await runCli(['request', 'Allow AD Access', '--ttl', 'a while'], jen), 2, /30m, 2h/);
   failed(await runCli(['close', 'not-a-guid'], jen), 2, /is not a request id/);
   failed(await runCli(['requests', '--status', 'Bogus'], jen), 2, /expected one of .*\bProcessing\b/);

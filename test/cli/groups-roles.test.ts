@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { cliJson, runCli, tempDir } from './run-cli.js';
 
 test('group add, list, show, set, members and remove round-trip', async (t) => {
@@ -47,11 +48,13 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     justificationRequired: false,
     justificationMinLength: 0,
     ticketPattern: null,
+    breakGlass: false,
     window: { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' },
     groups: ['Ops'],
     candidates: ['bob', 'jen'],
     approvers: ['ann'],
     approval: null,
+    notify: { expiryWarningMinutes: null, slackChannel: null, teamsChannel: null },
   });
   await cliJson(['role', 'add', 'Plain', '--ttl', '600', ...d]);
 
@@ -104,4 +107,18 @@ test('role commands refuse bad input with a clear message', async (t) => {
   const noApprover = await runCli(['role', 'add', 'R', '--ttl', '60', '--approval', ...d]);
   assert.equal(noApprover.code, 1);
   assert.match(noApprover.stderr, /names no approvers/);
+});
+
+test('role set --add-candidate/--remove-candidate (and approvers, groups) edit one entry, keeping the rest', async (t) => {
+  const dir = tempDir(t);
+  const d = ['--data', join(dir, 'data')];
+  for (const u of ['jen', 'ann', 'bob']) await cliJson(['user', 'add', u, '--init', ...d]);
+  await cliJson(['group', 'add', 'G1', ...d]);
+  await cliJson(['group', 'add', 'G2', ...d]);
+  await cliJson(['role', 'add', 'R', '--ttl', '1h', '--candidate', 'jen', '--candidate', 'ann', '--group', 'G1', ...d]);
+  const r = await cliJson(['role', 'set', 'R', '--add-candidate', 'bob', '--remove-candidate', 'jen', '--add-group', 'G2', '--add-approver', 'ann', ...d]);
+  assert.deepEqual([r.role.candidates, r.role.groups, r.role.approvers], [['ann', 'bob'], ['G1', 'G2'], ['ann']]);
+  const missing = await runCli(['role', 'set', 'R', '--remove-candidate', 'jen', ...d]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^elevate: 'jen' is not in the candidates of role 'R' \(ann, bob\)$/m);
 });

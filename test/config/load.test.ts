@@ -91,15 +91,24 @@ test('MFA key and WebAuthn settings come from the file or ELEVATE_MFA_KEY[_FILE]
 });
 
 test('audit checkpoint settings come from the file or ELEVATE_AUDIT_*; bad values are named', () => {
-  assert.deepEqual(loadConfig({ env: {} }).audit, { checkpointIntervalSeconds: 10 });
+  const noExport = { sinks: [], batchSize: 500, sendTimeoutMs: 10_000, leaseSeconds: 30 };
+  assert.deepEqual(loadConfig({ env: {} }).audit, { checkpointIntervalSeconds: 10, export: noExport });
   const dir = tempDir();
   const file = join(dir, 'elevate.yaml');
   writeFileSync(file, 'audit:\n  signingKeyFile: /etc/elevate/audit.key\n  checkpointIntervalSeconds: 30\n');
-  assert.deepEqual(loadConfig({ file, env: {} }).audit, { signingKeyFile: '/etc/elevate/audit.key', checkpointIntervalSeconds: 30 });
+  assert.deepEqual(loadConfig({ file, env: {} }).audit, { signingKeyFile: '/etc/elevate/audit.key', checkpointIntervalSeconds: 30, export: noExport });
   const env = loadConfig({ file, env: { ELEVATE_AUDIT_SIGNING_KEY_FILE: '/k', ELEVATE_AUDIT_CHECKPOINT_FILE: '/var/log/elevate/checkpoints.jsonl' } }).audit;
-  assert.deepEqual(env, { signingKeyFile: '/k', checkpointFile: '/var/log/elevate/checkpoints.jsonl', checkpointIntervalSeconds: 30 });
+  assert.deepEqual(env, { signingKeyFile: '/k', checkpointFile: '/var/log/elevate/checkpoints.jsonl', checkpointIntervalSeconds: 30, export: noExport });
   assert.throws(() => loadConfig({ env: {}, overrides: { audit: { checkpointIntervalSeconds: 0 } } }), /audit\.checkpointIntervalSeconds/);
   assert.throws(() => loadConfig({ env: {}, overrides: { audit: { signingKey: 'x' } } }), /audit: Unrecognized key/);
+  // The export's sinks: each kind's keys checked, names unique, secrets only by file.
+  const sinks = (s: unknown[]) => loadConfig({ env: {}, overrides: { audit: { export: { sinks: s } } } as never }).audit.export.sinks;
+  assert.deepEqual(sinks([{ type: 'file', name: 'a', path: '/x' }]), [{ type: 'file', name: 'a', path: '/x', maxBytes: 100 * 1024 * 1024, keep: 10 }]);
+  assert.throws(() => sinks([{ type: 'file', name: 'a', path: '/x' }, { type: 'stdout', name: 'a' }]), /sink names must be unique/);
+  assert.throws(() => sinks([{ type: 'http', name: 'h', url: 'ftp://x' }]), /http:\/\/ or https:\/\//);
+  assert.throws(() => sinks([{ type: 'http', name: 'h', url: 'https://x', bearerToken: 't' }]), /Unrecognized key/);
+  assert.throws(() => sinks([{ type: 'syslog', name: 's', host: 'h', tls: { certFile: '/c' } }]), /certFile and keyFile go together/);
+  assert.throws(() => sinks([{ type: 'kafka', name: 'k' }]), /type/);
 });
 
 test('connection and sign-in limits have bounded defaults; allowedHosts comes from the file, ELEVATE_ALLOWED_HOSTS and --allowed-host', () => {

@@ -1,19 +1,16 @@
 import { useState } from 'preact/hooks';
-import { type AdminRole, type Group, type RoleEdit, type User, admin } from '../api.js';
+import { type AdminRole, admin } from '../api.js';
 import { duration, minutesToHhmm } from '../format.js';
-import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, checked, input, useAction, useLoad } from '../ui.js';
+import { ErrorBox, Loading, Page, Tag, announce, useLoad } from '../ui.js';
+import { RoleEditor } from './role-editor.js';
 
 interface Data {
   roles: AdminRole[];
-  users: User[];
-  groups: Group[];
 }
 
 export function AdminRoles() {
-  const { data, error, reload } = useLoad<Data>(async () => {
-    const [roles, users, groups] = await Promise.all([admin.roles(), admin.users(), admin.groups()]);
-    return { roles, users, groups };
-  });
+  // People and groups are not loaded here: the editor's pickers search the server as one types.
+  const { data, error, reload } = useLoad<Data>(async () => ({ roles: await admin.roles() }));
   const [editing, setEditing] = useState<string | null>(null);
   // Only servers with the MFA extension know approver step-up; others refuse the unknown field.
   const approverMfa = !!data?.roles.some((r) => 'approverMfaRequired' in r);
@@ -33,12 +30,12 @@ export function AdminRoles() {
               New role
             </button>
           </div>
-          {editing === '' && <RoleEditor role={null} users={data.users} groups={data.groups} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />}
+          {editing === '' && <RoleEditor role={null} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />}
           <ul class="cards" aria-label="Roles">
             {data.roles.map((r) =>
               editing === r.name ? (
                 <li key={r.id} class="card editing">
-                  <RoleEditor role={r} users={data.users} groups={data.groups} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />
+                  <RoleEditor role={r} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />
                 </li>
               ) : (
                 <RoleSummary key={r.id} r={r} onEdit={() => setEditing(r.name)} />
@@ -62,6 +59,8 @@ function RoleSummary({ r, onEdit }: { r: AdminRole; onEdit: () => void }) {
           {r.mfaRequired && <Tag tone="info">MFA</Tag>}
           {r.approvalRequired && <Tag tone="info">Approval</Tag>}
           {r.approverMfaRequired && <Tag tone="info">Approver MFA</Tag>}
+          {r.justificationRequired && <Tag tone="info">Justification</Tag>}
+          {r.ticketPattern && <Tag tone="info">Ticket</Tag>}
         </span>
       </div>
       {r.description && <p class="description">{r.description}</p>}
@@ -79,8 +78,8 @@ function RoleSummary({ r, onEdit }: { r: AdminRole; onEdit: () => void }) {
           <dd>{list(r.candidates)}</dd>
         </div>
         <div>
-          <dt>Approvers</dt>
-          <dd>{list(r.approvers)}</dd>
+          <dt>Approval</dt>
+          <dd>{approvalSummary(r)}</dd>
         </div>
         <div>
           <dt>Groups</dt>
@@ -96,118 +95,9 @@ function RoleSummary({ r, onEdit }: { r: AdminRole; onEdit: () => void }) {
   );
 }
 
-/** A set of names chosen with checkboxes: a fieldset, so its legend is read with each box. */
-function Choices({ legend, options, value, onChange }: { legend: string; options: { value: string; label: string }[]; value: string[]; onChange: (v: string[]) => void }) {
-  return (
-    <fieldset class="choices">
-      <legend>{legend}</legend>
-      {options.map((o) => (
-        <label class="check" key={o.value}>
-          <input
-            type="checkbox"
-            name={legend}
-            value={o.value}
-            checked={value.includes(o.value)}
-            onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked ? [...value, o.value] : value.filter((v) => v !== o.value))}
-          />{' '}
-          {o.label}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
-
-function RoleEditor({
-  role,
-  users,
-  groups,
-  approverMfa,
-  onSaved,
-  onCancel,
-}: {
-  role: AdminRole | null;
-  users: User[];
-  groups: Group[];
-  approverMfa: boolean;
-  onSaved: (name: string) => void;
-  onCancel: () => void;
-}) {
-  const [name, setName] = useState(role?.name ?? '');
-  const [description, setDescription] = useState(role?.description ?? '');
-  const [ttlMinutes, setTtlMinutes] = useState(String(Math.round((role?.ttlSeconds ?? 3600) / 60)));
-  const [mfaRequired, setMfa] = useState(role?.mfaRequired ?? false);
-  const [approvalRequired, setApproval] = useState(role?.approvalRequired ?? false);
-  const [approverMfaRequired, setApproverMfa] = useState(role?.approverMfaRequired ?? false);
-  const [windowOn, setWindowOn] = useState(role?.window != null);
-  const [from, setFrom] = useState(role?.window ? minutesToHhmm(role.window.from) : '08:00');
-  const [to, setTo] = useState(role?.window ? minutesToHhmm(role.window.to) : '18:00');
-  const [timeZone, setTimeZone] = useState(role?.window?.timeZone ?? '');
-  const [candidates, setCandidates] = useState(role?.candidates ?? []);
-  const [approvers, setApprovers] = useState(role?.approvers ?? []);
-  const [roleGroups, setGroups] = useState(role?.groups ?? []);
-  const action = useAction();
-  const people = users.map((u) => ({ value: u.login, label: `${u.displayName} (${u.login})` }));
-  const title = role ? `Edit ${role.name}` : 'New role';
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const minutes = Number(ttlMinutes);
-    const body: Omit<RoleEdit, 'name'> = {
-      description: description.trim() || null,
-      ttlSeconds: Number.isFinite(minutes) ? Math.round(minutes * 60) : NaN,
-      mfaRequired,
-      approvalRequired,
-      ...(approverMfa ? { approverMfaRequired } : {}),
-      window: windowOn ? { from, to, timeZone: timeZone.trim() || null } : null,
-      groups: roleGroups,
-      candidates,
-      approvers,
-    };
-    if (await action.run(async () => void (role ? await admin.updateRole(role.name, body) : await admin.createRole({ name: name.trim(), ...body })))) onSaved(role?.name ?? name.trim());
-  };
-
-  return (
-    <form class={role ? 'editor' : 'card editor'} onSubmit={submit} aria-label={title}>
-      <h2>{title}</h2>
-      <div class="row">
-        {!role && <Field label="Name">{(id) => <input id={id} name="name" required maxLength={256} value={name} onInput={input(setName)} />}</Field>}
-        <Field label="Longest activation (minutes)">
-          {(id) => <input id={id} name="ttl" type="number" min={1} step={1} required value={ttlMinutes} onInput={input(setTtlMinutes)} />}
-        </Field>
-      </div>
-      <Field label="Description">{(id) => <textarea id={id} name="description" rows={2} value={description} onInput={input(setDescription)} />}</Field>
-      <div class="row">
-        <label class="check">
-          <input type="checkbox" name="mfa" checked={mfaRequired} onChange={checked(setMfa)} /> Requires an MFA code
-        </label>
-        <label class="check">
-          <input type="checkbox" name="approval" checked={approvalRequired} onChange={checked(setApproval)} /> Requires approval
-        </label>
-        {approverMfa && (
-          <label class="check">
-            <input type="checkbox" name="approverMfa" checked={approverMfaRequired} onChange={checked(setApproverMfa)} /> Approvers confirm with MFA
-          </label>
-        )}
-        <label class="check">
-          <input type="checkbox" name="window" checked={windowOn} onChange={checked(setWindowOn)} /> Only during a daily window
-        </label>
-      </div>
-      {windowOn && (
-        <div class="row">
-          <Field label="From">{(id) => <input id={id} name="from" type="time" required value={from} onInput={input(setFrom)} />}</Field>
-          <Field label="To">{(id) => <input id={id} name="to" type="time" required value={to} onInput={input(setTo)} />}</Field>
-          <Field label="Time zone" hint="An IANA name such as Europe/Paris; empty means the server's zone.">
-            {(id, hint) => <input id={id} name="timeZone" aria-describedby={hint} value={timeZone} onInput={input(setTimeZone)} />}
-          </Field>
-        </div>
-      )}
-      <div class="choice-grid">
-        <Choices legend="Candidates (may request)" options={people} value={candidates} onChange={setCandidates} />
-        <Choices legend="Approvers" options={people} value={approvers} onChange={setApprovers} />
-        <Choices legend="Groups granted" options={groups.map((g) => ({ value: g.name, label: g.name }))} value={roleGroups} onChange={setGroups} />
-      </div>
-      <ErrorBox error={action.error} />
-      <SubmitRow label={role ? 'Save changes' : 'Create role'} disabled={action.busy} onCancel={onCancel} />
-    </form>
-  );
+/** "2 of ann, bob, DBA Leads (group) → 1 of dave": the path in one line, stage by stage. */
+function approvalSummary(r: AdminRole): string {
+  if (!r.approvalRequired) return 'None';
+  const stages = r.approval?.stages ?? [{ approvers: r.approvers, approverGroups: [], required: 1 }];
+  return stages.map((s) => `${s.required} of ${[...s.approvers, ...s.approverGroups.map((g) => `${g} (group)`)].join(', ')}`).join(' → ');
 }

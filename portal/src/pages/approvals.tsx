@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Approval, pam } from '../api.js';
+import { RequestProgress } from '../approval-path.js';
 import { useHasPasskey } from '../elevation.js';
 import { usePasskey } from '../passkey.js';
 import { duration, isSet, when } from '../format.js';
@@ -85,6 +86,7 @@ function ApprovalCard({ a, after }: { a: Approval; after: () => Promise<void> })
           <dd>{when(a.CreationTime)}</dd>
         </div>
       </dl>
+      <RequestProgress requestId={a.FIMRequestID.Value} label={`Approval of ${requestor(a)}'s request for ${a.RoleName}`} />
       <blockquote class="justification">{a.Justification || <span class="muted">No justification given.</span>}</blockquote>
       <Field label="Comment" hint="Optional; kept with the decision in the audit trail.">
         {(id, hint) => <textarea id={id} name="comment" rows={2} maxLength={4000} aria-describedby={hint} value={comment} onInput={input(setComment)} />}

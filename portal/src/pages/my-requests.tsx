@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type Ending, type PamRequest, REQUEST_STATUSES, type RequestStatus, me, pam } from '../api.js';
+import { RequestProgress } from '../approval-path.js';
 import { Countdown, MfaChallenge, outcome } from '../elevation.js';
 import { dayStart, duration, isSet, today, when } from '../format.js';
 import { Empty, ErrorBox, Field, Loading, Page, StatusBadge, announce, input, useAction, useLoad, Table, usePoll } from '../ui.js';
@@ -137,6 +138,7 @@ function OpenRequest({ r, name, reload }: { r: PamRequest; name: string; reload:
       </dl>
       {r.Justification && <p class="description">“{r.Justification}”</p>}
       {r.RequestStatus === 'PendingMFA' ? <MfaChallenge request={r} onDone={() => void reload()} /> : r.RequestStatus !== 'Active' && <p class="muted">{outcome(r, name)}</p>}
+      {r.RequestStatus === 'PendingApproval' && <RequestProgress requestId={r.RequestId} label={`Approval of your request for ${name}`} />}
       <ErrorBox error={action.error} />
       {r.RequestStatus !== 'Closing' && (
         <div class="actions">

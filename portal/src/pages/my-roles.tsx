@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { OPEN_STATUSES, type PamRequest, type Role, pam } from '../api.js';
+import { RequestProgress } from '../approval-path.js';
 import { ActivateForm, Countdown, MfaChallenge, outcome } from '../elevation.js';
 import { duration, isSet, timeOfDay, when } from '../format.js';
 import { Empty, ErrorBox, Loading, Page, StatusBadge, Tag, announce, useAction, useLoad, usePoll } from '../ui.js';
@@ -102,9 +103,10 @@ function RoleCard({ role, open, reload }: { role: Role; open: PamRequest[]; relo
             <MfaChallenge request={r} onDone={(x) => void done(x)} />
           </div>
         ) : (
-          <p class="muted" key={r.RequestId}>
-            {outcome(r, role.DisplayName)}
-          </p>
+          <div key={r.RequestId}>
+            <p class="muted">{outcome(r, role.DisplayName)}</p>
+            {r.RequestStatus === 'PendingApproval' && <RequestProgress requestId={r.RequestId} label={`Approval of your request for ${role.DisplayName}`} />}
+          </div>
         ),
       )}
       {message && <p class="success">{message}</p>}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, type ChangeProof, type FactorChange, type Factors, type TotpEnrolment, mfa } from '../api.js';
+import { ApiError, type ChangeProof, type FactorChange, type Factors, type MyNotifications, type TotpEnrolment, mfa, myNotifications } from '../api.js';
 import { when } from '../format.js';
 import { createPasskey, passkeysSupported, usePasskey } from '../passkey.js';
 import { CodeInput, ErrorBox, Field, Page, SubmitRow, announce, input, useAction, useLoad } from '../ui.js';
@@ -30,6 +30,7 @@ export function Security({ onSignOutEverywhere }: { onSignOutEverywhere: () => P
       {f && <Proof factors={f} hasFactor={hasFactor} value={proofCode} onValue={setProofCode} />}
       <Authenticator factors={f} reload={factors.reload} prove={prove} />
       {f && <Passkeys factors={f} reload={factors.reload} prove={prove} />}
+      <Notifications />
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <p>Signed in on a computer you no longer use? End every session of yours, including this one.</p>
@@ -189,6 +190,84 @@ function Passkeys({ factors, reload, prove }: { factors: Factors; reload: () => 
         </form>
       ) : (
         <p class="notice">This browser cannot create passkeys here. Use an up-to-date browser, or an authenticator app.</p>
+      )}
+    </section>
+  );
+}
+
+const EVENT_NAMES: Record<string, string> = {
+  'approval-needed': 'A request waits for your approval',
+  'decision-made': 'Your request was approved or rejected',
+  'elevation-active': 'Your access is active',
+  'ending-soon': 'Your access ends soon (with a link to extend)',
+  'elevation-ended': 'Your access ended',
+  'request-expired': 'Your request expired unanswered',
+};
+
+const STATUS_NAMES: Record<MyNotifications['deliveries'][number]['status'], string> = { delivered: 'Delivered', waiting: 'Waiting', failing: 'Failing, retried' };
+
+/** Issue 15: which notifications reach this person, through which channels and to which address, and the last ones sent. */
+function Notifications() {
+  const mine = useLoad(() => myNotifications());
+  const n = mine.data;
+  const address = !n?.email.enabled
+    ? 'Email notifications are not set up on this server.'
+    : n.email.address !== null
+      ? `Email goes to ${n.email.address}${n.email.source === 'directory' ? ' (from the directory)' : ''}.`
+      : n.email.source === 'directory-unavailable'
+        ? 'Email goes to the address in your directory entry (the directory cannot be reached right now).'
+        : 'You have no email address on file, so no email reaches you.';
+  return (
+    <section class="card" aria-labelledby="notifications-title">
+      <h2 id="notifications-title">Notifications</h2>
+      <ErrorBox error={mine.error} />
+      {n && (
+        <>
+          <p data-testid="notify-address">{address}</p>
+          <table>
+            <caption>What you are told, and how</caption>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Channels</th>
+              </tr>
+            </thead>
+            <tbody>
+              {n.events.map((e) => (
+                <tr key={e.event}>
+                  <td>{EVENT_NAMES[e.event] ?? e.event}</td>
+                  <td>{e.channels.length > 0 ? e.channels.join(', ') : 'none'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {n.sharedChannels.length > 0 && <p>Your roles' events are also posted to shared channels: {n.sharedChannels.join(', ')}.</p>}
+          <h3>Last emails to you</h3>
+          {n.deliveries.length === 0 ? (
+            <p>None yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Time</th>
+                </tr>
+              </thead>
+              <tbody>
+                {n.deliveries.map((d) => (
+                  <tr key={`${d.requestId}:${d.event}:${d.at}`}>
+                    <td>{EVENT_NAMES[d.event] ?? d.event}</td>
+                    <td>{d.role ?? '—'}</td>
+                    <td>{STATUS_NAMES[d.status]}</td>
+                    <td>{when(d.at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
       )}
     </section>
   );

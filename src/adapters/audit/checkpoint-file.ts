@@ -11,7 +11,8 @@ function toLine(c: AuditCheckpoint): string {
 function parseLine(line: string): AuditCheckpoint | null {
   try {
     const o = JSON.parse(line) as Record<string, unknown>;
-    const at = typeof o.at === 'string' ? Date.parse(o.at) : Number.NaN;
+    // An audit export's checkpoint records carry `at` in epoch milliseconds (docs/audit-export.md).
+    const at = typeof o.at === 'string' ? Date.parse(o.at) : o.type === 'checkpoint' && Number.isSafeInteger(o.at) ? (o.at as number) : Number.NaN;
     if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 1 || typeof o.hash !== 'string' || typeof o.keyId !== 'string' || typeof o.signature !== 'string' || Number.isNaN(at)) return null;
     return Object.freeze({ seq: o.seq as number, hash: o.hash, at: at as AuditCheckpoint['at'], keyId: o.keyId, signature: o.signature });
   } catch {
@@ -33,7 +34,9 @@ export function readCheckpointFile(path: string): { checkpoints: AuditCheckpoint
   }
   const lines = text.split('\n');
   const last = lines.pop()!; // '' when the file ends with a newline
-  const checkpoints = lines.map((l, i) => {
+  // An audit export (JSON lines) can stand in for a checkpoint file: its entries are skipped.
+  const checkpoints = lines.flatMap((l, i) => {
+    if (/^\{"type":"audit",/.test(l)) return [];
     const c = parseLine(l);
     if (!c) throw new Error(`${path} line ${i + 1} is not an audit checkpoint`);
     return c;

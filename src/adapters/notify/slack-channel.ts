@@ -1,5 +1,5 @@
 import type { NotificationKind } from '../../domain/notify/notification.js';
-import type { NotificationChannel, NotificationMessage } from '../../ports/notification-channel.js';
+import type { NotificationChannel, NotificationMessage, RoleRoute } from '../../ports/notification-channel.js';
 import { postJson } from './post-json.js';
 import { details, headline, linkText } from './wording.js';
 
@@ -41,13 +41,15 @@ export async function slackCall(opts: Pick<SlackOptions, 'token' | 'apiUrl'>, me
   return answer;
 }
 
-/** A Slack channel, posted to with chat.postMessage and Block Kit. */
+const PREFIX = 'slack:';
+
+/** A Slack channel (and the roles' own channels), posted to with chat.postMessage and Block Kit. */
 export class SlackChannel implements NotificationChannel {
   readonly reach = 'broadcast' as const;
   readonly name: string;
 
   constructor(private readonly opts: SlackOptions) {
-    this.name = `slack:${opts.channel}`;
+    this.name = `${PREFIX}${opts.channel}`;
   }
 
   accepts(_kind: NotificationKind): boolean {
@@ -58,7 +60,17 @@ export class SlackChannel implements NotificationChannel {
     return true;
   }
 
+  /** A role's own channel when it has one; the channel is part of the receiver, so each is retried and deduped apart. */
+  receiverFor(route: RoleRoute | null): string {
+    return route?.slackChannel ? `${PREFIX}${route.slackChannel}` : this.name;
+  }
+
+  owns(receiver: string): boolean {
+    return receiver.startsWith(PREFIX);
+  }
+
   async send(m: NotificationMessage, signal: AbortSignal): Promise<void> {
-    await slackCall(this.opts, 'chat.postMessage', { channel: this.opts.channel, text: headline(m), blocks: slackBlocks(m), unfurl_links: false }, signal);
+    const channel = this.owns(m.receiver) ? m.receiver.slice(PREFIX.length) : this.opts.channel;
+    await slackCall(this.opts, 'chat.postMessage', { channel, text: headline(m), blocks: slackBlocks(m), unfurl_links: false }, signal);
   }
 }

@@ -1,5 +1,5 @@
 import type { NotificationKind } from '../../domain/notify/notification.js';
-import type { NotificationChannel, NotificationMessage } from '../../ports/notification-channel.js';
+import type { NotificationChannel, NotificationMessage, RoleRoute } from '../../ports/notification-channel.js';
 import { postJson } from './post-json.js';
 import { details, headline, linkText } from './wording.js';
 
@@ -26,12 +26,29 @@ export function adaptiveCard(m: NotificationMessage): Record<string, unknown> {
   };
 }
 
-/** Microsoft Teams, through a channel's incoming webhook (its URL is the secret, read from a file). */
+const PREFIX = 'teams:';
+
+/**
+ * Microsoft Teams, through a channel's incoming webhook (its URL is the secret, read from a file):
+ * the global one, and named ones that roles choose (`teams:<name>` as receivers).
+ */
 export class TeamsChannel implements NotificationChannel {
   readonly name = 'teams';
   readonly reach = 'broadcast' as const;
 
-  constructor(private readonly webhookUrl: string) {}
+  constructor(
+    private readonly webhookUrl: string | null,
+    private readonly named: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  receiverFor(route: RoleRoute | null): string | null {
+    if (route?.teamsChannel && this.named.has(route.teamsChannel)) return `${PREFIX}${route.teamsChannel}`;
+    return this.webhookUrl === null ? null : this.name;
+  }
+
+  owns(receiver: string): boolean {
+    return receiver.startsWith(PREFIX) && this.named.has(receiver.slice(PREFIX.length));
+  }
 
   accepts(_kind: NotificationKind): boolean {
     return true;
@@ -42,7 +59,9 @@ export class TeamsChannel implements NotificationChannel {
   }
 
   async send(m: NotificationMessage, signal: AbortSignal): Promise<void> {
-    const res = await postJson(this.webhookUrl, adaptiveCard(m), signal);
+    const url = this.owns(m.receiver) ? this.named.get(m.receiver.slice(PREFIX.length))! : this.webhookUrl;
+    if (url === null) throw new Error(`no Teams webhook for ${m.receiver}`);
+    const res = await postJson(url, adaptiveCard(m), signal);
     await res.body?.cancel();
   }
 }

@@ -8,7 +8,7 @@ export function signatureHeader(secret: string, body: string, unixSeconds: numbe
   return `t=${unixSeconds},v1=${createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex')}`;
 }
 
-/** The receiver's check (docs/notification-channels.md shows the same steps): right secret, body untouched, not older than `toleranceSeconds`. */
+/** The receiver's check (docs/notifications.md shows the same steps): right secret, body untouched, not older than `toleranceSeconds`. */
 export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = 300): boolean {
   const parts = new Map(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));

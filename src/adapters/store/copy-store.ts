@@ -24,8 +24,10 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'requests', key: ['id'] },
   { name: 'approvals', key: ['id'] },
   { name: 'approval_votes', key: ['approval_id', 'seq'] },
+  { name: 'break_glass_reviews', key: ['request_id'] },
   { name: 'audit', key: ['seq'] },
   { name: 'audit_checkpoints', key: ['seq', 'key_id'] },
+  { name: 'audit_export_cursors', key: ['sink'] },
   { name: 'sessions', key: ['token_hash'] },
   { name: 'settings', key: ['key'] },
   { name: 'mfa_totp', key: ['account_id'] },
@@ -42,10 +44,10 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
 ];
 
 /**
- * Tables the target keeps for itself: `account_changes` is a counter the target's own triggers move
- * as the accounts arrive, so copying it would only set it back.
+ * Tables the target keeps for itself: `account_changes` and `role_changes` are counters the target's
+ * own triggers move as the accounts and roles arrive, so copying them would only set them back.
  */
-const NOT_COPIED: readonly (keyof Database)[] = ['account_changes'];
+const NOT_COPIED: readonly (keyof Database)[] = ['account_changes', 'role_changes'];
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bound parameters for the widest table. */
 const BATCH = 500;

@@ -2,6 +2,7 @@ import { DomainError } from '../../domain/errors.js';
 import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, type ReconcileMode, isValidGroupName } from '../../domain/group/group.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
+import { matchesSearch } from './name-search.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface GroupSpec {
@@ -86,9 +87,10 @@ async function whyGroupIsInUse(tx: StoreTx, g: Group): Promise<string | null> {
   return null;
 }
 
-export async function listGroups(deps: Deps, caller: Caller): Promise<Group[]> {
+/** Every group, or with `search` those whose name, description or DN contains it (the portal's pickers). */
+export async function listGroups(deps: Deps, caller: Caller, search: string | null = null): Promise<Group[]> {
   requireAdmin(caller);
-  return deps.store.transaction((tx) => tx.groups.list());
+  return (await deps.store.transaction((tx) => tx.groups.list())).filter((g) => matchesSearch(search, [g.name, g.description, g.dn]));
 }
 
 export async function removeGroup(deps: Deps, caller: Caller, name: string): Promise<void> {

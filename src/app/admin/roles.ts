@@ -2,6 +2,7 @@ import { DomainError } from '../../domain/errors.js';
 import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
 import { pathProblem } from '../../domain/role/approval-stage.js';
 import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
+import { NO_ROLE_NOTIFY, type RoleNotify, roleNotifyProblem } from '../../domain/role/role-notify.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
@@ -23,6 +24,8 @@ export interface RoleSpec {
   readonly justificationMinLength?: number | undefined;
   /** null removes the pattern. */
   readonly ticketPattern?: string | null | undefined;
+  /** Activated without approval, capped short, each use reviewed afterwards by an approver. */
+  readonly breakGlass?: boolean | undefined;
   /** null removes the window. */
   readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
   readonly groups?: readonly string[] | undefined;
@@ -34,6 +37,8 @@ export interface RoleSpec {
    * (`approvalRequired` + `approvers`, one stage needing one approval).
    */
   readonly approval?: ApprovalSpec | null | undefined;
+  /** The role's own notification settings; each field given replaces the stored one, null goes back to the server's. */
+  readonly notify?: { readonly [K in keyof RoleNotify]?: RoleNotify[K] | undefined } | undefined;
 }
 
 export interface ApprovalSpec {
@@ -54,6 +59,7 @@ export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'appr
   readonly approvers: string[];
   /** The role's own stages (null when it uses the shorthand or needs no approval). */
   readonly approval: { readonly stages: { approvers: string[]; approverGroups: string[]; required: number }[] } | null;
+  readonly notify: RoleNotify;
 }
 
 function parseTimeOfDay(s: string, what: string): number {
@@ -77,6 +83,7 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
   const { groupIds, candidateIds, approverIds, stages, ...rest } = r;
   return {
     ...rest,
+    notify: r.notify ?? NO_ROLE_NOTIFY,
     groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
     candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
     approvers: (await names(approverIds, (id) => tx.accounts.byId(id))).sort(),
@@ -95,7 +102,26 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
   };
 }
 
-async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string, serverMax: number): Promise<Role> {
+/** The role's notification settings after `spec`: what it gives replaces what is stored. */
+function resolveNotify(spec: RoleSpec, existing: Role | undefined, teamsChannels: readonly string[] | undefined): RoleNotify {
+  const was = existing?.notify ?? NO_ROLE_NOTIFY;
+  const given = spec.notify ?? {};
+  const notify: RoleNotify = {
+    expiryWarningMinutes: given.expiryWarningMinutes !== undefined ? given.expiryWarningMinutes : was.expiryWarningMinutes,
+    slackChannel: given.slackChannel !== undefined ? given.slackChannel : was.slackChannel,
+    teamsChannel: given.teamsChannel !== undefined ? given.teamsChannel : was.teamsChannel,
+  };
+  const problem = roleNotifyProblem(notify);
+  if (problem !== null) throw new DomainError('BadRequest', `Role '${spec.name}': ${problem}.`);
+  // A misspelt webhook name would send the role's events nowhere (or, silently, elsewhere): refuse it.
+  if (given.teamsChannel != null && !(teamsChannels ?? []).includes(given.teamsChannel)) {
+    const known = (teamsChannels ?? []).join(', ') || 'none';
+    throw new DomainError('BadRequest', `Role '${spec.name}': notify.teamsChannel '${given.teamsChannel}' is not a Teams webhook of the config (notifications.teams.channels: ${known}).`);
+  }
+  return notify;
+}
+
+async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, newId: () => string, serverMax: number, teamsChannels?: readonly string[]): Promise<Role> {
   const ttl = spec.ttlSeconds ?? existing?.ttlSeconds;
   if (ttl === undefined) throw new DomainError('BadRequest', `Role '${spec.name}' needs a TTL (the longest activation, in seconds).`);
   const maxTtl = Math.min(MAX_TTL_SECONDS, serverMax);
@@ -153,7 +179,9 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     justificationRequired: spec.justificationRequired ?? existing?.justificationRequired ?? false,
     justificationMinLength: minLength,
     ticketPattern,
+    breakGlass: spec.breakGlass ?? existing?.breakGlass ?? false,
     window,
+    notify: resolveNotify(spec, existing, teamsChannels),
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
     approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
@@ -175,9 +203,13 @@ export async function upsertRole(
     const existing = await tx.roles.byName(spec.name);
     if (existing && mode === 'create') throw new DomainError('Conflict', `A role '${spec.name}' already exists.`);
     if (!existing && mode === 'update') throw new DomainError('NotFound', `There is no role '${spec.name}'.`);
-    const next = await resolve(tx, spec, existing, () => deps.ids.newId(), deps.policy.maxTtlSeconds);
+    const next = await resolve(tx, spec, existing, () => deps.ids.newId(), deps.policy.maxTtlSeconds, deps.policy.teamsChannels);
     if (next.approvalRequired && next.stages.length === 0 && next.approverIds.length === 0) {
       throw new DomainError('BadRequest', `Role '${spec.name}' needs approval but names no approvers; nobody could ever approve it.`);
+    }
+    if (next.breakGlass && !next.approvalRequired) {
+      // The approvers are the ones who review each use; without them a use could never be reviewed.
+      throw new DomainError('BadRequest', `Break-glass role '${spec.name}' needs approvers (approvalRequired with approvers, or approval stages): they review each use afterwards.`);
     }
     const problem = pathProblem(next);
     if (problem) throw new DomainError('BadRequest', `The approval path of role '${spec.name}' is not valid: ${problem}.`);

@@ -6,6 +6,7 @@ import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
 import { inLifecycle } from '../lifecycle.js';
+import { matchesSearch } from './name-search.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface UserSpec {
@@ -105,12 +106,13 @@ export async function upsertUser(
 /** A user as administrators list them: the account, and whether failed MFA attempts hold it back. */
 export type UserView = PublicAccount & { readonly mfaLockout: LockoutView };
 
-export async function listUsers(deps: Deps, caller: Caller): Promise<UserView[]> {
+/** Every user, or with `search` those whose login, name or email contains it (the portal's pickers). */
+export async function listUsers(deps: Deps, caller: Caller, search: string | null = null): Promise<UserView[]> {
   requireAdmin(caller);
   return deps.store.read(async (tx) => {
     const now = deps.clock.now();
     const attempts = new Map((await tx.mfa.allAttempts()).map((a) => [a.accountId, a]));
-    return (await tx.accounts.list()).map((a) => ({ ...publicAccount(a), mfaLockout: lockoutView(attempts.get(a.id) ?? noAttempts(a.id), now) }));
+    return (await tx.accounts.list()).filter((a) => matchesSearch(search, [a.login, a.displayName, a.email])).map((a) => ({ ...publicAccount(a), mfaLockout: lockoutView(attempts.get(a.id) ?? noAttempts(a.id), now) }));
   });
 }
 

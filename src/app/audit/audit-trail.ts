@@ -45,7 +45,14 @@ export function transitionEntry(
     requestId: after.id,
     before: before && { status: before.status, expiresAt: before.expiresAt },
     // The ticket a request was made under is part of its record from the first entry on.
-    after: { status: after.status, expiresAt: after.expiresAt, endReason: after.endReason, ...(event === 'Created' && after.ticketId !== null && { ticketId: after.ticketId }) },
+    after: {
+      status: after.status,
+      expiresAt: after.expiresAt,
+      endReason: after.endReason,
+      ...(event === 'Created' && after.ticketId !== null && { ticketId: after.ticketId }),
+      // Break-glass is loud: every entry of such a request says so, not only its creation.
+      ...(after.breakGlass && { breakGlass: true }),
+    },
   };
 }
 

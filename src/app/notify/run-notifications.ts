@@ -8,6 +8,7 @@ import { personalRecipients } from './recipients.js';
 import { AUDIENCE } from '../../domain/notify/notification.js';
 import { NO_MEMBERS, approverGroupIdsOf } from '../../domain/role/approval-stage.js';
 import { readGroupMembers } from '../approver-groups.js';
+import { DomainError } from '../../domain/errors.js';
 
 export interface NotificationOptions {
   readonly channels: readonly NotificationChannel[];
@@ -54,7 +55,7 @@ export async function runNotifications(deps: Deps, opts: NotificationOptions): P
 
 /** The channel a receiver belongs to: a broadcast channel by its name, a personal one as `<name>:<account id>`. */
 export function channelOf(channels: readonly NotificationChannel[], receiver: string): NotificationChannel | undefined {
-  const exact = channels.find((c) => c.reach === 'broadcast' && c.name === receiver);
+  const exact = channels.find((c) => c.reach === 'broadcast' && (c.name === receiver || c.owns?.(receiver) === true));
   if (exact) return exact;
   const cut = receiver.lastIndexOf(':');
   return cut < 0 ? undefined : channels.find((c) => c.reach === 'personal' && c.name === receiver.slice(0, cut));
@@ -65,8 +66,21 @@ export async function fanOutNotifications(deps: Deps, opts: NotificationOptions)
   return deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
     const due = await tx.notifications.toFanOut(now, opts.limit ?? 200);
-    for (const n of due) await tx.notifications.fanOut(n.id, await receiversOf(deps, tx, opts.channels, n), now);
-    return due.length;
+    let done = 0;
+    for (const n of due) {
+      let receivers: string[];
+      try {
+        receivers = await receiversOf(deps, tx, opts.channels, n);
+      } catch (e) {
+        // A directory that cannot say where someone's mail goes: this event waits for the next pass,
+        // the others go on; concluding "no address" would lose it.
+        if (e instanceof DomainError && e.code === 'DirectoryUnavailable') continue;
+        throw e;
+      }
+      await tx.notifications.fanOut(n.id, receivers, now);
+      done++;
+    }
+    return done;
   });
 }
 
@@ -79,14 +93,29 @@ async function receiversOf(deps: Deps, tx: StoreTx, channels: readonly Notificat
   // Approvers are read as the approval stands now: the open stage's voters, group members included.
   const approval = AUDIENCE[n.kind] === 'approvers' && r.approvalId !== null ? await tx.approvals.byId(r.approvalId) : undefined;
   const members = approval ? await readGroupMembers(deps, tx, approverGroupIdsOf(role)) : NO_MEMBERS;
-  const people = (await tx.accounts.byIds(personalRecipients(n.kind, role, r, approval, members))).map(person);
+  // Addresses (a directory read for LDAP users) only when some personal channel takes this event.
+  const personal = channels.some((c) => c.reach === 'personal' && c.accepts(n.kind));
+  const people = personal ? await withAddresses(deps, (await tx.accounts.byIds(personalRecipients(n.kind, role, r, approval, members))).map(person)) : [];
+  // A role's own Slack channel or Teams webhook takes its events; operations events stay global.
+  const route = AUDIENCE[n.kind] === 'operations' ? null : (role.notify ?? null);
   return channels
     .filter((c) => c.accepts(n.kind))
-    .flatMap((c) => (c.reach === 'broadcast' ? [c.name] : people.filter((p) => c.reaches(p)).map((p) => `${c.name}:${p.id}`)));
+    .flatMap((c) => {
+      if (c.reach === 'personal') return people.filter((p) => c.reaches(p)).map((p) => `${c.name}:${p.id}`);
+      const receiver = c.receiverFor ? c.receiverFor(route) : c.name;
+      return receiver === null ? [] : [receiver];
+    });
 }
 
 function person(a: Account): NotifiedPerson {
   return { id: a.id, login: a.login, displayName: a.displayName, email: a.email };
+}
+
+/** The people with their addresses: the one on file, else the directory's (LDAP users). */
+export async function withAddresses(deps: Deps, people: readonly NotifiedPerson[]): Promise<NotifiedPerson[]> {
+  const book = deps.addressBook;
+  if (!book) return [...people];
+  return Promise.all(people.map(async (p) => (p.email !== null ? p : { ...p, email: await book.emailOf(p.login) })));
 }
 
 /** One channel's deliveries, one after another; after a failure the rest wait for its retry. */
@@ -119,8 +148,16 @@ async function deliverInTurn(deps: Deps, opts: NotificationOptions, list: readon
 async function attempt(deps: Deps, opts: NotificationOptions, d: NotificationDelivery): Promise<string | null> {
   const channel = channelOf(opts.channels, d.receiver);
   if (!channel) return `no channel '${d.receiver}' is configured any more`;
-  const message = await deps.store.read((tx) => messageFor(tx, opts, d, channel));
-  if (!message) return 'the request or its role no longer exists';
+  const stored = await deps.store.read((tx) => messageFor(tx, opts, d, channel));
+  if (!stored) return 'the request or its role no longer exists';
+  let message = stored;
+  if (stored.to !== null && stored.to.email === null) {
+    try {
+      message = { ...stored, to: (await withAddresses(deps, [stored.to]))[0]! };
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
   // A timer of our own rather than AbortSignal.timeout, whose unref'd timer lets a lone pass hang.
   const timeoutMs = opts.sendTimeoutMs ?? 10_000;
   const abort = new AbortController();
@@ -144,7 +181,8 @@ async function messageFor(tx: StoreTx, opts: NotificationOptions, d: Notificatio
   const people = new Map((await tx.accounts.byIds(ids)).map((a) => [a.id, person(a)]));
   const requester = people.get(r.creatorId);
   if (!requester) return null;
-  const page = n.kind === 'approval-needed' ? 'approvals' : 'requests';
+  // The page the reader acts on: approvals to decide, My roles to extend an elevation ending soon.
+  const page = n.kind === 'approval-needed' ? 'approvals' : n.kind === 'ending-soon' ? 'roles' : 'requests';
   return {
     id: n.id,
     kind: n.kind,
@@ -164,5 +202,6 @@ async function messageFor(tx: StoreTx, opts: NotificationOptions, d: Notificatio
     comment: n.detail.comment,
     link: `${opts.portalUrl}/#/${page}`,
     to: channel.reach === 'personal' ? (people.get(d.receiver.slice(channel.name.length + 1)) ?? null) : null,
+    receiver: d.receiver,
   };
 }

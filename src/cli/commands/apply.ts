@@ -1,19 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { type ApplyReport, type Declaration, applyDeclaration } from '../../app/admin/apply.js';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { Declaration } from '../../app/admin/apply.js';
+import { type PolicyResult, applyPolicy, exportPolicy, planPolicy } from '../../app/admin/policy.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import type { UserSpec } from '../../app/admin/users.js';
-import { isDomainError } from '../../domain/errors.js';
 import { CliError } from '../cli-error.js';
 import { type ParsedDeclaration, type UserEntry, parseDeclaration } from '../declaration-schema.js';
 import { emit } from '../output.js';
 import { readPasswordFile } from '../password-input.js';
+import { planText } from '../plan-text.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
 interface ApplyFlags extends AdminOptions {
   file: string;
+  dryRun?: boolean;
+  prune?: boolean;
+  force?: boolean;
 }
 
 function readDeclaration(file: string): ParsedDeclaration {
@@ -32,59 +36,58 @@ function readDeclaration(file: string): ParsedDeclaration {
   return parseDeclaration(doc, file);
 }
 
-/** Password files sit next to the declaration, so it can be kept in one folder and moved as one. */
-function userSpec({ passwordFile, ...u }: UserEntry, base: string, where: string): UserSpec {
-  if (passwordFile === undefined) return u;
-  try {
-    return { ...u, password: readPasswordFile(resolve(base, passwordFile)) };
-  } catch (e) {
-    throw new CliError(`${where}.passwordFile: ${(e as Error).message}`);
-  }
-}
-
 /**
- * Applies one entry at a time so a refusal (a role naming an unknown group) can say which entry
- * it was about. Entries before it stay applied; running the fixed file again finishes the job.
+ * Password files sit next to the declaration, so it can be kept in one folder and moved as one.
+ * Every unreadable one is listed, like every other problem, before anything is tried.
  */
-async function applyAll(decl: ParsedDeclaration, file: string, run: (d: Declaration) => Promise<ApplyReport>): Promise<ApplyReport> {
-  const total: ApplyReport = { created: [], updated: [], unchanged: [] };
+function withPasswords(decl: ParsedDeclaration, file: string): Declaration {
   const base = dirname(resolve(file));
-  const steps: [string, () => Declaration][] = [
-    ...(decl.users ?? []).map((u, i): [string, () => Declaration] => [`users[${i}]`, () => ({ users: [userSpec(u, base, `users[${i}]`)] })]),
-    ...(decl.groups ?? []).map((g, i): [string, () => Declaration] => [`groups[${i}]`, () => ({ groups: [g] })]),
-    ...(decl.roles ?? []).map((r, i): [string, () => Declaration] => [`roles[${i}]`, () => ({ roles: [r] })]),
-  ];
-  for (const [where, step] of steps) {
-    let r: ApplyReport;
+  const problems: string[] = [];
+  const user = ({ passwordFile, ...u }: UserEntry, i: number): UserSpec => {
+    if (passwordFile === undefined) return u;
     try {
-      r = await run(step());
+      return { ...u, password: readPasswordFile(resolve(base, passwordFile)) };
     } catch (e) {
-      if (isDomainError(e)) throw new CliError(`${file}: ${where}: ${e.message}`);
-      throw e;
+      problems.push(`  users[${i}].passwordFile: ${(e as Error).message}`);
+      return u;
     }
-    total.created.push(...r.created);
-    total.updated.push(...r.updated);
-    total.unchanged.push(...r.unchanged);
-  }
-  return total;
+  };
+  const users = (decl.users ?? []).map(user);
+  if (problems.length > 0) throw new CliError(`${file}: nothing was changed:\n${problems.join('\n')}`);
+  return { ...decl, users };
 }
 
-function summary(r: ApplyReport): string {
-  const lines = [
-    ...r.created.map((x) => `created    ${x}`),
-    ...r.updated.map((x) => `updated    ${x}`),
-    ...r.unchanged.map((x) => `unchanged  ${x}`),
-  ];
-  lines.push(`${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged`);
-  return lines.join('\n');
+const SUMMARY_KEYS = { create: 'created', change: 'updated', delete: 'deleted' } as const;
+
+/** The plan, and for scripts written before plans the names by outcome (`created: ['user jen']`). */
+function report(r: PolicyResult, decl: Declaration) {
+  const out = { applied: r.applied, steps: r.steps, created: [] as string[], updated: [] as string[], deleted: [] as string[], unchanged: [] as string[] };
+  for (const s of r.steps) out[SUMMARY_KEYS[s.action]].push(`${s.kind} ${s.name}`);
+  const touched = new Set(r.steps.map((s) => `${s.kind} ${s.name}`));
+  const declared = [...(decl.users ?? []).map((u) => `user ${u.login}`), ...(decl.groups ?? []).map((g) => `group ${g.name}`), ...(decl.roles ?? []).map((x) => `role ${x.name}`)];
+  out.unchanged = declared.filter((d) => !touched.has(d));
+  return out;
 }
 
 export function registerApplyCommand(program: Command): void {
-  adminCommand(program, 'apply', 'create or update the users, groups and roles a YAML or JSON file declares; never deletes')
+  adminCommand(program, 'apply', 'make users, groups and roles what a YAML or JSON file declares, all or nothing')
     .requiredOption('-f, --file <file>', 'the declaration file')
+    .option('--dry-run', 'print the plan (create / change / delete, field by field) and change nothing')
+    .option('--prune', 'also remove the users, groups and roles the file does not declare')
+    .option('--force', 'with --prune: disable users who hold or wait for access (ending it) instead of refusing')
     .action(async (f: ApplyFlags) => {
-      const decl = readDeclaration(f.file);
-      const report = await withCore(f, (core) => applyAll(decl, f.file, (d) => applyDeclaration(core.deps, core.hasher, LOCAL_OPERATOR, d)));
-      emit(f, report, () => summary(report));
+      const decl = withPasswords(readDeclaration(f.file), f.file);
+      const opts = { prune: f.prune === true, force: f.force === true };
+      const r = await withCore(f, (core) => (f.dryRun ? planPolicy : applyPolicy)(core.deps, core.hasher, LOCAL_OPERATOR, decl, opts));
+      emit(f, report(r, decl), () => planText(r.steps, r.applied));
+    });
+
+  adminCommand(program, 'export', 'write the current users, groups and roles as an apply file (no passwords)')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .action(async (f: AdminOptions & { output?: string }) => {
+      const doc = await withCore(f, (core) => exportPolicy(core.deps, LOCAL_OPERATOR), { checkpoint: false });
+      const text = f.json ? `${JSON.stringify(doc, null, 2)}\n` : `# elevate export: apply with \`elevate apply -f FILE --dry-run\` to review\n${toYaml(doc)}`;
+      if (f.output === undefined) process.stdout.write(text);
+      else writeFileSync(f.output, text, { mode: 0o600 });
     });
 }

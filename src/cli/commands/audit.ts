@@ -1,7 +1,10 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { readAudit } from '../../app/admin/audit.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { type AuditTrailReport, verifyAuditTrail } from '../../app/audit/verify-audit-trail.js';
+import { type ExportLine, type ExportVerification, verifyExport } from '../../app/audit/verify-export.js';
 import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { listUsers, showUser } from '../../app/admin/users.js';
 // The brief for the CLI names this check; it is pure hashing over entries the store port yields.
@@ -91,14 +94,7 @@ export function registerAuditCommands(program: Command): void {
       // `audit` declares the same options, so they may have been parsed there; merge both levels.
       const f = cmd.optsWithGlobals<AdminOptions & { checkpoint?: string[]; publicKey?: string[] }>();
       const config = loadConfig({ file: f.config, overrides: { dataDir: f.data, database: f.database } });
-      const { auditVerifyInputs } = await wiring();
-      let inputs: ReturnType<typeof auditVerifyInputs>;
-      try {
-        inputs = auditVerifyInputs(config, { checkpointFiles: f.checkpoint ?? [], publicKeyFiles: f.publicKey ?? [] });
-      } catch (e) {
-        // An unreadable key or checkpoint file: the trail cannot be vouched for, said in one line.
-        throw new CliError((e as Error).message);
-      }
+      const inputs = await verifyInputs(config, f);
       // Verifying only reads: it never signs, so a failed check cannot be followed by a checkpoint.
       const r = await withCore(f, (core) => verifyAuditTrail(core.deps, LOCAL_OPERATOR, inputs), { checkpoint: false });
       // An empty trail proves nothing: a store that ever served has entries, so this is the wrong one.
@@ -110,6 +106,30 @@ export function registerAuditCommands(program: Command): void {
       for (const n of notes) process.stderr.write(`elevate: ${n}\n`);
     });
 
+  audit
+    .command('verify-export')
+    .description('check a JSON-lines audit export offline: every hash, the order (no record removed), every checkpoint signature; give rotated files oldest first (FILE.3 FILE.2 FILE.1 FILE)')
+    .argument('<files...>', 'export files, oldest first')
+    .option('--public-key <file>', 'public key the checkpoints are signed with (repeatable; default: the public half of audit.signingKeyFile)', collect)
+    .option('--checkpoint <file>', "a checkpoint file kept elsewhere (the server's audit.checkpointFile): an export that ends before its newest checkpoint was cut (repeatable)", collect)
+    .option('--anchored', 'fail unless the newest entry is covered by a signed checkpoint (an export taken after the server stopped always is)')
+    .option('--config <file>', 'configuration file (for audit.signingKeyFile)')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (files: string[], _: unknown, cmd: Command) => {
+      // `audit` declares --config and --json too, so they may have been parsed there; merge both levels.
+      const f = cmd.optsWithGlobals<{ publicKey?: string[]; checkpoint?: string[]; anchored?: boolean; config?: string; json?: boolean }>();
+      const inputs = await verifyInputs(loadConfig({ file: f.config }), f);
+      const given = new Set(f.checkpoint ?? []);
+      const torn: string[] = [];
+      for (const file of files) if (!existsSync(file)) throw new CliError(`cannot read the export file ${file}: it does not exist`);
+      const r = verifyExport(exportLines(files, torn), inputs.verifier, inputs.sources.filter((s) => given.has(s.where)));
+      const problems = [...r.problems];
+      if (f.anchored && r.unanchored > 0) problems.push(`the newest ${r.unanchored} entries are not covered by a signed checkpoint: the export may have been cut after its last checkpoint`);
+      const notes = [...r.notes, ...torn.map((w) => `${w}: an unfinished last line (a write cut short by a crash; it is sent again whole) was skipped`)];
+      emit(f, { ...r, intact: problems.length === 0, problems }, () => (problems.length === 0 ? exportIntactText(r) : ''));
+      if (problems.length > 0) throw new CliError([...problems, ...notes.map((n) => `note: ${n}`)].join('\nelevate: '));
+      for (const n of notes) process.stderr.write(`elevate: note: ${n}\n`);
+    });
   audit
     .command('keygen')
     .description('make an Ed25519 key pair for audit checkpoints: the private key in FILE (mode 0600, for audit.signingKeyFile), the public key in FILE.pub')
@@ -128,6 +148,47 @@ export function registerAuditCommands(program: Command): void {
 }
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+/** The keys and checkpoint files a verification checks against (the given ones, else the configured). */
+async function verifyInputs(config: Config, f: { checkpoint?: string[]; publicKey?: string[] }) {
+  const { auditVerifyInputs } = await wiring();
+  try {
+    return auditVerifyInputs(config, { checkpointFiles: f.checkpoint ?? [], publicKeyFiles: f.publicKey ?? [] });
+  } catch (e) {
+    // An unreadable key or checkpoint file: the trail cannot be vouched for, said in one line.
+    throw new CliError((e as Error).message);
+  }
+}
+
+/**
+ * The lines of the export files in the order given, one file in memory at a time. A last line
+ * without its newline, in the last file only, is an append a crash cut short: skipped, and named in `torn`.
+ */
+function* exportLines(files: readonly string[], torn: string[]): Generator<ExportLine> {
+  for (const [i, file] of files.entries()) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read the export file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const lines = text.split('\n');
+    const last = lines.pop()!;
+    if (last !== '') {
+      if (i === files.length - 1) torn.push(`${file}:${lines.length + 1}`);
+      else lines.push(last);
+    }
+    for (const [n, line] of lines.entries()) yield { where: `${file}:${n + 1}`, text: line };
+  }
+}
+
+function exportIntactText(r: ExportVerification): string {
+  const n = (k: number) => `${k} ${k === 1 ? 'entry' : 'entries'}`;
+  const lines = [`audit export intact: ${n(r.entries)} verified, seq ${r.firstSeq} to ${r.lastSeq}${r.duplicates > 0 ? ` (${r.duplicates} sent twice, identical: at-least-once delivery)` : ''}`];
+  if (r.checkpoint) lines.push(`agrees with the checkpoint for seq ${r.checkpoint.seq} signed at ${new Date(r.checkpoint.at).toISOString()} by key ${r.checkpoint.keyId}`);
+  if (r.unanchored > 0) lines.push(`the newest ${n(r.unanchored)} are not yet covered by a checkpoint: a cut there shows only against a newer checkpoint (--checkpoint)`);
+  return lines.join('\n');
+}
 
 function intactText(r: AuditTrailReport): string {
   const n = (k: number) => `${k} ${k === 1 ? 'entry' : 'entries'}`;

@@ -4,9 +4,19 @@ import { type ClientOptions, clientCommand, connect } from '../client-command.js
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit } from '../output.js';
 import { withOtp } from '../otp-input.js';
-import { isGuid } from '../pam-client.js';
+import { type PamClient, isGuid } from '../pam-client.js';
 import { formatTable } from '../table.js';
-import type { WireApproval } from '../wire-types.js';
+import type { WireApproval, WireRequest } from '../wire-types.js';
+
+/**
+ * A request id that is not among the caller's approvals: say so precisely when it is the caller's
+ * own request (the API keys decisions by approval id, so it cannot tell from a request id).
+ */
+async function whyNotWaiting(api: PamClient, id: string, e: CliError): Promise<CliError> {
+  const own = await api.list<WireRequest>('pamrequests', `RequestId eq guid'${id}'`).catch(() => []);
+  if (own.length > 0) return new CliError('you cannot approve or reject your own request; another approver of the role must decide', 1, 'SelfApproval');
+  return new CliError(`${e.message} It may have been decided already, or it is not yours to decide (see: elevate approvals).`, 1, e.serverCode);
+}
 
 function decide(program: Command, action: 'Approve' | 'Reject', description: string): Command {
   return clientCommand(program, `${action.toLowerCase()} <id>`, description).action(async (id: string, f: ClientOptions & { otp?: string }) => {
@@ -22,6 +32,7 @@ function decide(program: Command, action: 'Approve' | 'Reject', description: str
     try {
       await api.post(url, f.otp === undefined ? undefined : { Code: f.otp });
     } catch (e) {
+      if (e instanceof CliError && e.serverCode === 'ApprovalNotFound' && !match) throw await whyNotWaiting(api, wanted, e);
       // Roles with approver step-up refuse an approval without a code: ask for one on a terminal.
       if (!(e instanceof CliError) || e.serverCode !== 'MfaRequired' || f.otp !== undefined) throw e;
       const done = await withOtp(undefined, 'This role asks approvers for MFA; code from your authenticator: ', (code) => api.post(url, { Code: code }));

@@ -5,12 +5,13 @@ import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit, formatFields } from '../output.js';
 import { withOtp } from '../otp-input.js';
 import { type PamClient, isGuid, odataString } from '../pam-client.js';
+import { matchName } from '../names.js';
 import { parseDuration } from '../parse-duration.js';
 import { formatTable } from '../table.js';
 import { REQUEST_STATUSES, type WireEnding, type WireRequest, type WireRole, odataDateTime } from '../wire-types.js';
 
 interface RequestFlags extends ClientOptions {
-  ttl: number;
+  ttl?: number;
   justification?: string;
   ticket?: string;
   at?: number;
@@ -49,8 +50,22 @@ const statusArg = (v: string) => {
 async function findRole(api: PamClient, role: string): Promise<WireRole> {
   const filter = isGuid(role) ? `RoleId eq guid'${role.toLowerCase()}'` : `DisplayName eq ${odataString(role)}`;
   const found = await api.list<WireRole>('pamroles', filter);
-  if (found.length === 0) throw new CliError(`there is no role '${role}' that you may request (see: elevate roles)`);
-  return found[0]!;
+  if (found.length > 0 || isGuid(role)) {
+    if (found.length === 0) throw new CliError(`there is no role '${role}' that you may request (see: elevate roles)`);
+    return found[0]!;
+  }
+  // Names are matched ignoring case, and a typo gets a suggestion, among the roles the caller may request.
+  const all = await api.list<WireRole>('pamroles');
+  const name = matchName(role, all.map((r) => r.DisplayName), 'role', ' that you may request (see: elevate roles)');
+  return all.find((r) => r.DisplayName === name)!;
+}
+
+/** The TTL to ask for: the one given, within the role's longest, or that longest when none is given. */
+function ttlFor(r: WireRole, ttl: number | undefined): number {
+  const max = Number(r.TTL);
+  if (ttl === undefined) return max;
+  if (Number.isFinite(max) && max > 0 && ttl > max) throw new CliError(`--ttl ${formatDuration(ttl)} is too long: at most ${formatDuration(max)} for this role`);
+  return ttl;
 }
 
 /** A request's TTL as people read it; 0 is a deactivation, which the sample portal shows as "Deactivate". */
@@ -117,7 +132,7 @@ const NEXT: Partial<Record<string, string>> = {
 
 export function registerPamRequestCommands(program: Command): void {
   clientCommand(program, 'request <role>', 'request a role by name or id (New-PAMRequest); a request while active extends it')
-    .requiredOption('--ttl <duration>', 'how long: seconds or e.g. 30m, 2h; 0 deactivates: a request of its own that ends your active elevation for the role', ttlArg)
+    .option('--ttl <duration>', "how long: seconds or e.g. 30m, 2h (default: the role's longest); 0 deactivates: a request of its own that ends your active elevation for the role", ttlArg)
     .option('--justification <text>', 'why you need it')
     .option('--ticket <id>', "the ticket reference the role may require (e.g. INC123456), sent as TicketId")
     .option('--at <time>', 'start later (your local time unless it carries Z or an offset)', timeArg)
@@ -125,7 +140,7 @@ export function registerPamRequestCommands(program: Command): void {
     .action(async (role: string, f: RequestFlags & { otp?: string }) => {
       const api = await connect(f);
       const r = await findRole(api, role);
-      const params: Record<string, string> = { RoleId: r.RoleId, RequestedTTL: String(f.ttl) };
+      const params: Record<string, string> = { RoleId: r.RoleId, RequestedTTL: String(ttlFor(r, f.ttl)) };
       if (f.justification !== undefined) params.Justification = f.justification;
       if (f.ticket !== undefined) params.TicketId = f.ticket;
       if (f.at !== undefined) params.RequestedTime = new Date(f.at).toISOString();

@@ -23,6 +23,38 @@ interface RoleFlags extends AdminOptions {
   approver?: string[] | false;
 }
 
+/** `--add-candidate`/`--remove-candidate` and the same for approvers and groups (role set). */
+interface ListEdits {
+  addCandidate?: string[];
+  removeCandidate?: string[];
+  addApprover?: string[];
+  removeApprover?: string[];
+  addGroup?: string[];
+  removeGroup?: string[];
+}
+
+const LIST_EDITS = [
+  ['candidate', 'candidates', 'addCandidate', 'removeCandidate', 'user allowed to request the role'],
+  ['approver', 'approvers', 'addApprover', 'removeApprover', 'user allowed to approve requests'],
+  ['group', 'groups', 'addGroup', 'removeGroup', 'group an activation grants'],
+] as const;
+
+/** The lists `f` edits, from the role's current lists (or the replacement given): one add or remove at a time, not the whole list. */
+function editLists(name: string, f: RoleFlags & ListEdits, current: RoleView): Partial<Record<'candidates' | 'approvers' | 'groups', string[]>> {
+  const out: Partial<Record<'candidates' | 'approvers' | 'groups', string[]>> = {};
+  for (const [flag, key, add, remove] of LIST_EDITS) {
+    if (f[add] === undefined && f[remove] === undefined) continue;
+    const given = f[flag];
+    const list = new Set(given === false ? [] : (given ?? current[key]));
+    for (const x of f[remove] ?? []) {
+      if (!list.delete(x)) throw usageError(`'${x}' is not in the ${key} of role '${name}' (${[...list].join(', ') || 'none'})`);
+    }
+    for (const x of f[add] ?? []) list.add(x);
+    out[key] = [...list];
+  }
+  return out;
+}
+
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /** A window as administrators write it, the same shape `apply` files use. */
@@ -145,7 +177,7 @@ export function registerRoleCommands(program: Command): void {
     emit(f, roleJson(r), () => describe(r));
   });
 
-  withRoleFlags(adminCommand(role, 'set <name>', 'change a role; only the flags given change, and a list flag replaces that list'))
+  const set = withRoleFlags(adminCommand(role, 'set <name>', 'change a role; only the flags given change; --candidate replaces the list, --add-candidate/--remove-candidate edit it'))
     .option('--ttl <seconds>', 'longest activation: seconds, or e.g. 30m, 2h', ttlArg)
     .option('--no-mfa', 'activation needs no MFA challenge')
     .option('--no-approval', 'activation needs no approval')
@@ -153,11 +185,17 @@ export function registerRoleCommands(program: Command): void {
     .option('--no-window', 'activations may start at any time')
     .option('--no-group', 'grant no groups')
     .option('--no-candidate', 'nobody may request the role (how to retire a role that has history)')
-    .option('--no-approver', 'remove all approvers')
-    .action(async (name: string, f: RoleFlags) => {
+    .option('--no-approver', 'remove all approvers');
+  for (const [flag, , , , what] of LIST_EDITS) {
+    set.option(`--add-${flag} <name>`, `add one ${what}, keeping the others (repeatable)`, collect);
+    set.option(`--remove-${flag} <name>`, `remove one ${what}, keeping the others (repeatable)`, collect);
+  }
+  set.action(async (name: string, f: RoleFlags & ListEdits) => {
+      const edits = LIST_EDITS.some(([, , add, remove]) => f[add] !== undefined || f[remove] !== undefined);
       const r = await withCore(f, async (core) => {
-        const current = f.timeZone !== undefined || f.window !== undefined ? await showRole(core.deps, LOCAL_OPERATOR, name) : undefined;
-        return upsertRole(core.deps, LOCAL_OPERATOR, specFrom(name, f, current), 'update');
+        const current = f.timeZone !== undefined || f.window !== undefined || edits ? await showRole(core.deps, LOCAL_OPERATOR, name) : undefined;
+        const spec = specFrom(name, f, current);
+        return upsertRole(core.deps, LOCAL_OPERATOR, current && edits ? { ...spec, ...editLists(name, f, current) } : spec, 'update');
       });
       report(f, 'updated', r);
     });

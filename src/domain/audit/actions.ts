@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'approval.rejected',
   'approval.cancelled',
   'approval.expired',
+  // A break-glass use looked at afterwards by one of its role's approvers.
+  'request.break-glass-reviewed',
   // Group membership as carried out (embedded at once, other directories once confirmed).
   'membership.added',
   'membership.removed',

@@ -2,6 +2,7 @@ import { DomainError } from '../errors.js';
 import { checkWindow } from '../role/availability.js';
 import { MAX_TTL_SECONDS, type Role, isCandidate } from '../role/role.js';
 import type { Instant, Seconds } from '../time.js';
+import { DEFAULT_BREAK_GLASS_MAX_TTL_SECONDS } from './break-glass.js';
 import { checkRequiredContext } from './required-context.js';
 import { type DraftRequest, type TransitionResult, apply } from './transitions.js';
 
@@ -16,6 +17,8 @@ export interface NewRequest {
   readonly ticketId?: string | null | undefined;
   /** The server's upper bound on any activation (configuration), below any role's own. */
   readonly maxTtlSeconds?: Seconds | undefined;
+  /** The server's cap on a break-glass activation (configuration `breakGlassMaxTtlSeconds`). */
+  readonly breakGlassMaxTtlSeconds?: Seconds | undefined;
   /** The start asked for; null means now. */
   readonly requestedAt: Instant | null;
   readonly creationMethod: string;
@@ -30,16 +33,21 @@ export interface CreatePolicy {
   readonly activeUntil: Instant | null;
 }
 
-export function checkTtl(role: Role, ttlSeconds: Seconds, serverMax: Seconds = MAX_TTL_SECONDS): void {
-  const max = Math.min(role.ttlSeconds, MAX_TTL_SECONDS, serverMax);
+/**
+ * The longest activation `role` allows here, and what sets it: the role's TTL, the server's
+ * maximum, or for a break-glass role the server's break-glass cap (whichever is lowest).
+ */
+export function ttlBound(role: Role, serverMax: Seconds = MAX_TTL_SECONDS, breakGlassMax: Seconds = DEFAULT_BREAK_GLASS_MAX_TTL_SECONDS): { max: Seconds; by: string } {
+  let bound = { max: Math.min(role.ttlSeconds, MAX_TTL_SECONDS), by: `the TTL of role '${role.name}'` };
+  if (serverMax < bound.max) bound = { max: serverMax, by: "the server's maximum" };
+  if (role.breakGlass && breakGlassMax < bound.max) bound = { max: breakGlassMax, by: "the server's break-glass maximum" };
+  return bound;
+}
+
+export function checkTtl(role: Role, ttlSeconds: Seconds, serverMax: Seconds = MAX_TTL_SECONDS, breakGlassMax?: Seconds): void {
+  const { max, by } = ttlBound(role, serverMax, breakGlassMax);
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > max) {
-    throw new DomainError(
-      'TtlOutOfRange',
-      `RequestedTTL must be a whole number of seconds from 1 to ${max} ` +
-        `(${max < Math.min(role.ttlSeconds, MAX_TTL_SECONDS) ? "the server's maximum" : `the TTL of role '${role.name}'`}), ` +
-        `or 0 to deactivate; got ${ttlSeconds}.`,
-      { max },
-    );
+    throw new DomainError('TtlOutOfRange', `RequestedTTL must be a whole number of seconds from 1 to ${max} (${by}), or 0 to deactivate; got ${ttlSeconds}.`, { max });
   }
 }
 
@@ -70,7 +78,7 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
 /** The request as asked for, checked against the role; 'Created' decides where it starts. */
 export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string): DraftRequest {
   requireCandidate(n.role, n.creatorId);
-  checkTtl(n.role, n.ttlSeconds, n.maxTtlSeconds);
+  checkTtl(n.role, n.ttlSeconds, n.maxTtlSeconds, n.breakGlassMaxTtlSeconds);
   const ticketId = checkRequiredContext(n.role, n.justification, n.ticketId ?? null);
   const requestedAt = n.requestedAt !== null && n.requestedAt > now ? n.requestedAt : now;
   checkWindow(n.role.window, requestedAt, serverTimeZone);
@@ -81,6 +89,7 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
     displayName: `${n.role.name} elevation`,
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
     ticketId,
+    breakGlass: n.role.breakGlass,
     creationMethod: n.creationMethod,
     createdAt: now,
     requestedTtlSeconds: n.ttlSeconds,
@@ -92,7 +101,8 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
     endReason: null,
     endedAt: null,
     endNote: null,
-    approvalId: n.role.approvalRequired ? n.approvalId : null,
+    // A break-glass request asks nobody: it is reviewed afterwards instead.
+    approvalId: n.role.approvalRequired && !n.role.breakGlass ? n.approvalId : null,
     version: 0,
   });
 }

@@ -28,6 +28,7 @@ export function createDeactivation(n: NewDeactivation, now: Instant): PamRequest
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
     // Ending access never needs the role's required context (a ticket, a justification).
     ticketId: null,
+    breakGlass: false,
     creationMethod: n.creationMethod,
     createdAt: now,
     requestedTtlSeconds: 0,

@@ -49,6 +49,8 @@ export interface PamRequest {
   readonly justification: string | null;
   /** The ticket reference given with the request (an extension beside MIM's parameters), or null. */
   readonly ticketId: string | null;
+  /** Made under a break-glass role: no approval asked, reviewed afterwards (break-glass.ts). */
+  readonly breakGlass: boolean;
   readonly creationMethod: string;
   readonly createdAt: Instant;
   readonly requestedTtlSeconds: Seconds;

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { expiryWarningSecondsFor } from '../role/role-notify.js';
 import { DEFAULT_EXPIRY_WARNING_SECONDS, DEFAULT_REVOCATION_LATE_SECONDS, type NotificationKind, warnAt } from '../notify/notification.js';
 import { checkWindow } from '../role/availability.js';
 import type { RoleSummary } from '../role/role.js';
@@ -87,6 +88,15 @@ function notify(r: Subject, event: NotificationKind, notBefore?: Instant): Effec
   return notBefore === undefined ? { kind: 'notify', event, requestId: r.id } : { kind: 'notify', event, requestId: r.id, notBefore };
 }
 
+/**
+ * Whether `r` waits for approvers: its role asks for approval and the request was not made under
+ * break-glass (which is reviewed afterwards instead). Read from the request, so a role edited while
+ * it waits does not change how it was made.
+ */
+function needsApproval(r: Subject, ctx: TransitionContext): boolean {
+  return ctx.role.approvalRequired && !r.breakGlass;
+}
+
 function waitForApproval(r: Subject, ctx: TransitionContext, effects: readonly Effect[] = []): TransitionResult {
   return { request: to(r, 'PendingApproval', { pendingUntil: addSeconds(ctx.now, ctx.approvalTimeoutSeconds) }), effects: [...effects, notify(r, 'approval-needed')] };
 }
@@ -96,9 +106,10 @@ function decided(t: TransitionResult, r: Subject): TransitionResult {
   return { request: t.request, effects: [notify(r, 'decision-made'), ...t.effects] };
 }
 
-/** Access is confirmed: tell the holder, and hold back a warning for shortly before it ends. */
+/** Access is confirmed: tell the holder, and hold back a warning for shortly before it ends (the role's lead time, else the server's). */
 function activeNotices(r: PamRequest, ctx: TransitionContext): readonly Effect[] {
-  const warning = r.expiresAt === null ? null : warnAt(r.expiresAt, ctx.expiryWarningSeconds ?? DEFAULT_EXPIRY_WARNING_SECONDS, ctx.now);
+  const lead = expiryWarningSecondsFor(ctx.role.notify, ctx.expiryWarningSeconds ?? DEFAULT_EXPIRY_WARNING_SECONDS);
+  const warning = r.expiresAt === null ? null : warnAt(r.expiresAt, lead, ctx.now);
   return warning === null ? [notify(r, 'elevation-active')] : [notify(r, 'elevation-active'), notify(r, 'ending-soon', warning)];
 }
 
@@ -178,14 +189,14 @@ export const TRANSITIONS: Table = {
       if (ctx.role.mfaRequired) {
         return { request: to(r, 'PendingMFA', { pendingUntil: addSeconds(ctx.now, ctx.mfaTimeoutSeconds) }), effects: opened };
       }
-      if (ctx.role.approvalRequired) return waitForApproval(r, ctx, opened);
+      if (needsApproval(r, ctx)) return waitForApproval(r, ctx, opened);
       return proceed(r, ctx);
     },
   },
   PendingMFA: {
     MfaPassed: (r, _e, ctx) => {
       requireBefore(r.pendingUntil, ctx.now, 'MFA deadline');
-      return ctx.role.approvalRequired ? waitForApproval(r, ctx) : proceed(r, ctx);
+      return needsApproval(r, ctx) ? waitForApproval(r, ctx) : proceed(r, ctx);
     },
     MfaFailed: (r, _e, ctx) => end(r, 'Rejected', 'mfa-failed', ctx.now, null, settleApproval(r, 'Cancelled')),
     Close: closeWithoutAccess,

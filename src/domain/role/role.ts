@@ -1,5 +1,6 @@
 import type { MinuteOfDay, Seconds } from '../time.js';
 import { type ApprovalStage, type GroupMembers, NO_MEMBERS, inStage, stagesOf } from './approval-stage.js';
+import type { RoleNotify } from './role-notify.js';
 
 /** When activations may start: a daily window of local time in the role's zone. */
 export interface AvailabilityWindow {
@@ -27,8 +28,16 @@ export interface Role {
   readonly justificationMinLength: number;
   /** A regular expression a request's ticket reference (TicketId) must match; null: no ticket needed. */
   readonly ticketPattern: string | null;
+  /**
+   * Break-glass: activated without approval even when the role has stages (MFA still applies), for
+   * a short time (the server's breakGlassMaxTtlSeconds), and each use reviewed afterwards by one of
+   * the role's approvers before the same person may use it again.
+   */
+  readonly breakGlass: boolean;
   /** null when activations may start at any time. */
   readonly window: AvailabilityWindow | null;
+  /** Its own notification settings; absent: the server's (see role-notify.ts). */
+  readonly notify?: RoleNotify;
   /** Ids of the groups an activation grants. */
   readonly groupIds: readonly string[];
   /** Ids of the accounts allowed to request the role. */

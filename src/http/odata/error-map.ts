@@ -15,6 +15,8 @@ export const STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   OutsideAvailabilityWindow: 400,
   NothingToDeactivate: 409,
   SelfApproval: 403,
+  // The person's last break-glass use of the role waits for an approver's review: not theirs to fix by retrying.
+  BreakGlassReviewPending: 409,
   InvalidTransition: 409,
   Conflict: 409,
   MfaNotEnrolled: 409,

@@ -11,6 +11,8 @@ export function methodNotAllowed(app: FastifyInstance, url: string, allowed: rea
   app.route({
     method: others,
     url,
+    // Not an operation: the OpenAPI document lists what the path takes.
+    schema: { hide: true },
     handler: async (req, reply) =>
       reply
         .code(405)

@@ -32,6 +32,11 @@ const ROUTES: Readonly<Record<string, Rule>> = {
   // Elevate's extensions about the caller.
   'GET /api/me/endings': 'read',
   'GET /api/me/tokens': 'read',
+  'GET /api/me/notifications': 'read',
+  'GET /api/me/decisions': 'read',
+  // Break-glass reviews are an approver's work.
+  'GET /api/me/break-glass': 'read',
+  'POST /api/me/break-glass/:requestId/review': 'approve',
   // `elevate logout`: a token may always end itself, and nothing else about tokens.
   'DELETE /api/me/tokens/current': 'own-token',
   'GET /metrics': 'admin',
@@ -40,12 +45,23 @@ const ROUTES: Readonly<Record<string, Rule>> = {
 /** Administration: every route under /api/admin needs the admin scope (and an administrator). */
 const PREFIXES: readonly (readonly [string, Rule])[] = [['/api/admin/', 'admin']];
 
+function ruleFor(method: string, url: string): Rule | undefined {
+  return ROUTES[`${method === 'HEAD' ? 'GET' : method} ${url}`] ?? PREFIXES.find(([p]) => url.toLowerCase().startsWith(p))?.[1];
+}
+
 /** The scope a token needs for this request, or null when tokens may not call it at all. */
 export function tokenNeedFor(req: FastifyRequest): Need | null {
   const url = req.routeOptions.url;
   if (url === undefined) return null;
-  const method = req.method === 'HEAD' ? 'GET' : req.method;
-  const rule = ROUTES[`${method} ${url}`] ?? PREFIXES.find(([p]) => url.toLowerCase().startsWith(p))?.[1];
+  const rule = ruleFor(req.method, url);
   if (rule === undefined) return null;
   return typeof rule === 'function' ? rule(req) : rule;
+}
+
+/** For the OpenAPI document: the scopes a token may carry to call a route (one of them), none when tokens may not. */
+export function tokenScopesOf(method: string, url: string): readonly Need[] {
+  const rule = ruleFor(method, url);
+  if (rule === undefined) return [];
+  // The one rule that depends on the request: pamrequests(…) actions need `request`, pamrequeststoapprove(…) ones `approve`.
+  return typeof rule === 'function' ? ['request', 'approve'] : [rule];
 }

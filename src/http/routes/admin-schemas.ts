@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { roleNotifyBody } from '../../config/role-notify-body.js';
 import { DomainError } from '../../domain/errors.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js';
+import { adminRequest, adminRole, auditEntry, group, groupMembers, holding, lockOutcome, user, userWithLockout } from '../../wire/admin.js';
+import { enrolmentCode, factors, totpEnrolment } from '../../wire/mfa.js';
+import { valueList } from '../../wire/odata.js';
+import { breakGlassUseList } from './break-glass-schemas.js';
+import { MAX_SEARCH_LENGTH } from '../../app/admin/name-search.js';
+import { answers, firstIssue, noContent, routeSchema } from '../plugins/zod-schemas.js';
 
 export const userBody = z
   .object({
@@ -44,11 +51,13 @@ export const roleBody = z
     justificationRequired: z.boolean().optional(),
     justificationMinLength: z.number().int().min(0).max(1000).optional(),
     ticketPattern: z.string().max(200).nullable().optional(),
+    breakGlass: z.boolean().optional(),
     window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),
     approvers: z.array(z.string()).max(10_000).optional(),
     approval: approval.optional(),
+    notify: roleNotifyBody.optional(),
   })
   .strict();
 
@@ -61,10 +70,82 @@ export const revokeAllBody = z
 /** `until` is an ISO 8601 date-time (UTC unless it carries a zone); absent or null: until unlocked. */
 export const lockBody = z.object({ reason: z.string().max(4000), until: z.string().max(64).nullable().optional() }).strict();
 
-/** Validates a JSON body; the message names the first bad field so the caller can fix it. */
+/** Validates a JSON body where no route schema can (a field of a body); the message names the first bad field. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  throw new DomainError('BadRequest', `Invalid body: ${i.path.join('.') || '(body)'}: ${i.message}`);
+  return parseWith(schema, body, 'body');
 }
+
+/** Validates a query string the same way; a parameter given twice arrives as an array and is refused. */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  return parseWith(schema, query, 'query');
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: 'body' | 'query'): T {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  throw new DomainError('BadRequest', firstIssue(what, r.error));
+}
+
+const byName = z.object({ name: z.string() });
+
+/**
+ * `?search=` on the user and group listings, as the portal's pickers send it while someone types.
+ * Too long or given twice is a 400, not a silent cut, so nobody gets a surprising match.
+ */
+export const searchQuery = z.object({ search: z.string().max(MAX_SEARCH_LENGTH).optional() });
+
+/** Every /api/admin route: what it takes and what it answers (the OpenAPI document is built from these). */
+export const ADMIN_ROUTES = {
+  listBreakGlass: routeSchema({ tags: ['admin'], summary: 'Break-glass uses not yet reviewed, newest first', response: answers({ 200: breakGlassUseList }) }),
+  listUsers: routeSchema({ tags: ['admin'], summary: 'List users (optionally those matching a search)', querystring: searchQuery, response: answers({ 200: valueList(userWithLockout) }) }),
+  createUser: routeSchema({ tags: ['admin'], summary: 'Create a user', body: userBody, response: answers({ 201: user }) }),
+  showUser: routeSchema({ tags: ['admin'], summary: 'Show a user', params: byName, response: answers({ 200: userWithLockout }) }),
+  updateUser: routeSchema({ tags: ['admin'], summary: 'Change a user', params: byName, body: userBody.partial(), response: answers({ 200: user }) }),
+  removeUser: routeSchema({ tags: ['admin'], summary: 'Remove a user', params: byName, response: answers({ 204: noContent }) }),
+  lockUser: routeSchema({
+    tags: ['admin'],
+    summary: 'Lock a user: end everything they hold and refuse sign-in until unlocked',
+    params: byName,
+    body: lockBody,
+    response: answers({ 200: lockOutcome }),
+  }),
+  unlockUser: routeSchema({ tags: ['admin'], summary: 'Lift a lock', params: byName, response: answers({ 200: user }) }),
+  revokeRequest: routeSchema({ tags: ['admin'], summary: 'Revoke one request now', params: z.object({ id: z.string() }), body: revokeBody, response: answers({ 200: adminRequest }) }),
+  revokeAll: routeSchema({ tags: ['admin'], summary: 'Revoke everything of a role and/or a person', body: revokeAllBody, response: answers({ 200: valueList(adminRequest) }) }),
+  userFactors: routeSchema({ tags: ['admin', 'mfa'], summary: "A user's factors", params: byName, response: answers({ 200: factors }) }),
+  provisionTotp: routeSchema({ tags: ['admin', 'mfa'], summary: 'Provision an authenticator for a user (secret shown once)', params: byName, response: answers({ 201: totpEnrolment }) }),
+  resetMfa: routeSchema({
+    tags: ['admin', 'mfa'],
+    summary: "Remove every factor of a user, optionally issuing an enrolment code",
+    params: byName,
+    querystring: z.object({ enrolmentCode: z.enum(['true', 'false']).optional() }),
+    response: answers({ 200: enrolmentCode, 204: noContent }),
+  }),
+  issueEnrolmentCode: routeSchema({ tags: ['admin', 'mfa'], summary: 'Issue an enrolment code (shown once)', params: byName, response: answers({ 201: enrolmentCode }) }),
+  liftMfaLockout: routeSchema({ tags: ['admin', 'mfa'], summary: 'Lift an MFA lockout', params: byName, response: answers({ 204: noContent }) }),
+  listGroups: routeSchema({ tags: ['admin'], summary: 'List groups (optionally those matching a search)', querystring: searchQuery, response: answers({ 200: valueList(group) }) }),
+  createGroup: routeSchema({ tags: ['admin'], summary: 'Create a group', body: groupBody, response: answers({ 201: group }) }),
+  showGroup: routeSchema({ tags: ['admin'], summary: 'Show a group', params: byName, response: answers({ 200: group }) }),
+  updateGroup: routeSchema({ tags: ['admin'], summary: 'Change a group', params: byName, body: groupBody.partial(), response: answers({ 200: group }) }),
+  removeGroup: routeSchema({ tags: ['admin'], summary: 'Remove a group', params: byName, response: answers({ 204: noContent }) }),
+  groupMembers: routeSchema({ tags: ['admin'], summary: 'Who is in the group now, and who should be', params: byName, response: answers({ 200: groupMembers }) }),
+  listRoles: routeSchema({ tags: ['admin'], summary: 'List roles', response: answers({ 200: valueList(adminRole) }) }),
+  createRole: routeSchema({ tags: ['admin'], summary: 'Create a role', body: roleBody, response: answers({ 201: adminRole }) }),
+  showRole: routeSchema({ tags: ['admin'], summary: 'Show a role', params: byName, response: answers({ 200: adminRole }) }),
+  updateRole: routeSchema({ tags: ['admin'], summary: 'Change a role', params: byName, body: roleBody.partial(), response: answers({ 200: adminRole }) }),
+  removeRole: routeSchema({ tags: ['admin'], summary: 'Remove a role', params: byName, response: answers({ 204: noContent }) }),
+  listHoldings: routeSchema({ tags: ['admin'], summary: 'Who holds which role now', response: answers({ 200: valueList(holding) }) }),
+  readAudit: routeSchema({
+    tags: ['admin'],
+    summary: 'Read the audit trail',
+    querystring: z.object({
+      requestId: z.string().optional(),
+      actorId: z.string().optional(),
+      action: z.string().optional(),
+      since: z.string().optional().meta({ description: 'ISO 8601 date-time (UTC unless it carries a zone).' }),
+      until: z.string().optional(),
+      limit: z.coerce.number<string>().int().min(1).max(10_000).default(100),
+    }),
+    response: answers({ 200: valueList(auditEntry) }),
+  }),
+};

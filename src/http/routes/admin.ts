@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
+import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { searchText } from '../../app/admin/name-search.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
 import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import type { Deps } from '../../app/deps.js';
-import { DomainError } from '../../domain/errors.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
 import { issueEnrolmentCode } from '../../app/mfa/enrolment-code.js';
@@ -18,7 +20,8 @@ import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
 import { revokeAll, revokeRequest } from '../../app/admin/revoke.js';
-import { groupBody, lockBody, parseBody, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
+import { ADMIN_ROUTES as s } from './admin-schemas.js';
+import { policyRoutes } from './admin-policy.js';
 
 export interface AdminOptions {
   readonly deps: Deps;
@@ -27,100 +30,88 @@ export interface AdminOptions {
   /** Wakes the scheduler and outbox worker after a change that queued directory work. */
 }
 
-type NameParams = { Params: { name: string } };
-type IdParams = { Params: { id: string } };
-
 /** Elevate's own administration API (not part of MIM): users, groups, roles, audit. Admins only. */
-export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
+export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { deps, hasher } = opts;
-  // Checked here as well as in every use case: nothing under /api/admin answers a non-admin.
-  app.addHook('preHandler', async (req) => requireAdmin(req.caller!));
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  // Checked here as well as in every use case: nothing under /api/admin answers a non-admin, nor
+  // tells them what is wrong with their input (so before the schemas validate it).
+  app.addHook('preValidation', async (req) => requireAdmin(req.caller!));
 
-  app.get('/users', async (req) => ({ value: (await listUsers(deps, req.caller!)).map(userToWire) }));
-  app.post('/users', async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, parseBody(userBody, req.body), 'create')).account));
-  app.get<NameParams>('/users/:name', async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
-  app.patch<NameParams>('/users/:name', async (req) => {
-    const body = parseBody(userBody.partial(), req.body);
-    return (await upsertUser(deps, hasher, req.caller!, { ...body, login: req.params.name }, 'update')).account;
-  });
-  app.delete<NameParams>('/users/:name', async (req, reply) => {
+  app.get('/users', { schema: s.listUsers }, async (req) => ({ value: (await listUsers(deps, req.caller!, searchText(req.query.search))).map(userToWire) }));
+  app.post('/users', { schema: s.createUser }, async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, req.body, 'create')).account));
+  app.get('/users/:name', { schema: s.showUser }, async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
+  app.patch('/users/:name', { schema: s.updateUser }, async (req) => (await upsertUser(deps, hasher, req.caller!, { ...req.body, login: req.params.name }, 'update')).account);
+  app.delete('/users/:name', { schema: s.removeUser }, async (req, reply) => {
     await removeUser(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
 
   // An administrator's lock: ends everything the person holds and refuses sign-in until lifted.
-  app.post<NameParams>('/users/:name/lock', async (req) => {
-    const body = parseBody(lockBody, req.body);
-    const until = body.until == null ? null : parseWireDateTime(body.until);
-    return lockUser(deps, req.caller!, req.params.name, body.reason, until);
+  app.post('/users/:name/lock', { schema: s.lockUser }, async (req) => {
+    const until = req.body.until == null ? null : parseWireDateTime(req.body.until);
+    return lockUser(deps, req.caller!, req.params.name, req.body.reason, until);
   });
-  app.post<NameParams>('/users/:name/unlock', async (req) => unlockUser(deps, req.caller!, req.params.name));
+  app.post('/users/:name/unlock', { schema: s.unlockUser }, async (req) => unlockUser(deps, req.caller!, req.params.name));
 
   // Take access away now: one request (any state), or everything of a role and/or a person.
-  app.post<IdParams>('/requests/:id/revoke', async (req) => {
-    const body = parseBody(revokeBody, req.body);
-    const r = await revokeRequest(deps, req.caller!, req.params.id, body.reason);
-    return r;
-  });
-  app.post('/revoke', async (req) => {
-    const body = parseBody(revokeAllBody, req.body);
-    const ended = await revokeAll(deps, req.caller!, { role: body.role, user: body.user }, body.reason);
-    return { value: ended };
+  app.post('/requests/:id/revoke', { schema: s.revokeRequest }, async (req) => revokeRequest(deps, req.caller!, req.params.id, req.body.reason));
+  app.post('/revoke', { schema: s.revokeAll }, async (req) => {
+    const { role, user, reason } = req.body;
+    return { value: await revokeAll(deps, req.caller!, { role, user }, reason) };
   });
 
   // A user's factors; provision an authenticator for them (shown once); remove every factor they have
   // (optionally answering an enrolment code to enrol again); issue an enrolment code; lift a lockout.
-  app.get<NameParams>('/users/:name/mfa', async (req) => factorsToWire(await mfaFactors(deps, req.caller!, req.params.name)));
-  app.post<NameParams>('/users/:name/totp', async (req, reply) => reply.code(201).send(await enrolmentToWire(await provisionTotp(deps, opts.mfa, req.caller!, req.params.name))));
-  app.delete<NameParams & { Querystring: { enrolmentCode?: string } }>('/users/:name/mfa', async (req, reply) => {
-    const q = req.query.enrolmentCode;
-    if (q !== undefined && q !== 'true' && q !== 'false') throw new DomainError('BadRequest', 'enrolmentCode must be true or false.');
-    const issued = await resetMfa(deps, req.caller!, req.params.name, { issueCode: q === 'true' });
+  app.get('/users/:name/mfa', { schema: s.userFactors }, async (req) => factorsToWire(await mfaFactors(deps, req.caller!, req.params.name)));
+  app.post('/users/:name/totp', { schema: s.provisionTotp }, async (req, reply) =>
+    reply.code(201).send(await enrolmentToWire(await provisionTotp(deps, opts.mfa, req.caller!, req.params.name))),
+  );
+  app.delete('/users/:name/mfa', { schema: s.resetMfa }, async (req, reply) => {
+    const issued = await resetMfa(deps, req.caller!, req.params.name, { issueCode: req.query.enrolmentCode === 'true' });
     return issued ? reply.code(200).send(enrolmentCodeToWire(issued)) : reply.code(204).send();
   });
-  app.post<NameParams>('/users/:name/mfa/enrolment-code', async (req, reply) => reply.code(201).send(enrolmentCodeToWire(await issueEnrolmentCode(deps, req.caller!, req.params.name))));
-  app.delete<NameParams>('/users/:name/mfa/lockout', async (req, reply) => {
+  app.post('/users/:name/mfa/enrolment-code', { schema: s.issueEnrolmentCode }, async (req, reply) =>
+    reply.code(201).send(enrolmentCodeToWire(await issueEnrolmentCode(deps, req.caller!, req.params.name))),
+  );
+  app.delete('/users/:name/mfa/lockout', { schema: s.liftMfaLockout }, async (req, reply) => {
     await liftMfaLockout(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
 
-  app.get('/groups', async (req) => ({ value: await listGroups(deps, req.caller!) }));
-  app.post('/groups', async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, parseBody(groupBody, req.body), 'create')).group));
-  app.get<NameParams>('/groups/:name', async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
-  app.patch<NameParams>('/groups/:name', async (req) => {
-    const body = parseBody(groupBody.partial(), req.body);
-    return (await upsertGroup(deps, req.caller!, { ...body, name: req.params.name }, 'update')).group;
-  });
-  app.delete<NameParams>('/groups/:name', async (req, reply) => {
+  app.get('/groups', { schema: s.listGroups }, async (req) => ({ value: await listGroups(deps, req.caller!, searchText(req.query.search)) }));
+  app.post('/groups', { schema: s.createGroup }, async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, req.body, 'create')).group));
+  app.get('/groups/:name', { schema: s.showGroup }, async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
+  app.patch('/groups/:name', { schema: s.updateGroup }, async (req) => (await upsertGroup(deps, req.caller!, { ...req.body, name: req.params.name }, 'update')).group);
+  app.delete('/groups/:name', { schema: s.removeGroup }, async (req, reply) => {
     await removeGroup(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
   // Who holds the group right now, for other systems to ask (and beside it, who should).
-  app.get<NameParams>('/groups/:name/members', async (req) => {
+  app.get('/groups/:name/members', { schema: s.groupMembers }, async (req) => {
     const { group, members } = await groupMembers(deps, req.caller!, req.params.name);
     return { group: group.name, directory: group.directory, value: members };
   });
 
-  app.get('/roles', async (req) => ({ value: await listRoles(deps, req.caller!) }));
-  app.post('/roles', async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, parseBody(roleBody, req.body), 'create')).role));
-  app.get<NameParams>('/roles/:name', async (req) => showRole(deps, req.caller!, req.params.name));
-  app.patch<NameParams>('/roles/:name', async (req) => {
-    const body = parseBody(roleBody.partial(), req.body);
-    return (await upsertRole(deps, req.caller!, { ...body, name: req.params.name }, 'update')).role;
-  });
-  app.delete<NameParams>('/roles/:name', async (req, reply) => {
+  app.get('/roles', { schema: s.listRoles }, async (req) => ({ value: await listRoles(deps, req.caller!) }));
+  app.post('/roles', { schema: s.createRole }, async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, req.body, 'create')).role));
+  app.get('/roles/:name', { schema: s.showRole }, async (req) => showRole(deps, req.caller!, req.params.name));
+  app.patch('/roles/:name', { schema: s.updateRole }, async (req) => (await upsertRole(deps, req.caller!, { ...req.body, name: req.params.name }, 'update')).role);
+  app.delete('/roles/:name', { schema: s.removeRole }, async (req, reply) => {
     await removeRole(deps, req.caller!, req.params.name);
     return reply.code(204).send();
   });
 
-  // Who holds which role right now, across all roles (the portal's "Active now" page).
-  app.get('/holdings', async (req) => ({ value: await listHoldings(deps, req.caller!) }));
+  policyRoutes(app, deps, hasher);
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/audit', async (req) => {
+  // Who holds which role right now, across all roles (the portal's "Active now" page).
+  app.get('/holdings', { schema: s.listHoldings }, async (req) => ({ value: await listHoldings(deps, req.caller!) }));
+
+  // Break-glass uses no approver has reviewed yet, newest first (the portal's banner; docs/approvals.md).
+  app.get('/break-glass', { schema: s.listBreakGlass }, async (req) => ({ value: await listUnreviewedBreakGlass(deps, req.caller!) }));
+
+  app.get('/audit', { schema: s.readAudit }, async (req) => {
     const q = req.query;
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new DomainError('BadRequest', 'limit must be a whole number from 1 to 10000.');
-    for (const [k, v] of Object.entries(q)) if (typeof v !== 'string') throw new DomainError('BadRequest', `${k} is given more than once.`);
     return {
       value: await readAudit(deps, req.caller!, {
         requestId: q.requestId,
@@ -128,7 +119,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
         action: q.action,
         since: q.since === undefined ? undefined : parseWireDateTime(q.since),
         until: q.until === undefined ? undefined : parseWireDateTime(q.until),
-        limit,
+        limit: q.limit,
       }),
     };
   });
@@ -150,6 +141,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
     ['/holdings', ['GET']],
+    ['/break-glass', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { odataErrorBody } from '../../wire/odata.js';
+import { PUBLIC } from '../openapi/security.js';
+import { routeSchema } from '../plugins/zod-schemas.js';
 import { odataError } from '../odata/error-map.js';
 
 export interface HealthOptions {
@@ -8,8 +12,10 @@ export interface HealthOptions {
 
 /** /healthz: the process is up. /readyz: it can serve (store reachable, schema current). */
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (req, reply) => {
+  const probe = (summary: string, ok: string) =>
+    routeSchema({ security: PUBLIC, tags: ['operations'], summary, response: { 200: z.object({ status: z.literal(ok) }), 503: odataErrorBody } });
+  app.get('/healthz', { schema: probe('The process is up', 'ok') }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: probe('The server can serve: store reachable, schema current', 'ready') }, async (req, reply) => {
     let ok = false;
     try {
       ok = await opts.ready();

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { securityOf } from '../openapi/security.js';
+import { answers, routeSchema, textAnswer } from '../plugins/zod-schemas.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { looksLikeToken } from '../../domain/token/api-token.js';
 import type { Metrics } from '../metrics.js';
@@ -36,7 +38,14 @@ export async function metricsRoutes(app: FastifyInstance, opts: MetricsRoutesOpt
     if (reply.sent || !req.caller) return reply;
     requireAdmin(req.caller);
   });
-  app.get('/metrics', async (_req, reply) => {
+  const schema = routeSchema({
+    tags: ['operations'],
+    summary: 'Prometheus metrics (text format)',
+    // The metrics token, or any administrator's credentials (an API token needs the admin scope).
+    security: [{ metricsToken: [] }, ...securityOf('GET', '/metrics')],
+    response: answers({ 200: textAnswer('text/plain', 'Prometheus text exposition format.') }),
+  });
+  app.get('/metrics', { schema }, async (_req, reply) => {
     const text = await opts.metrics.render();
     return reply.header('content-type', opts.metrics.contentType).send(text);
   });

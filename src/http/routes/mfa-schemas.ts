@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { AssertionJSON, AttestationJSON } from '../../ports/webauthn.js';
+import { factors, passkey, totpEnrolment, webauthnOptions } from '../../wire/mfa.js';
+import { valueList } from '../../wire/odata.js';
+import { answers, describedOnly, noContent, routeSchema } from '../plugins/zod-schemas.js';
 import { parseBody } from './admin-schemas.js';
 
 const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*={0,2}$/, 'must be base64url');
@@ -44,3 +47,29 @@ export function readAssertion(body: unknown, name: string): AssertionJSON | unde
     throw new DomainError('BadRequest', `${name}: ${(e as Error).message}`);
   }
 }
+
+/**
+ * What authorises a change of factors (mfa-proof.ts): read case-insensitively from the query, a
+ * JSON body or a form, so described here, not validated by the schema.
+ */
+export const changeProofBody = describedOnly(
+  z.object({
+    Code: z.string().optional().meta({ description: 'The 6-digit code of a confirmed authenticator.' }),
+    Passkey: assertionJson.optional().meta({ description: 'An AuthenticationResponseJSON for options from POST /api/mfa/change-options (JSON bodies only).' }),
+    EnrolmentCode: z.string().optional().meta({ description: 'An administrator’s one-time enrolment code, for a first factor.' }),
+  }),
+);
+
+const codeBody = describedOnly(z.object({ Code: z.string().meta({ description: 'The 6-digit code the authenticator shows.' }) }));
+
+/** Every /api/mfa route (the OpenAPI document is built from these). */
+export const MFA_ROUTES = {
+  factors: routeSchema({ tags: ['mfa'], summary: 'My factors', response: answers({ 200: factors }) }),
+  enrolTotp: routeSchema({ tags: ['mfa'], summary: 'Start an authenticator enrolment (secret shown once)', body: changeProofBody, response: answers({ 201: totpEnrolment }) }),
+  confirmTotp: routeSchema({ tags: ['mfa'], summary: 'Confirm the enrolment with a first code', body: codeBody, response: answers({ 204: noContent }) }),
+  changeOptions: routeSchema({ tags: ['mfa'], summary: 'Passkey options bound to one change of factors', body: changeOptionsBody, response: answers({ 200: webauthnOptions }) }),
+  passkeyOptions: routeSchema({ tags: ['mfa'], summary: 'Options to register a passkey', body: changeProofBody, response: answers({ 200: webauthnOptions }) }),
+  listPasskeys: routeSchema({ tags: ['mfa'], summary: 'My passkeys', response: answers({ 200: valueList(passkey) }) }),
+  addPasskey: routeSchema({ tags: ['mfa'], summary: 'Register a passkey', body: passkeyRegistrationBody, response: answers({ 201: passkey }) }),
+  removePasskey: routeSchema({ tags: ['mfa'], summary: 'Remove a passkey', params: z.object({ id: z.string() }), body: changeProofBody, response: answers({ 204: noContent }) }),
+};

@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { PUBLIC } from '../openapi/security.js';
+import { routeSchema } from '../plugins/zod-schemas.js';
 import type { OidcSignIn } from '../../app/oidc-sign-in.js';
 import type { Sessions } from '../../app/sessions.js';
 import type { Clock } from '../../ports/clock.js';
@@ -51,7 +54,9 @@ export async function oidcRoutes(app: FastifyInstance, opts: OidcRoutesOptions):
     return reply.redirect(`/?sso_error=${code}`, 303);
   };
 
-  app.get('/start', async (req, reply) => {
+  const redirect = (summary: string) =>
+    routeSchema({ security: PUBLIC, tags: ['session'], summary, response: { 303: z.never().optional().meta({ description: 'To the provider, or back to the portal (`/?sso_error=…` when refused).' }) } });
+  app.get('/start', { schema: redirect('Single sign-on: go to the identity provider') }, async (req, reply) => {
     let begun;
     try {
       begun = await opts.oidc.begin(opts.redirectUri ?? `${req.protocol}://${req.host}${FLOW_PATH}/callback`);
@@ -63,7 +68,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: OidcRoutesOptions):
     return reply.redirect(begun.url, 303);
   });
 
-  app.get('/callback', async (req, reply) => {
+  app.get('/callback', { schema: redirect('Single sign-on: back from the identity provider; opens a session') }, async (req, reply) => {
     const now = opts.clock.now();
     forget(now);
     const raw = req.cookies[FLOW_COOKIE];

@@ -19,6 +19,7 @@ import { parseRequestedTime } from '../odata/wire-time.js';
 import { approvalToWire, requestToWire, roleToWire } from '../odata/wire-shapes.js';
 import { relyingParty } from '../webauthn-rp.js';
 import { passkeyProof, totpProof } from './mfa-proof.js';
+import { PAM_ROUTES as s } from './pam-resources-schemas.js';
 
 export interface PamResourcesOptions {
   readonly deps: Deps;
@@ -70,19 +71,19 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
   const caller = (req: FastifyRequest) => req.caller!;
   app.addHook('preHandler', async (req) => checkVersion(req));
 
-  app.get('/$metadata', async (_req, reply) => reply.type('application/xml; charset=utf-8').send(METADATA_XML));
+  app.get('/$metadata', { schema: s.metadata }, async (_req, reply) => reply.type('application/xml; charset=utf-8').send(METADATA_XML));
 
-  app.get('/pamroles', async (req) => {
+  app.get('/pamroles', { schema: s.roles }, async (req) => {
     const q = parseListQuery(req.query as Record<string, unknown>, ROLE_PROPERTIES);
     return collection(req, 'pamroles', (await listMyRoles(deps, caller(req), q)).map(roleToWire));
   });
 
-  app.get('/pamrequests', async (req) => {
+  app.get('/pamrequests', { schema: s.requests }, async (req) => {
     const q = parseListQuery(req.query as Record<string, unknown>, REQUEST_PROPERTIES);
     return collection(req, 'pamrequests', (await listMyRequests(deps, caller(req), q)).map(requestToWire));
   });
 
-  app.post('/pamrequests', async (req, reply) => {
+  app.post('/pamrequests', { schema: s.createRequest }, async (req, reply) => {
     // TicketId is Elevate's extension beside MIM's parameters (a role may require one).
     const p = readParams(req.query, req.body, ['RoleId', 'RequestedTTL', 'Justification', 'RequestedTime', 'TicketId']);
     const result = await createRequestUseCase(deps, caller(req), {
@@ -97,13 +98,13 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
     return reply.code(201).send(element(req, 'pamrequests', requestToWire(result.request)));
   });
 
-  app.get('/pamrequeststoapprove', async (req) => {
+  app.get('/pamrequeststoapprove', { schema: s.approvals }, async (req) => {
     const q = parseListQuery(req.query as Record<string, unknown>, APPROVAL_PROPERTIES);
     const rows = await listMyApprovals(deps, caller(req), q);
     return collection(req, 'pamrequeststoapprove', rows.map((a) => approvalToWire(a, opts.accountDomain)));
   });
 
-  app.post<{ Params: { key: string; action: string } }>('/:key/:action', async (req, reply) => {
+  app.post<{ Params: { key: string; action: string } }>('/:key/:action', { schema: s.action }, async (req, reply) => {
     const key = parseEntityKey(req.params.key);
     const action = req.params.action.toLowerCase();
     if (key?.set === 'pamrequests' && action === 'close') {
@@ -139,6 +140,8 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
   app.route<{ Params: { key: string; action: string } }>({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: '/:key/:action',
+    // Not an operation: 405 for known actions, 404 for others.
+    schema: { hide: true },
     handler: async (req, reply) => {
       if (!isKnownAction(req.params.key, req.params.action)) throw noSuchAction(req.params.key, req.params.action);
       return reply
@@ -149,5 +152,5 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
   });
 
   // The sample portal calls it with and without a trailing slash; the router ignores trailing slashes.
-  app.get('/sessioninfo', async (req) => collection(req, 'sessioninfo', [{ Username: `${opts.accountDomain}\\${caller(req).login}` }]));
+  app.get('/sessioninfo', { schema: s.sessionInfo }, async (req) => collection(req, 'sessioninfo', [{ Username: `${opts.accountDomain}\\${caller(req).login}` }]));
 }

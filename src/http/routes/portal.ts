@@ -1,7 +1,11 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { odataErrorBody } from '../../wire/odata.js';
 import { odataError } from '../odata/error-map.js';
+import { PUBLIC } from '../openapi/security.js';
+import { routeSchema, textAnswer } from '../plugins/zod-schemas.js';
 
 export interface PortalOptions {
   /** The folder scripts/build-portal.mjs writes: index.html and assets/portal-<hash>.{js,css}. */
@@ -33,9 +37,15 @@ function security(reply: FastifyReply): FastifyReply {
 /** Serves the built portal at / from memory: a few small files, read once at start. */
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions): Promise<void> {
   const index = join(opts.dir, 'index.html');
+  const page = routeSchema({
+    security: PUBLIC,
+    tags: ['operations'],
+    summary: 'The web portal',
+    response: { 200: textAnswer('text/html', 'The portal’s page.'), 503: odataErrorBody },
+  });
   if (!existsSync(index)) {
     app.log.warn({ dir: opts.dir }, 'the portal is not built; / answers 503 until `npm run build` has run');
-    app.get('/', async (_req, reply) =>
+    app.get('/', { schema: page }, async (_req, reply) =>
       reply.code(503).send(odataError('PortalNotBuilt', 'The web portal has not been built on this server; run `npm run build` (or `npm ci`) and restart. The API under /api works.')),
     );
     return;
@@ -48,9 +58,16 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions): P
   }
 
   // Revalidated on every load, so a new build's hashed names reach browsers at once.
-  app.get('/', async (_req, reply) => security(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html));
+  app.get('/', { schema: page }, async (_req, reply) => security(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html));
 
-  app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
+  const asset = routeSchema({
+    security: PUBLIC,
+    tags: ['operations'],
+    summary: 'A file of the portal (content-hashed name, cached for a year)',
+    params: z.object({ name: z.string() }),
+    response: { 200: textAnswer('text/javascript', 'The script or (text/css) the style sheet.'), 404: odataErrorBody },
+  });
+  app.get<{ Params: { name: string } }>('/assets/:name', { schema: asset }, async (req, reply) => {
     const file = assets.get(req.params.name);
     if (!file) return reply.code(404).send(odataError('NotFound', `There is no portal asset '${req.params.name}'; reload the page to get the current ones.`));
     // The name carries the content's hash: a changed file gets a new name, so this one never changes.

@@ -3,7 +3,11 @@ import type { Deps } from '../../app/deps.js';
 import type { MfaKit } from '../../app/mfa/mfa-kit.js';
 import { type ChatOutcome, decideFromChat } from '../../app/notify/decide-from-chat.js';
 import type { SlackInteractions } from '../../ports/slack-interactions.js';
+import { z } from 'zod';
+import { odataErrorBody } from '../../wire/odata.js';
 import { odataError } from '../odata/error-map.js';
+import { PUBLIC } from '../openapi/security.js';
+import { describedOnly, routeSchema } from '../plugins/zod-schemas.js';
 
 export interface SlackRouteOptions {
   readonly deps: Deps;
@@ -36,7 +40,15 @@ export async function slackRoutes(app: FastifyInstance, opts: SlackRouteOptions)
   app.removeContentTypeParser('application/x-www-form-urlencoded');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.post('/interactions', async (req, reply) => {
+  const schema = routeSchema({
+    // Slack signs the raw body (x-slack-signature) instead of signing in; the body stays a raw string.
+    security: PUBLIC,
+    tags: ['operations'],
+    summary: "Slack's interaction endpoint: Approve and Reject from a message",
+    headers: describedOnly(z.object({ 'x-slack-request-timestamp': z.string(), 'x-slack-signature': z.string() })),
+    response: { 200: z.never().optional().meta({ description: 'Taken (or nothing to do).' }), 400: odataErrorBody, 401: odataErrorBody },
+  });
+  app.post('/interactions', { schema }, async (req, reply) => {
     const raw = typeof req.body === 'string' ? req.body : '';
     const ts = String(req.headers['x-slack-request-timestamp'] ?? '');
     const sig = String(req.headers['x-slack-signature'] ?? '');

@@ -1,14 +1,21 @@
 import type { Account } from '../../domain/account/account.js';
 
+/** See AccountRepo.changeCounts. */
+export interface ChangeCounts {
+  readonly accounts: number;
+  readonly roles: number;
+}
+
 /** People known to Elevate: requesters, approvers, administrators. */
 export interface AccountRepo {
   /** The account with this id, or undefined. */
   byId(id: string): Promise<Account | undefined>;
   /**
-   * A number that moves (in the same commit) whenever any account is added, changed or removed, by
-   * any process sharing the store: equal to an earlier reading means no account changed since.
+   * Two numbers that move (in the same commit) whenever any account, or any role or its links, is
+   * added, changed or removed, by any process sharing the store (database triggers): equal to an
+   * earlier reading means nothing of that kind changed since. Read together in one statement.
    */
-  changeCount(): Promise<number>;
+  changeCounts(): Promise<ChangeCounts>;
   /** The account signing in as `login`, or undefined. */
   byLogin(login: string): Promise<Account | undefined>;
   /**

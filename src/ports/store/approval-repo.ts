@@ -15,6 +15,22 @@ export interface ApprovalView {
   readonly createdAt: Instant;
 }
 
+/** One vote an approver cast, with what it was about (their decision history). */
+export interface DecisionView {
+  readonly requestId: string;
+  readonly roleName: string;
+  readonly requestorLogin: string;
+  /** The stage voted on, from 1. */
+  readonly stage: number;
+  readonly decision: string;
+  readonly at: Instant;
+  readonly comment: string | null;
+  /** The step-up factor the approver passed for it, or null. */
+  readonly factor: string | null;
+  /** Where the approval stands now (Pending, Approved, Rejected, ...). */
+  readonly approvalStatus: string;
+}
+
 /** Approvals of requests for roles that need one. */
 export interface ApprovalRepo {
   /** The approval with this id and its votes, in the order they were cast; or undefined. */
@@ -31,4 +47,6 @@ export interface ApprovalRepo {
    * their own requests, nor approvals they already voted on.
    */
   pendingFor(approverId: string, groupIds: readonly string[], q: ListQuery<ApprovalField>): Promise<ApprovalView[]>;
+  /** The votes `approverId` cast, newest first, skipping `skip` and returning at most `limit`. */
+  decisionsBy(approverId: string, page: { readonly skip: number; readonly limit: number }): Promise<DecisionView[]>;
 }

@@ -32,6 +32,8 @@ export interface AuditRepo {
   verifyChain(from?: { seq: number; hash: string }): Promise<{ checked: number; brokenAtSeq: number | null }>;
   /** The newest entry's seq and hash, or undefined when the trail is empty. */
   head(): Promise<{ seq: number; hash: string } | undefined>;
+  /** Up to `limit` entries after seq `afterSeq`, in chain order (the audit export reads on from its cursor). */
+  after(afterSeq: number, limit: number): Promise<StoredAuditEntry[]>;
   /** The stored hash of entry `seq`, or undefined when there is no such entry. */
   hashAt(seq: number): Promise<string | undefined>;
 }

@@ -70,6 +70,8 @@ export interface NotificationRepo {
   open(limit: number): Promise<NotificationDelivery[]>;
   /** One request's notifications, oldest first. */
   ofRequest(requestId: string): Promise<Notification[]>;
+  /** The latest deliveries to these receivers (one person's `email:<id>`), newest first, with their events. */
+  latestTo(receivers: readonly string[], limit: number): Promise<{ readonly delivery: NotificationDelivery; readonly notification: Notification }[]>;
   /** Deliveries of one request's notifications. */
   forRequest(requestId: string): Promise<NotificationDelivery[]>;
   backlog(now: Instant): Promise<NotificationBacklog>;

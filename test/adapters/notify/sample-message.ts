@@ -20,4 +20,5 @@ export const SAMPLE_MESSAGE: NotificationMessage = {
   comment: null,
   link: 'https://elevate.corp.example/#/approvals',
   to: null,
+  receiver: 'sample',
 };

@@ -1,6 +1,6 @@
 /**
  * Webhooks against a real HTTP receiver on loopback that checks what a receiver should: the
- * signature (with the snippet docs/notification-channels.md documents), the CloudEvents envelope, and the event filter.
+ * signature (with the snippet docs/notifications.md documents), the CloudEvents envelope, and the event filter.
  */
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -44,7 +44,7 @@ async function receiver(answer: (url: string) => { status: number; location?: st
   return { base: `http://127.0.0.1:${port}`, got, port };
 }
 
-/** The verification snippet of docs/notification-channels.md, word for word: what a receiver runs. */
+/** The verification snippet of docs/notifications.md, word for word: what a receiver runs. */
 function verifyElevateSignature(secret: string, rawBody: string, header: string, toleranceSeconds = 300): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2)));
   const t = Number(parts.t);

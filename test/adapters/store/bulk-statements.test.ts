@@ -17,7 +17,8 @@ let t: TestCore;
 const account = (id: string) => ({ id, login: id, displayName: id, email: null, passwordHash: null, isAdmin: false, disabled: false, lock: null });
 const group = (id: string) => ({ id, name: id, description: null, directory: 'embedded', dn: null, memberAttribute: null, reconcile: 'off' as const });
 const role = (id: string, groupIds: string[], candidateIds: string[]) => ({
-  id, name: id, description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false, approverMfaRequired: false, window: null, groupIds, candidateIds, approverIds: [],
+  id, name: id, description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false, approverMfaRequired: false,
+    breakGlass: false, window: null, groupIds, candidateIds, approverIds: [],
   justificationRequired: false, justificationMinLength: 0, ticketPattern: null, stages: [],
 });
 
@@ -25,7 +26,7 @@ function request(i: number, creatorId: string, roleId: string, status: PamReques
   return {
     id: `req-${String(i).padStart(5, '0')}`, creatorId, roleId, displayName: 'R', justification: i % 2 ? ODD : null, creationMethod: 'test',
     createdAt: T0 + i, requestedTtlSeconds: 3600, requestedAt: T0 + i, status, startedAt: T0 + i, expiresAt: T0 + i + 3_600_000,
-    pendingUntil: null, endReason: null, endedAt: null, endNote: null, approvalId: null, ticketId: null, version: 1,
+    pendingUntil: null, endReason: null, endedAt: null, endNote: null, approvalId: null, ticketId: null, breakGlass: false, version: 1,
   };
 }
 

@@ -49,6 +49,12 @@ async function populatedSqlite(): Promise<TestApp> {
   // A role with an approval path of two stages, one of them by group (issue 14's tables).
   const staged = { name: 'Staged', ttlSeconds: 600, groups: ['Approved Operators'], candidates: ['jen'], approval: { stages: [{ approvers: ['ann'], approverGroups: ['MFA Protected Share'] }, { approvers: ['admin'] }] } };
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/admin/roles', headers: basic('admin'), payload: staged })).statusCode, 201);
+  // A break-glass use and its review (break_glass_reviews).
+  const glass = { name: 'Glass', ttlSeconds: 600, breakGlass: true, approvalRequired: true, approvers: ['ann'], groups: ['Approved Operators'], candidates: ['jen'] };
+  assert.equal((await t.app.inject({ method: 'POST', url: '/api/admin/roles', headers: basic('admin'), payload: glass })).statusCode, 201);
+  const used = await post(t, 'jen', 'pamrequests', { RoleId: await roleId(t.app, 'Glass'), RequestedTTL: '600', Justification: 'outage' });
+  const reviewed = await t.app.inject({ method: 'POST', url: `/api/me/break-glass/${used.RequestId}/review`, headers: basic('ann'), payload: { comment: 'warranted' } });
+  assert.equal(reviewed.statusCode, 201, reviewed.body);
   // An API token (api_tokens): it must keep working on the copy.
   const token = await t.app.inject({ method: 'POST', url: '/api/me/tokens', headers: basic('jen'), payload: { name: 'ci', scopes: 'read' } });
   assert.equal(token.statusCode, 201);
@@ -83,6 +89,12 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   const verifier = checkpointVerifier([publicKey]);
   const signed = await signCheckpoint(source.core.deps, { signer, verifier, log: new CheckpointFile(join(source.dataDir, 'audit-checkpoints.jsonl')) });
   assert.equal(signed.kind, 'signed');
+  // An audit export sink's cursor travels too, so the copy resumes the export where it stood.
+  const now = source.clock.now();
+  await source.core.deps.store.transaction(async (tx) => {
+    await tx.auditExport.claim('archive', 'node-a', now, now + 1000);
+    await tx.auditExport.advance('archive', 'node-a', 3, 0, now);
+  });
   await source.close();
 
   const target = await emptyDatabase();
@@ -92,7 +104,7 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   assert.equal(report.auditChecked, auditBefore.checked);
   assert.ok(auditBefore.checked >= 10 && auditBefore.brokenAtSeq === null);
   assert.deepEqual(await countRows(target), {
-    accounts: 3, roles: 5, role_approval_stages: 2, role_stage_approvers: 2, role_stage_groups: 1, requests: byTable.requests, approvals: byTable.approvals, approval_votes: byTable.approval_votes, audit: auditBefore.checked, settings: byTable.settings,
+    accounts: 3, roles: 6, role_approval_stages: 2, role_stage_approvers: 2, role_stage_groups: 1, requests: byTable.requests, approvals: byTable.approvals, approval_votes: byTable.approval_votes, audit: auditBefore.checked, settings: byTable.settings,
   });
   assert.ok(byTable.requests >= 5 && byTable.approvals >= 2);
   assert.equal(byTable.approval_votes, 1, "ann's approval is copied as the vote it is folded from");
@@ -106,6 +118,7 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   assert.equal(byTable.mfa_attempts, 1, "jen's failed attempt is copied");
   assert.equal(byTable.mfa_enrolment_codes, 1, "ann's enrolment code is copied");
   assert.equal(byTable.api_tokens, 1, "jen's API token is copied");
+  assert.equal(byTable.break_glass_reviews, 1, "ann's break-glass review is copied");
   const copy = await makeApp({ demo: false, clock: source.clock, config: { database: target, mfaKeyFile: join(source.dataDir, 'mfa.key') } });
   cleanup.push(() => copy.close());
   const after = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: basic('jen') });
@@ -113,6 +126,8 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   const viaToken = await copy.app.inject({ method: 'GET', url: `${API}/pamrequests`, headers: { authorization: `Bearer ${jenToken}` } });
   assert.deepEqual(viaToken.json(), before.json(), 'the copied token still works');
   assert.equal(byTable.audit_checkpoints, 1);
+  assert.equal(byTable.audit_export_cursors, 1);
+  assert.deepEqual((await copy.core.store.read((tx) => tx.auditExport.all())).map((c) => [c.sink, c.auditSeq]), [['archive', 3]]);
   const trail = await verifyAuditTrail(copy.core.deps, LOCAL_OPERATOR, { verifier, sources: [] });
   assert.deepEqual([trail.intact, trail.checkpoint?.seq, trail.checkpoint?.where], [true, auditBefore.checked, 'the store'], trail.problems.join('; '));
   const statuses = (after.json().value as { RequestStatus: string }[]).map((r) => r.RequestStatus).sort();

@@ -12,6 +12,7 @@ export function request(i: number, creator: string, status: PamRequest['status']
     roleId: 'role-1',
     displayName: 'R elevation',
     justification: i % 3 === 0 ? null : `reason ${i}`,
+    breakGlass: false,
     ticketId: null,
     creationMethod: 'test',
     createdAt: T0 + i * DAY,
@@ -36,6 +37,7 @@ export async function seedHistory(store: Store): Promise<void> {
     }
     await tx.roles.insert({
       id: 'role-1', name: 'R', description: null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false, approverMfaRequired: false,
+    breakGlass: false,
       justificationRequired: false, justificationMinLength: 0, ticketPattern: null,
       window: null, groupIds: [], candidateIds: ['jen', 'ann'], approverIds: [], stages: [],
     });

@@ -187,6 +187,8 @@ describe('upgrading the embedded store from every earlier schema version', () =>
         try {
           const ran = (db.prepare('select name from kysely_migration').all() as { name: string }[]).map((m) => m.name).sort();
           assert.deepEqual(ran, Object.keys(migrations).sort(), 'every current migration ran');
+          // 0018 rebuilt the memberships as a WITHOUT ROWID table (their count is checked below).
+          assert.equal((db.prepare("select wr from pragma_table_list where name = 'group_members'").get() as { wr: number }).wr, 1);
           await checkUpgraded(t, before, async (table) => {
             const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(table);
             return exists ? (db.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n : undefined;

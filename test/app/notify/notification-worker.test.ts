@@ -126,5 +126,5 @@ test('the expiry warning waits for its warn-at instant, and is dropped when the 
   assert.equal(await t.core.deps.store.read((tx) => tx.notifications.nextAt()), kept.expiresAt! - 10 * MIN, 'the worker knows when to look again');
   t.clock.advance(20 * MIN);
   await runNotifications(t.core.deps, options(hook));
-  assert.deepEqual(hook.sent.map((m) => [m.kind, m.request.id, m.link]), [['ending-soon', kept.id, 'https://elevate.corp.example/#/requests']]);
+  assert.deepEqual(hook.sent.map((m) => [m.kind, m.request.id, m.link]), [['ending-soon', kept.id, 'https://elevate.corp.example/#/roles']]);
 });

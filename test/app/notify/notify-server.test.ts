@@ -15,18 +15,10 @@ import { verifySignature } from '../../../src/adapters/notify/webhook-signature.
 import { loadConfig } from '../../../src/config/load.js';
 import { startServer } from '../../../src/main.js';
 import { tempDir } from '../../support/harness.js';
+import { until } from '../../support/until.js';
 
 const SECRET = 'hook-secret-never-logged-4f1d';
 
-async function until<T>(what: string, f: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('serve delivers signed CloudEvents to a webhook while another is down, and reports the one that is down', async (t) => {
   const dir = tempDir();

@@ -4,9 +4,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { slackSignature } from '../../../src/adapters/notify/slack-interactions.js';
 import { Secret, TOTP } from 'otpauth';
 import { DEMO_TOTP_SECRET } from '../../../src/app/demo.js';
-import { API, basic, makeApp, roleId, type TestApp } from '../../support/harness.js';
+import { API, basic, makeApp, roleId, tempDir, type TestApp } from '../../support/harness.js';
 import {
   assertElement,
   assertODataError,
@@ -34,6 +37,8 @@ interface Fixture {
   /** A valid TOTP code for jen's demo authenticator at the fixture's time. */
   jenCode: string;
   creatorIds: Record<'jen' | 'ann', string>;
+  /** The fixture's time (Slack signs with a timestamp that must be within five minutes of it). */
+  now: number;
   /** Per caller, API tokens by what they hold: `read` holds only read, `not:read` every other scope it may have. */
   tokens: Record<Exclude<Who, 'nobody'>, Record<string, string>>;
 }
@@ -41,7 +46,7 @@ interface Fixture {
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  payload?: Record<string, unknown>;
+  payload?: Record<string, unknown> | string;
   headers?: Record<string, string>;
 }
 
@@ -80,6 +85,13 @@ const ROWS: Row[] = [
   { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
+  // The OpenAPI document describes shapes, never data: public, behind the host check like everything.
+  {
+    name: 'GET /api/openapi.json',
+    call: () => ({ method: 'GET', url: '/api/openapi.json' }),
+    expect: PUBLIC(200),
+    check: (_who, res) => assert.equal((res.json() as { openapi: string }).openapi, '3.1.0'),
+  },
   { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/session/login',
@@ -296,6 +308,7 @@ const ROWS: Row[] = [
 
   // The administration API.
   { name: 'GET /api/admin/users', call: () => ({ method: 'GET', url: '/api/admin/users' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/users?search=', call: () => ({ method: 'GET', url: '/api/admin/users?search=je' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/admin/users',
     call: () => ({ method: 'POST', url: '/api/admin/users', payload: { login: 'carol', password: 'carol' } }),
@@ -336,6 +349,7 @@ const ROWS: Row[] = [
   { name: 'DELETE /api/admin/users/:name/mfa/lockout', call: () => ({ method: 'DELETE', url: '/api/admin/users/jen/mfa/lockout' }), expect: ADMIN_ONLY(204) },
   { name: 'DELETE /api/admin/users/:name', call: () => ({ method: 'DELETE', url: '/api/admin/users/bob' }), expect: ADMIN_ONLY(204) },
   { name: 'GET /api/admin/groups', call: () => ({ method: 'GET', url: '/api/admin/groups' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/groups?search=', call: () => ({ method: 'GET', url: '/api/admin/groups?search=corp' }), expect: ADMIN_ONLY(200) },
   { name: 'POST /api/admin/groups', call: () => ({ method: 'POST', url: '/api/admin/groups', payload: { name: 'New Group' } }), expect: ADMIN_ONLY(201) },
   { name: 'GET /api/admin/groups/:name', call: () => ({ method: 'GET', url: '/api/admin/groups/CORP%20Domain%20Admins' }), expect: ADMIN_ONLY(200) },
   {
@@ -374,6 +388,19 @@ const ROWS: Row[] = [
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.ok(value(res).length > 0),
   },
+  // Policy as code (docs/policy.md).
+  {
+    name: 'POST /api/admin/policy/plan',
+    call: () => ({ method: 'POST', url: '/api/admin/policy/plan', payload: { roles: [{ name: 'New Role', ttlSeconds: 600 }] } }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.equal((res.json() as { applied: boolean }).applied, false),
+  },
+  {
+    name: 'POST /api/admin/policy/apply',
+    call: () => ({ method: 'POST', url: '/api/admin/policy/apply', payload: { roles: [{ name: 'New Role', ttlSeconds: 600 }] } }),
+    expect: ADMIN_ONLY(200),
+  },
+  { name: 'GET /api/admin/policy/export', call: () => ({ method: 'GET', url: '/api/admin/policy/export' }), expect: ADMIN_ONLY(200) },
   {
     name: 'GET /api/admin/holdings',
     call: () => ({ method: 'GET', url: '/api/admin/holdings' }),
@@ -427,6 +454,16 @@ const ROWS: Row[] = [
     expect: { nobody: 401, jen: 200, ann: 200, admin: 404 },
     check: (_w, res) => assert.equal(res.json().openStage, 1),
   },
+  { name: 'GET /api/me/decisions (own decisions only)', call: () => ({ method: 'GET', url: '/api/me/decisions' }), expect: ANY_USER(200), check: (_w, res) => assert.deepEqual(value(res), []) },
+  // Break-glass (docs/approvals.md): administrators list unreviewed uses; approvers list and review theirs.
+  { name: 'GET /api/admin/break-glass', call: () => ({ method: 'GET', url: '/api/admin/break-glass' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/me/break-glass (uses the caller reviews)', call: () => ({ method: 'GET', url: '/api/me/break-glass' }), expect: ANY_USER(200), check: (_w, res) => assert.deepEqual(value(res), []) },
+  {
+    name: 'POST /api/me/break-glass/{id}/review (not a break-glass use)',
+    call: (f) => ({ method: 'POST', url: `/api/me/break-glass/${f.jenActive.RequestId}/review`, payload: { comment: 'fine' } }),
+    expect: { nobody: 401, jen: 404, ann: 404, admin: 404 },
+  },
+  { name: 'PUT /api/me/break-glass (wrong method)', call: () => ({ method: 'PUT', url: '/api/me/break-glass' }), expect: ANY_USER(405) },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
   // DNS rebinding: a page under a foreign name that now points here is refused before anything runs.
   {
@@ -443,6 +480,28 @@ const ROWS: Row[] = [
     name: 'POST /api/session/login under a foreign Host',
     call: () => ({ method: 'POST', url: '/api/session/login', payload: { login: 'jen', password: 'jen' }, headers: { host: 'rebound.evil.example' } }),
     expect: PUBLIC(421),
+  },
+  {
+    name: 'GET /api/me/notifications (the caller\'s own only)',
+    call: () => ({ method: 'GET', url: '/api/me/notifications' }),
+    expect: ANY_USER(200),
+    check: (who, res) => {
+      const body = res.json() as { events: { event: string }[]; deliveries: unknown[] };
+      // ann approves ApprovalRole and hears of requests to approve; jen approves nothing.
+      assert.equal(body.events.some((e) => e.event === 'approval-needed'), who === 'ann', who);
+    },
+  },
+  { name: 'POST /api/me/notifications (wrong method)', call: () => ({ method: 'POST', url: '/api/me/notifications' }), expect: ANY_USER(405) },
+  // Slack's interaction callback (docs/notifications.md): no Elevate credentials count, only Slack's signature.
+  {
+    name: 'POST /api/slack/interactions (unsigned: whoever sends it)',
+    call: (f) => slackClick(f, 'not-the-secret'),
+    expect: { nobody: 401, jen: 401, ann: 401, admin: 401 },
+  },
+  {
+    name: 'POST /api/slack/interactions (signed by Slack, clicked by ann)',
+    call: (f) => slackClick(f, SLACK_SIGNING),
+    expect: { nobody: 200, jen: 200, ann: 200, admin: 200 },
   },
   // API tokens (docs/token-api.md). Tokens cannot manage tokens, except that one may revoke itself.
   { name: 'GET /api/me/tokens', call: () => ({ method: 'GET', url: '/api/me/tokens' }), expect: ANY_USER(200) },
@@ -503,6 +562,7 @@ async function setup(t: TestApp): Promise<Fixture> {
     }
   }
   return {
+    now: t.clock.now(),
     tokens,
     ad,
     approvalRole,
@@ -535,6 +595,7 @@ function registeredRoutes(tree: string): string[] {
 const DUMMY_ID = 'c0112f13-b16b-40ad-b547-07f23a7fba52';
 const DUMMY_REQ = { RequestId: DUMMY_ID, CreatorID: DUMMY_ID } as WireRequest;
 const DUMMY: Fixture = {
+  now: 0,
   ad: DUMMY_ID,
   approvalRole: DUMMY_ID,
   jenActive: DUMMY_REQ,
@@ -548,7 +609,20 @@ const DUMMY: Fixture = {
 };
 
 /** Every row runs with single sign-on configured, so its routes are in the table; the provider is unreachable. */
-const MATRIX_APP = { config: { oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'elevate' } } };
+const SLACK_SIGNING = 'matrix-slack-signing-secret';
+const slackDir = tempDir();
+writeFileSync(join(slackDir, 'slack.token'), 'xoxb-matrix\n');
+writeFileSync(join(slackDir, 'slack.secret'), `${SLACK_SIGNING}\n`);
+/** Every row runs with Slack configured too (its API unreachable: no row makes Slack calls), so its route is in the table. */
+const MATRIX_SLACK = { tokenFile: join(slackDir, 'slack.token'), signingSecretFile: join(slackDir, 'slack.secret'), channel: '#access', apiUrl: 'http://127.0.0.1:9', users: { U0ANN: 'ann' } };
+const MATRIX_APP = { config: { oidc: { issuer: 'http://127.0.0.1:9/', clientId: 'elevate' }, notifications: { slack: MATRIX_SLACK } } };
+
+/** ann's Approve click on jen's pending request, as Slack posts it, signed with `secret`. */
+function slackClick(f: Fixture, secret: string): Call {
+  const raw = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U0ANN' }, actions: [{ action_id: 'elevate_approve', value: f.approvalId }] }) }).toString();
+  const ts = String(Math.floor(f.now / 1000));
+  return { method: 'POST', url: '/api/slack/interactions', payload: raw, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': slackSignature(secret, ts, raw) } };
+}
 const SCOPES = ['read', 'request', 'approve', 'admin'];
 
 /**
@@ -567,7 +641,8 @@ function tokenNeed(c: Call): string | null {
     if (/^pamrequeststoapprove\(/i.test(rest)) return 'approve';
     return null;
   }
-  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens')) return 'read';
+  if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens' || path === '/api/me/notifications' || path === '/api/me/break-glass' || path === '/api/me/decisions')) return 'read';
+  if (c.method === 'POST' && /^\/api\/me\/break-glass\/[^/]+\/review$/.test(path)) return 'approve';
   if (c.method === 'DELETE' && path === '/api/me/tokens/current') return 'own';
   return null;
 }
@@ -591,7 +666,7 @@ function expected(mode: Mode, who: Who, row: Row, f: Fixture): number | readonly
   if (mode === 'basic' || who === 'nobody') return row.expect[who];
   const call = row.call(f);
   // Routes open to everyone ignore the header; a foreign Host is refused before anything reads it.
-  if (row.expect.nobody !== 401 || call.url === '/api/session/login') return row.expect[who];
+  if (row.expect.nobody !== 401 || call.url === '/api/session/login' || call.url === '/api/slack/interactions') return row.expect[who];
   if (tokenNeed(call) === null) return 403;
   return (row.tokenExpect ?? row.expect)[who];
 }
@@ -631,7 +706,8 @@ async function runRow(row: Row, mode: Mode): Promise<void> {
       if (res.statusCode >= 400) {
         assertODataError(res, undefined, label);
         // The sign-in form answers a wrong password without a Basic challenge, so browsers show no dialog.
-        if (res.statusCode === 401 && call.url !== '/api/session/login') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
+        // Slack's callback refuses a signature, not credentials: there is nothing to sign in with.
+        if (res.statusCode === 401 && call.url !== '/api/session/login' && call.url !== '/api/slack/interactions') assert.match(String(res.headers['www-authenticate']), /^Basic realm="Elevate"/, label);
       }
       if (before !== undefined) assert.deepEqual(await snapshot(t.app), before, `${label} changed nothing`);
       else if (res.statusCode < 400) row.check?.(who, res, f);

@@ -25,17 +25,19 @@ export interface DirectoryUser {
   readonly dn: string;
   /** The entry's `loginAttribute` value, as the directory spells it; null when the entry has none. */
   readonly loginValue: string | null;
+  /** The values of the other attributes asked for, by the name asked for. */
+  readonly extra: Readonly<Record<string, string[]>>;
 }
 
 /**
  * The one entry the user filter finds for `login` under `userBase`; null when there is none.
  * More than one is a configuration error: binding or granting on a guess could pick the wrong person.
  */
-export async function findUser(client: Client, config: UserLookupConfig, login: string): Promise<DirectoryUser | null> {
+export async function findUser(client: Client, config: UserLookupConfig, login: string, extra: readonly string[] = []): Promise<DirectoryUser | null> {
   const filter = userFilterFor(config, login);
   let entries: Entry[];
   try {
-    ({ searchEntries: entries } = await client.search(config.userBase, { scope: 'sub', filter, attributes: [config.loginAttribute] }));
+    ({ searchEntries: entries } = await client.search(config.userBase, { scope: 'sub', filter, attributes: [config.loginAttribute, ...extra] }));
   } catch (e) {
     if (e instanceof NoSuchObjectError) {
       throw new LdapFailure('user-lookup', `user base ${config.userBase} does not exist`, 32);
@@ -53,7 +55,7 @@ export async function findUser(client: Client, config: UserLookupConfig, login: 
   }
   const entry = entries[0];
   if (!entry) return null;
-  return { dn: entry.dn, loginValue: valuesOf(entry, config.loginAttribute)[0] ?? null };
+  return { dn: entry.dn, loginValue: valuesOf(entry, config.loginAttribute)[0] ?? null, extra: Object.fromEntries(extra.map((a) => [a, valuesOf(entry, a)])) };
 }
 
 export function userNotFound(config: UserLookupConfig, login: string): LdapFailure {

@@ -18,6 +18,8 @@ export interface LdapDirectoryConfig {
   /** Finds the one entry of a login; LOGIN_PLACEHOLDER stands for the login (see userFilterFor). */
   readonly userFilter: string;
   readonly loginAttribute: string;
+  /** Where a user's email address is; `mail` when absent. */
+  readonly mailAttribute?: string | undefined;
   readonly timeoutMs: number;
   readonly adTimeLimitedMembers: boolean;
   readonly signIn: boolean;

@@ -104,6 +104,19 @@ export class LdapDirectory implements Directory {
     });
   }
 
+  /**
+   * The email address of `login`'s entry (the first value of `mailAttribute`), or null when the
+   * directory has no entry for it or the entry has no address.
+   */
+  async emailOf(login: string): Promise<string | null> {
+    const attribute = this.config.mailAttribute ?? 'mail';
+    return this.#session(async (client) => {
+      const user = await findUser(client, this.config, login, [attribute]);
+      const address = user?.extra[attribute]?.[0]?.trim() ?? '';
+      return address.includes('@') ? address : null;
+    });
+  }
+
   async members(group: Group): Promise<string[]> {
     const target = this.#target(group);
     return this.#session(async (client) => {

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
-import type { AccountRepo } from '../../../ports/store.js';
+import type { AccountRepo, ChangeCounts } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
 import { CompiledOnce } from './compiled-once.js';
 import type { AccountTable, Database } from './schema.js';
@@ -38,7 +38,10 @@ const toRow = (a: Account): Insertable<AccountTable> & { id: string } => ({
   service: a.service ? 1 : 0,
 });
 
-const CHANGE_COUNT = new CompiledOnce((db) => db.selectFrom('account_changes').select('n').where('id', '=', 1));
+// Both counters in one statement: read on every call that signs in with Basic credentials.
+const CHANGE_COUNTS = new CompiledOnce((db) =>
+  db.selectFrom('account_changes as a').innerJoin('role_changes as r', 'r.id', 'a.id').select(['a.n as accounts', 'r.n as roles']).where('a.id', '=', 1),
+);
 
 export class KyselyAccountRepo implements AccountRepo {
   constructor(
@@ -74,11 +77,10 @@ export class KyselyAccountRepo implements AccountRepo {
     return r && toAccount(r);
   }
 
-  async changeCount(): Promise<number> {
-    // Read on every call that signs in with Basic credentials.
-    const [r] = await CHANGE_COUNT.execute(this.db);
-    if (!r) throw new Error('account_changes has no row; the store is not migrated');
-    return Number(r.n);
+  async changeCounts(): Promise<ChangeCounts> {
+    const [r] = await CHANGE_COUNTS.execute(this.db);
+    if (!r) throw new Error('account_changes or role_changes has no row; the store is not migrated');
+    return { accounts: Number(r.accounts), roles: Number(r.roles) };
   }
 
   async byLogin(login: string): Promise<Account | undefined> {

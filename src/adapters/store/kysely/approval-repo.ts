@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Approval, ApprovalStatus, Decision, Vote } from '../../../domain/request/approval.js';
 import type { ApprovalField, ListQuery } from '../../../ports/filter.js';
-import type { ApprovalRepo, ApprovalView } from '../../../ports/store.js';
+import type { ApprovalRepo, ApprovalView, DecisionView } from '../../../ports/store.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import type { ApprovalTable, ApprovalVoteTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
@@ -127,6 +127,45 @@ export class KyselyApprovalRepo implements ApprovalRepo {
       requestedTtlSeconds: Number(r.requestedTtlSeconds),
       requestedAt: Number(r.requestedAt),
       createdAt: Number(r.createdAt),
+    }));
+  }
+
+  async decisionsBy(approverId: string, page: { readonly skip: number; readonly limit: number }): Promise<DecisionView[]> {
+    const rows = await this.db
+      .selectFrom('approval_votes as v')
+      .innerJoin('approvals as a', 'a.id', 'v.approval_id')
+      .innerJoin('requests as r', 'r.id', 'a.request_id')
+      .leftJoin('roles as ro', 'ro.id', 'r.role_id')
+      .leftJoin('accounts as c', 'c.id', 'r.creator_id')
+      .select([
+        'r.id as requestId',
+        'ro.name as roleName',
+        'c.login as requestorLogin',
+        'r.creator_id as creatorId',
+        'v.stage as stage',
+        'v.decision as decision',
+        'v.at as at',
+        'v.comment as comment',
+        'v.factor as factor',
+        'a.status as approvalStatus',
+      ])
+      .where('v.approver_id', '=', approverId)
+      .orderBy('v.at', 'desc')
+      .orderBy('v.approval_id', 'desc')
+      .orderBy('v.seq', 'desc')
+      .limit(page.limit)
+      .offset(page.skip)
+      .execute();
+    return rows.map((r) => ({
+      requestId: r.requestId,
+      roleName: r.roleName ?? r.requestId,
+      requestorLogin: r.requestorLogin ?? r.creatorId,
+      stage: Number(r.stage) + 1,
+      decision: r.decision,
+      at: Number(r.at),
+      comment: r.comment,
+      factor: r.factor,
+      approvalStatus: r.approvalStatus,
     }));
   }
 }

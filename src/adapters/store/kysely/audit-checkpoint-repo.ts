@@ -1,7 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AuditCheckpoint } from '../../../domain/audit/checkpoint.js';
 import type { AuditCheckpointRepo } from '../../../ports/store.js';
 import type { Database } from './schema.js';
+
+const toCheckpoint = (r: Selectable<Database['audit_checkpoints']>): AuditCheckpoint =>
+  Object.freeze({ seq: Number(r.seq), hash: r.hash, at: Number(r.at) as AuditCheckpoint['at'], keyId: r.key_id, signature: r.signature });
 
 export class KyselyAuditCheckpointRepo implements AuditCheckpointRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -16,8 +19,14 @@ export class KyselyAuditCheckpointRepo implements AuditCheckpointRepo {
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  async between(afterSeq: number, uptoSeq: number): Promise<AuditCheckpoint[]> {
+    const rows = await this.db.selectFrom('audit_checkpoints').selectAll().where('seq', '>', afterSeq).where('seq', '<=', uptoSeq).orderBy('seq').orderBy('at').execute();
+    const bySeq = new Map(rows.map((r) => [Number(r.seq), toCheckpoint(r)]));
+    return [...bySeq.values()];
+  }
+
   async latest(): Promise<AuditCheckpoint | undefined> {
     const r = await this.db.selectFrom('audit_checkpoints').selectAll().orderBy('seq', 'desc').orderBy('at', 'desc').limit(1).executeTakeFirst();
-    return r && Object.freeze({ seq: Number(r.seq), hash: r.hash, at: Number(r.at) as AuditCheckpoint['at'], keyId: r.key_id, signature: r.signature });
+    return r && toCheckpoint(r);
   }
 }

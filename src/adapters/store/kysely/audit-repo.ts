@@ -113,6 +113,11 @@ export class KyselyAuditRepo implements AuditRepo {
     return r && { seq: Number(r.seq), hash: r.hash };
   }
 
+  async after(afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
+    await this.flush();
+    return (await this.db.selectFrom('audit').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()).map(toEntry);
+  }
+
   async hashAt(seq: number): Promise<string | undefined> {
     await this.flush();
     return (await this.db.selectFrom('audit').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;

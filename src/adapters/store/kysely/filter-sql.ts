@@ -83,9 +83,7 @@ export function applyListQuery<F extends string, QB extends ListableQuery<QB>>(
 }
 
 /** A listing with no $filter, $orderby, $top or $skip: its SQL is always the same. */
-export function isPlain(q: ListQuery<string>): boolean {
-  return q.filter === null && q.orderBy.length === 0 && q.top === null && q.skip === 0;
-}
+export { isPlain } from '../../../ports/filter.js';
 
 /** The slice of Kysely's SelectQueryBuilder that listing needs. */
 export interface ListableQuery<Self> {

@@ -126,6 +126,24 @@ export class KyselyNotificationRepo implements NotificationRepo {
     return rows.map(toNotification);
   }
 
+  async latestTo(receivers: readonly string[], limit: number): Promise<{ delivery: NotificationDelivery; notification: Notification }[]> {
+    if (receivers.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('notification_deliveries as d')
+      .innerJoin('notifications as n', 'n.id', 'd.notification_id')
+      .selectAll('d')
+      .select(['n.id', 'n.kind', 'n.request_id', 'n.created_at as n_created_at', 'n.not_before', 'n.detail'])
+      .where('d.receiver', 'in', [...receivers])
+      .orderBy('d.created_at', 'desc')
+      .orderBy('d.seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      delivery: toDelivery(r),
+      notification: toNotification({ id: r.id, kind: r.kind, request_id: r.request_id, created_at: r.n_created_at, not_before: r.not_before, detail: r.detail } as Selectable<NotificationTable>),
+    }));
+  }
+
   async forRequest(requestId: string): Promise<NotificationDelivery[]> {
     const rows = await this.db
       .selectFrom('notification_deliveries as d')

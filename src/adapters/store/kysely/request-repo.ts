@@ -38,6 +38,7 @@ export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
     displayName: r.display_name,
     justification: r.justification,
     ticketId: r.ticket_id ?? null,
+    breakGlass: Number(r.break_glass) === 1,
     creationMethod: r.creation_method,
     createdAt: Number(r.created_at),
     requestedTtlSeconds: Number(r.requested_ttl_seconds),
@@ -75,6 +76,7 @@ const COLUMN_TYPES: Readonly<Record<keyof RequestTable, 'text' | 'bigint' | 'int
   ended_at: 'bigint',
   end_note: 'text',
   ticket_id: 'text',
+  break_glass: 'integer',
   approval_id: 'text',
   version: 'integer',
   due_at: 'bigint',
@@ -101,6 +103,7 @@ const toRow = (r: PamRequest): RequestTable => ({
   ended_at: r.endedAt,
   end_note: r.endNote,
   ticket_id: r.ticketId,
+  break_glass: r.breakGlass ? 1 : 0,
   approval_id: r.approvalId,
   version: r.version,
   // The instant the scheduler claims the request at (claimDue): when time alone next moves it.

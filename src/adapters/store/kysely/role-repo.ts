@@ -173,7 +173,13 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
     justificationRequired: r.justification_required === 1,
     justificationMinLength: Number(r.justification_min_length),
     ticketPattern: r.ticket_pattern,
+    breakGlass: Number(r.break_glass) === 1,
     window: r.window_enabled === 1 ? { from: r.window_from, to: r.window_to, timeZone: r.window_time_zone } : null,
+    notify: Object.freeze({
+      expiryWarningMinutes: r.notify_expiry_warning_minutes === null ? null : Number(r.notify_expiry_warning_minutes),
+      slackChannel: r.notify_slack_channel,
+      teamsChannel: r.notify_teams_channel,
+    }),
   });
 }
 
@@ -189,9 +195,13 @@ function toRow(r: Role): RoleTable {
     justification_required: r.justificationRequired ? 1 : 0,
     justification_min_length: r.justificationMinLength,
     ticket_pattern: r.ticketPattern,
+    break_glass: r.breakGlass ? 1 : 0,
     window_enabled: r.window ? 1 : 0,
     window_from: r.window?.from ?? 0,
     window_to: r.window?.to ?? 0,
     window_time_zone: r.window?.timeZone ?? null,
+    notify_expiry_warning_minutes: r.notify?.expiryWarningMinutes ?? null,
+    notify_slack_channel: r.notify?.slackChannel ?? null,
+    notify_teams_channel: r.notify?.teamsChannel ?? null,
   };
 }

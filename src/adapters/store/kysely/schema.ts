@@ -18,8 +18,11 @@ export interface Database {
   requests: RequestTable;
   approvals: ApprovalTable;
   approval_votes: ApprovalVoteTable;
+  break_glass_reviews: { request_id: string; reviewer_id: string; reviewed_at: number; comment: string };
   audit: AuditTable;
   audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
+  /** How far each audit export sink has been sent, and which node sends it (migration 0021). */
+  audit_export_cursors: { sink: string; audit_seq: number; checkpoint_seq: number; sent_at: number | null; holder: string | null; lease_until: number };
   sessions: SessionTable;
   settings: { key: string; value: string };
   mfa_totp: { account_id: string; secret: string; confirmed: number; last_step: number; created_at: number };
@@ -32,6 +35,7 @@ export interface Database {
   outbox: OutboxTable;
   /** One row: a counter the database moves on every change to `accounts` (migration 0017). */
   account_changes: { id: number; n: number };
+  role_changes: { id: number; n: number };
   notifications: NotificationTable;
   notification_deliveries: NotificationDeliveryTable;
   api_tokens: ApiTokenTable;
@@ -113,6 +117,10 @@ export interface RoleTable {
   justification_required: number;
   justification_min_length: number;
   ticket_pattern: string | null;
+  notify_expiry_warning_minutes: number | null;
+  notify_slack_channel: string | null;
+  notify_teams_channel: string | null;
+  break_glass: number;
 }
 
 export interface RequestTable {
@@ -134,6 +142,7 @@ export interface RequestTable {
   ended_at: number | null;
   end_note: string | null;
   ticket_id: string | null;
+  break_glass: number;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */

@@ -4,8 +4,10 @@ import { KyselyAccountRepo } from './account-repo.js';
 import { KyselyApiTokenRepo } from './api-token-repo.js';
 import { KyselyApprovalRepo } from './approval-repo.js';
 import { KyselyAuditCheckpointRepo } from './audit-checkpoint-repo.js';
+import { KyselyAuditExportRepo } from './audit-export-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyBacklogRepo } from './backlog-repo.js';
+import { KyselyBreakGlassRepo } from './break-glass-repo.js';
 import { KyselyGroupRepo } from './group-repo.js';
 import { KyselyMfaRepo } from './mfa-repo.js';
 import { KyselyNotificationRepo } from './notification-repo.js';
@@ -32,8 +34,10 @@ class Repositories implements StoreTx {
   #roles?: KyselyRoleRepo;
   #requests?: KyselyRequestRepo;
   #approvals?: KyselyApprovalRepo;
+  #breakGlass?: KyselyBreakGlassRepo;
   #audit?: KyselyAuditRepo;
   #auditCheckpoints?: KyselyAuditCheckpointRepo;
+  #auditExport?: KyselyAuditExportRepo;
   #sessions?: KyselySessionRepo;
   #settings?: KyselySettingsRepo;
   #mfa?: KyselyMfaRepo;
@@ -53,8 +57,10 @@ class Repositories implements StoreTx {
   get roles() { return (this.#roles ??= new KyselyRoleRepo(this.db, this.traits)); }
   get requests() { return (this.#requests ??= new KyselyRequestRepo(this.db, this.traits)); }
   get approvals() { return (this.#approvals ??= new KyselyApprovalRepo(this.db, this.opts.accountDomain, this.traits)); }
+  get breakGlass() { return (this.#breakGlass ??= new KyselyBreakGlassRepo(this.db)); }
   get audit() { return (this.#audit ??= new KyselyAuditRepo(this.db, this.traits)); }
   get auditCheckpoints() { return (this.#auditCheckpoints ??= new KyselyAuditCheckpointRepo(this.db)); }
+  get auditExport() { return (this.#auditExport ??= new KyselyAuditExportRepo(this.db)); }
   get sessions() { return (this.#sessions ??= new KyselySessionRepo(this.db)); }
   get settings() { return (this.#settings ??= new KyselySettingsRepo(this.db)); }
   get mfa() { return (this.#mfa ??= new KyselyMfaRepo(this.db)); }

@@ -17,6 +17,10 @@ import * as m0013 from './0013-notifications.js';
 import * as m0014 from './0014-api-tokens.js';
 import * as m0016 from './0016-expiry-indexes.js';
 import * as m0017 from './0017-account-changes.js';
+import * as m0018 from './0018-role-changes.js';
+import * as m0019 from './0019-break-glass.js';
+import * as m0020 from './0020-role-notify.js';
+import * as m0021 from './0021-audit-export.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +40,10 @@ export const migrations: Record<string, Migration> = {
   '0014-api-tokens': m0014,
   '0016-expiry-indexes': m0016,
   '0017-account-changes': m0017,
+  '0018-role-changes': m0018,
+  '0019-break-glass': m0019,
+  '0020-role-notify': m0020,
+  '0021-audit-export': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { requestStatus } from './mim.js';
+
+// Elevate's administration API (/api/admin), answers only; request bodies are in http/routes/admin-schemas.ts.
+
+const lock = z.object({ reason: z.string(), lockedAt: z.number(), until: z.number().nullable(), lockedBy: z.string() });
+
+export const user = z
+  .object({
+    id: z.string(),
+    login: z.string(),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    isAdmin: z.boolean(),
+    disabled: z.boolean(),
+    lock: lock.nullable().meta({ description: "An administrator's lock; `until` null: until unlocked. Times in ms since the epoch." }),
+    service: z.literal(true).optional().meta({ description: 'Present on service accounts (automation, tokens only).' }),
+    hasPassword: z.boolean(),
+  })
+  .meta({ id: 'User' });
+
+/** A user as GET answers it: with the MFA lockout (failed attempts holding the user back). */
+export const userWithLockout = user
+  .extend({ mfaLockout: z.object({ locked: z.boolean(), failures: z.number(), lockedAt: z.string().nullable(), waitUntil: z.string().nullable() }) })
+  .meta({ id: 'UserWithLockout' });
+export type User = z.infer<typeof user> & Partial<Pick<z.infer<typeof userWithLockout>, 'mfaLockout'>>;
+
+export const group = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    directory: z.string(),
+    dn: z.string().nullable(),
+    memberAttribute: z.string().nullable(),
+    reconcile: z.string(),
+  })
+  .meta({ id: 'Group' });
+export type Group = z.infer<typeof group>;
+
+export const groupMember = z
+  .object({ accountId: z.string().nullable(), login: z.string(), displayName: z.string(), member: z.boolean(), expected: z.boolean() })
+  .meta({ id: 'GroupMember' });
+export type GroupMember = z.infer<typeof groupMember>;
+
+export const groupMembers = z.object({ group: z.string(), directory: z.string(), value: z.array(groupMember) });
+
+export const adminRole = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    ttlSeconds: z.number(),
+    mfaRequired: z.boolean(),
+    approvalRequired: z.boolean(),
+    approverMfaRequired: z.boolean(),
+    justificationRequired: z.boolean(),
+    justificationMinLength: z.number(),
+    ticketPattern: z.string().nullable(),
+    window: z.object({ from: z.number(), to: z.number(), timeZone: z.string().nullable() }).nullable().meta({ description: 'Minutes after midnight; a null zone means the server’s.' }),
+    groups: z.array(z.string()),
+    candidates: z.array(z.string()),
+    approvers: z.array(z.string()),
+    approval: z.object({ stages: z.array(z.object({ approvers: z.array(z.string()), approverGroups: z.array(z.string()), required: z.number() })) }).nullable(),
+  })
+  .meta({ id: 'AdminRole' });
+export type AdminRole = z.infer<typeof adminRole>;
+
+export const holding = z
+  .object({
+    roleId: z.string(),
+    roleName: z.string(),
+    accountId: z.string(),
+    login: z.string(),
+    displayName: z.string(),
+    requestId: z.string(),
+    status: requestStatus,
+    startedAt: z.number().nullable(),
+    expiresAt: z.number().nullable(),
+  })
+  .meta({ id: 'Holding' });
+export type Holding = z.infer<typeof holding>;
+
+export const auditEntry = z
+  .object({
+    seq: z.number(),
+    at: z.number(),
+    actorId: z.string().nullable(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string(),
+    requestId: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    hash: z.string().meta({ description: 'Chains the entry to the one before it: editing or deleting a past row breaks the chain.' }),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+/** A request as administrators see it (revoke, lock): times in ms since the epoch. */
+export const adminRequest = z
+  .object({
+    requestId: z.string(),
+    roleId: z.string(),
+    roleName: z.string(),
+    accountId: z.string(),
+    login: z.string(),
+    displayName: z.string(),
+    status: requestStatus,
+    justification: z.string().nullable(),
+    createdAt: z.number(),
+    requestedAt: z.number(),
+    startedAt: z.number().nullable(),
+    expiresAt: z.number().nullable(),
+    endedAt: z.number().nullable(),
+    endReason: z.string().nullable(),
+    endNote: z.string().nullable(),
+  })
+  .meta({ id: 'AdminRequest' });
+export type AdminRequest = z.infer<typeof adminRequest>;
+
+/** What a lock did: the account, and the requests it ended. */
+export const lockOutcome = z.object({ user, ended: z.array(adminRequest) }).meta({ id: 'LockOutcome' });

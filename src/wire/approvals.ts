@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+// Who may approve, before asking and after (docs/approvals.md): Elevate extensions under /api/me.
+// Lists are readonly as the views that fill them are.
+
+export const approvalPath = z
+  .object({
+    roleId: z.string(),
+    roleName: z.string(),
+    approvalRequired: z.boolean(),
+    approverMfaRequired: z.boolean(),
+    justificationRequired: z.boolean(),
+    justificationMinLength: z.number(),
+    ticketPattern: z.string().nullable(),
+    stages: z
+      .array(z.object({ stage: z.number(), required: z.number(), approvers: z.array(z.object({ login: z.string(), displayName: z.string() })).readonly(), approverGroups: z.array(z.string()).readonly() }))
+      .readonly(),
+  })
+  .meta({ id: 'ApprovalPath' });
+export type ApprovalPath = z.infer<typeof approvalPath>;
+
+export const approvalProgress = approvalPath
+  .extend({
+    requestId: z.string(),
+    status: z.string().nullable(),
+    openStage: z.number().nullable().meta({ description: 'The open stage, from 1; null when decided or the role needs no approval.' }),
+    votes: z.array(z.object({ stage: z.number(), approver: z.string(), decision: z.string(), at: z.number(), comment: z.string().nullable() })).readonly(),
+  })
+  .meta({ id: 'ApprovalProgress' });
+export type ApprovalProgress = z.infer<typeof approvalProgress>;
