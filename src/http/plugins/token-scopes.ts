@@ -34,6 +34,9 @@ const ROUTES: Readonly<Record<string, Rule>> = {
   'GET /api/me/tokens': 'read',
   'GET /api/me/notifications': 'read',
   'GET /api/me/decisions': 'read',
+  // Who may approve, before and after asking: what `elevate roles` and the portal show.
+  'GET /api/me/roles/:roleId/approval-path': 'read',
+  'GET /api/me/requests/:requestId/approval': 'read',
   // Break-glass reviews are an approver's work.
   'GET /api/me/break-glass': 'read',
   'POST /api/me/break-glass/:requestId/review': 'approve',

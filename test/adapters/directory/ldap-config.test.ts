@@ -21,6 +21,7 @@ test('defaults: uid filter and attribute, 5 s timeout, no TLS, no AD mode, no si
     timeoutMs: 5000,
     adTimeLimitedMembers: false,
     signIn: false,
+    mailAttribute: 'mail',
   });
 });
 

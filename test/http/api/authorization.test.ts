@@ -642,6 +642,7 @@ function tokenNeed(c: Call): string | null {
     return null;
   }
   if (c.method === 'GET' && (path === '/api/me/endings' || path === '/api/me/tokens' || path === '/api/me/notifications' || path === '/api/me/break-glass' || path === '/api/me/decisions')) return 'read';
+  if (c.method === 'GET' && (/^\/api\/me\/roles\/[^/]+\/approval-path$/.test(path) || /^\/api\/me\/requests\/[^/]+\/approval$/.test(path))) return 'read';
   if (c.method === 'POST' && /^\/api\/me\/break-glass\/[^/]+\/review$/.test(path)) return 'approve';
   if (c.method === 'DELETE' && path === '/api/me/tokens/current') return 'own';
   return null;

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { BreakGlassReview } from '../../../domain/request/break-glass.js';
 import { type PamRequest, TERMINAL_STATUSES } from '../../../domain/request/request.js';
 import type { BreakGlassCounts, BreakGlassRepo } from '../../../ports/store.js';
-import { toRequest } from './request-repo.js';
+import { toRequest } from './request-row.js';
 import type { Database } from './schema.js';
 
 /** Every query filters on break_glass = 1, which the partial index of migration 0019 holds alone. */

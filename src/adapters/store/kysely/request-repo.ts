@@ -1,13 +1,14 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
 import { nextTimedEvent } from '../../../domain/request/next-timed-event.js';
-import { type EndReason, HOLDING, type PamRequest, type RequestStatus } from '../../../domain/request/request.js';
+import { HOLDING, type PamRequest, type RequestStatus } from '../../../domain/request/request.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { GroupAccount, RequestRepo, RequestWrite } from '../../../ports/store.js';
 import { chunks } from './chunks.js';
 import { groupAccountRows } from './json-rows.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
+import { n, toRequest } from './request-row.js';
 import { type Database, MIN_INSTANT, type RequestTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -28,31 +29,6 @@ const COLUMNS: ColumnMap<RequestField> = {
 /** Statuses an administrator's revoke can still end: everything neither ended nor already ending. */
 const OPEN: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active'];
 
-const n = (v: number | string | null): number | null => (v === null ? null : Number(v));
-
-export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
-  Object.freeze({
-    id: r.id,
-    creatorId: r.creator_id,
-    roleId: r.role_id,
-    displayName: r.display_name,
-    justification: r.justification,
-    ticketId: r.ticket_id ?? null,
-    breakGlass: Number(r.break_glass) === 1,
-    creationMethod: r.creation_method,
-    createdAt: Number(r.created_at),
-    requestedTtlSeconds: Number(r.requested_ttl_seconds),
-    requestedAt: Number(r.requested_at),
-    status: r.status as RequestStatus,
-    startedAt: n(r.started_at),
-    expiresAt: Number(r.expires_at) === MIN_INSTANT ? null : Number(r.expires_at),
-    pendingUntil: n(r.pending_until),
-    endReason: r.end_reason as EndReason | null,
-    endedAt: n(r.ended_at),
-    endNote: r.end_note ?? null,
-    approvalId: r.approval_id,
-    version: r.version,
-  });
 
 /**
  * Each column's SQL type, for the rows of a bulk update: PostgreSQL types bare parameters in a
