@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
-import { MAX_SEARCH_LENGTH, searchText } from '../../app/admin/name-search.js';
+import { matchesSearch } from '../../app/admin/name-search.js';
+import { pageOf } from '../../app/admin/paging.js';
+import { requestTimeline } from '../../app/admin/request-timeline.js';
+import { readDashboard } from '../../app/admin/dashboard.js';
+import { parseListQuery } from './admin-list-query.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
 import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
@@ -20,7 +23,7 @@ import { methodNotAllowed } from '../plugins/method-not-allowed.js';
 import { parseWireDateTime } from '../odata/wire-time.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
 import { revokeAll, revokeRequest } from '../../app/admin/revoke.js';
-import { groupBody, lockBody, parseBody, parseQuery, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
+import { groupBody, lockBody, parseBody, revokeAllBody, revokeBody, roleBody, userBody } from './admin-schemas.js';
 
 export interface AdminOptions {
   readonly deps: Deps;
@@ -33,23 +36,16 @@ type NameParams = { Params: { name: string } };
 type IdParams = { Params: { id: string } };
 type SearchQuery = { Querystring: Record<string, unknown> };
 
-/**
- * `?search=` on the user and group listings, as the portal's pickers send it while someone types.
- * Too long or given twice is a 400, not a silent cut, so nobody gets a surprising match.
- */
-export const searchQuery = z.object({ search: z.string().max(MAX_SEARCH_LENGTH).optional() });
-
-function searchOf(query: Record<string, unknown>): string | null {
-  return searchText(parseQuery(searchQuery, query).search);
-}
-
 /** Elevate's own administration API (not part of MIM): users, groups, roles, audit. Admins only. */
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const { deps, hasher } = opts;
   // Checked here as well as in every use case: nothing under /api/admin answers a non-admin.
   app.addHook('preHandler', async (req) => requireAdmin(req.caller!));
 
-  app.get<SearchQuery>('/users', async (req) => ({ value: (await listUsers(deps, req.caller!, searchOf(req.query))).map(userToWire) }));
+  app.get<SearchQuery>('/users', async (req) => {
+    const q = parseListQuery(req.query);
+    return pageOf((await listUsers(deps, req.caller!, q.search)).map(userToWire), q.page);
+  });
   app.post('/users', async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, parseBody(userBody, req.body), 'create')).account));
   app.get<NameParams>('/users/:name', async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
   app.patch<NameParams>('/users/:name', async (req) => {
@@ -97,7 +93,10 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return reply.code(204).send();
   });
 
-  app.get<SearchQuery>('/groups', async (req) => ({ value: await listGroups(deps, req.caller!, searchOf(req.query)) }));
+  app.get<SearchQuery>('/groups', async (req) => {
+    const q = parseListQuery(req.query);
+    return pageOf(await listGroups(deps, req.caller!, q.search), q.page);
+  });
   app.post('/groups', async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, parseBody(groupBody, req.body), 'create')).group));
   app.get<NameParams>('/groups/:name', async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
   app.patch<NameParams>('/groups/:name', async (req) => {
@@ -114,7 +113,11 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     return { group: group.name, directory: group.directory, value: members };
   });
 
-  app.get('/roles', async (req) => ({ value: await listRoles(deps, req.caller!) }));
+  app.get<SearchQuery>('/roles', async (req) => {
+    const q = parseListQuery(req.query);
+    const roles = (await listRoles(deps, req.caller!)).filter((r) => matchesSearch(q.search, [r.name, r.description]));
+    return pageOf(roles, q.page);
+  });
   app.post('/roles', async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, parseBody(roleBody, req.body), 'create')).role));
   app.get<NameParams>('/roles/:name', async (req) => showRole(deps, req.caller!, req.params.name));
   app.patch<NameParams>('/roles/:name', async (req) => {
@@ -127,23 +130,34 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   });
 
   // Who holds which role right now, across all roles (the portal's "Active now" page).
-  app.get('/holdings', async (req) => ({ value: await listHoldings(deps, req.caller!) }));
+  app.get<SearchQuery>('/holdings', async (req) => {
+    const q = parseListQuery(req.query);
+    const held = (await listHoldings(deps, req.caller!)).filter((h) => matchesSearch(q.search, [h.roleName, h.login, h.displayName]));
+    return pageOf(held, q.page);
+  });
+
+  // The admin console: one request with everything that happened to it, and the landing dashboard.
+  app.get<IdParams>('/requests/:id/timeline', async (req) => requestTimeline(deps, req.caller!, req.params.id));
+  app.get('/dashboard', async (req) => readDashboard(deps, req.caller!));
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/audit', async (req) => {
     const q = req.query;
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new DomainError('BadRequest', 'limit must be a whole number from 1 to 10000.');
     for (const [k, v] of Object.entries(q)) if (typeof v !== 'string') throw new DomainError('BadRequest', `${k} is given more than once.`);
-    return {
-      value: await readAudit(deps, req.caller!, {
-        requestId: q.requestId,
-        actorId: q.actorId,
-        action: q.action,
-        since: q.since === undefined ? undefined : parseWireDateTime(q.since),
-        until: q.until === undefined ? undefined : parseWireDateTime(q.until),
-        limit,
-      }),
-    };
+    const before = q.before === undefined ? undefined : Number(q.before);
+    if (before !== undefined && (!/^\d{1,15}$/.test(q.before!) || !Number.isSafeInteger(before))) throw new DomainError('BadRequest', 'before must be the seq of an audit entry (a whole number).');
+    const value = await readAudit(deps, req.caller!, {
+      requestId: q.requestId,
+      actorId: q.actorId,
+      action: q.action,
+      since: q.since === undefined ? undefined : parseWireDateTime(q.since),
+      until: q.until === undefined ? undefined : parseWireDateTime(q.until),
+      beforeSeq: before,
+      limit,
+    });
+    // Oldest first as always; `nextBefore` pages back to older entries when this page is full.
+    return { value, nextBefore: value.length === limit ? value[0]!.seq : null };
   });
 
   for (const [url, methods] of [
@@ -163,6 +177,8 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
     ['/holdings', ['GET']],
+    ['/requests/:id/timeline', ['GET']],
+    ['/dashboard', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

@@ -430,6 +430,18 @@ const ROWS: Row[] = [
     check: (_w, res) => assert.equal(res.json().openStage, 1),
   },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
+  // The admin console (issue 18): paging and search on the listings, a request's timeline, the dashboard.
+  { name: 'GET /api/admin/users?skip=&top=', call: () => ({ method: 'GET', url: '/api/admin/users?skip=1&top=2' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/roles?search=&top=', call: () => ({ method: 'GET', url: '/api/admin/roles?search=role&top=5' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/holdings?search=', call: () => ({ method: 'GET', url: '/api/admin/holdings?search=jen&top=5' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/audit?before=', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=5&before=100' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/requests/:id/timeline', call: (f) => ({ method: 'GET', url: `/api/admin/requests/${f.jenActive.RequestId}/timeline` }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'GET /api/admin/requests/:id/timeline (unknown id)',
+    call: () => ({ method: 'GET', url: '/api/admin/requests/00000000-0000-4000-8000-000000000000/timeline' }),
+    expect: ADMIN_ONLY(404),
+  },
+  { name: 'GET /api/admin/dashboard', call: () => ({ method: 'GET', url: '/api/admin/dashboard' }), expect: ADMIN_ONLY(200) },
   // DNS rebinding: a page under a foreign name that now points here is refused before anything runs.
   {
     name: 'GET pamroles under a foreign Host',
