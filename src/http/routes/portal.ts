@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { odataError } from '../odata/error-map.js';
+import { FAVICON_ICO } from './favicon.js';
 
 export interface PortalOptions {
   /** The folder scripts/build-portal.mjs writes: index.html and assets/portal-<hash>.{js,css}. */
@@ -33,6 +34,7 @@ function security(reply: FastifyReply): FastifyReply {
 /** Serves the built portal at / from memory: a few small files, read once at start. */
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions): Promise<void> {
   const index = join(opts.dir, 'index.html');
+  app.get('/favicon.ico', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/x-icon').send(FAVICON_ICO));
   if (!existsSync(index)) {
     app.log.warn({ dir: opts.dir }, 'the portal is not built; / answers 503 until `npm run build` has run');
     app.get('/', async (_req, reply) =>

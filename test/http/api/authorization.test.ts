@@ -78,6 +78,7 @@ const ROWS: Row[] = [
   // The portal's files are public: everything behind them asks the API, which checks the caller.
   { name: 'GET / (the portal, built by scripts/test.sh)', call: () => ({ method: 'GET', url: '/' }), expect: PUBLIC(200) },
   { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
+  { name: 'GET /favicon.ico', call: () => ({ method: 'GET', url: '/favicon.ico' }), expect: PUBLIC(200) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
   { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: ADMIN_ONLY(200) },
