@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { admin, type AuditEntry } from '../api.js';
 import { when } from '../format.js';
 import { ErrorBox, Loading, Page, StatusBadge, useLoad } from '../ui.js';
@@ -39,39 +40,22 @@ export function AdminRequest({ id }: { id: string }) {
       {r && data && (
         <>
           <dl class="facts card">
-            <dt>Status</dt>
-            <dd>
+            <Fact term="Status">
               <StatusBadge status={r.status} />
-            </dd>
-            <dt>Requested by</dt>
-            <dd>
+            </Fact>
+            <Fact term="Requested by">
               {r.displayName} ({r.login})
-            </dd>
-            <dt>Justification</dt>
-            <dd>{r.justification || '—'}</dd>
-            <dt>Created</dt>
-            <dd>{when(r.createdAt)}</dd>
-            {r.startedAt !== null && (
-              <>
-                <dt>Started</dt>
-                <dd>{when(r.startedAt)}</dd>
-              </>
-            )}
-            {r.expiresAt !== null && (
-              <>
-                <dt>Until</dt>
-                <dd>{when(r.expiresAt)}</dd>
-              </>
-            )}
+            </Fact>
+            <Fact term="Justification">{r.justification || '—'}</Fact>
+            <Fact term="Created">{when(r.createdAt)}</Fact>
+            {r.startedAt !== null && <Fact term="Started">{when(r.startedAt)}</Fact>}
+            {r.expiresAt !== null && <Fact term="Until">{when(r.expiresAt)}</Fact>}
             {r.endReason !== null && (
-              <>
-                <dt>Ended</dt>
-                <dd>
-                  {r.endedAt !== null ? `${when(r.endedAt)}: ` : ''}
-                  {r.endReason}
-                  {r.endNote ? ` (${r.endNote})` : ''}
-                </dd>
-              </>
+              <Fact term="Ended">
+                {r.endedAt !== null ? `${when(r.endedAt)}: ` : ''}
+                {r.endReason}
+                {r.endNote ? ` (${r.endNote})` : ''}
+              </Fact>
             )}
           </dl>
           <h2>Timeline</h2>
@@ -90,5 +74,15 @@ export function AdminRequest({ id }: { id: string }) {
         </>
       )}
     </Page>
+  );
+}
+
+/** A term and its value, kept together so the facts grid lays them out as pairs. */
+function Fact({ term, children }: { term: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
   );
 }
