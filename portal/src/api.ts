@@ -216,6 +216,50 @@ export interface RoleEdit {
 }
 const enc = encodeURIComponent;
 
+/** One page of an admin listing (see docs/admin-console.md). */
+export interface Paged<T> {
+  value: T[];
+  total: number;
+  skip: number;
+  nextSkip: number | null;
+}
+export interface PageAsk {
+  search: string;
+  skip: number;
+  top: number;
+}
+const paged = <T>(url: string, p: PageAsk) =>
+  call<Paged<T>>('GET', `${url}?${new URLSearchParams({ search: p.search, skip: String(p.skip), top: String(p.top) }).toString()}`);
+
+export interface AdminRequest {
+  requestId: string;
+  roleName: string;
+  login: string;
+  displayName: string;
+  status: RequestStatus;
+  justification: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  expiresAt: number | null;
+  endedAt: number | null;
+  endReason: string | null;
+  endNote: string | null;
+}
+export interface Timeline {
+  request: AdminRequest;
+  events: AuditEntry[];
+}
+export interface Dashboard {
+  activeNow: number;
+  pendingApprovals: number;
+  pendingMfa: number;
+  outboxGrants: number;
+  outboxRevokes: number;
+  outboxFailing: number;
+  notificationsWaiting: number;
+  revocationLatenessMs: number;
+}
+
 export const admin = {
   users: () => list<User>('/api/admin/users'),
   /** Users whose login, name or email contains `text` (the pickers ask as someone types). */
@@ -236,5 +280,12 @@ export const admin = {
   revoke: (requestId: string, reason: string) => call<Holding>('POST', `/api/admin/requests/${enc(requestId)}/revoke`, { reason }),
   lock: (login: string, reason: string, until: string | null) => call('POST', `/api/admin/users/${enc(login)}/lock`, { reason, until }),
   unlock: (login: string) => call<User>('POST', `/api/admin/users/${enc(login)}/unlock`),
+  usersPage: (p: PageAsk) => paged<User>('/api/admin/users', p),
+  groupsPage: (p: PageAsk) => paged<Group>('/api/admin/groups', p),
+  rolesPage: (p: PageAsk) => paged<AdminRole>('/api/admin/roles', p),
+  holdingsPage: (p: PageAsk) => paged<Holding>('/api/admin/holdings', p),
+  timeline: (requestId: string) => call<Timeline>('GET', `/api/admin/requests/${enc(requestId)}/timeline`),
+  dashboard: () => call<Dashboard>('GET', '/api/admin/dashboard'),
+  auditPage: (q: Record<string, string>) => call<{ value: AuditEntry[]; nextBefore: number | null }>('GET', `/api/admin/audit?${new URLSearchParams(q).toString()}`),
   audit: (q: Record<string, string>) => list<AuditEntry>(`/api/admin/audit?${new URLSearchParams(q).toString()}`),
 };

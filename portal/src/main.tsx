@@ -2,6 +2,8 @@ import { type ComponentChildren, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type Me, currentSession, pam, signOut, whenSessionEnds } from './api.js';
 import { AdminAudit } from './pages/admin-audit.js';
+import { AdminDashboard } from './pages/admin-dashboard.js';
+import { AdminRequest } from './pages/admin-request.js';
 import { AdminGroups } from './pages/admin-groups.js';
 import { AdminHoldings } from './pages/admin-holdings.js';
 import { AdminRoles } from './pages/admin-roles.js';
@@ -14,12 +16,21 @@ import { SignIn } from './pages/sign-in.js';
 import { ErrorBox, errorText, setAnnouncer } from './ui.js';
 
 // Hash routes: the server serves one page at /, and every address still works after a reload.
-const ROUTES = ['roles', 'requests', 'approvals', 'security', 'admin/users', 'admin/groups', 'admin/roles', 'admin/holdings', 'admin/audit'] as const;
+const ROUTES = ['roles', 'requests', 'approvals', 'security', 'admin', 'admin/users', 'admin/groups', 'admin/roles', 'admin/holdings', 'admin/audit', 'admin/requests'] as const;
 type Route = (typeof ROUTES)[number];
+
+/** The page, and what follows it: a request's id (`#/admin/requests/<id>`) or a query (`#/admin/audit?requestId=`). */
+let routeParam = '';
+let routeQuery = new URLSearchParams();
 
 function currentRoute(): Route {
   const h = location.hash.replace(/^#\/?/, '');
-  return (ROUTES as readonly string[]).includes(h) ? (h as Route) : 'roles';
+  const [path = '', query = ''] = h.split('?', 2);
+  routeQuery = new URLSearchParams(query);
+  const m = /^admin\/requests\/([0-9a-fA-F-]{1,64})$/.exec(path);
+  routeParam = m ? m[1]! : '';
+  if (m) return 'admin/requests';
+  return (ROUTES as readonly string[]).includes(path) ? (path as Route) : 'roles';
 }
 
 const APPROVALS_POLL_MS = 30_000;
@@ -29,6 +40,7 @@ function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [fatal, setFatal] = useState<string | null>(null);
   const [route, setRoute] = useState<Route>(currentRoute());
+  const [, setHash] = useState(location.hash);
   const [announcement, setAnnouncement] = useState('');
   const [pending, setPending] = useState<number | null>(null);
 
@@ -42,7 +54,10 @@ function App() {
       setNotice(message);
       setMe(null);
     });
-    const onHash = () => setRoute(currentRoute());
+    const onHash = () => {
+      setRoute(currentRoute());
+      setHash(location.hash); // a new request id or query on the same page re-renders it
+    };
     addEventListener('hashchange', onHash);
     currentSession().then(setMe, (e) => setFatal(errorText(e)));
     return () => removeEventListener('hashchange', onHash);
@@ -57,6 +72,8 @@ function App() {
   };
   useEffect(() => {
     if (me === null || me === 'loading') return;
+    // An administrator lands on the overview; everyone else on their roles.
+    if (me.isAdmin && (location.hash === '' || location.hash === '#/')) location.hash = '#/admin';
     void refreshBadge();
     const id = setInterval(() => void refreshBadge(), APPROVALS_POLL_MS);
     return () => clearInterval(id);
@@ -133,6 +150,7 @@ function App() {
           </ul>
           {me.isAdmin && (
             <ul aria-label="Administration" class="admin-nav">
+              {link('admin', 'Overview')}
               {link('admin/users', 'Users')}
               {link('admin/groups', 'Groups')}
               {link('admin/roles', 'Roles')}
@@ -172,7 +190,11 @@ function Routed({ route, isAdmin, onApprovalsChange, onSignOutEverywhere }: { ro
     case 'admin/holdings':
       return <AdminHoldings />;
     case 'admin/audit':
-      return <AdminAudit />;
+      return <AdminAudit key={routeQuery.toString()} initialRequestId={routeQuery.get('requestId') ?? ''} />;
+    case 'admin':
+      return <AdminDashboard />;
+    case 'admin/requests':
+      return <AdminRequest id={routeParam} />;
   }
 }
 

@@ -93,6 +93,9 @@ export const auditEntry = z
     before: z.unknown(),
     after: z.unknown(),
     hash: z.string().meta({ description: 'Chains the entry to the one before it: editing or deleting a past row breaks the chain.' }),
+    actionName: z.string().meta({ description: 'Today’s name of the action (the stored `action` is hashed and never renamed).' }),
+    actorName: z.string().meta({ description: 'Who acted, by login; `system` for the server itself.' }),
+    targetName: z.string().meta({ description: 'What it acted on, by name.' }),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof auditEntry>;
@@ -118,6 +121,25 @@ export const adminRequest = z
   })
   .meta({ id: 'AdminRequest' });
 export type AdminRequest = z.infer<typeof adminRequest>;
+
+/** One request with everything that happened to it, oldest first (the console's request page). */
+export const requestTimeline = z.object({ request: adminRequest, events: z.array(auditEntry) }).meta({ id: 'RequestTimeline' });
+export type RequestTimeline = z.infer<typeof requestTimeline>;
+
+/** The console's landing figures. */
+export const dashboard = z
+  .object({
+    activeNow: z.number(),
+    pendingApprovals: z.number(),
+    pendingMfa: z.number(),
+    outboxGrants: z.number(),
+    outboxRevokes: z.number(),
+    outboxFailing: z.number(),
+    notificationsWaiting: z.number(),
+    revocationLatenessMs: z.number(),
+  })
+  .meta({ id: 'Dashboard' });
+export type Dashboard = z.infer<typeof dashboard>;
 
 /** What a lock did: the account, and the requests it ended. */
 export const lockOutcome = z.object({ user, ended: z.array(adminRequest) }).meta({ id: 'LockOutcome' });

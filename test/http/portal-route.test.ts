@@ -91,3 +91,15 @@ describe('the Basic challenge', () => {
     }
   });
 });
+
+describe('GET /favicon.ico', () => {
+  test('answers the icon (an ICO holding a PNG), built portal or not', async () => {
+    for (const app of [built, unbuilt]) {
+      const res = await app.inject({ method: 'GET', url: '/favicon.ico' });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], 'image/x-icon');
+      assert.deepEqual([...res.rawPayload.subarray(0, 4)], [0, 0, 1, 0], 'ICO header');
+      assert.equal(res.rawPayload.subarray(22, 26).toString('latin1'), '\x89PNG');
+    }
+  });
+});

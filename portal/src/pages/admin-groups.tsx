@@ -1,21 +1,22 @@
 import { useState } from 'preact/hooks';
 import { type Group, type GroupMember, admin } from '../api.js';
-import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, errorText, input, useAction, useLoad } from '../ui.js';
+import { SearchPaged } from '../search-pager.js';
+import { ErrorBox, Field, SubmitRow, Page, Tag, announce, errorText, input, useAction } from '../ui.js';
 
 export function AdminGroups() {
-  const { data, error, reload } = useLoad(() => admin.groups());
+  const [version, setVersion] = useState(0);
   return (
     <Page title="Groups" intro="The groups roles grant. Members shows who is in each group now, beside who Elevate's active grants say should be.">
-      <ErrorBox error={error} />
-      {!data && !error && <Loading what="groups" />}
-      {data && (
-        <ul class="cards" aria-label="Groups">
-          {data.map((g) => (
-            <GroupCard key={g.id} g={g} />
-          ))}
-        </ul>
-      )}
-      <NewGroup reload={reload} />
+      <SearchPaged key={version} what="groups" label="Search by name, description or DN" load={admin.groupsPage}>
+        {(groups) => (
+          <ul class="cards" aria-label="Groups">
+            {groups.map((g) => (
+              <GroupCard key={g.id} g={g} />
+            ))}
+          </ul>
+        )}
+      </SearchPaged>
+      <NewGroup reload={async () => setVersion(version + 1)} />
     </Page>
   );
 }

@@ -2,27 +2,21 @@ import { useState } from 'preact/hooks';
 import { type Holding, admin } from '../api.js';
 import { Countdown } from '../elevation.js';
 import { when } from '../format.js';
-import { Empty, ErrorBox, Field, Loading, Page, StatusBadge, announce, input, useAction, useLoad, Table } from '../ui.js';
+import { SearchPaged } from '../search-pager.js';
+import { ErrorBox, Field, Page, StatusBadge, announce, input, useAction, Table } from '../ui.js';
 
 export function AdminHoldings() {
-  const { data, error, reload } = useLoad(() => admin.holdings());
   return (
     <Page title="Active now" intro="Who holds which role at this moment. Revoke ends an elevation at once; the person sees your reason.">
-      <div class="actions">
-        <button type="button" onClick={() => void reload()}>
-          Refresh
-        </button>
-      </div>
-      <ErrorBox error={error} />
-      {!data && !error && <Loading what="active elevations" />}
-      {data && data.length === 0 && <Empty>Nobody holds a role right now.</Empty>}
-      {data && data.length > 0 && (
-        <Table caption="Active elevations by role" columns={['Role', 'Person', 'Status', 'Since', 'Until', 'Actions']}>
-              {data.map((h) => (
-                <HoldingRow key={h.requestId} h={h} reload={reload} />
-              ))}
-            </Table>
-      )}
+      <SearchPaged what="active elevations" label="Search by role, login or name" empty="Nobody holds a role right now." load={admin.holdingsPage}>
+        {(held, reload) => (
+          <Table caption="Active elevations by role" columns={['Role', 'Person', 'Status', 'Since', 'Until', 'Actions']}>
+            {held.map((h) => (
+              <HoldingRow key={h.requestId} h={h} reload={reload} />
+            ))}
+          </Table>
+        )}
+      </SearchPaged>
     </Page>
   );
 }
@@ -48,7 +42,7 @@ function HoldingRow({ h, reload }: { h: Holding; reload: () => Promise<void> }) 
         {h.displayName} <span class="muted">({h.login})</span>
       </td>
       <td>
-        <StatusBadge status={h.status} />
+        <StatusBadge status={h.status} /> <a href={`#/admin/requests/${h.requestId}`}>Timeline<span class="sr-only"> of {who}</span></a>
       </td>
       <td>{when(h.startedAt)}</td>
       <td>

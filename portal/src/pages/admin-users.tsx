@@ -1,22 +1,24 @@
 import { useState } from 'preact/hooks';
 import { type EnrolmentCode, type User, admin, isLocked } from '../api.js';
 import { when } from '../format.js';
-import { ErrorBox, Field, SubmitRow, Loading, Page, Tag, announce, checked, input, useAction, useLoad, Table } from '../ui.js';
+import { SearchPaged } from '../search-pager.js';
+import { ErrorBox, Field, SubmitRow, Page, Tag, announce, checked, input, useAction, Table } from '../ui.js';
 
 export function AdminUsers() {
-  const { data, error, reload } = useLoad(() => admin.users());
+  const [version, setVersion] = useState(0);
+  const created = async () => setVersion(version + 1);
   return (
     <Page title="Users">
-      <ErrorBox error={error} />
-      {!data && !error && <Loading what="users" />}
-      {data && (
-        <Table caption="Users" columns={['Login', 'Name', 'Email', 'Flags', 'Actions']}>
-              {data.map((u) => (
-                <UserRow key={u.id} u={u} reload={reload} />
-              ))}
-            </Table>
-      )}
-      <NewUser reload={reload} />
+      <SearchPaged key={version} what="users" label="Search by login, name or email" load={admin.usersPage}>
+        {(users, reload) => (
+          <Table caption="Users" columns={['Login', 'Name', 'Email', 'Flags', 'Actions']}>
+            {users.map((u) => (
+              <UserRow key={u.id} u={u} reload={reload} />
+            ))}
+          </Table>
+        )}
+      </SearchPaged>
+      <NewUser reload={created} />
     </Page>
   );
 }
@@ -38,9 +40,9 @@ function UserRow({ u, reload }: { u: User; reload: () => Promise<void> }) {
   return (
     <tr>
       <th scope="row">{u.login}</th>
-      <td>{u.displayName}</td>
-      <td>{u.email ?? ''}</td>
-      <td class="tags">
+      <td data-label="Name">{u.displayName}</td>
+      <td data-label="Email">{u.email ?? ''}</td>
+      <td data-label="Flags" class="tags">
         {u.isAdmin && <Tag tone="info">Administrator</Tag>}
         {u.disabled && <Tag tone="bad">Disabled</Tag>}
         {isLocked(u) && (

@@ -8,12 +8,20 @@ import { CodeInput, Empty, ErrorBox, Field, Loading, Page, announce, input, useA
 
 export function Approvals({ onChange }: { onChange: () => void }) {
   const { data, error, reload } = useLoad(() => pam.approvals());
-  const after = async () => {
+  // The decided card leaves the list, so the confirmation is said here, where it stays visible.
+  const [decided, setDecided] = useState<string | null>(null);
+  const after = async (said: string) => {
+    setDecided(said);
     await reload();
     onChange();
   };
   return (
     <Page title="Approvals" intro="Requests waiting for your decision. The requester is added to the role's groups as soon as you approve.">
+      {decided && (
+        <p class="success" role="status">
+          {decided}
+        </p>
+      )}
       <ErrorBox error={error} />
       {!data && !error && <Loading what="approvals" />}
       {data && data.length === 0 && <Empty>Nothing is waiting for you.</Empty>}
@@ -33,7 +41,7 @@ function requestor(a: Approval): string {
   return a.Requestor.slice(a.Requestor.indexOf('.') + 1);
 }
 
-function ApprovalCard({ a, after }: { a: Approval; after: () => Promise<void> }) {
+function ApprovalCard({ a, after }: { a: Approval; after: (said: string) => Promise<void> }) {
   const [comment, setComment] = useState('');
   // Set when the role wants the approver's own MFA for this decision (the server said MfaRequired).
   const [stepUp, setStepUp] = useState(false);
@@ -52,8 +60,9 @@ function ApprovalCard({ a, after }: { a: Approval; after: () => Promise<void> })
       }
     });
     if (ok) {
-      announce(`${verb === 'Approve' ? 'Approved' : 'Rejected'}: ${who}'s request for ${a.RoleName}.`);
-      await after();
+      const said = `${verb === 'Approve' ? 'Approved' : 'Rejected'}: ${who}'s request for ${a.RoleName}.`;
+      announce(said);
+      await after(said);
     }
   };
   const withCode = (e: Event) => {

@@ -109,7 +109,8 @@ function RoleCard({ role, open, reload }: { role: Role; open: PamRequest[]; relo
           </div>
         ),
       )}
-      {message && <p class="success">{message}</p>}
+      {/* While active, the green active line says it already: one green box, not two. */}
+      {message && !active && <p class="success">{message}</p>}
       <ErrorBox error={action.error} />
       {form ? (
         <ActivateForm role={role} extending={!!active} onDone={(r) => void done(r)} onCancel={() => setForm(false)} />

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { roleNotifyBody } from '../../config/role-notify-body.js';
 import { DomainError } from '../../domain/errors.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js';
-import { adminRequest, adminRole, auditEntry, group, groupMembers, holding, lockOutcome, user, userWithLockout } from '../../wire/admin.js';
+import { adminRequest, adminRole, auditEntry, dashboard, group, groupMembers, holding, lockOutcome, requestTimeline, user, userWithLockout } from '../../wire/admin.js';
 import { enrolmentCode, factors, totpEnrolment } from '../../wire/mfa.js';
 import { valueList } from '../../wire/odata.js';
 import { breakGlassUseList } from './break-glass-schemas.js';
-import { MAX_SEARCH_LENGTH } from '../../app/admin/name-search.js';
+import { listQuery, pageWire } from './admin-list-query.js';
 import { answers, firstIssue, noContent, routeSchema } from '../plugins/zod-schemas.js';
 
 export const userBody = z
@@ -88,16 +88,11 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: 'body' | 'quer
 
 const byName = z.object({ name: z.string() });
 
-/**
- * `?search=` on the user and group listings, as the portal's pickers send it while someone types.
- * Too long or given twice is a 400, not a silent cut, so nobody gets a surprising match.
- */
-export const searchQuery = z.object({ search: z.string().max(MAX_SEARCH_LENGTH).optional() });
 
 /** Every /api/admin route: what it takes and what it answers (the OpenAPI document is built from these). */
 export const ADMIN_ROUTES = {
   listBreakGlass: routeSchema({ tags: ['admin'], summary: 'Break-glass uses not yet reviewed, newest first', response: answers({ 200: breakGlassUseList }) }),
-  listUsers: routeSchema({ tags: ['admin'], summary: 'List users (optionally those matching a search)', querystring: searchQuery, response: answers({ 200: valueList(userWithLockout) }) }),
+  listUsers: routeSchema({ tags: ['admin'], summary: 'List users (optionally those matching a search)', querystring: listQuery, response: answers({ 200: pageWire(userWithLockout) }) }),
   createUser: routeSchema({ tags: ['admin'], summary: 'Create a user', body: userBody, response: answers({ 201: user }) }),
   showUser: routeSchema({ tags: ['admin'], summary: 'Show a user', params: byName, response: answers({ 200: userWithLockout }) }),
   updateUser: routeSchema({ tags: ['admin'], summary: 'Change a user', params: byName, body: userBody.partial(), response: answers({ 200: user }) }),
@@ -123,18 +118,18 @@ export const ADMIN_ROUTES = {
   }),
   issueEnrolmentCode: routeSchema({ tags: ['admin', 'mfa'], summary: 'Issue an enrolment code (shown once)', params: byName, response: answers({ 201: enrolmentCode }) }),
   liftMfaLockout: routeSchema({ tags: ['admin', 'mfa'], summary: 'Lift an MFA lockout', params: byName, response: answers({ 204: noContent }) }),
-  listGroups: routeSchema({ tags: ['admin'], summary: 'List groups (optionally those matching a search)', querystring: searchQuery, response: answers({ 200: valueList(group) }) }),
+  listGroups: routeSchema({ tags: ['admin'], summary: 'List groups (optionally those matching a search)', querystring: listQuery, response: answers({ 200: pageWire(group) }) }),
   createGroup: routeSchema({ tags: ['admin'], summary: 'Create a group', body: groupBody, response: answers({ 201: group }) }),
   showGroup: routeSchema({ tags: ['admin'], summary: 'Show a group', params: byName, response: answers({ 200: group }) }),
   updateGroup: routeSchema({ tags: ['admin'], summary: 'Change a group', params: byName, body: groupBody.partial(), response: answers({ 200: group }) }),
   removeGroup: routeSchema({ tags: ['admin'], summary: 'Remove a group', params: byName, response: answers({ 204: noContent }) }),
   groupMembers: routeSchema({ tags: ['admin'], summary: 'Who is in the group now, and who should be', params: byName, response: answers({ 200: groupMembers }) }),
-  listRoles: routeSchema({ tags: ['admin'], summary: 'List roles', response: answers({ 200: valueList(adminRole) }) }),
+  listRoles: routeSchema({ tags: ['admin'], summary: 'List roles', querystring: listQuery, response: answers({ 200: pageWire(adminRole) }) }),
   createRole: routeSchema({ tags: ['admin'], summary: 'Create a role', body: roleBody, response: answers({ 201: adminRole }) }),
   showRole: routeSchema({ tags: ['admin'], summary: 'Show a role', params: byName, response: answers({ 200: adminRole }) }),
   updateRole: routeSchema({ tags: ['admin'], summary: 'Change a role', params: byName, body: roleBody.partial(), response: answers({ 200: adminRole }) }),
   removeRole: routeSchema({ tags: ['admin'], summary: 'Remove a role', params: byName, response: answers({ 204: noContent }) }),
-  listHoldings: routeSchema({ tags: ['admin'], summary: 'Who holds which role now', response: answers({ 200: valueList(holding) }) }),
+  listHoldings: routeSchema({ tags: ['admin'], summary: 'Who holds which role now', querystring: listQuery, response: answers({ 200: pageWire(holding) }) }),
   readAudit: routeSchema({
     tags: ['admin'],
     summary: 'Read the audit trail',
@@ -145,7 +140,10 @@ export const ADMIN_ROUTES = {
       since: z.string().optional().meta({ description: 'ISO 8601 date-time (UTC unless it carries a zone).' }),
       until: z.string().optional(),
       limit: z.coerce.number<string>().int().min(1).max(10_000).default(100),
+      before: z.string().regex(/^\d{1,15}$/, 'must be the seq of an audit entry').transform(Number).optional().meta({ description: 'Only entries older than this seq (the previous page’s nextBefore).' }),
     }),
-    response: answers({ 200: valueList(auditEntry) }),
+    response: answers({ 200: valueList(auditEntry).extend({ nextBefore: z.number().nullable() }) }),
   }),
+  requestTimeline: routeSchema({ tags: ['admin'], summary: 'One request and everything that happened to it', params: z.object({ id: z.string() }), response: answers({ 200: requestTimeline }) }),
+  dashboard: routeSchema({ tags: ['admin'], summary: 'The console’s landing figures', response: answers({ 200: dashboard }) }),
 };

@@ -4,7 +4,11 @@ import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
 import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
-import { searchText } from '../../app/admin/name-search.js';
+import { matchesSearch, searchText } from '../../app/admin/name-search.js';
+import { pageOf } from '../../app/admin/paging.js';
+import { requestTimeline } from '../../app/admin/request-timeline.js';
+import { readDashboard } from '../../app/admin/dashboard.js';
+import { type AdminListQuery, pageRequestOf } from './admin-list-query.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
 import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
@@ -38,7 +42,10 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
   // tells them what is wrong with their input (so before the schemas validate it).
   app.addHook('preValidation', async (req) => requireAdmin(req.caller!));
 
-  app.get('/users', { schema: s.listUsers }, async (req) => ({ value: (await listUsers(deps, req.caller!, searchText(req.query.search))).map(userToWire) }));
+  app.get('/users', { schema: s.listUsers }, async (req) => {
+    const q = req.query;
+    return pageOf((await listUsers(deps, req.caller!, searchText(q.search))).map(userToWire), pageRequestOf(q));
+  });
   app.post('/users', { schema: s.createUser }, async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, req.body, 'create')).account));
   app.get('/users/:name', { schema: s.showUser }, async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
   app.patch('/users/:name', { schema: s.updateUser }, async (req) => (await upsertUser(deps, hasher, req.caller!, { ...req.body, login: req.params.name }, 'update')).account);
@@ -79,7 +86,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     return reply.code(204).send();
   });
 
-  app.get('/groups', { schema: s.listGroups }, async (req) => ({ value: await listGroups(deps, req.caller!, searchText(req.query.search)) }));
+  app.get('/groups', { schema: s.listGroups }, async (req) => pageOf(await listGroups(deps, req.caller!, searchText(req.query.search)), pageRequestOf(req.query)));
   app.post('/groups', { schema: s.createGroup }, async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, req.body, 'create')).group));
   app.get('/groups/:name', { schema: s.showGroup }, async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
   app.patch('/groups/:name', { schema: s.updateGroup }, async (req) => (await upsertGroup(deps, req.caller!, { ...req.body, name: req.params.name }, 'update')).group);
@@ -93,7 +100,11 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     return { group: group.name, directory: group.directory, value: members };
   });
 
-  app.get('/roles', { schema: s.listRoles }, async (req) => ({ value: await listRoles(deps, req.caller!) }));
+  app.get('/roles', { schema: s.listRoles }, async (req) => {
+    const search = searchText(req.query.search);
+    const roles = (await listRoles(deps, req.caller!)).filter((r) => matchesSearch(search, [r.name, r.description]));
+    return pageOf(roles, pageRequestOf(req.query));
+  });
   app.post('/roles', { schema: s.createRole }, async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, req.body, 'create')).role));
   app.get('/roles/:name', { schema: s.showRole }, async (req) => showRole(deps, req.caller!, req.params.name));
   app.patch('/roles/:name', { schema: s.updateRole }, async (req) => (await upsertRole(deps, req.caller!, { ...req.body, name: req.params.name }, 'update')).role);
@@ -104,24 +115,33 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
 
   policyRoutes(app, deps, hasher);
 
+  // The admin console: one request with everything that happened to it, and the landing dashboard.
+  app.get('/requests/:id/timeline', { schema: s.requestTimeline }, async (req) => requestTimeline(deps, req.caller!, req.params.id));
+  app.get('/dashboard', { schema: s.dashboard }, async (req) => readDashboard(deps, req.caller!));
+
   // Who holds which role right now, across all roles (the portal's "Active now" page).
-  app.get('/holdings', { schema: s.listHoldings }, async (req) => ({ value: await listHoldings(deps, req.caller!) }));
+  app.get('/holdings', { schema: s.listHoldings }, async (req) => {
+    const search = searchText(req.query.search);
+    const held = (await listHoldings(deps, req.caller!)).filter((h) => matchesSearch(search, [h.roleName, h.login, h.displayName]));
+    return pageOf(held, pageRequestOf(req.query));
+  });
 
   // Break-glass uses no approver has reviewed yet, newest first (the portal's banner; docs/approvals.md).
   app.get('/break-glass', { schema: s.listBreakGlass }, async (req) => ({ value: await listUnreviewedBreakGlass(deps, req.caller!) }));
 
   app.get('/audit', { schema: s.readAudit }, async (req) => {
     const q = req.query;
-    return {
-      value: await readAudit(deps, req.caller!, {
-        requestId: q.requestId,
-        actorId: q.actorId,
-        action: q.action,
-        since: q.since === undefined ? undefined : parseWireDateTime(q.since),
-        until: q.until === undefined ? undefined : parseWireDateTime(q.until),
-        limit: q.limit,
-      }),
-    };
+    const value = await readAudit(deps, req.caller!, {
+      requestId: q.requestId,
+      actorId: q.actorId,
+      action: q.action,
+      since: q.since === undefined ? undefined : parseWireDateTime(q.since),
+      until: q.until === undefined ? undefined : parseWireDateTime(q.until),
+      beforeSeq: q.before,
+      limit: q.limit,
+    });
+    // Oldest first as always; `nextBefore` pages back to older entries when this page is full.
+    return { value, nextBefore: value.length === q.limit ? value[0]!.seq : null };
   });
 
   for (const [url, methods] of [
@@ -142,6 +162,8 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
     ['/holdings', ['GET']],
     ['/break-glass', ['GET']],
+    ['/requests/:id/timeline', ['GET']],
+    ['/dashboard', ['GET']],
     ['/audit', ['GET']],
   ] as const) {
     methodNotAllowed(app, url, methods);

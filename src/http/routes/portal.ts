@@ -6,6 +6,7 @@ import { odataErrorBody } from '../../wire/odata.js';
 import { odataError } from '../odata/error-map.js';
 import { PUBLIC } from '../openapi/security.js';
 import { routeSchema, textAnswer } from '../plugins/zod-schemas.js';
+import { FAVICON_ICO } from './favicon.js';
 
 export interface PortalOptions {
   /** The folder scripts/build-portal.mjs writes: index.html and assets/portal-<hash>.{js,css}. */
@@ -43,6 +44,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions): P
     summary: 'The web portal',
     response: { 200: textAnswer('text/html', 'The portal’s page.'), 503: odataErrorBody },
   });
+  app.get('/favicon.ico', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/x-icon').send(FAVICON_ICO));
   if (!existsSync(index)) {
     app.log.warn({ dir: opts.dir }, 'the portal is not built; / answers 503 until `npm run build` has run');
     app.get('/', { schema: page }, async (_req, reply) =>

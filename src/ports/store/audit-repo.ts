@@ -11,6 +11,9 @@ export interface AuditQuery {
   readonly actions?: readonly string[];
   readonly since?: Instant;
   readonly until?: Instant;
+  /** Only entries older than this one (a cursor for paging back through the trail). */
+  readonly beforeSeq?: number;
+  /** The newest `limit` entries that match, returned oldest first. */
   readonly limit: number;
 }
 

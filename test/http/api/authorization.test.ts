@@ -83,6 +83,7 @@ const ROWS: Row[] = [
   // The portal's files are public: everything behind them asks the API, which checks the caller.
   { name: 'GET / (the portal, built by scripts/test.sh)', call: () => ({ method: 'GET', url: '/' }), expect: PUBLIC(200) },
   { name: 'GET /assets/:name (unknown asset)', call: () => ({ method: 'GET', url: '/assets/portal-0.js' }), expect: PUBLIC(404) },
+  { name: 'GET /favicon.ico', call: () => ({ method: 'GET', url: '/favicon.ico' }), expect: PUBLIC(200) },
   { name: 'GET /healthz', call: () => ({ method: 'GET', url: '/healthz' }), expect: PUBLIC(200) },
   { name: 'GET /readyz', call: () => ({ method: 'GET', url: '/readyz' }), expect: PUBLIC(200) },
   // The OpenAPI document describes shapes, never data: public, behind the host check like everything.
@@ -465,6 +466,18 @@ const ROWS: Row[] = [
   },
   { name: 'PUT /api/me/break-glass (wrong method)', call: () => ({ method: 'PUT', url: '/api/me/break-glass' }), expect: ANY_USER(405) },
   { name: 'GET /api/admin/audit?limit=1', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=1' }), expect: ADMIN_ONLY(200) },
+  // The admin console (issue 18): paging and search on the listings, a request's timeline, the dashboard.
+  { name: 'GET /api/admin/users?skip=&top=', call: () => ({ method: 'GET', url: '/api/admin/users?skip=1&top=2' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/roles?search=&top=', call: () => ({ method: 'GET', url: '/api/admin/roles?search=role&top=5' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/holdings?search=', call: () => ({ method: 'GET', url: '/api/admin/holdings?search=jen&top=5' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/audit?before=', call: () => ({ method: 'GET', url: '/api/admin/audit?limit=5&before=100' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/requests/:id/timeline', call: (f) => ({ method: 'GET', url: `/api/admin/requests/${f.jenActive.RequestId}/timeline` }), expect: ADMIN_ONLY(200) },
+  {
+    name: 'GET /api/admin/requests/:id/timeline (unknown id)',
+    call: () => ({ method: 'GET', url: '/api/admin/requests/00000000-0000-4000-8000-000000000000/timeline' }),
+    expect: ADMIN_ONLY(404),
+  },
+  { name: 'GET /api/admin/dashboard', call: () => ({ method: 'GET', url: '/api/admin/dashboard' }), expect: ADMIN_ONLY(200) },
   // DNS rebinding: a page under a foreign name that now points here is refused before anything runs.
   {
     name: 'GET pamroles under a foreign Host',

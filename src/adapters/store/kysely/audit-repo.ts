@@ -95,6 +95,7 @@ export class KyselyAuditRepo implements AuditRepo {
     if (q.actions !== undefined) qb = qb.where('action', 'in', q.actions.length > 0 ? q.actions : ['']);
     if (q.since !== undefined) qb = qb.where('at', '>=', q.since);
     if (q.until !== undefined) qb = qb.where('at', '<', q.until);
+    if (q.beforeSeq !== undefined) qb = qb.where('seq', '<', q.beforeSeq);
     const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();
     return rows.reverse().map(toEntry);
   }

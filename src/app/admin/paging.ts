@@ -1,0 +1,22 @@
+/** Which slice of a list to answer: `skip` items, then at most `top` (null: all the rest). */
+export interface PageRequest {
+  readonly skip: number;
+  readonly top: number | null;
+}
+
+/** One page of a list, with how many there are in all so a pager can say "21–40 of 93". */
+export interface Page<T> {
+  readonly value: T[];
+  readonly total: number;
+  readonly skip: number;
+  /** Where the next page starts, or null on the last page. */
+  readonly nextSkip: number | null;
+}
+
+export const ALL: PageRequest = { skip: 0, top: null };
+
+export function pageOf<T>(items: readonly T[], p: PageRequest): Page<T> {
+  const end = p.top === null ? items.length : Math.min(items.length, p.skip + p.top);
+  const value = items.slice(p.skip, end);
+  return { value, total: items.length, skip: p.skip, nextSkip: end < items.length ? end : null };
+}
