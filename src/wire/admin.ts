@@ -62,6 +62,10 @@ export const adminRole = z
     candidates: z.array(z.string()),
     approvers: z.array(z.string()),
     approval: z.object({ stages: z.array(z.object({ approvers: z.array(z.string()), approverGroups: z.array(z.string()), required: z.number() })) }).nullable(),
+    breakGlass: z.boolean().meta({ description: 'Activated without approval, TTL capped short, each use reviewed afterwards (docs/approvals.md).' }),
+    notify: z
+      .object({ expiryWarningMinutes: z.number().nullable(), slackChannel: z.string().nullable(), teamsChannel: z.string().nullable() })
+      .meta({ description: 'Per-role notification settings; null: the server’s (docs/notifications.md).' }),
   })
   .meta({ id: 'AdminRole' });
 export type AdminRole = z.infer<typeof adminRole>;

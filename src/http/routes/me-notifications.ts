@@ -4,6 +4,7 @@ import type { Deps } from '../../app/deps.js';
 import { type NotifySetup, myNotifications } from '../../app/notify/my-notifications.js';
 import { NOTIFICATION_KINDS } from '../../domain/notify/notification.js';
 import { methodNotAllowed } from '../plugins/method-not-allowed.js';
+import { answers, routeSchema } from '../plugins/zod-schemas.js';
 
 /** GET /api/me/notifications: the answer's shape (for the OpenAPI document); times are ISO 8601. */
 export const myNotificationsResponse = z.object({
@@ -25,7 +26,8 @@ export type MyNotificationsWire = z.infer<typeof myNotificationsResponse>;
 
 /** Which notifications reach the caller, and the last emails sent to them (the portal's Security page). */
 export function myNotificationRoutes(app: FastifyInstance, deps: Deps, setup: NotifySetup): void {
-  app.get('/notifications', async (req): Promise<MyNotificationsWire> => {
+  const schema = routeSchema({ tags: ['me'], summary: 'Which notifications reach me, and my last deliveries', response: answers({ 200: myNotificationsResponse }) });
+  app.get('/notifications', { schema }, async (req): Promise<MyNotificationsWire> => {
     const mine = await myNotifications(deps, req.caller!, setup);
     return { ...mine, events: mine.events.map((e) => ({ ...e, channels: [...e.channels] })), sharedChannels: [...mine.sharedChannels], deliveries: mine.deliveries.map((d) => ({ ...d, at: new Date(d.at).toISOString() })) };
   });

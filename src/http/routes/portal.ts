@@ -44,7 +44,8 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions): P
     summary: 'The web portal',
     response: { 200: textAnswer('text/html', 'The portal’s page.'), 503: odataErrorBody },
   });
-  app.get('/favicon.ico', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/x-icon').send(FAVICON_ICO));
+  const icon = routeSchema({ security: PUBLIC, tags: ['operations'], summary: 'The portal’s icon', response: { 200: textAnswer('image/x-icon', 'An ICO holding a 32 px PNG.') } });
+  app.get('/favicon.ico', { schema: icon }, async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/x-icon').send(FAVICON_ICO));
   if (!existsSync(index)) {
     app.log.warn({ dir: opts.dir }, 'the portal is not built; / answers 503 until `npm run build` has run');
     app.get('/', { schema: page }, async (_req, reply) =>
