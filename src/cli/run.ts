@@ -6,6 +6,7 @@ import { ConfigError } from '../config/load.js';
 import { isDomainError } from '../domain/errors.js';
 import { buildProgram } from './build-program.js';
 import { CliError } from './cli-error.js';
+import { jsonAnswerCount } from './output.js';
 
 /** The package version, found by walking up from this file (under dist/ when built). */
 function packageVersion(): string {
@@ -25,7 +26,8 @@ function packageVersion(): string {
  * line was wrong. Expected failures print one `elevate: ...` line; only bugs print a stack.
  */
 export async function run(argv: readonly string[]): Promise<number> {
-  const fail = failure(argv.includes('--json'));
+  const answersBefore = jsonAnswerCount();
+  const fail = failure(argv.includes('--json'), () => jsonAnswerCount() > answersBefore);
   try {
     await buildProgram(packageVersion()).parseAsync([...argv]);
     return 0;
@@ -45,12 +47,12 @@ const commanderMessage = (e: CommanderError): string => e.message.replace(/^erro
 /**
  * One error format: `elevate: <message>` on stderr and a non-zero exit; with `--json` also a JSON
  * object on stdout, `{"error": {"code", "message", "exitCode"}}`, so a script that parses stdout
- * always gets JSON.
+ * always gets exactly one JSON document (a command that failed after writing its own report adds none).
  */
-function failure(json: boolean) {
+function failure(json: boolean, answered: () => boolean) {
   return (message: string, exitCode: number, code: string, toStderr = true): number => {
     if (toStderr) process.stderr.write(`elevate: ${message}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode } })}\n`);
+    if (json && !answered()) process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode } })}\n`);
     return exitCode;
   };
 }
