@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { readBacklog } from '../app/backlog.js';
 import type { Core } from '../app/core.js';
@@ -70,7 +70,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
     ...(tls ? { https: { ...serverOptions, cert: tls.cert, key: tls.key } } : { http: serverOptions }),
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request instead of two (logEachRequestOnce).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // A client that trickles its request or sits idle holds a socket; these bound how long.
     requestTimeout: config.http.requestTimeoutMs,
