@@ -72,7 +72,12 @@ export class PamClient {
     return this.#send('GET', path);
   }
 
-  async #send(method: string, path: string, body?: URLSearchParams): Promise<unknown> {
+  /** Like get, but `undefined` when the server answers 404 (a server without that extension). */
+  async getIfPresent(path: `/${string}`): Promise<unknown> {
+    return this.#send('GET', path, undefined, true);
+  }
+
+  async #send(method: string, path: string, body?: URLSearchParams, absentOn404 = false): Promise<unknown> {
     // Paths from the root (extensions such as /api/mfa) keep the proxy prefix too.
     const url = path.startsWith('/') ? new URL(`${this.#server.pathname.replace(/\/+$/, '')}${path}`, this.#server) : new URL(path, this.#base);
     let res: Response;
@@ -89,6 +94,7 @@ export class PamClient {
       throw new CliError(`cannot reach the server at ${this.#base.origin}: ${why}`);
     }
     const text = await res.text();
+    if (absentOn404 && res.status === 404) return undefined;
     if (!res.ok) throw new CliError(errorMessage(res, text), 1, errorCode(text));
     if (text.trim() === '') return undefined;
     try {

@@ -1,6 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { applyDeclaration } from '../../src/app/admin/apply.js';
 import { upsertRole } from '../../src/app/admin/roles.js';
 import { LOCAL_OPERATOR } from '../../src/app/admin/require-admin.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -211,4 +214,74 @@ test('MFA from the command line: request --otp, verify-mfa, and an administrator
   const env = { env: { ELEVATE_SERVER: again.url, ELEVATE_USER: 'jen', ELEVATE_PASSWORD: 'jen' } };
   const ok = await cliJson(['verify-mfa', waiting.RequestId, '--otp', codeFor(enrolled.secret)], env);
   assert.equal(ok.RequestStatus, 'Active');
+});
+
+test('roles shows each role\'s approval path (--json and plain), and a server without the route still works', async (t) => {
+  const { server, as } = await demoServer(t);
+  const jen = { env: as('jen') };
+  const deps = server.core.deps;
+  await applyDeclaration(deps, server.core.hasher, LOCAL_OPERATOR, {
+    users: ['bob', 'carol', 'dave'].map((login) => ({ login, displayName: login.toUpperCase(), email: null, password: login })),
+    groups: [{ name: 'Prod DB Access' }, { name: 'DBA Leads' }],
+  });
+  await upsertRole(
+    deps,
+    LOCAL_OPERATOR,
+    {
+      name: 'Prod DB',
+      ttlSeconds: 3600,
+      groups: ['Prod DB Access'],
+      candidates: ['jen'],
+      justificationRequired: true,
+      justificationMinLength: 10,
+      ticketPattern: '^CHG[0-9]{6}$',
+      approval: { stages: [{ approvers: ['carol', 'bob'], approverGroups: ['DBA Leads'], required: 2 }, { approvers: ['dave'], required: 1 }], approverMfaRequired: true },
+    },
+    'create',
+  );
+
+  const roles = await cliJson(['roles'], jen);
+  const prod = roles.find((r: { DisplayName: string }) => r.DisplayName === 'Prod DB');
+  assert.deepEqual(prod.approvalPath, {
+    roleId: prod.RoleId,
+    roleName: 'Prod DB',
+    approvalRequired: true,
+    approverMfaRequired: true,
+    justificationRequired: true,
+    justificationMinLength: 10,
+    ticketPattern: '^CHG[0-9]{6}$',
+    stages: [
+      { stage: 1, required: 2, approvers: [{ login: 'bob', displayName: 'BOB' }, { login: 'carol', displayName: 'CAROL' }], approverGroups: ['DBA Leads'] },
+      { stage: 2, required: 1, approvers: [{ login: 'dave', displayName: 'DAVE' }], approverGroups: [] },
+    ],
+  });
+  assert.equal(roles.find((r: { DisplayName: string }) => r.DisplayName === 'Allow AD Access').approvalPath, null, 'no approval: null');
+  assert.equal(roles.find((r: { DisplayName: string }) => r.DisplayName === 'ApprovalRole').approvalPath.stages.length, 1, 'the shorthand is one stage');
+
+  const plain = (await runCli(['roles'], jen)).stdout;
+  assert.match(plain, /^Prod DB: approval: 2 of bob, carol, DBA Leads \(group\) -> 1 of dave; approvers use MFA; justification required \(at least 10 characters\); ticket matching \^CHG\[0-9\]\{6\}\$$/m);
+  assert.match(plain, /^ApprovalRole: approval: 1 of \S+/m);
+  assert.doesNotMatch(plain, /^(Allow AD Access|Business Hours|MFA Role): approval/m, 'a line only for roles that need approval');
+
+  // A server without the extension (another MIM server, an older Elevate): 404 on the route.
+  const wireRoles = roles.map(({ ActiveUntil: _a, approvalPath: _p, ...r }: Record<string, unknown>) => r);
+  const seen: string[] = [];
+  const old = createServer((req, res) => {
+    seen.push(req.url!);
+    res.setHeader('content-type', 'application/json');
+    if (req.url!.startsWith('/api/pamresources/pamroles')) return res.end(JSON.stringify({ value: wireRoles }));
+    if (req.url!.startsWith('/api/pamresources/pamrequests')) return res.end(JSON.stringify({ value: [] }));
+    res.statusCode = 404;
+    res.end(JSON.stringify({ 'odata.error': { code: 'NotFound', message: { value: 'Not found.' } } }));
+  });
+  await new Promise<void>((r) => old.listen(0, '127.0.0.1', r));
+  t.after(() => old.close());
+  const oldEnv = { env: { ...as('jen'), ELEVATE_SERVER: `http://127.0.0.1:${(old.address() as AddressInfo).port}` } };
+  const fromOld = await cliJson(['roles'], oldEnv);
+  assert.equal(fromOld.length, roles.length);
+  assert.ok(fromOld.every((r: { approvalPath: unknown }) => r.approvalPath === null));
+  assert.ok(seen.some((u) => u.endsWith('/approval-path')), 'the route was asked for');
+  const oldPlain = await runCli(['roles'], oldEnv);
+  assert.equal(oldPlain.code, 0, oldPlain.stderr);
+  assert.doesNotMatch(oldPlain.stdout, /approval:/);
 });

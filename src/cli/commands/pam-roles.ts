@@ -1,12 +1,40 @@
 import type { Command } from 'commander';
+import { type ApprovalPath, approvalPath as approvalPathSchema } from '../../wire/approvals.js';
+import { CliError } from '../cli-error.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
+import type { PamClient } from '../pam-client.js';
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit, yesNo } from '../output.js';
-import { formatTable } from '../table.js';
+import { formatTable, printable } from '../table.js';
 import { type WireRequest, type WireRole, odataDateTime } from '../wire-types.js';
 
 /** `08:00-18:00` from the wire's times of day on 0001-01-01. */
 export const wireWindow = (r: WireRole) => (r.AvailabilityWindowEnabled ? `${r.AvailableFrom.slice(11, 16)}-${r.AvailableTo.slice(11, 16)}` : 'any time');
+
+/**
+ * A role's approval path (GET /api/me/roles/{id}/approval-path), or null when the role needs no
+ * approval or the server has no such route (an older Elevate, or another MIM server: 404).
+ */
+async function approvalPathOf(api: PamClient, r: WireRole): Promise<ApprovalPath | null> {
+  if (!r.ApprovalEnabled) return null;
+  const path = `/api/me/roles/${encodeURIComponent(r.RoleId)}/approval-path` as const;
+  const body = await api.getIfPresent(path);
+  if (body === undefined) return null;
+  const parsed = approvalPathSchema.safeParse(body);
+  if (!parsed.success) throw new CliError(`the server's answer to GET ${path} is not an approval path`);
+  return parsed.data.approvalRequired && parsed.data.stages.length > 0 ? parsed.data : null;
+}
+
+/** `2 of bob, carol, DBA Leads (group) -> 1 of dave`, and what else the role asks of whom. */
+export function approvalLine(p: ApprovalPath): string {
+  const stages = p.stages.map((s) => `${s.required} of ${[...s.approvers.map((a) => a.login), ...s.approverGroups.map((g) => `${g} (group)`)].join(', ')}`);
+  const extras = [
+    p.approverMfaRequired ? 'approvers use MFA' : '',
+    p.justificationRequired ? `justification required${p.justificationMinLength > 0 ? ` (at least ${p.justificationMinLength} characters)` : ''}` : '',
+    p.ticketPattern === null ? '' : `ticket matching ${p.ticketPattern}`,
+  ].filter((e) => e !== '');
+  return `${stages.join(' -> ')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
+}
 
 export function registerPamRolesCommand(program: Command): void {
   clientCommand(program, 'roles', 'the roles you may request, and until when each is active for you (Get-PAMRoleForRequest)')
@@ -17,9 +45,11 @@ export function registerPamRolesCommand(program: Command): void {
       const active = await api.list<WireRequest>('pamrequests', `RequestStatus eq 'Active' and ExpirationTime gt ${odataDateTime(Date.now())}`);
       const until = new Map<string, string>();
       for (const r of active) if ((until.get(r.RoleId) ?? '') < r.ExpirationTime) until.set(r.RoleId, r.ExpirationTime);
+      const paths = await Promise.all(roles.map((r) => approvalPathOf(api, r)));
+      const approvalLines = roles.flatMap((r, i) => (paths[i] ? [`${r.DisplayName}: approval: ${approvalLine(paths[i])}`] : []));
       emit(
         f,
-        roles.map((r) => ({ ...r, ActiveUntil: until.get(r.RoleId) ?? null })),
+        roles.map((r, i) => ({ ...r, ActiveUntil: until.get(r.RoleId) ?? null, approvalPath: paths[i] ?? null })),
         () =>
           roles.length === 0
             ? 'there are no roles you may request'
@@ -34,7 +64,7 @@ export function registerPamRolesCommand(program: Command): void {
                   formatLocalTime(until.get(r.RoleId)),
                   r.Description ?? '',
                 ]),
-              ),
+              ) + (approvalLines.length > 0 ? `\n\n${approvalLines.map(printable).join('\n')}` : ''),
       );
     });
 }
