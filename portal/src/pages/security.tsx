@@ -223,7 +223,8 @@ function Notifications() {
       <ErrorBox error={mine.error} />
       {n && (
         <>
-          <p data-testid="notify-address">{address}</p>
+          <p data-testid="notify-address" class="wrap-anywhere">{address}</p>
+          <div class="table-wrap">
           <table>
             <caption>What you are told, and how</caption>
             <thead>
@@ -235,17 +236,19 @@ function Notifications() {
             <tbody>
               {n.events.map((e) => (
                 <tr key={e.event}>
-                  <td>{EVENT_NAMES[e.event] ?? e.event}</td>
-                  <td>{e.channels.length > 0 ? e.channels.join(', ') : 'none'}</td>
+                  <td data-label="Event">{EVENT_NAMES[e.event] ?? e.event}</td>
+                  <td data-label="Channels">{e.channels.length > 0 ? e.channels.join(', ') : 'none'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
           {n.sharedChannels.length > 0 && <p>Your roles' events are also posted to shared channels: {n.sharedChannels.join(', ')}.</p>}
           <h3>Last emails to you</h3>
           {n.deliveries.length === 0 ? (
             <p>None yet.</p>
           ) : (
+            <div class="table-wrap">
             <table>
               <thead>
                 <tr>
@@ -258,14 +261,15 @@ function Notifications() {
               <tbody>
                 {n.deliveries.map((d) => (
                   <tr key={`${d.requestId}:${d.event}:${d.at}`}>
-                    <td>{EVENT_NAMES[d.event] ?? d.event}</td>
-                    <td>{d.role ?? '—'}</td>
-                    <td>{STATUS_NAMES[d.status]}</td>
-                    <td>{when(d.at)}</td>
+                    <td data-label="Event">{EVENT_NAMES[d.event] ?? d.event}</td>
+                    <td data-label="Role">{d.role ?? '—'}</td>
+                    <td data-label="Status">{STATUS_NAMES[d.status]}</td>
+                    <td data-label="Time">{when(d.at)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </>
       )}
