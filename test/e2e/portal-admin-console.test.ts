@@ -1,6 +1,7 @@
 // The admin console in real headless Chromium against `elevate serve --demo` (issue 18 §1): the
 // administrator lands on the overview, searches and pages the users, opens a request's timeline from
-// "Active now" and from the audit trail, filters the audit by an action from the list; at desktop and
+// "Active now" and from the audit trail, filters the audit by an action from the list, searches and pages
+// the roles and still edits one; at desktop and
 // at 390 px, where no page may scroll sideways. Screenshots go to test-artifacts/portal/.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,11 @@ before(async () => {
   // Enough people for more than one page of users (25 a page).
   for (let i = 0; i < 30; i++) {
     const res = await fetch(`${elevate.url}/api/admin/users`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ login: `user${String(i).padStart(2, '0')}`, displayName: `Test User ${i}`, password: 'pw-not-used' }) });
+    assert.equal(res.status, 201, await res.text());
+  }
+  // And enough roles for more than one page of roles.
+  for (let i = 0; i < 26; i++) {
+    const res = await fetch(`${elevate.url}/api/admin/roles`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ name: `Paged Role ${String(i).padStart(2, '0')}`, ttlSeconds: 3600, groups: [], candidates: [] }) });
     assert.equal(res.status, 201, await res.text());
   }
   browser = await launchBrowser();
@@ -65,6 +71,35 @@ test('users are searched and paged on the server', async () => {
   assert.equal(await desk.getByRole('rowheader', { name: 'user07' }).count(), 0);
   await desk.getByRole('rowheader', { name: 'user29' }).waitFor();
   await shot(desk, '41-admin-users-search');
+});
+
+test('roles are searched and paged on the server, and the editor still saves', async () => {
+  await people.go(desk, 'admin/roles', 'Roles');
+  const status = desk.getByRole('navigation', { name: 'Pages of roles' }).getByRole('status');
+  const cards = desk.getByRole('list', { name: 'Roles' }).getByRole('heading', { level: 2 });
+  await status.getByText(/^1–25 of \d+$/).waitFor();
+  assert.equal(await cards.count(), 25);
+  await desk.getByRole('button', { name: 'Next page of roles' }).click();
+  await status.getByText(/^26–\d+ of \d+$/).waitFor();
+  await desk.getByRole('button', { name: 'Previous page of roles' }).click();
+  await status.getByText(/^1–25 of \d+$/).waitFor();
+  await desk.getByLabel('Search by name or description').fill('paged role 1');
+  await status.getByText('1–10 of 10').waitFor();
+  assert.equal(await cards.count(), 10);
+  assert.equal(await desk.getByRole('heading', { level: 2, name: 'Paged Role 07' }).count(), 0);
+  assert.ok(await desk.getByRole('button', { name: 'Next page of roles' }).isDisabled(), 'one page only');
+  await shot(desk, '46-admin-roles-search');
+  // The editor, on a searched page: the saved role is shown again, still searched.
+  await desk.getByRole('button', { name: 'Edit Paged Role 12' }).click();
+  const form = desk.getByRole('form', { name: 'Edit Paged Role 12' });
+  await form.getByLabel('Description').fill('found by search');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await desk.getByText('found by search').waitFor();
+  await status.getByText('1–10 of 10').waitFor();
+  await desk.getByLabel('Search by name or description').fill('found by');
+  await status.getByText('1–1 of 1').waitFor();
+  await desk.getByLabel('Search by name or description').fill('no such role');
+  await desk.getByText('No roles match “no such role”.').waitFor();
 });
 
 test("a request's timeline, from Active now and from the audit trail", async () => {

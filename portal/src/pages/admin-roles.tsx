@@ -1,49 +1,56 @@
 import { useState } from 'preact/hooks';
-import { type AdminRole, admin } from '../api.js';
+import { type AdminRole, type PageAsk, admin } from '../api.js';
 import { duration, minutesToHhmm } from '../format.js';
-import { ErrorBox, Loading, Page, Tag, announce, useLoad } from '../ui.js';
+import { SearchPaged } from '../search-pager.js';
+import { Page, Tag, announce } from '../ui.js';
 import { RoleEditor } from './role-editor.js';
-
-interface Data {
-  roles: AdminRole[];
-}
 
 export function AdminRoles() {
   // People and groups are not loaded here: the editor's pickers search the server as one types.
-  const { data, error, reload } = useLoad<Data>(async () => ({ roles: await admin.roles() }));
   const [editing, setEditing] = useState<string | null>(null);
+  // A new role may land on any page: the list starts again from the first, unsearched.
+  const [version, setVersion] = useState(0);
   // Only servers with the MFA extension know approver step-up; others refuse the unknown field.
-  const approverMfa = !!data?.roles.some((r) => 'approverMfaRequired' in r);
-  const saved = async (name: string) => {
+  // Learnt from any page seen, so a search that matches nothing does not forget it.
+  const [approverMfa, setApproverMfa] = useState(false);
+  const load = async (p: PageAsk) => {
+    const page = await admin.rolesPage(p);
+    if (page.value.some((r) => 'approverMfaRequired' in r)) setApproverMfa(true);
+    return page;
+  };
+  const saved = (reload: () => Promise<void>) => async (name: string) => {
     setEditing(null);
     announce(`Role ${name} saved.`);
     await reload();
   };
+  const created = async (name: string) => {
+    setEditing(null);
+    announce(`Role ${name} saved.`);
+    setVersion(version + 1);
+  };
   return (
     <Page title="Roles" intro="Who may ask for each role, who approves it, what it grants and for how long.">
-      <ErrorBox error={error} />
-      {!data && !error && <Loading what="roles" />}
-      {data && (
-        <>
-          <div class="actions">
-            <button type="button" class="primary" onClick={() => setEditing('')} disabled={editing === ''}>
-              New role
-            </button>
-          </div>
-          {editing === '' && <RoleEditor role={null} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />}
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => setEditing('')} disabled={editing === ''}>
+          New role
+        </button>
+      </div>
+      {editing === '' && <RoleEditor role={null} approverMfa={approverMfa} onSaved={created} onCancel={() => setEditing(null)} />}
+      <SearchPaged key={version} what="roles" label="Search by name or description" load={load}>
+        {(roles, reload) => (
           <ul class="cards" aria-label="Roles">
-            {data.roles.map((r) =>
+            {roles.map((r) =>
               editing === r.name ? (
                 <li key={r.id} class="card editing">
-                  <RoleEditor role={r} approverMfa={approverMfa} onSaved={saved} onCancel={() => setEditing(null)} />
+                  <RoleEditor role={r} approverMfa={approverMfa} onSaved={saved(reload)} onCancel={() => setEditing(null)} />
                 </li>
               ) : (
                 <RoleSummary key={r.id} r={r} onEdit={() => setEditing(r.name)} />
               ),
             )}
           </ul>
-        </>
-      )}
+        )}
+      </SearchPaged>
     </Page>
   );
 }
