@@ -21,7 +21,7 @@ test('group add, list, show, set, members and remove round-trip', async (t) => {
   assert.deepEqual(members.members, []);
   assert.match((await runCli(['group', 'members', 'Ops', ...d])).stdout, /has no members/);
 
-  assert.deepEqual(await cliJson(['group', 'remove', 'Ops', ...d]), { removed: { group: 'Ops' } });
+  assert.deepEqual(await cliJson(['group', 'remove', 'Ops', '--yes', ...d]), { removed: { group: 'Ops' } });
   const gone = await runCli(['group', 'show', 'Ops', ...d]);
   assert.equal(gone.code, 1);
   assert.equal(gone.stderr, "elevate: There is no group 'Ops'.\n");
@@ -82,7 +82,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
   assert.match(human[0]!, /^NAME\s+TTL\s+MFA\s+APPROVAL\s+WINDOW\s+GROUPS\s+CANDIDATES\s+APPROVERS$/);
   assert.match(human.find((l) => l.startsWith('Ops Role'))!, /^Ops Role\s+30m\s+no\s+no\s+any time\s+Audit, Ops\s+-\s+-$/);
 
-  assert.deepEqual(await cliJson(['role', 'remove', 'Plain', ...d]), { removed: { role: 'Plain' } });
+  assert.deepEqual(await cliJson(['role', 'remove', 'Plain', '--yes', ...d]), { removed: { role: 'Plain' } });
   assert.deepEqual((await cliJson(['role', 'list', ...d])).map((r: { name: string }) => r.name), ['Ops Role']);
 });
 

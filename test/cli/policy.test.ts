@@ -96,7 +96,7 @@ test('export writes an apply file that round-trips, without secrets; --prune rem
   assert.equal(prune.stdout, '- user old\n- group Old\n- role Old Role\nPlan: 0 to create, 0 to change, 3 to delete.\n');
   const withoutPrune = await runCli(['apply', '-f', join(dir, 'a.yaml'), '--dry-run', ...d]);
   assert.match(withoutPrune.stdout, /^No changes/, 'without --prune nothing is deleted');
-  await cliJson(['apply', '-f', join(dir, 'a.yaml'), '--prune', ...d]);
+  await cliJson(['apply', '-f', join(dir, 'a.yaml'), '--prune', '--yes', ...d]);
   assert.deepEqual((await cliJson<{ login: string }[]>(['user', 'list', ...d])).map((u) => u.login).sort(), ['ann', 'jen']);
   assert.deepEqual((await cliJson<{ name: string }[]>(['role', 'list', ...d])).map((r) => r.name), ['Ops Role']);
 });

@@ -24,7 +24,7 @@ test('elevate revoke ends an active elevation; jen reads why in elevate requests
   const held = await cliJson(['request', 'Allow AD Access', '--ttl', '1h', '--justification', 'patch DC01'], jen);
   assert.equal(held.RequestStatus, 'Active');
 
-  const revoked = await cliJson(['revoke', held.RequestId, '--reason', 'stolen laptop', ...d]);
+  const revoked = await cliJson(['revoke', held.RequestId, '--reason', 'stolen laptop', '-y', ...d]);
   assert.deepEqual([revoked.requestId, revoked.status, revoked.endReason, revoked.endNote], [held.RequestId, 'Closed', 'revoked', 'stolen laptop']);
   const members = await cliJson(['group', 'members', 'CORP Domain Admins', ...d]);
   assert.deepEqual(members.members, [], 'jen is out of the group, and no grant expects her');
@@ -49,10 +49,10 @@ test('elevate revoke --all --role and --all --user end many at once', async (t) 
   const jenAd = await cliJson(['request', 'Allow AD Access', '--ttl', '1h'], { env: as('jen') });
   const annAd = await cliJson(['request', 'Allow AD Access', '--ttl', '1h'], { env: as('ann') });
   const jenApproval = await cliJson(['request', 'ApprovalRole', '--ttl', '1h'], { env: as('jen') });
-  const byRole = await cliJson(['revoke', '--all', '--role', 'Allow AD Access', '--reason', 'domain compromise', ...d]);
+  const byRole = await cliJson(['revoke', '--all', '--role', 'Allow AD Access', '--reason', 'domain compromise', '--yes', ...d]);
   assert.deepEqual(byRole.map((r: { requestId: string }) => r.requestId).sort(), [jenAd.RequestId, annAd.RequestId].sort());
   assert.deepEqual(await cliJson(['approvals'], { env: as('ann') }).then((a: unknown[]) => a.length), 1);
-  const byUser = (await runCli(['revoke', '--all', '--user', 'jen', '--reason', 'leaver', ...d])).stdout;
+  const byUser = (await runCli(['revoke', '--all', '--user', 'jen', '--reason', 'leaver', '--yes', ...d])).stdout;
   assert.match(byUser, new RegExp(`^${jenApproval.RequestId}\\s+ApprovalRole\\s+jen\\s+Closed\\s`, 'm'));
   assert.deepEqual(await cliJson(['approvals'], { env: as('ann') }), [], 'the approver no longer sees it');
   assert.match((await runCli(['revoke', '--all', '--user', 'jen', '--reason', 'again', ...d])).stdout, /nothing was open/);

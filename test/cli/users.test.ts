@@ -40,7 +40,7 @@ test('user add, list, show, set and remove round-trip, and never show a password
   const enabled = await cliJson(['user', 'set', 'jen', '--enabled', '--no-admin', ...d]);
   assert.deepEqual([enabled.user.disabled, enabled.user.isAdmin], [false, false]);
 
-  const removed = await cliJson(['user', 'remove', 'ann', ...d]);
+  const removed = await cliJson(['user', 'remove', 'ann', '--yes', ...d]);
   assert.deepEqual(removed, { removed: { user: 'ann' } });
   assert.deepEqual((await cliJson(['user', 'list', ...d])).map((u: { login: string }) => u.login), ['jen']);
 

@@ -79,3 +79,22 @@ export async function revokeAll(deps: Deps, caller: Caller, scope: RevokeAllScop
     return Promise.all(ended.map((r) => viewRequest(tx, r)));
   });
 }
+
+/**
+ * What a revoke would end, read without changing anything (the CLI shows it before asking): the one
+ * request when it is still open, or every open request in the scope of a revoke --all.
+ */
+export async function revokePreview(deps: Deps, caller: Caller, what: { readonly requestId: string } | RevokeAllScope): Promise<AdminRequestView[]> {
+  requireAdmin(caller);
+  return deps.store.read(async (tx) => {
+    if ('requestId' in what) {
+      const r = await tx.requests.byId(what.requestId);
+      if (!r) throw new DomainError('RequestNotFound', `There is no request with id ${what.requestId}.`);
+      return isOpen(r) ? [await viewRequest(tx, r)] : [];
+    }
+    const role = what.role === undefined ? undefined : await roleByName(tx, what.role);
+    const account = what.user === undefined ? undefined : await accountByLogin(tx, what.user);
+    const open = await tx.requests.listOpen({ ...(role && { roleId: role.id }), ...(account && { creatorId: account.id }) });
+    return Promise.all(open.filter(isOpen).map((r) => viewRequest(tx, r)));
+  });
+}

@@ -7,13 +7,14 @@ import { type PolicyResult, applyPolicy, exportPolicy, planPolicy } from '../../
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import type { UserSpec } from '../../app/admin/users.js';
 import { CliError } from '../cli-error.js';
+import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { type ParsedDeclaration, type UserEntry, parseDeclaration } from '../declaration-schema.js';
 import { emit } from '../output.js';
 import { readPasswordFile } from '../password-input.js';
 import { planText } from '../plan-text.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
-interface ApplyFlags extends AdminOptions {
+interface ApplyFlags extends AdminOptions, ConfirmOptions {
   file: string;
   dryRun?: boolean;
   prune?: boolean;
@@ -74,11 +75,20 @@ export function registerApplyCommand(program: Command): void {
     .requiredOption('-f, --file <file>', 'the declaration file')
     .option('--dry-run', 'print the plan (create / change / delete, field by field) and change nothing')
     .option('--prune', 'also remove the users, groups and roles the file does not declare')
+    .option(...YES_FLAG)
     .option('--force', 'with --prune: disable users who hold or wait for access (ending it) instead of refusing')
     .action(async (f: ApplyFlags) => {
       const decl = withPasswords(readDeclaration(f.file), f.file);
       const opts = { prune: f.prune === true, force: f.force === true };
-      const r = await withCore(f, (core) => (f.dryRun ? planPolicy : applyPolicy)(core.deps, core.hasher, LOCAL_OPERATOR, decl, opts));
+      const r = await withCore(f, async (core) => {
+        if (f.dryRun) return planPolicy(core.deps, core.hasher, LOCAL_OPERATOR, decl, opts);
+        if (opts.prune) {
+          const plan = await planPolicy(core.deps, core.hasher, LOCAL_OPERATOR, decl, opts);
+          const deletes = plan.steps.filter((s) => s.action === 'delete').length;
+          if (deletes > 0) await confirmChange(f, `apply a plan that deletes ${deletes} item(s)`, `This will apply the plan:\n${planText(plan.steps, false)}`);
+        }
+        return applyPolicy(core.deps, core.hasher, LOCAL_OPERATOR, decl, opts);
+      });
       emit(f, report(r, decl), () => planText(r.steps, r.applied));
     });
 

@@ -3,6 +3,8 @@ import { type GroupSpec, groupMembers, listGroups, removeGroup, upsertGroup } fr
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { DomainError } from '../../domain/errors.js';
 import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, type ReconcileMode } from '../../domain/group/group.js';
+import { listRoles } from '../../app/admin/roles.js';
+import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { formatTable } from '../table.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
@@ -75,10 +77,20 @@ export function registerGroupCommands(program: Command): void {
       report(f, 'updated', await withCore(f, (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(name, f), 'update')));
     });
 
-  adminCommand(group, 'remove <name>', 'remove a group no role grants and nobody holds').action(async (name: string, f: AdminOptions) => {
-    await withCore(f, (core) => removeGroup(core.deps, LOCAL_OPERATOR, name));
-    emit(f, { removed: { group: name } }, () => `removed: group ${name}`);
-  });
+  adminCommand(group, 'remove <name>', 'remove a group no role grants and nobody holds (asks first; --yes skips)')
+    .option(...YES_FLAG)
+    .action(async (name: string, f: AdminOptions & ConfirmOptions) => {
+      await withCore(f, async (core) => {
+        const g = (await listGroups(core.deps, LOCAL_OPERATOR)).find((x) => x.name === name);
+        // A group that is missing, or that a role still grants, is refused by removeGroup: nothing to ask.
+        const granting = (await listRoles(core.deps, LOCAL_OPERATOR)).filter((r) => r.groups.includes(name));
+        if (g && granting.length === 0) {
+          await confirmChange(f, `remove group ${name}`, `This will remove group ${name} (directory ${g.directory}).\n  no role grants it, so no role and no elevation changes`);
+        }
+        await removeGroup(core.deps, LOCAL_OPERATOR, name);
+      });
+      emit(f, { removed: { group: name } }, () => `removed: group ${name}`);
+    });
 
   adminCommand(group, 'members <name>', "who holds the group now, beside who Elevate's active grants say should")
     .action(async (name: string, f: AdminOptions) => {

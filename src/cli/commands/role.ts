@@ -3,6 +3,7 @@ import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { type RoleSpec, type RoleView, listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
 import type { AvailabilityWindow } from '../../domain/role/role.js';
 import { CliError, usageError } from '../cli-error.js';
+import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { formatDuration } from '../format-time.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { parseDuration } from '../parse-duration.js';
@@ -200,8 +201,27 @@ export function registerRoleCommands(program: Command): void {
       report(f, 'updated', r);
     });
 
-  adminCommand(role, 'remove <name>', 'remove a role nobody ever requested').action(async (name: string, f: AdminOptions) => {
-    await withCore(f, (core) => removeRole(core.deps, LOCAL_OPERATOR, name));
-    emit(f, { removed: { role: name } }, () => `removed: role ${name}`);
-  });
+  adminCommand(role, 'remove <name>', 'remove a role nobody ever requested (asks first; --yes skips)')
+    .option(...YES_FLAG)
+    .action(async (name: string, f: AdminOptions & ConfirmOptions) => {
+      await withCore(f, async (core) => {
+        const r = await showRole(core.deps, LOCAL_OPERATOR, name);
+        await confirmChange(f, `remove role ${r.name}`, roleRemovalSummary(r));
+        await removeRole(core.deps, LOCAL_OPERATOR, r.name);
+      });
+      emit(f, { removed: { role: name } }, () => `removed: role ${name}`);
+    });
+}
+
+/** What `role remove` changes: the role, and who can no longer request or approve it. */
+export function roleRemovalSummary(r: RoleView): string {
+  const list = (xs: readonly string[]) => (xs.length === 0 ? 'none' : xs.join(', '));
+  const stageApprovers = (r.approval?.stages ?? []).flatMap((s) => s.approvers);
+  return [
+    `This will remove role ${r.name}.`,
+    `  candidates who can no longer request it: ${list(r.candidates)}`,
+    `  approvers who no longer approve it: ${list([...new Set([...r.approvers, ...stageApprovers])])}`,
+    `  groups it no longer grants: ${list(r.groups)}`,
+    '  no elevation ends: a role that is active or was ever requested cannot be removed',
+  ].join('\n');
 }

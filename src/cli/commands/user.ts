@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { type PublicAccount, type UserSpec, type UserView, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
+import { type RoleView, listRoles } from '../../app/admin/roles.js';
 import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
 import { type IssuedEnrolmentCode, issueEnrolmentCode } from '../../app/mfa/enrolment-code.js';
 import { liftMfaLockout } from '../../app/mfa/lockout.js';
@@ -9,6 +10,7 @@ import { formatLocalTime } from '../format-time.js';
 import { timeArg } from './pam-requests.js';
 import { endedTable } from './revoke.js';
 import { usageError } from '../cli-error.js';
+import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { passwordFromFlags } from '../password-input.js';
 import { formatTable } from '../table.js';
@@ -134,10 +136,17 @@ export function registerUserCommands(program: Command): void {
     emit(f, a, () => `unlocked: user ${login}\n${describe(a)}`);
   });
 
-  adminCommand(user, 'remove <login>', 'remove a user who never made a request').action(async (login: string, f: AdminOptions) => {
-    await withCore(f, (core) => removeUser(core.deps, LOCAL_OPERATOR, login));
-    emit(f, { removed: { user: login } }, () => `removed: user ${login}`);
-  });
+  adminCommand(user, 'remove <login>', 'remove a user who never made a request (asks first; --yes skips)')
+    .option(...YES_FLAG)
+    .action(async (login: string, f: AdminOptions & ConfirmOptions) => {
+      await withCore(f, async (core) => {
+        const a = await showUser(core.deps, LOCAL_OPERATOR, login);
+        const roles = await listRoles(core.deps, LOCAL_OPERATOR);
+        await confirmChange(f, `remove user ${a.login}`, removalSummary(a, roles));
+        await removeUser(core.deps, LOCAL_OPERATOR, a.login);
+      });
+      emit(f, { removed: { user: login } }, () => `removed: user ${login}`);
+    });
 
   adminCommand(user, 'totp <login>', 'give the user a new TOTP authenticator (replaces any); prints its secret once').action(
     async (login: string, f: AdminOptions) => {
@@ -174,6 +183,20 @@ export function registerUserCommands(program: Command): void {
     await withCore(f, (core) => liftMfaLockout(core.deps, LOCAL_OPERATOR, login));
     emit(f, { unlocked: { user: login } }, () => `lifted the MFA lockout of ${login}`);
   });
+}
+
+/** What `user remove` changes: the account, every role it leaves, and (never, by the rule) an elevation. */
+export function removalSummary(a: PublicAccount, roles: readonly RoleView[]): string {
+  const lines = [`This will remove user ${a.login} (${a.displayName}).`];
+  for (const r of roles) {
+    const as: string[] = [];
+    if (r.candidates.includes(a.login)) as.push('candidate');
+    if (r.approvers.includes(a.login) || (r.approval?.stages ?? []).some((s) => s.approvers.includes(a.login))) as.push('approver');
+    if (as.length > 0) lines.push(`  ${a.login} leaves role ${r.name} (${as.join(' and ')})`);
+  }
+  if (lines.length === 1) lines.push(`  ${a.login} is a candidate or approver of no role`);
+  lines.push(`  no elevation ends: a user who ever made a request cannot be removed (disable or lock instead)`);
+  return lines.join('\n');
 }
 
 const codeJson = (c: IssuedEnrolmentCode) => ({ code: c.code, expiresAt: new Date(c.expiresAt).toISOString() });
