@@ -86,7 +86,8 @@ test('jen signs in with "Sign in with Corp ID", uses the portal, and signs out',
 test('a member of elevate-admins gets an account on first sign-in, as an administrator', async () => {
   const page = await person();
   await signInAtProvider(page, 'boss');
-  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
+  // Administrators land on the console's Overview: the first sign-in made boss one.
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
   await page.getByRole('link', { name: 'Users' }).click();
   await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
   await page.getByRole('rowheader', { name: 'boss', exact: true }).waitFor();
