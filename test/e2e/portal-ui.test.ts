@@ -395,6 +395,9 @@ test('administration pages: users (with an MFA lockout to lift), groups with mem
   await adminPage.getByLabel('Action').selectOption('mfa.replayed');
   const replayed = adminPage.getByRole('row').filter({ hasText: 'mfa.replayed' });
   await replayed.waitFor();
+  // The filtered page replaces the old one when its answer arrives, which may be just after the
+  // first matching row shows (the unfiltered page held one too): wait for the old rows to go.
+  await adminPage.getByRole('row').filter({ hasText: 'role.updated' }).first().waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(await adminPage.getByRole('row').filter({ hasText: 'role.updated' }).count(), 0, 'the action filter applies');
   assert.match(await replayed.innerText(), /jen/);
   await shot(adminPage, '18-admin-audit');
