@@ -1,25 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { isDomainError } from '../domain/errors.js';
+import { packageVersion } from '../package-version.js';
 import { buildProgram } from './build-program.js';
 import { CliError } from './cli-error.js';
 import { jsonAnswerCount } from './output.js';
-
-/** The package version, found by walking up from this file (under dist/ when built). */
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'elevate') return pkg.version ?? '0.0.0';
-    }
-  }
-  return '0.0.0';
-}
 
 /**
  * Runs one command line and returns the exit status: 0 success, 1 the work failed, 2 the command

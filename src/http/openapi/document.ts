@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { packageVersion } from '../../package-version.js';
 import { SECURITY_SCHEMES, securityOf } from './security.js';
 
-/** From dist/src/http/openapi/ up to the checkout's package.json. */
-const VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 const TAGS = [
   { name: 'mim', description: 'The MIM 2016 PAM API under /api/pamresources: OData v3 shapes, frozen (docs/api.md).' },
