@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { isDomainError } from '../domain/errors.js';
-import { packageVersion } from '../package-version.js';
+import { packageVersion } from '../config/package-version.js';
 import { buildProgram } from './build-program.js';
 import { CliError } from './cli-error.js';
 import { jsonAnswerCount } from './output.js';

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { packageVersion } from '../../package-version.js';
+import { packageVersion } from '../../config/package-version.js';
 import { SECURITY_SCHEMES, securityOf } from './security.js';
 
 const VERSION = packageVersion();
