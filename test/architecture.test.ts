@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The dependency rule of STYLE.md, checked on the source: domain <- ports <- app <- {http, cli};
- * adapters depend on ports and domain only; main.ts alone wires adapters in, and nothing imports
- * it but src/elevate.ts (the process entry, which hands it to the CLI) and the tests.
+ * adapters depend on ports and domain only; the composition root (main.ts and its parts in
+ * composition/) alone wires adapters in, and nothing imports it but src/elevate.ts (the process
+ * entry, which hands it to the CLI) and the tests.
  */
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
@@ -20,9 +21,9 @@ function imports(file: string): string[] {
   return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!);
 }
 
-/** The layer a src/ file belongs to: its top folder, or 'root' for main.ts and elevate.ts. */
+/** The layer a src/ file belongs to: its top folder, or 'root' for main.ts, elevate.ts and composition/. */
 function layerOfFile(rel: string): string {
-  return rel.includes('/') ? rel.split('/')[0]! : 'root';
+  return !rel.includes('/') || rel.startsWith('composition/') ? 'root' : rel.split('/')[0]!;
 }
 
 /** The src/ layer an import lands in, or 'package' / 'node' for the outside world. */
@@ -61,6 +62,11 @@ test('every import follows the dependency rule', () => {
   assert.equal(importRefused(join(SRC, 'http/app.ts'), '../main.js'), true);
   assert.equal(importRefused(join(SRC, 'cli/commands/directory.ts'), '../../main.js'), true);
   assert.equal(importRefused(join(SRC, 'cli/run.ts'), '../elevate.js'), true);
+  // The parts of the composition root are sealed as main.ts is.
+  assert.equal(importRefused(join(SRC, 'http/app.ts'), '../composition/open-core.js'), true);
+  assert.equal(importRefused(join(SRC, 'cli/commands/db.ts'), '../../composition/store-admin.js'), true);
+  assert.equal(importRefused(join(SRC, 'app/core.ts'), '../composition/logger.js'), true);
+  assert.equal(importRefused(join(SRC, 'adapters/store/copy-store.ts'), '../../composition/open-store.js'), true);
   assert.equal(importRefused(join(SRC, 'config/schema.ts'), '../adapters/directory/ldap/ldap-config.js'), true);
   assert.equal(importRefused(join(SRC, 'app/core.ts'), '../config/schema.js'), true);
   assert.equal(importRefused(join(SRC, 'cli/with-core.ts'), '../app/core.js'), false);
@@ -85,6 +91,7 @@ test('the composition root hands out services, never adapter modules', () => {
   assert.deepEqual(adapterReExports("export type { Core } from './app/core.js';\nimport { x } from './adapters/y.js';"), []);
   const roots = files(SRC).filter((f) => layerOfFile(relative(SRC, f)) === 'root');
   assert.ok(roots.some((f) => f.endsWith('/main.ts')), 'src/main.ts not found');
+  assert.ok(roots.some((f) => f.endsWith('/composition/open-core.ts')), 'src/composition/open-core.ts not counted as the composition root');
   assert.deepEqual(roots.flatMap((f) => adapterReExports(readFileSync(f, 'utf8')).map((s) => `${relative(SRC, f)} re-exports ${s}`)), []);
 });
 

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { GssapiNegotiate, loadKerberos } from './adapters/kerberos/gssapi-negotiate.js';
-import { OpenIdClientProvider } from './adapters/oidc/openid-client-provider.js';
-import type { Core } from './app/core.js';
-import { IdentitySignIn } from './app/identity-sign-in.js';
-import { KerberosSignIn } from './app/kerberos-sign-in.js';
-import { OidcSignIn } from './app/oidc-sign-in.js';
-import type { SignInMethods } from './app/sign-in-methods.js';
-import { ConfigError } from './config/load.js';
-import type { Config } from './config/schema.js';
+import { GssapiNegotiate, loadKerberos } from '../adapters/kerberos/gssapi-negotiate.js';
+import { OpenIdClientProvider } from '../adapters/oidc/openid-client-provider.js';
+import type { Core } from '../app/core.js';
+import { IdentitySignIn } from '../app/identity-sign-in.js';
+import { KerberosSignIn } from '../app/kerberos-sign-in.js';
+import { OidcSignIn } from '../app/oidc-sign-in.js';
+import type { SignInMethods } from '../app/sign-in-methods.js';
+import { ConfigError } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 
 /**
  * Single sign-on and Kerberos, from the configuration. Part of the composition root: only the

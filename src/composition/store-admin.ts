@@ -1,14 +1,14 @@
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GENERATED_KEY_FILE } from './adapters/crypto/mfa-key.js';
-import { writeFileDurably } from './adapters/fs/durable-file.js';
+import { GENERATED_KEY_FILE } from '../adapters/crypto/mfa-key.js';
+import { writeFileDurably } from '../adapters/fs/durable-file.js';
 import { resolve } from 'node:path';
-import { redactDatabaseUrl } from './adapters/store/postgres/database-url.js';
-import { holdsSqliteStore, installSqliteStore, moveDurably, removeDir, settleSqliteCopy, snapshotSqlite, stagingDirBeside } from './adapters/store/sqlite/sqlite-files.js';
-import { SQLITE_FILE, SqliteStore } from './adapters/store/sqlite/sqlite-store.js';
-import type { Config } from './config/schema.js';
-import { DomainError } from './domain/errors.js';
-import type { SchemaState, Store } from './ports/store.js';
+import { redactDatabaseUrl } from '../adapters/store/postgres/database-url.js';
+import { holdsSqliteStore, installSqliteStore, moveDurably, removeDir, settleSqliteCopy, snapshotSqlite, stagingDirBeside } from '../adapters/store/sqlite/sqlite-files.js';
+import { SQLITE_FILE, SqliteStore } from '../adapters/store/sqlite/sqlite-store.js';
+import type { Config } from '../config/schema.js';
+import { DomainError } from '../domain/errors.js';
+import type { SchemaState, Store } from '../ports/store.js';
 
 /**
  * The store as a whole, for the operator's commands: is there one, where does its schema stand,
@@ -40,7 +40,7 @@ async function readStoreState(config: Config): Promise<StoreState> {
     return withStore(SqliteStore.open(config.dataDir, { accountDomain: config.accountDomain }), async (s) => ({ exists: true, schema: await s.schema() }));
   }
   // Loaded only for PostgreSQL, as in main.ts: `pg` costs memory an embedded server never needs.
-  const { PostgresStore } = await import('./adapters/store/postgres/postgres-store.js');
+  const { PostgresStore } = await import('../adapters/store/postgres/postgres-store.js');
   return withStore(new PostgresStore(config.database, { accountDomain: config.accountDomain, poolSize: 1, statementTimeoutMs: config.statementTimeoutMs }), async (s) => {
     const schema = await s.schema();
     return schema.applied.length === 0 ? { exists: false } : { exists: true, schema };

@@ -41,7 +41,7 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** The built portal (scripts/build-portal.mjs); defaults to portal/build in this checkout. */
   readonly portalDir?: string;
-  /** Single sign-on and Kerberos (see sign-in-wiring.ts); none when absent. */
+  /** Single sign-on and Kerberos (see composition/sign-in-wiring.ts); none when absent. */
   readonly signIn?: SignInMethods;
   /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP when absent. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, DEMO_PORTAL_ORIGINS, loadConfig } from '../../src/config/load.js';
 import { redactDatabaseUrl } from '../../src/adapters/store/postgres/database-url.js';
-import { describeStore } from '../../src/store-admin.js';
+import { describeStore } from '../../src/composition/store-admin.js';
 import { tempDir } from '../support/harness.js';
 
 test('defaults are MIM\'s port on loopback, and the result is frozen', () => {

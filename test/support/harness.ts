@@ -12,7 +12,7 @@ import type { Config } from '../../src/config/schema.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Core } from '../../src/app/core.js';
 import { openCore } from '../../src/main.js';
-import { openSignIn } from '../../src/sign-in-wiring.js';
+import { openSignIn } from '../../src/composition/sign-in-wiring.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { PasswordHasher } from '../../src/ports/password-hasher.js';
 import { TEST_STORE, dropDatabase, freshDatabase } from './pg.js';

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import kerberos from 'kerberos';
 import { ConfigError } from '../../../src/config/load.js';
-import { openSignIn } from '../../../src/sign-in-wiring.js';
+import { openSignIn } from '../../../src/composition/sign-in-wiring.js';
 import { API, basic } from '../../support/harness.js';
 import { type Kdc, startKdc } from '../../support/kdc.js';
 import { startServerProcess } from '../../support/server-process.js';

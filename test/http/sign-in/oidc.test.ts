@@ -159,7 +159,7 @@ describe('OIDC single sign-on', () => {
     assertRefused(await callback(a, back, flowCookie), 'state');
     // Another node over the same store has not seen the state, but the provider refuses the code.
     const { buildApp } = await import('../../../src/http/app.js');
-    const { openSignIn } = await import('../../../src/sign-in-wiring.js');
+    const { openSignIn } = await import('../../../src/composition/sign-in-wiring.js');
     const { pino } = await import('pino');
     const node2 = await buildApp({ core: a.core, config: a.config, logger: pino({ level: 'silent' }), signIn: await openSignIn(a.config, a.core) });
     try {
