@@ -5,10 +5,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { generateSigningKey } from '../../../src/adapters/crypto/ed25519-checkpoint-keys.js';
-import { loadConfig } from '../../../src/config/load.js';
-import { startServer } from '../../../src/main.js';
 import { runCli } from '../../cli/run-cli.js';
 import { tempDir } from '../../support/harness.js';
+import { startTestServer } from '../../support/test-server.js';
 
 test('serve exports the trail to each configured sink as it grows, a receiver that refuses delays no other sink, and shutdown sends the last checkpoint', async (t) => {
   const dir = tempDir();
@@ -22,28 +21,19 @@ test('serve exports the trail to each configured sink as it grows, a receiver th
   await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => down.close(() => r())));
   const path = join(dir, 'audit.jsonl');
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir: join(dir, 'data'),
-      port: 0,
-      demo: true,
-      logLevel: 'silent',
-      tickMs: 200,
-      audit: {
-        signingKeyFile: key,
-        export: {
-          sinks: [
-            { type: 'http', name: 'collector', url: `http://127.0.0.1:${(down.address() as AddressInfo).port}/in`, bearerTokenFile: join(dir, 'token') },
-            { type: 'file', name: 'archive', path, maxBytes: 1 << 20, keep: 2 },
-          ],
-        },
+  const { server, stop } = await startTestServer({
+    tickMs: 200,
+    audit: {
+      signingKeyFile: key,
+      export: {
+        sinks: [
+          { type: 'http', name: 'collector', url: `http://127.0.0.1:${(down.address() as AddressInfo).port}/in`, bearerTokenFile: join(dir, 'token') },
+          { type: 'file', name: 'archive', path, maxBytes: 1 << 20, keep: 2 },
+        ],
       },
-    } as never,
+    },
   });
-  const server = await startServer(config);
-  let closed = false;
-  t.after(async () => void (closed || (await server.close())));
+  t.after(stop);
   const r = await fetch(`${server.url}/api/admin/groups`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`, 'content-type': 'application/json' },
@@ -62,8 +52,7 @@ test('serve exports the trail to each configured sink as it grows, a receiver th
   assert.match(metrics, /elevate_audit_export_lag_records\{sink="collector"\} [1-9]\d*\n/);
   assert.match(metrics, /elevate_audit_export_lag_seconds\{sink="collector"\} [\d.]+/);
   assert.match(metrics, /elevate_audit_export_failures_total\{sink="collector"\} [1-9]/);
-  await server.close();
-  closed = true;
+  await stop();
   const last = exported().at(-1)!;
   assert.deepEqual([last.type, last.seq], ['checkpoint', head], 'the shutdown checkpoint went out last');
   const v = await runCli(['audit', 'verify-export', path, '--public-key', publicKeyFile, '--anchored']);

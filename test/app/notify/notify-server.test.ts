@@ -12,9 +12,8 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { verifySignature } from '../../../src/adapters/notify/webhook-signature.js';
-import { loadConfig } from '../../../src/config/load.js';
-import { startServer } from '../../../src/main.js';
 import { tempDir } from '../../support/harness.js';
+import { startTestServer } from '../../support/test-server.js';
 import { until } from '../../support/until.js';
 
 const SECRET = 'hook-secret-never-logged-4f1d';
@@ -41,20 +40,16 @@ test('serve delivers signed CloudEvents to a webhook while another is down, and 
 
   let logText = '';
   const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => ((logText += String(c)), cb()) }));
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir: join(dir, 'data'),
-      port: 0,
-      demo: true,
+  const { server, stop } = await startTestServer(
+    {
       logLevel: 'info',
       portalUrl: 'https://elevate.corp.example',
       // Port 1 on loopback refuses at once: a receiver that is down, listed first.
       notifications: { webhooks: [{ url: 'http://127.0.0.1:1/down', secretFile, events: ['*'] }, { url: hook, secretFile, events: ['approval-needed'] }] },
     },
-  });
-  const server = await startServer(config, { logger });
-  t.after(() => server.close());
+    { logger },
+  );
+  t.after(stop);
   const auth = (login: string) => ({ authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` });
   const roles = (await (await fetch(`${server.url}/api/pamresources/pamroles`, { headers: auth('jen') })).json()) as { value: { DisplayName: string; RoleId: string }[] };
   const role = roles.value.find((r) => r.DisplayName === 'ApprovalRole')!.RoleId;
