@@ -1,6 +1,7 @@
 import type { NotificationKind } from '../../domain/notify/notification.js';
 import type { EndReason, RequestStatus } from '../../domain/request/request.js';
 import type { Instant } from '../../domain/time.js';
+import type { RetryState } from './retry-state.js';
 
 /** What a notification says, as it was when it happened (the request moves on). */
 export interface NotificationDetail {
@@ -27,16 +28,10 @@ export interface Notification {
 }
 
 /** One receiver's copy of a notification, retried on its own until it is delivered. */
-export interface NotificationDelivery {
+export interface NotificationDelivery extends RetryState {
   readonly notificationId: string;
   /** `webhook:<url>`, `slack:<channel>`, `teams`, or `email:<account id>`: one person or one endpoint. */
   readonly receiver: string;
-  readonly createdAt: Instant;
-  readonly attempts: number;
-  readonly nextAttemptAt: Instant;
-  readonly lastError: string | null;
-  readonly doneAt: Instant | null;
-  readonly claimedUntil: Instant | null;
 }
 
 export interface NotificationBacklog {

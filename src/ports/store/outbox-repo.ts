@@ -1,19 +1,13 @@
 import type { Instant } from '../../domain/time.js';
+import type { RetryState } from './retry-state.js';
 
 /** A grant or revoke waiting for (or confirmed by) a directory outside the store. */
-export interface OutboxJob {
+export interface OutboxJob extends RetryState {
   readonly id: number;
   readonly requestId: string;
   readonly kind: 'grant' | 'revoke';
   readonly groupId: string;
   readonly accountId: string;
-  readonly createdAt: Instant;
-  readonly attempts: number;
-  readonly nextAttemptAt: Instant;
-  readonly lastError: string | null;
-  readonly doneAt: Instant | null;
-  /** A worker claimed the job until then; after it, another node may take it over. */
-  readonly claimedUntil: Instant | null;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { NotificationKind } from '../../../domain/notify/notification.js';
 import type { Instant } from '../../../domain/time.js';
 import type { Notification, NotificationBacklog, NotificationDelivery, NotificationRepo } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
+import { toRetryState } from './retry-row.js';
 import type { Database, NotificationDeliveryTable, NotificationTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -20,12 +21,7 @@ const toDelivery = (r: Selectable<NotificationDeliveryTable>): NotificationDeliv
   Object.freeze({
     notificationId: r.notification_id,
     receiver: r.receiver,
-    createdAt: Number(r.created_at),
-    attempts: r.attempts,
-    nextAttemptAt: Number(r.next_attempt_at),
-    lastError: r.last_error,
-    doneAt: r.done_at === null ? null : Number(r.done_at),
-    claimedUntil: r.claimed_until === null ? null : Number(r.claimed_until),
+    ...toRetryState(r),
   });
 
 export class KyselyNotificationRepo implements NotificationRepo {

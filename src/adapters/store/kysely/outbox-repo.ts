@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Instant } from '../../../domain/time.js';
 import type { OutboxJob, OutboxRepo } from '../../../ports/store.js';
+import { toRetryState } from './retry-row.js';
 import type { Database, OutboxTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -11,12 +12,7 @@ const toJob = (r: Selectable<OutboxTable>): OutboxJob =>
     kind: r.kind as OutboxJob['kind'],
     groupId: r.group_id,
     accountId: r.account_id,
-    createdAt: Number(r.created_at),
-    attempts: r.attempts,
-    nextAttemptAt: Number(r.next_attempt_at),
-    lastError: r.last_error,
-    doneAt: r.done_at === null ? null : Number(r.done_at),
-    claimedUntil: r.claimed_until === null ? null : Number(r.claimed_until),
+    ...toRetryState(r),
   });
 
 export class KyselyOutboxRepo implements OutboxRepo {

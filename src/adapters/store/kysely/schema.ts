@@ -69,18 +69,22 @@ export interface GroupTable {
   reconcile: string;
 }
 
-export interface OutboxTable {
-  id: Generated<number>;
-  request_id: string;
-  kind: string;
-  group_id: string;
-  account_id: string;
+/** The columns of queued work retried until done: the outbox and the notification deliveries. */
+export interface RetryColumns {
   created_at: number;
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
   done_at: number | null;
   claimed_until: number | null;
+}
+
+export interface OutboxTable extends RetryColumns {
+  id: Generated<number>;
+  request_id: string;
+  kind: string;
+  group_id: string;
+  account_id: string;
 }
 
 export interface PasskeyTable {
@@ -208,16 +212,10 @@ export interface NotificationTable {
   detail: string;
 }
 
-export interface NotificationDeliveryTable {
+export interface NotificationDeliveryTable extends RetryColumns {
   notification_id: string;
   receiver: string;
   seq: number;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  done_at: number | null;
-  claimed_until: number | null;
 }
 
 export interface ApiTokenTable {
