@@ -49,14 +49,15 @@ case "$(node -v)" in v24.*) ;; *) echo "npm ci did not install Node 24 (node_mod
 # the tree (its own build and its own throwaway server, sharing node_modules) and runs beside the
 # whole suite, which keeps CI well under 30 minutes as the suites grow. Both outputs are kept in
 # files and shown when both are done, the PostgreSQL pass first, so the output still ends with the
-# runner's summary; the closing line counts both passes. CI_PG_DIRS and CI_ALL_DIRS (folders under
-# test/) narrow either pass, to try this script itself quickly.
+# runner's summary; the closing line counts both passes. CI_PG_DIRS and CI_ALL_DIRS (folders or
+# compiled test files under test/) narrow either pass, to try this script itself quickly.
 work=$(mktemp -d /tmp/elevate-ci.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/tree"
 git ls-files -z | xargs -0 -I{} cp --parents {} "$work/tree"
 ln -s "$root/node_modules" "$work/tree/node_modules"
-read -r -a pg_dirs <<< "${CI_PG_DIRS:-http app adapters/store}"
+# Of test/cli, only the files that open their store where the pass says (the rest use --data).
+read -r -a pg_dirs <<< "${CI_PG_DIRS:-http app adapters/store cli/outbox.test.js cli/outbox-notifications.test.js}"
 read -r -a all_dirs <<< "${CI_ALL_DIRS:-}"
 
 echo "== node $(node -v): API, lifecycle and store tests on PostgreSQL (${pg_dirs[*]}), beside the whole suite"

@@ -11,7 +11,7 @@ import { closeRequestUseCase } from '../../src/app/close-request.js';
 import { createRequestUseCase } from '../../src/app/create-request.js';
 import { runOutbox } from '../../src/app/outbox/run-outbox.js';
 import { FakeClock, makeCore } from '../support/harness.js';
-import { cliJson, runCli, tempDir } from './run-cli.js';
+import { cliJson, runCli, storeFlags, tempDir } from './run-cli.js';
 
 test('elevate outbox lists waiting and failing jobs with their errors, and how late the oldest revocation is', async (t) => {
   const dir = tempDir(t);
@@ -22,11 +22,7 @@ test('elevate outbox lists waiting and failing jobs with their errors, and how l
   // Port 1 on loopback refuses at once: a directory that is down.
   writeFileSync(config, ['directories:', '  corp:', '    url: ldap://127.0.0.1:1', '    bindDn: cn=admin,dc=corp', `    bindPasswordFile: ${passwordFile}`, '    userBase: ou=people,dc=corp', '    timeoutMs: 500', ''].join('\n'));
 
-  const empty = await runCli(['outbox', '--init', '--data', data, '--config', config]);
-  assert.equal(empty.code, 0, empty.stderr);
-  assert.equal(empty.stdout.trim(), 'outbox empty: every grant and revoke has reached its directory');
-
-  // Ten minutes ago (real time, since the CLI reads the system clock) bob asked and then closed.
+  // Ten minutes ago (real time, since the CLI reads the system clock) bob asks and then closes.
   const clock = new FakeClock(Date.now() - 10 * 60_000);
   const c = await makeCore({
     clock,
@@ -34,6 +30,14 @@ test('elevate outbox lists waiting and failing jobs with their errors, and how l
     demo: false,
     config: { directories: { corp: { url: 'ldap://127.0.0.1:1', bindDn: 'cn=admin,dc=corp', bindPasswordFile: passwordFile, userBase: 'ou=people,dc=corp', timeoutMs: 500 } } },
   });
+  t.after(() => c.destroy());
+  const store = storeFlags(c);
+  const where = [...store.args, '--config', config];
+
+  const empty = await runCli(['outbox', '--init', ...where], { env: store.env });
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.stdout.trim(), 'outbox empty: every grant and revoke has reached its directory');
+
   const deps = c.core.deps;
   await upsertUser(deps, c.core.hasher, LOCAL_OPERATOR, { login: 'bob' }, 'create');
   await upsertGroup(deps, LOCAL_OPERATOR, { name: 'Directory Admins', directory: 'corp', dn: 'cn=admins,dc=corp', memberAttribute: 'member' }, 'create');
@@ -46,7 +50,7 @@ test('elevate outbox lists waiting and failing jobs with their errors, and how l
   assert.equal((await closeRequestUseCase(deps, bob, request.id)).status, 'Closing');
   await c.close();
 
-  const r = await runCli(['outbox', '--data', data, '--config', config]);
+  const r = await runCli(['outbox', ...where], { env: store.env });
   assert.equal(r.code, 0, r.stderr);
   const [summary, header, grant, revoke] = r.stdout.trimEnd().split('\n');
   assert.match(summary!, /^1 grant\(s\) and 1 revoke\(s\) waiting, 1 failing; the oldest revocation is 10m(\d{1,2}s)? late$/);
@@ -54,7 +58,7 @@ test('elevate outbox lists waiting and failing jobs with their errors, and how l
   assert.match(grant!, new RegExp(`^1\\s+grant\\s+Directory Admins\\s+corp\\s+bob\\s+${request.id}\\s+1\\s+\\S+ \\S+\\s+\\S.*127\\.0\\.0\\.1:1`));
   assert.match(revoke!, new RegExp(`^2\\s+revoke\\s+Directory Admins\\s+corp\\s+bob\\s+${request.id}\\s+0\\s+\\S+ \\S+\\s+-$`));
 
-  const jobs = await cliJson<{ id: number; kind: string; attempts: number; lastError: string | null; login: string }[]>(['outbox', '--data', data, '--config', config]);
+  const jobs = await cliJson<{ id: number; kind: string; attempts: number; lastError: string | null; login: string }[]>(['outbox', ...where], { env: store.env });
   assert.deepEqual(
     jobs.map((j) => [j.id, j.kind, j.login, j.attempts, j.lastError !== null]),
     [

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { TEST_MFA_KEY } from '../support/harness.js';
 
 /** The compiled CLI, as `bin/elevate.js` runs it. */
 export const CLI = fileURLToPath(new URL('../../src/elevate.js', import.meta.url));
@@ -47,4 +48,12 @@ export function tempDir(t: TestContext, prefix = 'elevate-cli-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * The `elevate` flags and environment that open a test store: its data directory, or on PostgreSQL
+ * runs (ELEVATE_TEST_STORE) its database, with the MFA key every node of a database shares.
+ */
+export function storeFlags(store: { readonly dataDir: string; readonly database: string | undefined }): { args: string[]; env: Record<string, string> } {
+  return store.database === undefined ? { args: ['--data', store.dataDir], env: {} } : { args: ['--database', store.database], env: { ELEVATE_MFA_KEY: TEST_MFA_KEY } };
 }
