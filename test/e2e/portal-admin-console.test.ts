@@ -4,7 +4,7 @@
 // the roles and still edits one; at desktop and
 // at 390 px, where no page may scroll sideways. Screenshots go to test-artifacts/portal/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
@@ -43,12 +44,7 @@ before(async () => {
   await Promise.all([people.signIn(desk, 'admin'), people.signIn(phone, 'admin'), people.signIn(jen, 'jen')]);
 }, { timeout: 60_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 /** The page's scroll width against its viewport's (a string: the test's own lib has no DOM types). */
 const widths = (page: Page) => page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]') as Promise<[number, number]>;

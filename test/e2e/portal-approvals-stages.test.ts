@@ -4,7 +4,7 @@
 // sees who approves before asking, must give a ticket (the server's 400 shown inline), and follows
 // her request stage by stage; each approver finds it under Approvals only while their stage is open.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test as nodeTest } from 'node:test';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
@@ -115,12 +116,7 @@ before(async () => {
   await Promise.all([people.signIn(adminPage, 'admin'), people.signIn(jen, 'jen'), people.signIn(bob, 'bob'), people.signIn(carol, 'carol'), people.signIn(dave, 'dave')]);
 }, { timeout: 60_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 test('the administrator builds a two-stage role with a group approver in the editor; a refusal is shown in the form', async () => {
   await people.go(adminPage, 'admin/roles', 'Roles');

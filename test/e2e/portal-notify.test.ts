@@ -3,7 +3,7 @@
 // portal page, opening it changes nothing, and extending there works. Her Security page then lists
 // what reaches her, at which address, and the warning as delivered.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,20 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../../src/config/load.js';
-import { type RunningServer, startServer } from '../../src/main.js';
+import type { RunningServer } from '../../src/main.js';
 import { launchBrowser } from '../support/chromium.js';
-import { tempDir } from '../support/harness.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { startTestServer } from '../support/test-server.js';
 import { until } from '../support/until.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
 const auth = (login: string) => ({ authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` });
 
-let dir: string;
 let smtp: SMTPServer;
 const mails: ParsedMail[] = [];
 let server: RunningServer;
+let stop: (() => Promise<void>) | undefined;
 let browser: Browser;
 let people: PortalPeople;
 let jen: Page;
@@ -45,7 +44,6 @@ const jenRequests = async () => ((await api('GET', '/api/pamresources/pamrequest
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = tempDir();
   smtp = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'], // loopback only, in a test
     onData(stream, _s, cb) {
@@ -54,18 +52,10 @@ before(async () => {
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   const port = (smtp.server.address() as AddressInfo).port;
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir: join(dir, 'data'),
-      port: 0,
-      demo: true,
-      logLevel: 'silent',
-      tickMs: 200,
-      notifications: { email: { url: `smtp://127.0.0.1:${port}`, from: 'Elevate <elevate@corp.example>', requireTls: false } },
-    },
-  });
-  server = await startServer(config);
+  ({ server, stop } = await startTestServer({
+    tickMs: 200,
+    notifications: { email: { url: `smtp://127.0.0.1:${port}`, from: 'Elevate <elevate@corp.example>', requireTls: false } },
+  }));
   browser = await launchBrowser();
   people = new PortalPeople(browser, server.url);
   jen = await people.newPerson();
@@ -75,9 +65,8 @@ before(async () => {
 after(async () => {
   await people?.closeAll();
   await browser?.close();
-  await server?.close();
+  await stop?.();
   await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('the expiry warning mail arrives before the end, its link opens the page to extend, and extending there works', { timeout: 180_000 }, async () => {

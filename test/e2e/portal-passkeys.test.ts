@@ -2,7 +2,7 @@
 // person registers one on the Security page, answers a role's MFA check with it, and an approver
 // confirms an approval with one. WebAuthn needs a domain name, so the portal is opened as localhost.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +12,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
@@ -57,12 +58,7 @@ before(async () => {
   people = new PortalPeople(browser, base);
 }, { timeout: 40_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 let jen: Page;
 

@@ -2,7 +2,7 @@
 // `elevate serve --demo` process: the administrator revokes jen's elevation from "Active now" with
 // a reason, jen's My requests says it ended and why; then a lock from the Users page ends her session.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
@@ -35,12 +36,7 @@ before(async () => {
   await Promise.all([people.signIn(jen, 'jen'), people.signIn(adminPage, 'admin')]);
 }, { timeout: 40_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 test('the administrator revokes from "Active now" with a reason; jen’s My requests shows it ended and why', async () => {
   const ad = jen.getByRole('listitem').filter({ has: jen.getByRole('heading', { name: 'Allow AD Access', exact: true }) });

@@ -3,13 +3,14 @@
 // localhost and the provider as 127.0.0.1: two sites, as in production, so the flow cookie must
 // survive the provider's cross-site redirect back.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { IDP_CLIENT_SECRET, TestIdp } from '../support/oidc-provider.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { oidcSettings } from '../support/sso-app.js';
@@ -41,10 +42,8 @@ before(async () => {
 }, { timeout: 40_000 });
 
 after(async () => {
-  await browser?.close();
-  await elevate?.stop();
+  await closePortalStand({ browser, elevate, dataDir });
   await idp?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A fresh browser (its own cookies, so its own provider session) at the portal's sign-in page. */

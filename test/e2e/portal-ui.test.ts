@@ -13,6 +13,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { loadSqliteDriver } from '../../src/adapters/store/sqlite/sqlite-store.js';
 
@@ -81,11 +82,8 @@ before(async () => {
 }, { timeout: 40_000 });
 
 after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
   if (foreignServer) await new Promise((r) => foreignServer!.close(r));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await closePortalStand({ people, browser, elevate, dataDir });
 });
 
 test('the portal page is served with a strict CSP and its bundle is cached as immutable', async () => {
