@@ -1,23 +1,22 @@
 // Elevate's own portal (portal/, served at /) in real headless Chromium against a real
 // `elevate serve --demo` process: each person in a browser context of their own, every click
-// through the UI, each page photographed into test-artifacts/portal/ for review.
+// through the UI, each page photographed into test-artifacts/portal/ for review. Signing in,
+// keyboard use and screen readers are in portal-sign-in-a11y.test.ts.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test as nodeTest } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { Secret, TOTP } from 'otpauth';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../src/app/demo.js';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
 import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { loadSqliteDriver } from '../../src/adapters/store/sqlite/sqlite-store.js';
+import { SHOTS, card, code, photographingTest, shot, wrongCode } from './portal-ui-kit.js';
 
-const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
 /** Every wait is bounded; a step that takes longer than this is a failure, not a hang. */
 
 let elevate: ServerProcess;
@@ -27,29 +26,6 @@ let people: PortalPeople;
 let jen: Page, ann: Page, adminPage: Page;
 let foreignServer: http.Server | undefined;
 
-function totp(secret: string): TOTP {
-  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' });
-}
-const code = (secret: string, at = Date.now()) => totp(secret).generate({ timestamp: at });
-
-/** A code valid for no step the server could accept now (it allows one step either side). */
-function wrongCode(secret: string): string {
-  const near = new Set([-30_000, 0, 30_000, 60_000].map((d) => code(secret, Date.now() + d)));
-  for (let n = 0; ; n++) {
-    const c = String(n * 137_911 % 1_000_000).padStart(6, '0');
-    if (!near.has(c)) return c;
-  }
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-
-function card(page: Page, name: string): Locator {
-  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
-}
-
 /** jen's requests as another client sees them (Basic auth, no browser). */
 async function requestsOf(login: string): Promise<{ RequestId: string; DisplayName: string; RequestStatus: string; RequestedTTL: string }[]> {
   const res = await fetch(`${elevate.url}/api/pamresources/pamrequests`, { headers: { authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}` } });
@@ -57,18 +33,7 @@ async function requestsOf(login: string): Promise<{ RequestId: string; DisplayNa
   return ((await res.json()) as { value: { RequestId: string; DisplayName: string; RequestStatus: string; RequestedTTL: string }[] }).value;
 }
 
-/** A test that, when it fails, photographs every open page so the reviewer sees what the browser saw. */
-function test(name: string, fn: () => Promise<void> | void): void {
-  nodeTest(name, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      let n = 0;
-      for (const c of people.contexts) for (const p of c.pages()) await shot(p, `failed-${name.slice(0, 30).replace(/\W+/g, '-')}-${++n}`).catch(() => {});
-      throw err;
-    }
-  });
-}
+const test = photographingTest(() => people);
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -84,45 +49,6 @@ before(async () => {
 after(async () => {
   if (foreignServer) await new Promise((r) => foreignServer!.close(r));
   await closePortalStand({ people, browser, elevate, dataDir });
-});
-
-test('the portal page is served with a strict CSP and its bundle is cached as immutable', async () => {
-  const res = await fetch(`${elevate.url}/`);
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self';/);
-  assert.equal(res.headers.get('cache-control'), 'no-cache');
-  const js = /src="(\/assets\/portal-[0-9a-f]+\.js)"/.exec(await res.text())?.[1];
-  assert.ok(js, 'index.html names a hashed bundle');
-  const bundle = await fetch(`${elevate.url}${js}`);
-  assert.equal(bundle.status, 200);
-  assert.equal(bundle.headers.get('cache-control'), 'public, max-age=31536000, immutable');
-});
-
-test('a wrong password is refused in words, and after five the throttle says how long to wait', async () => {
-  const page = await people.newPerson();
-  await page.goto(`${elevate.url}/`);
-  await shot(page, '01-sign-in');
-  await page.getByLabel('User name').fill('nobody-here');
-  for (let i = 1; i <= 5; i++) {
-    await page.getByLabel('Password').fill(`guess-${i}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: 'The user name or password is incorrect' }).waitFor();
-  }
-  // The throttle slows rather than locks: the waits double from one second, so on a slow machine a
-  // click may come after the first wait is over; within a few more it comes too soon.
-  const alert = page.getByRole('alert');
-  const throttled = /Too many failed sign-ins for this account; try again in \d+ seconds/;
-  for (let i = 6; i <= 12; i++) {
-    await page.getByLabel('Password').fill(`guess-${i}`);
-    const [res] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/session/login')),
-      page.getByRole('button', { name: 'Sign in' }).click(),
-    ]);
-    if (res.status() === 429) break;
-  }
-  await alert.filter({ hasText: throttled }).waitFor();
-  assert.match(await alert.innerText(), /ask an administrator/);
-  await shot(page, '02-sign-in-throttled');
 });
 
 test('jen signs in and sees her four roles with their limits, window and checks', async () => {
@@ -436,48 +362,6 @@ test('a form on another origin cannot make a change with jen\'s cookie, nor can 
   }, adId);
   assert.equal(status, 403);
   assert.equal((await requestsOf('jen')).length, before, 'no request was created');
-});
-
-test('screen readers hear once, five minutes before the end, that an elevation is ending', async () => {
-  const page = await people.newPerson();
-  // The page's own clock, moved by hand: the server keeps real time, only the countdown is hurried.
-  await page.clock.install();
-  await people.signIn(page, 'jen');
-  const role = card(page, 'Allow AD Access');
-  await role.getByRole('button', { name: 'Activate Allow AD Access' }).click();
-  await role.getByLabel('Duration (minutes)').fill('6');
-  await role.getByRole('button', { name: 'Activate', exact: true }).click();
-  await role.getByRole('timer').waitFor();
-  const live = page.locator('[aria-live=polite]');
-  assert.doesNotMatch(await live.innerText(), /ends in 5 minutes/);
-  await page.clock.fastForward('01:05');
-  await live.filter({ hasText: 'Allow AD Access ends in 5 minutes.' }).waitFor();
-  await role.getByRole('button', { name: 'Deactivate Allow AD Access' }).click();
-  await role.getByRole('button', { name: 'Activate Allow AD Access' }).waitFor();
-});
-
-test('keyboard only: sign in, land on the page heading, reach and use a role\'s Activate button', async () => {
-  const page = await people.newPerson();
-  await page.goto(`${elevate.url}/`);
-  // The sign-in form puts the cursor in the first field.
-  await page.getByLabel('User name').waitFor();
-  assert.equal(await page.locator(':focus').getAttribute('name'), 'login');
-  await page.keyboard.type('jen');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('jen');
-  await page.keyboard.press('Enter');
-  await page.getByRole('heading', { level: 1, name: 'My roles' }).waitFor();
-  assert.equal(await page.locator(':focus').innerText(), 'My roles', 'focus moves to the page heading');
-  let name = '';
-  for (let i = 0; i < 30 && name !== 'Activate Business Hours'; i++) {
-    await page.keyboard.press('Tab');
-    name = (await page.locator(':focus').innerText()).replace(/\s+/g, ' ').trim();
-  }
-  assert.equal(name, 'Activate Business Hours', 'Tab reaches the button');
-  await page.keyboard.press('Enter');
-  await card(page, 'Business Hours').getByLabel('Duration (minutes)').waitFor();
-  await page.keyboard.press('Tab'); // into the duration field
-  assert.equal(await page.locator(':focus').getAttribute('name'), 'minutes');
 });
 
 test('on a phone-sized screen the pages fit without sideways scrolling', async () => {
