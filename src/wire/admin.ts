@@ -53,6 +53,8 @@ export const groupMembers = z.object({
   value: z.array(groupMember),
 });
 
+export type GroupMembers = z.infer<typeof groupMembers>;
+
 /** What an edit of an embedded group's standing members changed, and the members after it. */
 export const groupMembersChange = z
   .object({
@@ -62,6 +64,7 @@ export const groupMembersChange = z
     removed: z.array(z.string()),
   })
   .meta({ id: 'GroupMembersChange' });
+export type GroupMembersChange = z.infer<typeof groupMembersChange>;
 
 export const adminRole = z
   .object({
