@@ -175,7 +175,7 @@ export function registerRoleCommands(program: Command): void {
           yesNo(r.approvalRequired),
           windowLabel(r.window),
           list(r.groups),
-          list(r.candidates),
+          list([...r.candidates, ...r.candidateGroups.map((g) => `${g} (group)`)]),
           list(r.approvers),
         ]),
       ),
