@@ -1,7 +1,7 @@
 // Every call the portal makes goes through here: same-origin fetch with the session cookie, the
 // session's CSRF token on each change, and server errors turned into sentences a person can act on.
 
-import type { AdminRole, AuditEntry, Group, GroupMember, Holding, User } from '../../src/wire/admin.js';
+import type { AdminRole, AuditEntry, Group, GroupMember, GroupMembers, GroupMembersChange, Holding, User } from '../../src/wire/admin.js';
 import type { ApprovalPath, ApprovalProgress } from '../../src/wire/approvals.js';
 import type { EnrolmentCode, Factors, Passkey, TotpEnrolment } from '../../src/wire/mfa.js';
 import type { RequestStatus, WireApproval, WireEnding, WireRequest, WireRole } from '../../src/wire/mim.js';
@@ -9,7 +9,7 @@ import type { SessionAnswer, SignInMethods } from '../../src/wire/session.js';
 
 // The wire types are the server's (src/wire/, zod): imported as types only, so nothing of the
 // server is bundled, and a change of shape there fails the portal's type check here.
-export type { AdminRole, ApprovalPath, ApprovalProgress, AuditEntry, EnrolmentCode, Factors, Group, GroupMember, Holding, Passkey, RequestStatus, SignInMethods, TotpEnrolment, User };
+export type { AdminRole, ApprovalPath, ApprovalProgress, AuditEntry, EnrolmentCode, Factors, Group, GroupMember, GroupMembers, GroupMembersChange, Holding, Passkey, RequestStatus, SignInMethods, TotpEnrolment, User };
 export type Role = WireRole;
 export type ApprovalStage = NonNullable<AdminRole['approval']>['stages'][number];
 export type PamRequest = WireRequest;
@@ -207,6 +207,8 @@ export interface RoleEdit {
   window: { from: string; to: string; timeZone: string | null } | null;
   groups: string[];
   candidates: string[];
+  /** Groups whose members may request the role (never one it grants). */
+  candidateGroups: string[];
   /** The one-approver shorthand; left as it is when the editor sends stages or none. */
   approvers?: string[];
   approval: { stages: ApprovalStage[] } | null;
@@ -273,6 +275,10 @@ export const admin = {
   groups: () => list<Group>('/api/admin/groups'),
   createGroup: (g: { name: string; description: string | null }) => call<Group>('POST', '/api/admin/groups', g),
   members: (name: string) => list<GroupMember>(`/api/admin/groups/${enc(name)}/members`),
+  /** Who is in the group, and whether it is granted (by which roles) or standing. */
+  groupMembers: (name: string) => call<GroupMembers>('GET', `/api/admin/groups/${enc(name)}/members`),
+  /** Replaces the standing members of an embedded group no role grants. */
+  setGroupMembers: (name: string, members: string[]) => call<GroupMembersChange>('PUT', `/api/admin/groups/${enc(name)}/members`, { members }),
   roles: () => list<AdminRole>('/api/admin/roles'),
   createRole: (r: RoleEdit) => call<AdminRole>('POST', '/api/admin/roles', r),
   updateRole: (name: string, r: Omit<RoleEdit, 'name'>) => call<AdminRole>('PATCH', `/api/admin/roles/${enc(name)}`, r),

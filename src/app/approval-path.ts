@@ -1,9 +1,9 @@
 import { DomainError } from '../domain/errors.js';
 import { approverGroupIdsOf, stagesOf } from '../domain/role/approval-stage.js';
-import { type Role, isApprover, isCandidate } from '../domain/role/role.js';
+import { type Role, isApprover } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
-import { readGroupMembers } from './approver-groups.js';
+import { isCandidateNow, readGroupMembers } from './approver-groups.js';
 import type { Caller, Deps } from './deps.js';
 import { roleOf } from './lifecycle.js';
 
@@ -58,7 +58,7 @@ async function pathOf(tx: StoreTx, role: Role): Promise<ApprovalPathView> {
 export function approvalPathForRole(deps: Deps, caller: Caller, roleId: string): Promise<ApprovalPathView> {
   return deps.store.read(async (tx) => {
     const role = await tx.roles.byId(roleId);
-    if (!role || !isCandidate(role, caller.accountId)) throw new DomainError('RoleNotFound', `There is no role with id ${roleId}.`);
+    if (!role || !(await isCandidateNow(deps, tx, role, caller.accountId))) throw new DomainError('RoleNotFound', `There is no role with id ${roleId}.`);
     return pathOf(tx, role);
   });
 }

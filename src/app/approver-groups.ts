@@ -1,10 +1,11 @@
-import type { GroupMembers } from '../domain/role/approval-stage.js';
+import { type GroupMembers, NO_MEMBERS } from '../domain/role/approval-stage.js';
 import { DomainError } from '../domain/errors.js';
+import { type Role, isCandidate } from '../domain/role/role.js';
 import type { StoreTx } from '../ports/store.js';
 import type { Deps } from './deps.js';
 
 /**
- * The members of approver groups, read from the directory each group lives in, as account ids.
+ * The members of groups (approver or candidate groups), read from the directory each group lives in, as account ids.
  * With `only`, just those accounts are looked for (a decision needs the decider and the stage's
  * voters, not every member of a large directory group); without, every member that has an account.
  */
@@ -20,7 +21,7 @@ export async function readGroupMembers(deps: Deps, tx: StoreTx, groupIds: readon
       continue;
     }
     const directory = deps.directoryFor(tx, group.directory);
-    if (!directory) throw new DomainError('DirectoryUnavailable', `The directory '${group.directory}' of approver group '${group.name}' is not configured.`);
+    if (!directory) throw new DomainError('DirectoryUnavailable', `The directory '${group.directory}' of group '${group.name}' is not configured.`);
     const logins = new Set((await directory.members(group)).map((l) => l.toLowerCase()));
     const accounts = wanted ?? (await Promise.all([...logins].map((l) => tx.accounts.byLogin(l)))).filter((a) => a !== undefined);
     out.set(id, new Set(accounts.filter((a) => logins.has(a.login.toLowerCase())).map((a) => a.id)));
@@ -28,17 +29,32 @@ export async function readGroupMembers(deps: Deps, tx: StoreTx, groupIds: readon
   return out;
 }
 
-/** How long a listing may reuse what a directory said about approver groups. */
+/**
+ * Whether `accountId` may request `role` now: named, or in one of its candidate groups as the
+ * directories say at this moment (never the listing cache: a person just removed from the group
+ * must not create a request on the strength of an old answer).
+ */
+export async function isCandidateNow(deps: Deps, tx: StoreTx, role: Role, accountId: string): Promise<boolean> {
+  return isCandidate(role, accountId, await candidateGroupMembersNow(deps, tx, role, accountId));
+}
+
+/** What the role's candidate groups say about `accountId` now; no directory is asked when they are named. */
+export async function candidateGroupMembersNow(deps: Deps, tx: StoreTx, role: Role, accountId: string): Promise<GroupMembers> {
+  const groups = role.candidateGroupIds ?? [];
+  if (groups.length === 0 || role.candidateIds.includes(accountId)) return NO_MEMBERS;
+  return readGroupMembers(deps, tx, groups, [accountId]);
+}
+
+/** How long a listing may reuse what a directory said about a group's members. */
 export const MEMBERSHIP_CACHE_MS = 30_000;
 const cache = new WeakMap<object, Map<string, { at: number; members: GroupMembers }>>();
 
 /**
- * The approver groups `accountId` is in now, for listings (Get-PAMRequestToApprove): cached
- * briefly per account so a portal polling its list does not query the directory each time.
- * Decisions never use this; they read membership again (readGroupMembers).
+ * Which of `groupIds` `accountId` is in now, for listings: cached briefly (MEMBERSHIP_CACHE_MS) per
+ * account and group set, so a portal polling its lists does not query the directory each time.
+ * Decisions and request creation never use this; they read membership again (readGroupMembers).
  */
-export async function approverGroupsOf(deps: Deps, tx: StoreTx, accountId: string): Promise<string[]> {
-  const groupIds = await tx.roles.approverGroupIds();
+export async function cachedGroupsOf(deps: Deps, tx: StoreTx, accountId: string, groupIds: readonly string[]): Promise<string[]> {
   if (groupIds.length === 0) return [];
   const perStore = cache.get(deps.store) ?? cache.set(deps.store, new Map()).get(deps.store)!;
   const now = deps.clock.now();
@@ -50,4 +66,14 @@ export async function approverGroupsOf(deps: Deps, tx: StoreTx, accountId: strin
     perStore.set(key, hit);
   }
   return groupIds.filter((g) => hit.members.get(g)?.has(accountId) === true);
+}
+
+/** The approver groups `accountId` is in now, for listings (Get-PAMRequestToApprove); see cachedGroupsOf. */
+export async function approverGroupsOf(deps: Deps, tx: StoreTx, accountId: string): Promise<string[]> {
+  return cachedGroupsOf(deps, tx, accountId, await tx.roles.approverGroupIds());
+}
+
+/** The candidate groups `accountId` is in now, for listings (Get-PAMRoleForRequest); see cachedGroupsOf. */
+export async function candidateGroupsOf(deps: Deps, tx: StoreTx, accountId: string): Promise<string[]> {
+  return cachedGroupsOf(deps, tx, accountId, await tx.roles.candidateGroupIds());
 }

@@ -2,9 +2,10 @@ import { DomainError } from '../domain/errors.js';
 import { requireLastUseReviewed } from '../domain/request/break-glass.js';
 import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
 import { draftRequest } from '../domain/request/create.js';
-import { isCandidate } from '../domain/role/role.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
+import { isCandidate } from '../domain/role/role.js';
+import { candidateGroupMembersNow } from './approver-groups.js';
 import type { Caller, Deps } from './deps.js';
 import { deactivateRole } from './deactivate-role.js';
 import { inLifecycle } from './lifecycle.js';
@@ -36,11 +37,13 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
     const found = await lc.findRole(input.roleId);
     // A role is only known to its candidates: anyone else gets what an unknown id gets, so
     // neither its name nor its existence leaks (GET pamroles lists only the caller's roles too).
-    const role = found && isCandidate(found, caller.accountId) ? found : undefined;
+    // Candidate groups are read from their directories now, never from a listing's cache.
+    const candidateGroupMembers = found ? await candidateGroupMembersNow(deps, tx, found, caller.accountId) : undefined;
+    const role = found && isCandidate(found, caller.accountId, candidateGroupMembers) ? found : undefined;
     if (!role) throw new DomainError('RoleNotFound', `There is no role with id ${input.roleId}.`);
 
     if (input.ttlSeconds === 0) {
-      return { request: await deactivateRole(lc, caller, role, input) };
+      return { request: await deactivateRole(lc, caller, role, { ...input, candidateGroupMembers }) };
     }
 
     // After the account lock, so simultaneous creates on several nodes count each other (issue 11:
@@ -61,6 +64,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
         approvalId: deps.ids.newId(),
         creatorId: caller.accountId,
         role,
+        candidateGroupMembers,
         ttlSeconds: input.ttlSeconds,
         justification: input.justification,
         ticketId: input.ticketId ?? null,

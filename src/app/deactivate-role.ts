@@ -1,3 +1,4 @@
+import type { GroupMembers } from '../domain/role/approval-stage.js';
 import { DomainError } from '../domain/errors.js';
 import { createDeactivation } from '../domain/request/deactivation.js';
 import type { PamRequest } from '../domain/request/request.js';
@@ -15,11 +16,11 @@ export async function deactivateRole(
   lc: Lifecycle,
   caller: Caller,
   role: Role,
-  input: { readonly justification: string | null; readonly creationMethod: string },
+  input: { readonly justification: string | null; readonly creationMethod: string; readonly candidateGroupMembers?: GroupMembers | undefined },
 ): Promise<PamRequest> {
   const { deps, tx, now } = lc;
   const deactivation = createDeactivation(
-    { id: deps.ids.newId(), creatorId: caller.accountId, role, justification: input.justification, creationMethod: input.creationMethod },
+    { id: deps.ids.newId(), creatorId: caller.accountId, role, candidateGroupMembers: input.candidateGroupMembers, justification: input.justification, creationMethod: input.creationMethod },
     now,
   );
   // A copy: each close below takes its request out of the live list.

@@ -3,7 +3,7 @@ import type { PamRequest } from '../domain/request/request.js';
 import type { RoleSummary } from '../domain/role/role.js';
 import { type ApprovalField, type ListQuery, type RequestField, type RoleField, isPlain } from '../ports/filter.js';
 import type { ApprovalView, Store } from '../ports/store.js';
-import { approverGroupsOf } from './approver-groups.js';
+import { approverGroupsOf, cachedGroupsOf, candidateGroupsOf } from './approver-groups.js';
 import type { Caller, Deps } from './deps.js';
 import { RoleListingCache } from './role-listing-cache.js';
 
@@ -16,16 +16,34 @@ const roleListings = new WeakMap<Store, RoleListingCache>();
  * or here when the sign-in did not), so a change by another node or the CLI shows on the very next call.
  */
 export async function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleField>): Promise<readonly RoleSummary[]> {
-  if (!isPlain(q)) return deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));
+  if (!isPlain(q)) return deps.store.read(async (tx) => tx.roles.listForCandidate(caller.accountId, q, await candidateGroupsOf(deps, tx, caller.accountId)));
   let cache = roleListings.get(deps.store);
   if (!cache) roleListings.set(deps.store, (cache = new RoleListingCache()));
   const counts = caller.changeCounts ?? (await deps.store.readOne((tx) => tx.accounts.changeCounts()));
-  const version = `${counts.roles}.${counts.accounts}`;
+  // A directory's membership is no store change: the candidate groups the caller is in (cached for
+  // MEMBERSHIP_CACHE_MS) are part of the version, so a listing never outlives what it was built from.
+  const groups = await candidateGroupsAt(deps, caller, String(counts.roles));
+  const version = `${counts.roles}.${counts.accounts}.${groups.join(',')}`;
   const kept = cache.get(caller.accountId, version);
   if (kept) return kept;
-  const roles = await deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q));
+  const roles = await deps.store.readOne((tx) => tx.roles.listForCandidate(caller.accountId, q, groups));
   cache.set(caller.accountId, version, roles);
   return roles;
+}
+
+/** Per store, the roles' candidate groups at a role change count: read again only when a role changes. */
+const candidateGroupSets = new WeakMap<Store, { readonly at: string; readonly ids: readonly string[] }>();
+
+/** The candidate groups the caller is in, for listings; no read at all while no role has any. */
+async function candidateGroupsAt(deps: Deps, caller: Caller, rolesVersion: string): Promise<string[]> {
+  let known = candidateGroupSets.get(deps.store);
+  if (known?.at !== rolesVersion) {
+    known = { at: rolesVersion, ids: await deps.store.readOne((tx) => tx.roles.candidateGroupIds()) };
+    candidateGroupSets.set(deps.store, known);
+  }
+  const ids = known.ids;
+  if (ids.length === 0) return [];
+  return deps.store.read((tx) => cachedGroupsOf(deps, tx, caller.accountId, ids));
 }
 
 /** Get-PAMRequest: the caller's own requests. */

@@ -64,6 +64,8 @@ const group = z.strictObject({
   dn: z.string().nullable().optional(),
   memberAttribute: z.enum(MEMBER_ATTRIBUTES).nullable().optional(),
   reconcile: z.enum(RECONCILE_MODES).optional(),
+  /** Standing members (logins) of an embedded group no role grants. */
+  members: names.optional(),
 });
 
 /** One stage of an approval path, as administrators write it (see RoleSpec.approval). */
@@ -92,6 +94,7 @@ const role = z
     timeZone: z.string().nullable().optional(),
     groups: names.optional(),
     candidates: names.optional(),
+    candidateGroups: names.optional(),
     approvers: names.optional(),
     approval: approval.optional(),
     notify: roleNotifyBody.optional(),

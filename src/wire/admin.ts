@@ -43,7 +43,28 @@ export const groupMember = z
   .meta({ id: 'GroupMember' });
 export type GroupMember = z.infer<typeof groupMember>;
 
-export const groupMembers = z.object({ group: z.string(), directory: z.string(), value: z.array(groupMember) });
+export const groupMembers = z.object({
+  group: z.string(),
+  directory: z.string(),
+  /** granted: some role grants the group (members only through elevations); standing: none does (members set in its directory, or by administrators for an embedded group). */
+  kind: z.enum(['granted', 'standing']),
+  /** The roles that grant the group, by name. */
+  grantedBy: z.array(z.string()),
+  value: z.array(groupMember),
+});
+
+export type GroupMembers = z.infer<typeof groupMembers>;
+
+/** What an edit of an embedded group's standing members changed, and the members after it. */
+export const groupMembersChange = z
+  .object({
+    group: z.string(),
+    members: z.array(z.object({ login: z.string(), displayName: z.string() })),
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+  })
+  .meta({ id: 'GroupMembersChange' });
+export type GroupMembersChange = z.infer<typeof groupMembersChange>;
 
 export const adminRole = z
   .object({
@@ -60,6 +81,7 @@ export const adminRole = z
     window: z.object({ from: z.number(), to: z.number(), timeZone: z.string().nullable() }).nullable().meta({ description: 'Minutes after midnight; a null zone means the server’s.' }),
     groups: z.array(z.string()),
     candidates: z.array(z.string()),
+    candidateGroups: z.array(z.string()),
     approvers: z.array(z.string()),
     approval: z.object({ stages: z.array(z.object({ approvers: z.array(z.string()), approverGroups: z.array(z.string()), required: z.number() })) }).nullable(),
     breakGlass: z.boolean().meta({ description: 'Activated without approval, TTL capped short, each use reviewed afterwards (docs/approvals.md).' }),

@@ -37,7 +37,9 @@ test('each bad field is named by its path', () => {
   assert.match(messageOf({ user: [] }), /^ {2}user: unknown field$/m);
   assert.match(messageOf({ users: [{ login: 'a', password: 'x', passwordFile: 'p' }] }), /users\[0\]\.passwordFile: give either password or passwordFile/);
   assert.match(messageOf({ users: [{ login: 7 }] }), /users\[0\]\.login: /);
-  assert.match(messageOf({ groups: [{ name: 'g', members: [] }] }), /groups\[0\]\.members: unknown field/);
+  assert.match(messageOf({ groups: [{ name: 'g', owners: [] }] }), /groups\[0\]\.owners: unknown field/);
+  assert.match(messageOf({ groups: [{ name: 'g', members: 'jen' }] }), /groups\[0\]\.members: /);
+  assert.match(messageOf({ roles: [{ name: 'r', ttl: 60, candidateGroups: 'DBAs' }] }), /roles\[0\]\.candidateGroups: /);
   assert.match(messageOf({ roles: [{ name: 'r', ttl: 60, ttlSeconds: 61 }] }), /roles\[0\]\.ttl: .*disagree/);
   assert.match(messageOf({ roles: [{ name: 'r', ttl: 60, timeZone: 'UTC' }] }), /roles\[0\]\.timeZone: a time zone needs a window/);
   assert.match(messageOf({ roles: [{ name: 'r', ttl: 60, candidates: 'jen' }] }), /roles\[0\]\.candidates: /);

@@ -52,6 +52,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     window: { from: '08:00', to: '18:00', timeZone: 'Europe/Paris' },
     groups: ['Ops'],
     candidates: ['bob', 'jen'],
+    candidateGroups: [],
     approvers: ['ann'],
     approval: null,
     notify: { expiryWarningMinutes: null, slackChannel: null, teamsChannel: null },

@@ -1,12 +1,16 @@
 import { useState } from 'preact/hooks';
-import { type Group, type GroupMember, admin } from '../api.js';
+import { type Group, type GroupMembers, admin } from '../api.js';
 import { SearchPaged } from '../search-pager.js';
 import { ErrorBox, Field, SubmitRow, Page, Tag, announce, errorText, input, useAction } from '../ui.js';
+import { GroupMembersEditor } from './group-members-editor.js';
 
 export function AdminGroups() {
   const [version, setVersion] = useState(0);
   return (
-    <Page title="Groups" intro="The groups roles grant. Members shows who is in each group now, beside who Elevate's active grants say should be.">
+    <Page
+      title="Groups"
+      intro="The groups roles grant, and standing groups (approver and candidate groups) no role grants. Members shows who is in each group now; an embedded standing group's members are edited there."
+    >
       <SearchPaged key={version} what="groups" label="Search by name, description or DN" load={admin.groupsPage}>
         {(groups) => (
           <ul class="cards" aria-label="Groups">
@@ -22,12 +26,14 @@ export function AdminGroups() {
 }
 
 function GroupCard({ g }: { g: Group }) {
-  const [members, setMembers] = useState<GroupMember[] | null>(null);
+  const [listing, setListing] = useState<GroupMembers | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const members = listing?.value ?? null;
+  const load = async () => setListing(await admin.groupMembers(g.name));
   const toggle = async () => {
-    if (members) return setMembers(null);
+    if (listing) return setListing(null);
     try {
-      setMembers(await admin.members(g.name));
+      await load();
       setError(null);
     } catch (e) {
       setError(errorText(e));
@@ -49,7 +55,10 @@ function GroupCard({ g }: { g: Group }) {
         </button>
       </div>
       <ErrorBox error={error} />
-      {members &&
+      {listing && listing.kind === 'granted' && <p class="muted">Granted by {listing.grantedBy.join(', ')}: members only through elevations.</p>}
+      {listing && listing.kind === 'standing' && g.directory === 'embedded' ? (
+        <GroupMembersEditor group={g.name} members={listing.value.map((m) => m.login)} onSaved={() => void load()} />
+      ) : members &&
         (members.length === 0 ? (
           <p class="muted">Nobody is in this group, and nobody should be.</p>
         ) : (
@@ -57,7 +66,7 @@ function GroupCard({ g }: { g: Group }) {
             {members.map((m) => (
               <li key={m.login}>
                 {m.displayName} <span class="muted">({m.login})</span> {m.member && m.expected && <Tag tone="ok">member</Tag>}
-                {m.member && !m.expected && <Tag tone="warn">member without a grant</Tag>}
+                {m.member && !m.expected && (listing?.kind === 'granted' ? <Tag tone="warn">member without a grant</Tag> : <Tag tone="ok">member</Tag>)}
                 {!m.member && m.expected && <Tag tone="bad">grant not applied yet</Tag>}
               </li>
             ))}

@@ -27,6 +27,7 @@ export function RoleEditor({ role, approverMfa, onSaved, onCancel }: { role: Adm
   const [to, setTo] = useState(role?.window ? minutesToHhmm(role.window.to) : '18:00');
   const [timeZone, setTimeZone] = useState(role?.window?.timeZone ?? '');
   const [candidates, setCandidates] = useState(role?.candidates ?? []);
+  const [candidateGroups, setCandidateGroups] = useState(role?.candidateGroups ?? []);
   const [roleGroups, setGroups] = useState(role?.groups ?? []);
   const [stages, setStages] = useState(() => initialStages(role));
   const [justificationRequired, setJustificationRequired] = useState(role?.justificationRequired ?? false);
@@ -47,6 +48,7 @@ export function RoleEditor({ role, approverMfa, onSaved, onCancel }: { role: Adm
       window: windowOn ? { from, to, timeZone: timeZone.trim() || null } : null,
       groups: roleGroups,
       candidates,
+      candidateGroups,
       // Stages replace the shorthand: its approvers are now stage 1, so the shorthand list is emptied.
       ...(approvalRequired ? { approval: { stages }, approvers: [] } : { approval: null }),
       justificationRequired,
@@ -94,6 +96,14 @@ export function RoleEditor({ role, approverMfa, onSaved, onCancel }: { role: Adm
       <div class="choice-grid">
         <Picker label="Candidates (may request)" name="candidates" value={candidates} onChange={setCandidates} search={searchPeople} />
         <Picker label="Groups granted" name="groups" value={roleGroups} onChange={setGroups} search={searchGroups} />
+        <Picker
+          label="Candidate groups (their members may request)"
+          hint="Embedded groups with standing members, or LDAP groups; never a group the role grants."
+          name="candidateGroups"
+          value={candidateGroups}
+          onChange={setCandidateGroups}
+          search={searchGroups}
+        />
       </div>
       {approvalRequired && (
         <fieldset class="section">

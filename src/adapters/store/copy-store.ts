@@ -17,6 +17,7 @@ const TABLES: readonly { readonly name: keyof Database; readonly key: readonly s
   { name: 'roles', key: ['id'] },
   { name: 'role_groups', key: ['role_id', 'group_id'] },
   { name: 'role_candidates', key: ['role_id', 'account_id'] },
+  { name: 'role_candidate_groups', key: ['role_id', 'group_id'] },
   { name: 'role_approvers', key: ['role_id', 'account_id'] },
   { name: 'role_approval_stages', key: ['role_id', 'position'] },
   { name: 'role_stage_approvers', key: ['role_id', 'position', 'account_id'] },

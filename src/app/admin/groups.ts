@@ -13,6 +13,11 @@ export interface GroupSpec {
   readonly dn?: string | null | undefined;
   readonly memberAttribute?: MemberAttribute | null | undefined;
   readonly reconcile?: ReconcileMode | undefined;
+  /**
+   * Standing members (logins) of an embedded group no role grants, in an apply file; upsertGroup
+   * itself leaves members alone (changeGroupMembers sets them).
+   */
+  readonly members?: readonly string[] | undefined;
 }
 
 export async function groupByName(tx: StoreTx, name: string): Promise<Group> {
@@ -128,18 +133,20 @@ export interface GroupMember {
 }
 
 /** Who holds the group right now, beside who Elevate's active grants say should. */
-export async function groupMembers(deps: Deps, caller: Caller, name: string): Promise<{ group: Group; members: GroupMember[] }> {
+export async function groupMembers(deps: Deps, caller: Caller, name: string): Promise<{ group: Group; grantedBy: string[]; members: GroupMember[] }> {
   requireAdmin(caller);
-  const { group, dir, expectedIds, embeddedMembers } = await deps.store.transaction(async (tx) => {
+  const { group, dir, expectedIds, embeddedMembers, grantedBy } = await deps.store.transaction(async (tx) => {
     const group = await groupByName(tx, name);
     const dir = deps.directoryFor(tx, group.directory);
     if (!dir) throw new DomainError('BadRequest', `Group '${name}' lives in directory '${group.directory}', which is not configured.`);
     const expectedIds = new Set<string>();
-    for (const roleId of await tx.roles.idsGranting(group.id)) for (const a of await tx.requests.holdersOf(roleId)) expectedIds.add(a);
+    const granting = await tx.roles.idsGranting(group.id);
+    for (const roleId of granting) for (const a of await tx.requests.holdersOf(roleId)) expectedIds.add(a);
+    const grantedBy = (await tx.roles.withGroups(granting)).map((r) => r.name).sort();
     // The embedded directory reads through this transaction; any other is asked after it, so a
     // slow server never holds the store's lock.
     const embeddedMembers = group.directory === 'embedded' ? await dir.members(group) : null;
-    return { group, dir, expectedIds, embeddedMembers };
+    return { group, dir, expectedIds, embeddedMembers, grantedBy };
   });
   const actual = new Set((embeddedMembers ?? (await dir.members(group))).map((m) => m.toLowerCase()));
   return deps.store.transaction(async (tx) => {
@@ -155,6 +162,6 @@ export async function groupMembers(deps: Deps, caller: Caller, name: string): Pr
       byLogin.set(login, { accountId: a?.id ?? null, login: a?.login ?? login, displayName: a?.displayName ?? login, member: true, expected: false });
     }
     const members = [...byLogin.values()].sort((x, y) => x.login.localeCompare(y.login));
-    return { group, members };
+    return { group, grantedBy, members };
   });
 }

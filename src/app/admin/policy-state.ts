@@ -35,7 +35,12 @@ function userEntry(a: Account): PolicyEntry {
   return { ...entry(rest), ...(service && { service: true }), password: a.passwordHash };
 }
 
-const groupEntry = (g: Group): PolicyEntry => entry(g);
+/** A group; an embedded one no role grants also with its standing members, when it has any. */
+async function groupEntry(tx: StoreTx, g: Group): Promise<PolicyEntry> {
+  if (g.directory !== 'embedded' || (await tx.roles.idsGranting(g.id)).length > 0) return entry(g);
+  const members = (await tx.accounts.byIds(await tx.groups.members(g.id))).map((a) => a.login).sort();
+  return members.length > 0 ? { ...entry(g), members } : entry(g);
+}
 
 const byKey = (k: string) => (a: PolicyEntry, b: PolicyEntry) => String(a[k]).localeCompare(String(b[k]));
 
@@ -44,7 +49,7 @@ export async function readPolicy(tx: StoreTx): Promise<PolicyDocument> {
   const roles = await Promise.all((await tx.roles.list()).map(async (r) => entry(await viewRole(tx, r), ROLE_FIELD_OUT)));
   return {
     users: (await tx.accounts.list()).map(userEntry).sort(byKey('login')),
-    groups: (await tx.groups.list()).map(groupEntry).sort(byKey('name')),
+    groups: (await Promise.all((await tx.groups.list()).map((g) => groupEntry(tx, g)))).sort(byKey('name')),
     roles: roles.sort(byKey('name')),
   };
 }

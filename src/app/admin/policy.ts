@@ -5,6 +5,7 @@ import type { Store, StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { WorkSignal } from '../work-signal.js';
 import type { Declaration } from './apply.js';
+import { changeGroupMembers } from './group-members.js';
 import { removeGroup, upsertGroup } from './groups.js';
 import { readPolicy } from './policy-state.js';
 import { requireAdmin } from './require-admin.js';
@@ -71,7 +72,12 @@ async function run(deps: Deps, hasher: PasswordHasher, caller: Caller, decl: Dec
       };
       const label = (list: string, i: number, name: unknown) => `${list}[${i}]${typeof name === 'string' ? ` (${name})` : ''}`;
       for (const [i, u] of (decl.users ?? []).entries()) await step(label('users', i, u?.login), () => upsertUser(inner, hasher, caller, u, 'upsert'));
-      for (const [i, g] of (decl.groups ?? []).entries()) await step(label('groups', i, g?.name), () => upsertGroup(inner, caller, g, 'upsert'));
+      for (const [i, g] of (decl.groups ?? []).entries()) {
+        await step(label('groups', i, g?.name), async () => {
+          await upsertGroup(inner, caller, g, 'upsert');
+          if (g.members !== undefined) await changeGroupMembers(inner, caller, g.name, { set: g.members });
+        });
+      }
       for (const [i, r] of (decl.roles ?? []).entries()) await step(label('roles', i, r?.name), () => upsertRole(inner, caller, r, 'upsert'));
       if (opts.prune) await prune(inner, hasher, tx, caller, decl, before, opts, step);
       if (errors.length > 0) {

@@ -1,4 +1,5 @@
 import type { Role } from '../../domain/role/role.js';
+import { isCandidateNow, readGroupMembers } from '../approver-groups.js';
 import { endOpenRequests } from '../end-access.js';
 import type { Lifecycle } from '../lifecycle.js';
 
@@ -29,7 +30,13 @@ export async function settleRoleChange(lc: Lifecycle, before: Role, after: Role,
       }
     }
   }
-  for (const accountId of before.candidateIds.filter((c) => !after.candidateIds.includes(c))) {
+  // Someone no longer named, or whose candidate group the role dropped, keeps the role only while
+  // another candidate group of it still holds them (read now from the directory).
+  const dropped = (before.candidateGroupIds ?? []).filter((g) => !(after.candidateGroupIds ?? []).includes(g));
+  const maybeLost = new Set(before.candidateIds.filter((c) => !after.candidateIds.includes(c)));
+  if (dropped.length > 0) for (const m of (await readGroupMembers(lc.deps, tx, dropped)).values()) for (const a of m) maybeLost.add(a);
+  for (const accountId of maybeLost) {
+    if (await isCandidateNow(lc.deps, tx, after, accountId)) continue;
     await endOpenRequests(
       lc,
       { creatorId: accountId, roleId: after.id },

@@ -1,12 +1,13 @@
 import { DomainError } from '../../domain/errors.js';
 import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
 import { pathProblem } from '../../domain/role/approval-stage.js';
-import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
+import { MAX_TTL_SECONDS, type Role, candidateGroupProblem } from '../../domain/role/role.js';
 import { NO_ROLE_NOTIFY, type RoleNotify, roleNotifyProblem } from '../../domain/role/role-notify.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { groupByName } from './groups.js';
+import { refuseStandingGroups } from './group-members.js';
 import { requireAdmin } from './require-admin.js';
 import { inLifecycle } from '../lifecycle.js';
 import { settleRoleChange } from './role-change.js';
@@ -30,6 +31,8 @@ export interface RoleSpec {
   readonly window?: { readonly from: string; readonly to: string; readonly timeZone?: string | null | undefined } | null | undefined;
   readonly groups?: readonly string[] | undefined;
   readonly candidates?: readonly string[] | undefined;
+  /** Groups (names) whose members may request the role too; never one the role grants. */
+  readonly candidateGroups?: readonly string[] | undefined;
   readonly approvers?: readonly string[] | undefined;
   /**
    * The approval path: stages in order, each with approvers (logins) and approver groups (names)
@@ -53,9 +56,10 @@ export interface StageSpec {
 }
 
 /** A role with names, as shown to administrators. */
-export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'> {
+export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'candidateGroupIds' | 'approverIds' | 'stages'> {
   readonly groups: string[];
   readonly candidates: string[];
+  readonly candidateGroups: string[];
   readonly approvers: string[];
   /** The role's own stages (null when it uses the shorthand or needs no approval). */
   readonly approval: { readonly stages: { approvers: string[]; approverGroups: string[]; required: number }[] } | null;
@@ -80,12 +84,13 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
       const x = await get(id);
       return x?.name ?? x?.login ?? id;
     }));
-  const { groupIds, candidateIds, approverIds, stages, ...rest } = r;
+  const { groupIds, candidateIds, candidateGroupIds, approverIds, stages, ...rest } = r;
   return {
     ...rest,
     notify: r.notify ?? NO_ROLE_NOTIFY,
     groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
     candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
+    candidateGroups: (await names(candidateGroupIds ?? [], (id) => tx.groups.byId(id))).sort(),
     approvers: (await names(approverIds, (id) => tx.accounts.byId(id))).sort(),
     approval:
       stages.length === 0
@@ -184,6 +189,7 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     notify: resolveNotify(spec, existing, teamsChannels),
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
+    candidateGroupIds: await ids(spec.candidateGroups, existing?.candidateGroupIds ?? [], (n) => groupByName(tx, n)),
     approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
     stages,
   };
@@ -213,6 +219,10 @@ export async function upsertRole(
     }
     const problem = pathProblem(next);
     if (problem) throw new DomainError('BadRequest', `The approval path of role '${spec.name}' is not valid: ${problem}.`);
+    const names = new Map((await tx.groups.byIds(next.candidateGroupIds ?? [])).map((g) => [g.id, g.name]));
+    const candidacy = candidateGroupProblem(next, (id) => names.get(id) ?? id);
+    if (candidacy) throw new DomainError('BadRequest', `Role '${spec.name}': ${candidacy}.`);
+    await refuseStandingGroups(tx, next, existing);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { role: await viewRole(tx, existing), changed: false };
     if (existing) await tx.roles.update(next);
     else await tx.roles.insert(next);

@@ -1,5 +1,7 @@
 import { AUDIENCE, NOTIFICATION_KINDS, type NotificationKind } from '../../domain/notify/notification.js';
+import type { GroupMembers } from '../../domain/role/approval-stage.js';
 import { isApprover, isCandidate } from '../../domain/role/role.js';
+import { candidateGroupsOf } from '../approver-groups.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Caller, Deps } from '../deps.js';
 import { withAddresses } from './run-notifications.js';
@@ -44,7 +46,9 @@ export async function myNotifications(deps: Deps, caller: Caller, setup: NotifyS
   const { account, roles, recent } = await deps.store.read(async (tx) => {
     const account = await tx.accounts.byId(caller.accountId);
     if (!account) throw new DomainError('NotFound', 'The account no longer exists.');
-    const roles = (await tx.roles.list()).filter((r) => isCandidate(r, caller.accountId) || isApprover(r, caller.accountId));
+    const [mine, all] = [await candidateGroupsOf(deps, tx, caller.accountId), await tx.roles.list()];
+    const members: GroupMembers = new Map(mine.map((g) => [g, new Set([caller.accountId])]));
+    const roles = all.filter((r) => isCandidate(r, caller.accountId, members) || isApprover(r, caller.accountId));
     const recent = await tx.notifications.latestTo([`email:${caller.accountId}`], RECENT);
     const names = new Map<string, string>();
     for (const { notification: n } of recent) {

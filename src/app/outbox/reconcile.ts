@@ -14,8 +14,8 @@ export interface Drift {
 }
 
 /**
- * Compares each managed group's real members with what Elevate's active grants say, and in enforce
- * mode corrects the difference: standing access that crept in is removed, a lost grant re-added.
+ * Compares the real members of each managed group some role grants (standing groups are left
+ * alone) with what Elevate's active grants say, and in enforce mode corrects the difference: standing access that crept in is removed, a lost grant re-added.
  * Members with a grant or revoke still in the outbox are left to it. Every finding is audited.
  */
 export async function reconcileGroups(
@@ -35,11 +35,16 @@ export async function reconcileGroups(
     const dir = directoryFor(group.directory);
     if (!dir) continue;
     const actual = new Set((await dir.members(group)).map((m) => m.toLowerCase()));
-    const { expected, inFlight, accounts } = await deps.store.transaction(async (tx) => {
+    const read = await deps.store.transaction(async (tx) => {
+      // A group no role grants is a standing group (an approver or candidate group, say): its
+      // members are the directory's to set, and none of them is drift. Read with the grants, so a
+      // role that starts granting the group meanwhile is seen here and its strays are still removed.
+      const granting = await tx.roles.idsGranting(group.id);
+      if (granting.length === 0) return null;
       const accounts = new Map<string, Account>();
       // login -> when its latest grant of this group ends (time-limited directories need it).
       const expected = new Map<string, number | null>();
-      for (const roleId of await tx.roles.idsGranting(group.id)) {
+      for (const roleId of granting) {
         for (const id of await tx.requests.holdersOf(roleId)) {
           const a = await tx.accounts.byId(id);
           if (!a) continue;
@@ -63,6 +68,8 @@ export async function reconcileGroups(
       }
       return { expected, inFlight, accounts };
     });
+    if (!read) continue;
+    const { expected, inFlight, accounts } = read;
     // Additions first: a group that must keep at least one member (groupOfNames) is never emptied on the way.
     const findings: { login: string; kind: Drift['kind'] }[] = [
       ...[...expected.keys()].filter((l) => !actual.has(l) && !inFlight.has(l)).map((login) => ({ login, kind: 'missing' as const })),

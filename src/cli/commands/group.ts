@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type GroupSpec, groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { type MembersChange, changeGroupMembers } from '../../app/admin/group-members.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
 import { DomainError } from '../../domain/errors.js';
 import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, type ReconcileMode } from '../../domain/group/group.js';
@@ -96,15 +97,47 @@ export function registerGroupCommands(program: Command): void {
     .action(async (name: string, f: AdminOptions) => {
       const r = await withCore(f, (core) => groupMembers(core.deps, LOCAL_OPERATOR, name));
       emit(f, r, () => {
+        if (r.grantedBy.length === 0) {
+          // A standing group: its members are set by administrators (or its LDAP directory), not by grants.
+          const head = `group ${r.group.name} is a standing group (no role grants it)`;
+          if (r.members.length === 0) return `${head} and has no members`;
+          return `${head}\n${formatTable(['LOGIN', 'DISPLAY NAME'], r.members.map((m) => [m.login, m.displayName]))}`;
+        }
         if (r.members.length === 0) return `group ${r.group.name} has no members and no active grant expects any`;
         const table = formatTable(
           ['LOGIN', 'DISPLAY NAME', 'MEMBER NOW', 'EXPECTED BY ACTIVE GRANTS'],
           r.members.map((m) => [m.login, m.displayName, yesNo(m.member), yesNo(m.expected)]),
         );
+        const head = `group ${r.group.name} is granted by ${r.grantedBy.join(', ')}: members only through elevations`;
         // A difference means a grant or revoke has not reached the directory yet, or someone
         // changed the group outside Elevate; either way the operator should know.
         const drift = r.members.filter((m) => m.member !== m.expected).length;
-        return drift === 0 ? table : `${table}\n\n${drift} member(s) differ from what the active grants expect`;
+        return drift === 0 ? `${head}\n${table}` : `${head}\n${table}\n\n${drift} member(s) differ from what the active grants expect`;
       });
     });
+
+  // Standing members of an embedded group no role grants (approver, candidate or rule groups).
+  const changeMembers = (verb: string, what: string, change: (logins: string[]) => Parameters<typeof changeGroupMembers>[3]) =>
+    adminCommand(group, `${verb} <name> <login...>`, what).action(async (name: string, logins: string[], f: AdminOptions) => {
+      const r = await withCore(f, (core) => changeGroupMembers(core.deps, LOCAL_OPERATOR, name, change(logins)));
+      emit(f, r, () => membersChangeText(r));
+    });
+  changeMembers('add-member', 'add standing members to an embedded group no role grants', (logins) => ({ add: logins }));
+  changeMembers('remove-member', 'remove standing members of an embedded group no role grants', (logins) => ({ remove: logins }));
+  adminCommand(group, 'set-members <name> [login...]', 'replace the standing members of an embedded group no role grants (none given: empty it)')
+    .action(async (name: string, logins: string[], f: AdminOptions) => {
+      const r = await withCore(f, (core) => changeGroupMembers(core.deps, LOCAL_OPERATOR, name, { set: logins }));
+      emit(f, r, () => membersChangeText(r));
+    });
+}
+
+/** What a member edit changed, in a line each, then who is in the group now. */
+function membersChangeText(r: MembersChange): string {
+  const lines = [
+    ...r.added.map((l) => `added: ${l} to group ${r.group}`),
+    ...r.removed.map((l) => `removed: ${l} from group ${r.group}`),
+  ];
+  if (lines.length === 0) lines.push(`unchanged: group ${r.group}`);
+  lines.push(`members now: ${r.members.map((m) => m.login).join(', ') || 'none'}`);
+  return lines.join('\n');
 }

@@ -21,6 +21,7 @@ interface RoleFlags extends AdminOptions {
   timeZone?: string;
   group?: string[] | false;
   candidate?: string[] | false;
+  candidateGroup?: string[] | false;
   approver?: string[] | false;
 }
 
@@ -28,24 +29,29 @@ interface RoleFlags extends AdminOptions {
 interface ListEdits {
   addCandidate?: string[];
   removeCandidate?: string[];
+  addCandidateGroup?: string[];
+  removeCandidateGroup?: string[];
   addApprover?: string[];
   removeApprover?: string[];
   addGroup?: string[];
   removeGroup?: string[];
 }
 
+/** [flag, its option property, the role's list, add property, remove property, what one entry is]. */
 const LIST_EDITS = [
-  ['candidate', 'candidates', 'addCandidate', 'removeCandidate', 'user allowed to request the role'],
-  ['approver', 'approvers', 'addApprover', 'removeApprover', 'user allowed to approve requests'],
-  ['group', 'groups', 'addGroup', 'removeGroup', 'group an activation grants'],
+  ['candidate', 'candidate', 'candidates', 'addCandidate', 'removeCandidate', 'user allowed to request the role'],
+  ['candidate-group', 'candidateGroup', 'candidateGroups', 'addCandidateGroup', 'removeCandidateGroup', 'group whose members may request the role'],
+  ['approver', 'approver', 'approvers', 'addApprover', 'removeApprover', 'user allowed to approve requests'],
+  ['group', 'group', 'groups', 'addGroup', 'removeGroup', 'group an activation grants'],
 ] as const;
+type ListKey = (typeof LIST_EDITS)[number][2];
 
 /** The lists `f` edits, from the role's current lists (or the replacement given): one add or remove at a time, not the whole list. */
-function editLists(name: string, f: RoleFlags & ListEdits, current: RoleView): Partial<Record<'candidates' | 'approvers' | 'groups', string[]>> {
-  const out: Partial<Record<'candidates' | 'approvers' | 'groups', string[]>> = {};
-  for (const [flag, key, add, remove] of LIST_EDITS) {
+function editLists(name: string, f: RoleFlags & ListEdits, current: RoleView): Partial<Record<ListKey, string[]>> {
+  const out: Partial<Record<ListKey, string[]>> = {};
+  for (const [, prop, key, add, remove] of LIST_EDITS) {
     if (f[add] === undefined && f[remove] === undefined) continue;
-    const given = f[flag];
+    const given = f[prop];
     const list = new Set(given === false ? [] : (given ?? current[key]));
     for (const x of f[remove] ?? []) {
       if (!list.delete(x)) throw usageError(`'${x}' is not in the ${key} of role '${name}' (${[...list].join(', ') || 'none'})`);
@@ -79,6 +85,7 @@ function describe(r: RoleView): string {
     ['window', windowLabel(r.window)],
     ['groups', list(r.groups)],
     ['candidates', list(r.candidates)],
+    ['candidate groups', list(r.candidateGroups)],
     ['approvers', list(r.approvers)],
     ['id', r.id],
   ]);
@@ -115,6 +122,7 @@ function specFrom(name: string, f: RoleFlags, current: RoleView | undefined): Ro
     window,
     groups: names(f.group),
     candidates: names(f.candidate),
+    candidateGroups: names(f.candidateGroup),
     approvers: names(f.approver),
   };
 }
@@ -142,6 +150,7 @@ const withRoleFlags = (c: Command) =>
     .option('--time-zone <zone>', "IANA zone the window is read in (default: the server's)")
     .option('--group <name>', 'group an activation grants (repeatable)', collect)
     .option('--candidate <login>', 'user allowed to request the role (repeatable)', collect)
+    .option('--candidate-group <name>', 'group whose members may request the role (repeatable; never one the role grants)', collect)
     .option('--approver <login>', 'user allowed to approve requests (repeatable)', collect);
 
 export function registerRoleCommands(program: Command): void {
@@ -166,7 +175,7 @@ export function registerRoleCommands(program: Command): void {
           yesNo(r.approvalRequired),
           windowLabel(r.window),
           list(r.groups),
-          list(r.candidates),
+          list([...r.candidates, ...r.candidateGroups.map((g) => `${g} (group)`)]),
           list(r.approvers),
         ]),
       ),
@@ -186,13 +195,14 @@ export function registerRoleCommands(program: Command): void {
     .option('--no-window', 'activations may start at any time')
     .option('--no-group', 'grant no groups')
     .option('--no-candidate', 'nobody may request the role (how to retire a role that has history)')
+    .option('--no-candidate-group', 'no group makes its members candidates')
     .option('--no-approver', 'remove all approvers');
-  for (const [flag, , , , what] of LIST_EDITS) {
+  for (const [flag, , , , , what] of LIST_EDITS) {
     set.option(`--add-${flag} <name>`, `add one ${what}, keeping the others (repeatable)`, collect);
     set.option(`--remove-${flag} <name>`, `remove one ${what}, keeping the others (repeatable)`, collect);
   }
   set.action(async (name: string, f: RoleFlags & ListEdits) => {
-      const edits = LIST_EDITS.some(([, , add, remove]) => f[add] !== undefined || f[remove] !== undefined);
+      const edits = LIST_EDITS.some(([, , , add, remove]) => f[add] !== undefined || f[remove] !== undefined);
       const r = await withCore(f, async (core) => {
         const current = f.timeZone !== undefined || f.window !== undefined || edits ? await showRole(core.deps, LOCAL_OPERATOR, name) : undefined;
         const spec = specFrom(name, f, current);
@@ -219,7 +229,7 @@ export function roleRemovalSummary(r: RoleView): string {
   const stageApprovers = (r.approval?.stages ?? []).flatMap((s) => s.approvers);
   return [
     `This will remove role ${r.name}.`,
-    `  candidates who can no longer request it: ${list(r.candidates)}`,
+    `  candidates who can no longer request it: ${list(r.candidates)}${r.candidateGroups.length ? ` and the members of ${list(r.candidateGroups)}` : ''}`,
     `  approvers who no longer approve it: ${list([...new Set([...r.approvers, ...stageApprovers])])}`,
     `  groups it no longer grants: ${list(r.groups)}`,
     '  no elevation ends: a role that is active or was ever requested cannot be removed',

@@ -73,6 +73,9 @@ export const AUDIT_ACTIONS = [
   'group.created',
   'group.updated',
   'group.removed',
+  // Standing members of an embedded group no role grants, set by administrators.
+  'group.member-added',
+  'group.member-removed',
   'role.created',
   'role.updated',
   'role.removed',

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import type { GroupMembers } from '../role/approval-stage.js';
 import { checkWindow } from '../role/availability.js';
 import { MAX_TTL_SECONDS, type Role, isCandidate } from '../role/role.js';
 import type { Instant, Seconds } from '../time.js';
@@ -11,6 +12,8 @@ export interface NewRequest {
   readonly approvalId: string;
   readonly creatorId: string;
   readonly role: Role;
+  /** What the role's candidate groups say about the creator now (read by the app from the directories). */
+  readonly candidateGroupMembers?: GroupMembers | undefined;
   readonly ttlSeconds: Seconds;
   readonly justification: string | null;
   /** The ticket reference given (TicketId), or null. */
@@ -51,8 +54,8 @@ export function checkTtl(role: Role, ttlSeconds: Seconds, serverMax: Seconds = M
   }
 }
 
-export function requireCandidate(role: Role, accountId: string): void {
-  if (!isCandidate(role, accountId)) {
+export function requireCandidate(role: Role, accountId: string, members?: GroupMembers): void {
+  if (!isCandidate(role, accountId, members)) {
     // No name: the refusal must not tell a non-candidate what the role is called.
     throw new DomainError('NotCandidate', 'You are not a candidate for this role.');
   }
@@ -77,7 +80,7 @@ export function createRequest(n: NewRequest, p: CreatePolicy): TransitionResult 
 
 /** The request as asked for, checked against the role; 'Created' decides where it starts. */
 export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string): DraftRequest {
-  requireCandidate(n.role, n.creatorId);
+  requireCandidate(n.role, n.creatorId, n.candidateGroupMembers);
   checkTtl(n.role, n.ttlSeconds, n.maxTtlSeconds, n.breakGlassMaxTtlSeconds);
   const ticketId = checkRequiredContext(n.role, n.justification, n.ticketId ?? null);
   const requestedAt = n.requestedAt !== null && n.requestedAt > now ? n.requestedAt : now;

@@ -1,3 +1,4 @@
+import type { GroupMembers } from '../role/approval-stage.js';
 import type { Role } from '../role/role.js';
 import type { Instant } from '../time.js';
 import { requireCandidate } from './create.js';
@@ -7,6 +8,8 @@ export interface NewDeactivation {
   readonly id: string;
   readonly creatorId: string;
   readonly role: Role;
+  /** What the role's candidate groups say about the creator now (read by the app). */
+  readonly candidateGroupMembers?: GroupMembers | undefined;
   readonly justification: string | null;
   readonly creationMethod: string;
 }
@@ -19,7 +22,7 @@ export interface NewDeactivation {
  * whatever the client's clock says. The elevations it ends are closed by the caller, as Close does.
  */
 export function createDeactivation(n: NewDeactivation, now: Instant): PamRequest {
-  requireCandidate(n.role, n.creatorId);
+  requireCandidate(n.role, n.creatorId, n.candidateGroupMembers);
   return Object.freeze({
     id: n.id,
     creatorId: n.creatorId,

@@ -42,6 +42,12 @@ export interface Role {
   readonly groupIds: readonly string[];
   /** Ids of the accounts allowed to request the role. */
   readonly candidateIds: readonly string[];
+  /**
+   * Ids of groups whose members may request the role too (membership read from the group's
+   * directory); never one of `groupIds`, or being granted the role would make one eligible for it.
+   * Absent means none (roles written before candidate groups, and tests' literals).
+   */
+  readonly candidateGroupIds?: readonly string[];
   /** Ids of the accounts allowed to approve requests for the role. */
   readonly approverIds: readonly string[];
   /**
@@ -52,12 +58,20 @@ export interface Role {
 }
 
 /** A role without its member lists: what listings show, cheap to read however many candidates it has. */
-export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'>;
+export type RoleSummary = Omit<Role, 'groupIds' | 'candidateIds' | 'candidateGroupIds' | 'approverIds' | 'stages'>;
 
 export const MAX_TTL_SECONDS: Seconds = 10 * 365 * 24 * 3600;
 
-export function isCandidate(role: Role, accountId: string): boolean {
-  return role.candidateIds.includes(accountId);
+/** Whether `accountId` may request the role: named, or a member of one of its candidate groups. */
+export function isCandidate(role: Role, accountId: string, members: GroupMembers = NO_MEMBERS): boolean {
+  return role.candidateIds.includes(accountId) || (role.candidateGroupIds ?? []).some((g) => members.get(g)?.has(accountId) === true);
+}
+
+/** Why the role's candidate groups cannot be as they are, or null. */
+export function candidateGroupProblem(role: Pick<Role, 'groupIds' | 'candidateGroupIds'>, nameOf: (groupId: string) => string): string | null {
+  const granted = (role.candidateGroupIds ?? []).filter((g) => role.groupIds.includes(g));
+  if (granted.length === 0) return null;
+  return `a candidate group cannot be a group the role grants (being granted the role would make one eligible for it): ${granted.map(nameOf).join(', ')}`;
 }
 
 /** Whether `accountId` may vote on some stage of the role's approval path (by name or group membership). */

@@ -10,7 +10,7 @@ import { groupBody, parseBody, roleBody, userBody } from './admin-schemas.js';
 /** A declaration as `elevate apply -f` reads it (seconds and objects, as `GET .../export` writes them), plus how to apply it. */
 export const policyBody = z.strictObject({
   users: z.array(userBody).max(100_000).optional(),
-  groups: z.array(groupBody).max(10_000).optional(),
+  groups: z.array(groupBody.extend({ members: z.array(z.string().min(1).max(256)).max(100_000).optional() })).max(10_000).optional(),
   roles: z.array(roleBody).max(10_000).optional(),
   /** Remove the users, groups and roles not declared. */
   prune: z.boolean().optional(),

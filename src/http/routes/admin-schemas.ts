@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { roleNotifyBody } from '../../config/role-notify-body.js';
 import { DomainError } from '../../domain/errors.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js';
-import { adminRequest, adminRole, auditEntry, dashboard, group, groupMembers, holding, lockOutcome, requestTimeline, user, userWithLockout } from '../../wire/admin.js';
+import { adminRequest, adminRole, auditEntry, dashboard, group, groupMembers, groupMembersChange, holding, lockOutcome, requestTimeline, user, userWithLockout } from '../../wire/admin.js';
 import { enrolmentCode, factors, totpEnrolment } from '../../wire/mfa.js';
 import { valueList } from '../../wire/odata.js';
 import { breakGlassUseList } from './break-glass-schemas.js';
@@ -55,11 +55,15 @@ export const roleBody = z
     window: z.object({ from: z.string(), to: z.string(), timeZone: z.string().nullable().optional() }).strict().nullable().optional(),
     groups: z.array(z.string()).max(1000).optional(),
     candidates: z.array(z.string()).max(100_000).optional(),
+    candidateGroups: z.array(z.string()).max(1000).optional(),
     approvers: z.array(z.string()).max(10_000).optional(),
     approval: approval.optional(),
     notify: roleNotifyBody.optional(),
   })
   .strict();
+
+/** Logins of standing members of an embedded group. */
+export const membersBody = z.object({ members: z.array(z.string().min(1).max(256)).max(100_000) }).strict();
 
 export const revokeBody = z.object({ reason: z.string().max(4000) }).strict();
 
@@ -124,6 +128,26 @@ export const ADMIN_ROUTES = {
   updateGroup: routeSchema({ tags: ['admin'], summary: 'Change a group', params: byName, body: groupBody.partial(), response: answers({ 200: group }) }),
   removeGroup: routeSchema({ tags: ['admin'], summary: 'Remove a group', params: byName, response: answers({ 204: noContent }) }),
   groupMembers: routeSchema({ tags: ['admin'], summary: 'Who is in the group now, and who should be', params: byName, response: answers({ 200: groupMembers }) }),
+  setGroupMembers: routeSchema({
+    tags: ['admin'],
+    summary: "Replace an embedded group's standing members (refused with 409 when a role grants the group)",
+    params: byName,
+    body: membersBody,
+    response: answers({ 200: groupMembersChange }),
+  }),
+  addGroupMembers: routeSchema({
+    tags: ['admin'],
+    summary: 'Add standing members to an embedded group no role grants',
+    params: byName,
+    body: membersBody,
+    response: answers({ 200: groupMembersChange }),
+  }),
+  removeGroupMember: routeSchema({
+    tags: ['admin'],
+    summary: 'Remove one standing member of an embedded group no role grants',
+    params: z.object({ name: z.string(), login: z.string() }),
+    response: answers({ 200: groupMembersChange }),
+  }),
   listRoles: routeSchema({ tags: ['admin'], summary: 'List roles', querystring: listQuery, response: answers({ 200: pageWire(adminRole) }) }),
   createRole: routeSchema({ tags: ['admin'], summary: 'Create a role', body: roleBody, response: answers({ 201: adminRole }) }),
   showRole: routeSchema({ tags: ['admin'], summary: 'Show a role', params: byName, response: answers({ 200: adminRole }) }),

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
 import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
+import { changeGroupMembers } from '../../app/admin/group-members.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { matchesSearch, searchText } from '../../app/admin/name-search.js';
 import { pageOf } from '../../app/admin/paging.js';
@@ -96,9 +97,15 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
   });
   // Who holds the group right now, for other systems to ask (and beside it, who should).
   app.get('/groups/:name/members', { schema: s.groupMembers }, async (req) => {
-    const { group, members } = await groupMembers(deps, req.caller!, req.params.name);
-    return { group: group.name, directory: group.directory, value: members };
+    const { group, grantedBy, members } = await groupMembers(deps, req.caller!, req.params.name);
+    return { group: group.name, directory: group.directory, kind: grantedBy.length > 0 ? ('granted' as const) : ('standing' as const), grantedBy, value: members };
   });
+  // Standing members of an embedded group no role grants (docs/administration.md): replace, add, remove one.
+  app.put('/groups/:name/members', { schema: s.setGroupMembers }, async (req) => changeGroupMembers(deps, req.caller!, req.params.name, { set: req.body.members }));
+  app.post('/groups/:name/members', { schema: s.addGroupMembers }, async (req) => changeGroupMembers(deps, req.caller!, req.params.name, { add: req.body.members }));
+  app.delete('/groups/:name/members/:login', { schema: s.removeGroupMember }, async (req) =>
+    changeGroupMembers(deps, req.caller!, req.params.name, { remove: [req.params.login] }),
+  );
 
   app.get('/roles', { schema: s.listRoles }, async (req) => {
     const search = searchText(req.query.search);
@@ -157,7 +164,8 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     ['/users/:name/mfa/lockout', ['DELETE']],
     ['/groups', ['GET', 'POST']],
     ['/groups/:name', ['GET', 'PATCH', 'DELETE']],
-    ['/groups/:name/members', ['GET']],
+    ['/groups/:name/members', ['GET', 'PUT', 'POST']],
+    ['/groups/:name/members/:login', ['DELETE']],
     ['/roles', ['GET', 'POST']],
     ['/roles/:name', ['GET', 'PATCH', 'DELETE']],
     ['/holdings', ['GET']],

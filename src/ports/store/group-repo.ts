@@ -16,6 +16,11 @@ export interface GroupRepo {
   update(g: Group): Promise<void>;
   /** Deletes the group. */
   remove(id: string): Promise<void>;
+  /**
+   * Holds the groups' rows until the transaction ends, taken in one fixed order: setting standing
+   * members and a role starting to grant the group check each other under it (group-members.ts).
+   */
+  lockForChange(ids: readonly string[]): Promise<void>;
   /** Account ids in the embedded directory's membership of the group. */
   members(groupId: string): Promise<string[]>;
   /** Adds a member; adding a present member changes nothing (idempotent by contract). */

@@ -9,12 +9,17 @@ export interface RoleRepo {
   byName(name: string): Promise<Role | undefined>;
   /** Every role, with its candidates and approvers. */
   list(): Promise<Role[]>;
-  /** Roles `accountId` is a candidate for, filtered and ordered in the database, without member lists. */
-  listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]>;
+  /**
+   * Roles `accountId` is a candidate for, by name or through one of `viaGroups` (candidate groups
+   * the caller is in, as the directories say), filtered and ordered in the database, without member lists.
+   */
+  listForCandidate(accountId: string, q: ListQuery<RoleField>, viaGroups?: readonly string[]): Promise<RoleSummary[]>;
   /** The roles among `ids` that exist, with their groups but without candidates and approvers. */
   withGroups(ids: readonly string[]): Promise<RoleWithGroups[]>;
   /** Ids of every group some role's approval stage names as approvers, sorted. */
   approverGroupIds(): Promise<string[]>;
+  /** Ids of every group some role names as candidates, sorted. */
+  candidateGroupIds(): Promise<string[]>;
   /** Ids of roles granting `groupId`. */
   idsGranting(groupId: string): Promise<string[]>;
   /** Adds a new role. */

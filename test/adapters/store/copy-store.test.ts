@@ -46,8 +46,8 @@ async function populatedSqlite(): Promise<TestApp> {
   const wrong = await t.app.inject({ method: 'POST', url: `${API}/pamrequests(guid'${mfa.RequestId}')/VerifyMFA`, headers: basic('jen'), payload: { Code: '000000' } });
   assert.equal(wrong.statusCode, 403);
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/admin/users/ann/mfa/enrolment-code', headers: basic('admin') })).statusCode, 201);
-  // A role with an approval path of two stages, one of them by group (issue 14's tables).
-  const staged = { name: 'Staged', ttlSeconds: 600, groups: ['Approved Operators'], candidates: ['jen'], approval: { stages: [{ approvers: ['ann'], approverGroups: ['MFA Protected Share'] }, { approvers: ['admin'] }] } };
+  // A role with an approval path of two stages, one of them by group, and a candidate group (issue 14's tables).
+  const staged = { name: 'Staged', ttlSeconds: 600, groups: ['Approved Operators'], candidates: ['jen'], candidateGroups: ['Business Hours Ops'], approval: { stages: [{ approvers: ['ann'], approverGroups: ['MFA Protected Share'] }, { approvers: ['admin'] }] } };
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/admin/roles', headers: basic('admin'), payload: staged })).statusCode, 201);
   // A break-glass use and its review (break_glass_reviews).
   const glass = { name: 'Glass', ttlSeconds: 600, breakGlass: true, approvalRequired: true, approvers: ['ann'], groups: ['Approved Operators'], candidates: ['jen'] };
@@ -69,7 +69,7 @@ async function countRows(url: string): Promise<Record<string, number>> {
   await c.connect();
   try {
     const out: Record<string, number> = {};
-    for (const table of ['accounts', 'roles', 'role_approval_stages', 'role_stage_approvers', 'role_stage_groups', 'requests', 'approvals', 'approval_votes', 'audit', 'settings']) {
+    for (const table of ['accounts', 'roles', 'role_approval_stages', 'role_stage_approvers', 'role_stage_groups', 'role_candidate_groups', 'requests', 'approvals', 'approval_votes', 'audit', 'settings']) {
       out[table] = Number((await c.query(`select count(*) as n from ${table}`)).rows[0].n);
     }
     return out;
@@ -104,7 +104,7 @@ test('db copy moves every row of an embedded store into PostgreSQL, verified, an
   assert.equal(report.auditChecked, auditBefore.checked);
   assert.ok(auditBefore.checked >= 10 && auditBefore.brokenAtSeq === null);
   assert.deepEqual(await countRows(target), {
-    accounts: 3, roles: 6, role_approval_stages: 2, role_stage_approvers: 2, role_stage_groups: 1, requests: byTable.requests, approvals: byTable.approvals, approval_votes: byTable.approval_votes, audit: auditBefore.checked, settings: byTable.settings,
+    accounts: 3, roles: 6, role_approval_stages: 2, role_stage_approvers: 2, role_stage_groups: 1, role_candidate_groups: 1, requests: byTable.requests, approvals: byTable.approvals, approval_votes: byTable.approval_votes, audit: auditBefore.checked, settings: byTable.settings,
   });
   assert.ok(byTable.requests >= 5 && byTable.approvals >= 2);
   assert.equal(byTable.approval_votes, 1, "ann's approval is copied as the vote it is folded from");

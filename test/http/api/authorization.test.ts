@@ -365,6 +365,22 @@ const ROWS: Row[] = [
     expect: ADMIN_ONLY(200),
     check: (_w, res) => assert.deepEqual(value<{ login: string }>(res).map((m) => m.login), ['ann', 'jen']),
   },
+  {
+    name: 'PUT /api/admin/groups/:name/members',
+    call: () => ({ method: 'PUT', url: '/api/admin/groups/Temp%20Group/members', payload: { members: ['jen'] } }),
+    expect: ADMIN_ONLY(200),
+    check: (_w, res) => assert.deepEqual((res.json() as { added: string[] }).added, ['jen']),
+  },
+  {
+    name: 'POST /api/admin/groups/:name/members',
+    call: () => ({ method: 'POST', url: '/api/admin/groups/Temp%20Group/members', payload: { members: ['ann'] } }),
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    name: 'DELETE /api/admin/groups/:name/members/:login',
+    call: () => ({ method: 'DELETE', url: '/api/admin/groups/Temp%20Group/members/jen' }),
+    expect: ADMIN_ONLY(200),
+  },
   { name: 'GET /api/admin/roles', call: () => ({ method: 'GET', url: '/api/admin/roles' }), expect: ADMIN_ONLY(200) },
   {
     name: 'POST /api/admin/roles',

@@ -68,6 +68,14 @@ export class KyselyGroupRepo implements GroupRepo {
     await this.db.deleteFrom('groups').where('id', '=', id).execute();
   }
 
+  async lockForChange(ids: readonly string[]): Promise<void> {
+    // One node's SQLite transactions already run one at a time (BEGIN IMMEDIATE).
+    if (!this.traits.sharedByNodes || ids.length === 0) return;
+    for (const part of chunks([...new Set(ids)].sort(), MAX_BOUND)) {
+      await this.db.selectFrom('groups').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
+    }
+  }
+
   async members(groupId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('group_members').select('account_id').where('group_id', '=', groupId).execute();
     return rows.map((r) => r.account_id);

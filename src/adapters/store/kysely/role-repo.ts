@@ -23,6 +23,17 @@ const COLUMNS: ColumnMap<RoleField> = {
 
 const forCandidate = (db: Kysely<Database>, accountId: string) =>
   db.selectFrom('roles').innerJoin('role_candidates as c', 'c.role_id', 'roles.id').selectAll('roles').where('c.account_id', '=', accountId);
+/** Named, or through one of `groupIds` (the caller's candidate groups, read from their directories). */
+const forCandidateOrGroups = (db: Kysely<Database>, accountId: string, groupIds: readonly string[]) =>
+  db
+    .selectFrom('roles')
+    .selectAll('roles')
+    .where((eb) =>
+      eb.or([
+        eb('roles.id', 'in', eb.selectFrom('role_candidates').select('role_id').where('account_id', '=', accountId)),
+        eb('roles.id', 'in', eb.selectFrom('role_candidate_groups').select('role_id').where('group_id', 'in', [...groupIds])),
+      ]),
+    );
 const FOR_CANDIDATE_ORDER = [
   { expr: sql.ref('roles.name'), descending: false },
   { expr: sql.ref('roles.id'), descending: false },
@@ -49,7 +60,11 @@ export class KyselyRoleRepo implements RoleRepo {
     return this.#hydrate(await this.db.selectFrom('roles').selectAll().orderBy('name').execute());
   }
 
-  async listForCandidate(accountId: string, q: ListQuery<RoleField>): Promise<RoleSummary[]> {
+  async listForCandidate(accountId: string, q: ListQuery<RoleField>, viaGroups: readonly string[] = []): Promise<RoleSummary[]> {
+    if (viaGroups.length > 0) {
+      const rows = await applyListQuery(forCandidateOrGroups(this.db, accountId, viaGroups), q, COLUMNS, FOR_CANDIDATE_ORDER, this.traits.textHoldsNul).execute();
+      return rows.map(toSummary);
+    }
     // The plain listing (no $filter, $orderby, $top, $skip) is most calls: its SQL never changes.
     if (isPlain(q)) return (await PLAIN_FOR_CANDIDATE.execute(this.db, accountId)).map(toSummary);
     const rows = await applyListQuery(forCandidate(this.db, accountId), q, COLUMNS, FOR_CANDIDATE_ORDER, this.traits.textHoldsNul).execute();
@@ -74,6 +89,11 @@ export class KyselyRoleRepo implements RoleRepo {
     return rows.map((r) => r.group_id);
   }
 
+  async candidateGroupIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('role_candidate_groups').select('group_id').distinct().orderBy('group_id').execute();
+    return rows.map((r) => r.group_id);
+  }
+
   async idsGranting(groupId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('role_groups').select('role_id').where('group_id', '=', groupId).execute();
     return rows.map((r) => r.role_id);
@@ -89,6 +109,7 @@ export class KyselyRoleRepo implements RoleRepo {
     await this.db.updateTable('roles').set(rest).where('id', '=', id).execute();
     await this.db.deleteFrom('role_groups').where('role_id', '=', id).execute();
     await this.db.deleteFrom('role_candidates').where('role_id', '=', id).execute();
+    await this.db.deleteFrom('role_candidate_groups').where('role_id', '=', id).execute();
     await this.db.deleteFrom('role_approvers').where('role_id', '=', id).execute();
     await this.db.deleteFrom('role_stage_approvers').where('role_id', '=', id).execute();
     await this.db.deleteFrom('role_stage_groups').where('role_id', '=', id).execute();
@@ -107,6 +128,9 @@ export class KyselyRoleRepo implements RoleRepo {
     if (r.candidateIds.length) {
       await this.db.insertInto('role_candidates').values(r.candidateIds.map((a) => ({ role_id: r.id, account_id: a }))).execute();
     }
+    if (r.candidateGroupIds?.length) {
+      await this.db.insertInto('role_candidate_groups').values(r.candidateGroupIds.map((g) => ({ role_id: r.id, group_id: g }))).execute();
+    }
     if (r.approverIds.length) {
       await this.db.insertInto('role_approvers').values(r.approverIds.map((a) => ({ role_id: r.id, account_id: a }))).execute();
     }
@@ -123,15 +147,16 @@ export class KyselyRoleRepo implements RoleRepo {
   async #hydrate(rows: Selectable<RoleTable>[]): Promise<Role[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [groups, candidates, approvers, stages, stagePeople, stageGroups] = await Promise.all([
+    const [groups, candidates, candidateGroups, approvers, stages, stagePeople, stageGroups] = await Promise.all([
       this.db.selectFrom('role_groups').select(['role_id', 'group_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_candidates').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
+      this.db.selectFrom('role_candidate_groups').select(['role_id', 'group_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_approvers').select(['role_id', 'account_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_approval_stages').selectAll().where('role_id', 'in', ids).orderBy('role_id').orderBy('position').execute(),
       this.db.selectFrom('role_stage_approvers').select(['role_id', 'position', 'account_id as v']).where('role_id', 'in', ids).execute(),
       this.db.selectFrom('role_stage_groups').select(['role_id', 'position', 'group_id as v']).where('role_id', 'in', ids).execute(),
     ]);
-    const g = byRole(groups), c = byRole(candidates), a = byRole(approvers);
+    const g = byRole(groups), c = byRole(candidates), cg = byRole(candidateGroups), a = byRole(approvers);
     const sp = byRole(stagePeople.map((l) => ({ role_id: `${l.role_id}/${l.position}`, v: l.v })));
     const sg = byRole(stageGroups.map((l) => ({ role_id: `${l.role_id}/${l.position}`, v: l.v })));
     const st = new Map<string, ApprovalStage[]>();
@@ -146,6 +171,7 @@ export class KyselyRoleRepo implements RoleRepo {
         ...toSummary(r),
         groupIds: g.get(r.id) ?? [],
         candidateIds: c.get(r.id) ?? [],
+        candidateGroupIds: cg.get(r.id) ?? [],
         approverIds: a.get(r.id) ?? [],
         stages: st.get(r.id) ?? [],
       }),

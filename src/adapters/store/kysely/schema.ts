@@ -11,6 +11,7 @@ export interface Database {
   roles: RoleTable;
   role_groups: { role_id: string; group_id: string };
   role_candidates: { role_id: string; account_id: string };
+  role_candidate_groups: { role_id: string; group_id: string };
   role_approvers: { role_id: string; account_id: string };
   role_approval_stages: { role_id: string; position: number; required: number };
   role_stage_approvers: { role_id: string; position: number; account_id: string };
