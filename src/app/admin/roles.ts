@@ -1,6 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
 import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
 import { pathProblem } from '../../domain/role/approval-stage.js';
+import { rulesProblem } from '../../domain/role/auto-approve.js';
+import { type RuleSpec, type RuleView, resolveRules, viewRules } from './auto-approve-spec.js';
 import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
 import { NO_ROLE_NOTIFY, type RoleNotify, roleNotifyProblem } from '../../domain/role/role-notify.js';
 import { isValidTimeZone } from '../../domain/time.js';
@@ -39,6 +41,8 @@ export interface RoleSpec {
   readonly approval?: ApprovalSpec | null | undefined;
   /** The role's own notification settings; each field given replaces the stored one, null goes back to the server's. */
   readonly notify?: { readonly [K in keyof RoleNotify]?: RoleNotify[K] | undefined } | undefined;
+  /** Auto-approval rules, tried in order; null removes them (docs/approvals.md). */
+  readonly autoApprove?: readonly RuleSpec[] | null | undefined;
 }
 
 export interface ApprovalSpec {
@@ -53,13 +57,14 @@ export interface StageSpec {
 }
 
 /** A role with names, as shown to administrators. */
-export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages'> {
+export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'approverIds' | 'stages' | 'autoApprove'> {
   readonly groups: string[];
   readonly candidates: string[];
   readonly approvers: string[];
   /** The role's own stages (null when it uses the shorthand or needs no approval). */
   readonly approval: { readonly stages: { approvers: string[]; approverGroups: string[]; required: number }[] } | null;
   readonly notify: RoleNotify;
+  readonly autoApprove: RuleView[];
 }
 
 function parseTimeOfDay(s: string, what: string): number {
@@ -80,10 +85,11 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
       const x = await get(id);
       return x?.name ?? x?.login ?? id;
     }));
-  const { groupIds, candidateIds, approverIds, stages, ...rest } = r;
+  const { groupIds, candidateIds, approverIds, stages, autoApprove, ...rest } = r;
   return {
     ...rest,
     notify: r.notify ?? NO_ROLE_NOTIFY,
+    autoApprove: await viewRules(tx, autoApprove),
     groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
     candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
     approvers: (await names(approverIds, (id) => tx.accounts.byId(id))).sort(),
@@ -182,6 +188,7 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     breakGlass: spec.breakGlass ?? existing?.breakGlass ?? false,
     window,
     notify: resolveNotify(spec, existing, teamsChannels),
+    autoApprove: await resolveRules(tx, spec.name, spec.autoApprove, existing?.autoApprove),
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
     approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
@@ -213,6 +220,8 @@ export async function upsertRole(
     }
     const problem = pathProblem(next);
     if (problem) throw new DomainError('BadRequest', `The approval path of role '${spec.name}' is not valid: ${problem}.`);
+    const rules = rulesProblem(next);
+    if (rules) throw new DomainError('BadRequest', `The auto-approval rules of role '${spec.name}' are not valid: ${rules}.`);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { role: await viewRole(tx, existing), changed: false };
     if (existing) await tx.roles.update(next);
     else await tx.roles.insert(next);

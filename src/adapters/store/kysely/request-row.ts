@@ -15,6 +15,7 @@ export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
     justification: r.justification,
     ticketId: r.ticket_id ?? null,
     breakGlass: Number(r.break_glass) === 1,
+    autoApprovedBy: r.auto_approved_by ?? null,
     creationMethod: r.creation_method,
     createdAt: Number(r.created_at),
     requestedTtlSeconds: Number(r.requested_ttl_seconds),
