@@ -254,6 +254,8 @@ test('roles shows each role\'s approval path (--json and plain), and a server wi
       { stage: 1, required: 2, approvers: [{ login: 'bob', displayName: 'BOB' }, { login: 'carol', displayName: 'CAROL' }], approverGroups: ['DBA Leads'] },
       { stage: 2, required: 1, approvers: [{ login: 'dave', displayName: 'DAVE' }], approverGroups: [] },
     ],
+    autoApprove: [],
+    autoApproveForecast: null,
   });
   assert.equal(roles.find((r: { DisplayName: string }) => r.DisplayName === 'Allow AD Access').approvalPath, null, 'no approval: null');
   assert.equal(roles.find((r: { DisplayName: string }) => r.DisplayName === 'ApprovalRole').approvalPath.stages.length, 1, 'the shorthand is one stage');

@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
 import { pathProblem } from '../../domain/role/approval-stage.js';
-import { rulesProblem } from '../../domain/role/auto-approve.js';
+import { type AutoApproveRule, rulesProblem } from '../../domain/role/auto-approve.js';
 import { type RuleSpec, type RuleView, resolveRules, viewRules } from './auto-approve-spec.js';
 import { MAX_TTL_SECONDS, type Role } from '../../domain/role/role.js';
 import { NO_ROLE_NOTIFY, type RoleNotify, roleNotifyProblem } from '../../domain/role/role-notify.js';
@@ -188,13 +188,19 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     breakGlass: spec.breakGlass ?? existing?.breakGlass ?? false,
     window,
     notify: resolveNotify(spec, existing, teamsChannels),
-    autoApprove: await resolveRules(tx, spec.name, spec.autoApprove, existing?.autoApprove),
+    // Present only when there are rules, as the store reads a role back (the no-change check compares both).
+    ...(await withRules(resolveRules(tx, spec.name, spec.autoApprove, existing?.autoApprove))),
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
     approverIds: await ids(spec.approvers, existing?.approverIds ?? [], (n) => accountByLogin(tx, n)),
     stages,
   };
 }
+
+const withRules = async (rules: Promise<readonly AutoApproveRule[]>) => {
+  const r = await rules;
+  return r.length > 0 ? { autoApprove: r } : {};
+};
 
 export async function upsertRole(
   deps: Deps,

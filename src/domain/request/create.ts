@@ -99,7 +99,8 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
     ticketId,
     breakGlass: n.role.breakGlass,
-    autoApprovedBy: rule?.name ?? null,
+    // Only when a rule approved it, as the store reads it back.
+    ...(rule && { autoApprovedBy: rule.name }),
     creationMethod: n.creationMethod,
     createdAt: now,
     requestedTtlSeconds: n.ttlSeconds,

@@ -115,7 +115,7 @@ test('an auto-approved request skips approval, after MFA, and records the rule',
 
   const notMatched = createRequest({ ...NEW, role: ruled, ruleMembers: new Map() }, POLICY);
   assert.equal(notMatched.request.status, 'PendingApproval');
-  assert.equal(notMatched.request.autoApprovedBy, null);
+  assert.equal(notMatched.request.autoApprovedBy ?? null, null);
   assert.equal(notMatched.request.approvalId, 'a1');
 
   const mfa = role({ ...ruled, mfaRequired: true });
@@ -124,8 +124,8 @@ test('an auto-approved request skips approval, after MFA, and records the rule',
   assert.equal(apply(waiting, { kind: 'MfaPassed' }, ctx({ role: mfa })).request.status, 'Processing', 'then no approval');
 
   // Rules on a role without approval or a break-glass role do nothing (and are refused when written).
-  assert.equal(createRequest({ ...NEW, role: role({ ...ruled, approvalRequired: false }) }, POLICY).request.autoApprovedBy, null);
-  assert.equal(createRequest({ ...NEW, role: role({ ...ruled, breakGlass: true }) }, POLICY).request.autoApprovedBy, null);
+  assert.equal(createRequest({ ...NEW, role: role({ ...ruled, approvalRequired: false }) }, POLICY).request.autoApprovedBy ?? null, null);
+  assert.equal(createRequest({ ...NEW, role: role({ ...ruled, breakGlass: true }) }, POLICY).request.autoApprovedBy ?? null, null);
 });
 
 test('rules that could never apply, or mean nothing, are refused', () => {

@@ -181,7 +181,8 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
       slackChannel: r.notify_slack_channel,
       teamsChannel: r.notify_teams_channel,
     }),
-    autoApprove: rulesFromJson(r.auto_approve),
+    // Only when it has rules: absent means none, so roles without rules read as they always did.
+    ...(r.auto_approve !== null && { autoApprove: rulesFromJson(r.auto_approve) }),
   });
 }
 
