@@ -12,6 +12,8 @@ import type { SessionAnswer, SignInMethods } from '../../src/wire/session.js';
 export type { AdminRole, ApprovalPath, ApprovalProgress, AuditEntry, EnrolmentCode, Factors, Group, GroupMember, GroupMembers, GroupMembersChange, Holding, Passkey, RequestStatus, SignInMethods, TotpEnrolment, User };
 export type Role = WireRole;
 export type ApprovalStage = NonNullable<AdminRole['approval']>['stages'][number];
+/** An auto-approval rule: what the admin API shows is what it takes (docs/approvals.md). */
+export type AutoApproveRule = AdminRole['autoApprove'][number];
 export type PamRequest = WireRequest;
 export type Approval = WireApproval;
 /** Why a request ended: an Elevate extension joined to pamrequests by RequestId (docs/revoke-api.md). */
@@ -215,6 +217,8 @@ export interface RoleEdit {
   justificationRequired: boolean;
   justificationMinLength: number;
   ticketPattern: string | null;
+  /** null removes the rules (a role without approval may have none). */
+  autoApprove?: AutoApproveRule[] | null;
 }
 const enc = encodeURIComponent;
 
@@ -246,6 +250,8 @@ export interface AdminRequest {
   endedAt: number | null;
   endReason: string | null;
   endNote: string | null;
+  /** The auto-approval rule that approved it; absent from servers without rules. */
+  autoApprovedBy?: string | null;
 }
 export interface Timeline {
   request: AdminRequest;

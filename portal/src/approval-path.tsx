@@ -61,6 +61,24 @@ export function PathStages({ path, progress = null, label }: { path: ApprovalPat
   );
 }
 
+/** The rules in words, and before asking which one would approve the reader now (a forecast). */
+export function PathRules({ path }: { path: ApprovalPath }) {
+  if (path.autoApprove.length === 0) return null;
+  return (
+    <div class="path-rules">
+      <p>Auto-approved, without asking anyone, when:</p>
+      <ul aria-label="Auto-approval rules">
+        {path.autoApprove.map((r) => (
+          <li key={r.name}>
+            {r.when} <span class="muted">(rule “{r.name}”)</span>
+          </li>
+        ))}
+      </ul>
+      {path.autoApproveForecast && <p class="hint">{path.autoApproveForecast.note}</p>}
+    </div>
+  );
+}
+
 /** A pending request's way along its path, refreshed while it waits. */
 export function RequestProgress({ requestId, label }: { requestId: string; label: string }) {
   const { data, error, reload } = useLoad(() => me.approvalProgress(requestId), [requestId]);
@@ -68,6 +86,7 @@ export function RequestProgress({ requestId, label }: { requestId: string; label
   return (
     <div class="path-box">
       <ErrorBox error={error} />
+      {data?.autoApprovedBy && <p>Approved by rule “{data.autoApprovedBy}”.</p>}
       {data && data.openStage !== null && (
         <p>
           Waiting at stage {data.openStage} of {data.stages.length}.

@@ -2,7 +2,7 @@
 // activation form (also used to extend an active role).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type PamRequest, type Role, me, mfa, pam } from './api.js';
-import { PathStages } from './approval-path.js';
+import { PathRules, PathStages } from './approval-path.js';
 import { clock, duration, localInputToIso, when } from './format.js';
 import { passkeysSupported, usePasskey } from './passkey.js';
 import { CodeInput, ErrorBox, SubmitRow, Field, announce, input, useAction, useLoad, useNow } from './ui.js';
@@ -181,6 +181,7 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
         <div class="path-box">
           <p>Who approves:</p>
           <PathStages path={ctx} label={`Who approves ${role.DisplayName}`} />
+          <PathRules path={ctx} />
         </div>
       )}
       <ErrorBox error={path.error} />

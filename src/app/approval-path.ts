@@ -4,6 +4,7 @@ import { type Role, isApprover } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
 import { isCandidateNow, readGroupMembers } from './approver-groups.js';
+import { type AutoApproveForecast, forecastFor, rulesInWords } from './auto-approve-rules.js';
 import type { Caller, Deps } from './deps.js';
 import { roleOf } from './lifecycle.js';
 
@@ -22,6 +23,10 @@ export interface ApprovalPathView {
     readonly approvers: readonly { readonly login: string; readonly displayName: string }[];
     readonly approverGroups: readonly string[];
   }[];
+  /** The auto-approval rules, in the order they are tried, in words. */
+  readonly autoApprove: readonly { readonly name: string; readonly when: string }[];
+  /** Before asking, for the caller: which rule would approve them now (a forecast); null after asking or without rules. */
+  readonly autoApproveForecast: AutoApproveForecast | null;
 }
 
 /** A request's way along its role's path: the open stage and every vote cast so far. */
@@ -30,6 +35,8 @@ export interface ApprovalProgressView extends ApprovalPathView {
   readonly status: string | null;
   /** The open stage, from 1; null when the approval is decided or the role needs none. */
   readonly openStage: number | null;
+  /** The rule that approved the request when it was made; null when people decide (or decided). */
+  readonly autoApprovedBy: string | null;
   readonly votes: readonly { readonly stage: number; readonly approver: string; readonly decision: string; readonly at: Instant; readonly comment: string | null }[];
 }
 
@@ -51,6 +58,8 @@ async function pathOf(tx: StoreTx, role: Role): Promise<ApprovalPathView> {
     justificationMinLength: role.justificationMinLength,
     ticketPattern: role.ticketPattern,
     stages,
+    autoApprove: await rulesInWords(tx, role),
+    autoApproveForecast: null,
   };
 }
 
@@ -59,7 +68,7 @@ export function approvalPathForRole(deps: Deps, caller: Caller, roleId: string):
   return deps.store.read(async (tx) => {
     const role = await tx.roles.byId(roleId);
     if (!role || !(await isCandidateNow(deps, tx, role, caller.accountId))) throw new DomainError('RoleNotFound', `There is no role with id ${roleId}.`);
-    return pathOf(tx, role);
+    return { ...(await pathOf(tx, role)), autoApproveForecast: await forecastFor(deps, tx, role, caller.accountId) };
   });
 }
 
@@ -79,6 +88,7 @@ export function approvalProgress(deps: Deps, caller: Caller, requestId: string):
       requestId: request.id,
       status: approval?.status ?? null,
       openStage: approval?.status === 'Pending' ? approval.stage + 1 : null,
+      autoApprovedBy: request.autoApprovedBy ?? null,
       votes: (approval?.votes ?? []).map((v) => ({ stage: v.stage + 1, approver: voters.get(v.approverId) ?? v.approverId, decision: v.decision, at: v.at, comment: v.comment })),
     };
   });

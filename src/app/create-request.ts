@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import { requireLastUseReviewed } from '../domain/request/break-glass.js';
 import { rateLimitWaitMs } from '../domain/request/rate-limit.js';
 import { draftRequest } from '../domain/request/create.js';
+import { ruleMembersOf } from './auto-approve-rules.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant, Seconds } from '../domain/time.js';
 import { isCandidate } from '../domain/role/role.js';
@@ -72,6 +73,7 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
         breakGlassMaxTtlSeconds: deps.policy.breakGlassMaxTtlSeconds,
         requestedAt: input.requestedAt,
         creationMethod: input.creationMethod,
+        ruleMembers: await ruleMembersOf(deps, tx, role, caller.accountId),
       },
       now,
       deps.policy.serverTimeZone,
@@ -79,3 +81,4 @@ export async function createRequestUseCase(deps: Deps, caller: Caller, input: Cr
     return { request: await lc.run(draft, { kind: 'Created' }, caller.accountId) };
   });
 }
+

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roleNotifyBody } from '../config/role-notify-body.js';
+import { MAX_RULES, MAX_RULE_NAME, parseDays } from '../domain/role/auto-approve.js';
 import type { GroupSpec } from '../app/admin/groups.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../domain/group/group.js';
 import type { RoleSpec } from '../app/admin/roles.js';
@@ -76,6 +77,33 @@ const approvalStage = z.strictObject({
 });
 const approval = z.strictObject({ stages: z.array(approvalStage).min(1).max(10), approverMfaRequired: z.boolean().optional() }).nullable();
 
+/** Days as a list (`[Mon, Tue]`) or as text (`Mon-Fri`, `Sat,Sun`). */
+const days = z.union([z.array(z.string()), z.string()]).transform((v, ctx) => {
+  const parsed = parseDays(Array.isArray(v) ? v.join(',') : v);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** One auto-approval rule (docs/approvals.md); the TTL limit as seconds or a duration such as "2h". */
+const autoApproveRule = z
+  .strictObject({
+    name: z.string().min(1).max(MAX_RULE_NAME),
+    groups: names.optional(),
+    window: z.strictObject({ days, from: z.string(), to: z.string() }).nullable().optional(),
+    maxTtlSeconds: ttl.nullable().optional(),
+    maxTtl: ttl.nullable().optional(),
+    ticketRequired: z.boolean().optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.maxTtl !== undefined && r.maxTtlSeconds !== undefined && r.maxTtl !== r.maxTtlSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['maxTtl'], message: 'maxTtl and maxTtlSeconds are the same setting and disagree; give one' });
+    }
+  })
+  .transform(({ maxTtl, maxTtlSeconds, ...rest }) => ({ ...rest, maxTtlSeconds: maxTtlSeconds !== undefined ? maxTtlSeconds : maxTtl }));
+
 const role = z
   .strictObject({
     name: z.string(),
@@ -98,6 +126,7 @@ const role = z
     approvers: names.optional(),
     approval: approval.optional(),
     notify: roleNotifyBody.optional(),
+    autoApprove: z.array(autoApproveRule).max(MAX_RULES).nullable().optional(),
   })
   .superRefine((r, ctx) => {
     if (r.ttl !== undefined && r.ttlSeconds !== undefined && r.ttl !== r.ttlSeconds) {

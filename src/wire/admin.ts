@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { autoApproveRuleView } from './auto-approve.js';
 import { requestStatus } from './mim.js';
 
 // Elevate's administration API (/api/admin), answers only; request bodies are in http/routes/admin-schemas.ts.
@@ -88,6 +89,7 @@ export const adminRole = z
     notify: z
       .object({ expiryWarningMinutes: z.number().nullable(), slackChannel: z.string().nullable(), teamsChannel: z.string().nullable() })
       .meta({ description: 'Per-role notification settings; null: the server’s (docs/notifications.md).' }),
+    autoApprove: z.array(autoApproveRuleView).meta({ description: 'Auto-approval rules, tried in order (docs/approvals.md).' }),
   })
   .meta({ id: 'AdminRole' });
 export type AdminRole = z.infer<typeof adminRole>;
@@ -144,6 +146,7 @@ export const adminRequest = z
     endedAt: z.number().nullable(),
     endReason: z.string().nullable(),
     endNote: z.string().nullable(),
+    autoApprovedBy: z.string().nullable().meta({ description: 'The auto-approval rule that approved the request when it was made (docs/approvals.md).' }),
   })
   .meta({ id: 'AdminRequest' });
 export type AdminRequest = z.infer<typeof adminRequest>;

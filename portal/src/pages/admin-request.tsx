@@ -47,6 +47,7 @@ export function AdminRequest({ id }: { id: string }) {
               {r.displayName} ({r.login})
             </Fact>
             <Fact term="Justification">{r.justification || '—'}</Fact>
+            {r.autoApprovedBy && <Fact term="Approved by rule">{r.autoApprovedBy}</Fact>}
             <Fact term="Created">{when(r.createdAt)}</Fact>
             {r.startedAt !== null && <Fact term="Started">{when(r.startedAt)}</Fact>}
             {r.expiresAt !== null && <Fact term="Until">{when(r.expiresAt)}</Fact>}

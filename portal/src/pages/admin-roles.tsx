@@ -88,6 +88,12 @@ function RoleSummary({ r, onEdit }: { r: AdminRole; onEdit: () => void }) {
           <dt>Approval</dt>
           <dd>{approvalSummary(r)}</dd>
         </div>
+        {(r.autoApprove?.length ?? 0) > 0 && (
+          <div>
+            <dt>Rules</dt>
+            <dd>{r.autoApprove.map((x) => x.name).join(', ')}</dd>
+          </div>
+        )}
         <div>
           <dt>Groups</dt>
           <dd>{list(r.groups)}</dd>

@@ -7,6 +7,7 @@ import { minutesToHhmm } from '../format.js';
 import { Picker } from '../picker.js';
 import { ErrorBox, Field, SubmitRow, checked, input, useAction } from '../ui.js';
 import { StagesEditor, emptyStage, searchGroups, searchPeople } from './approval-stages-editor.js';
+import { RulesEditor } from './auto-approve-editor.js';
 
 /** A role's stages as the editor starts from them: its own, or the shorthand as one stage needing one approval. */
 function initialStages(role: AdminRole | null): ApprovalStage[] {
@@ -30,6 +31,7 @@ export function RoleEditor({ role, approverMfa, onSaved, onCancel }: { role: Adm
   const [candidateGroups, setCandidateGroups] = useState(role?.candidateGroups ?? []);
   const [roleGroups, setGroups] = useState(role?.groups ?? []);
   const [stages, setStages] = useState(() => initialStages(role));
+  const [rules, setRules] = useState(() => (role?.autoApprove ?? []).map((r) => ({ ...r })));
   const [justificationRequired, setJustificationRequired] = useState(role?.justificationRequired ?? false);
   const [minLength, setMinLength] = useState(String(role?.justificationMinLength ?? 0));
   const [ticketPattern, setTicketPattern] = useState(role?.ticketPattern ?? '');
@@ -54,6 +56,9 @@ export function RoleEditor({ role, approverMfa, onSaved, onCancel }: { role: Adm
       justificationRequired,
       justificationMinLength: Number(minLength),
       ticketPattern: ticketPattern.trim() || null,
+      // Rules only mean something while approval is asked; without it the server refuses them.
+      // Sent only when there are or were some, so the form stays usable against a server without rules.
+      ...(rules.length > 0 || (role?.autoApprove?.length ?? 0) > 0 ? { autoApprove: approvalRequired ? rules : null } : {}),
     };
     if (await action.run(async () => void (role ? await admin.updateRole(role.name, body) : await admin.createRole({ name: name.trim(), ...body })))) onSaved(role?.name ?? name.trim());
   };
@@ -110,6 +115,13 @@ export function RoleEditor({ role, approverMfa, onSaved, onCancel }: { role: Adm
           <legend>Approval path</legend>
           <p class="hint">Stages run in order and all must pass; any rejection rejects the request.</p>
           <StagesEditor stages={stages} onChange={setStages} />
+        </fieldset>
+      )}
+      {approvalRequired && (
+        <fieldset class="section">
+          <legend>Rules</legend>
+          <p class="hint">A rule approves a request without asking anyone when all its conditions hold; the first matching rule approves. MFA still applies.</p>
+          <RulesEditor rules={rules} onChange={setRules} />
         </fieldset>
       )}
       <fieldset class="section">

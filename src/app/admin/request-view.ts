@@ -22,6 +22,8 @@ export interface AdminRequestView {
   readonly endedAt: Instant | null;
   readonly endReason: EndReason | null;
   readonly endNote: string | null;
+  /** The auto-approval rule that approved it when it was made; null: people decide (or none needed). */
+  readonly autoApprovedBy: string | null;
 }
 
 export async function viewRequest(tx: StoreTx, r: PamRequest): Promise<AdminRequestView> {
@@ -43,5 +45,6 @@ export async function viewRequest(tx: StoreTx, r: PamRequest): Promise<AdminRequ
     endedAt: r.endedAt,
     endReason: r.endReason,
     endNote: r.endNote,
+    autoApprovedBy: r.autoApprovedBy ?? null,
   };
 }

@@ -1,6 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
 import { MAX_JUSTIFICATION_MIN_LENGTH, compileTicketPattern } from '../../domain/request/required-context.js';
 import { pathProblem } from '../../domain/role/approval-stage.js';
+import { type AutoApproveRule, rulesProblem } from '../../domain/role/auto-approve.js';
+import { type RuleSpec, type RuleView, resolveRules, viewRules } from './auto-approve-spec.js';
 import { MAX_TTL_SECONDS, type Role, candidateGroupProblem } from '../../domain/role/role.js';
 import { NO_ROLE_NOTIFY, type RoleNotify, roleNotifyProblem } from '../../domain/role/role-notify.js';
 import { isValidTimeZone } from '../../domain/time.js';
@@ -42,6 +44,8 @@ export interface RoleSpec {
   readonly approval?: ApprovalSpec | null | undefined;
   /** The role's own notification settings; each field given replaces the stored one, null goes back to the server's. */
   readonly notify?: { readonly [K in keyof RoleNotify]?: RoleNotify[K] | undefined } | undefined;
+  /** Auto-approval rules, tried in order; null removes them (docs/approvals.md). */
+  readonly autoApprove?: readonly RuleSpec[] | null | undefined;
 }
 
 export interface ApprovalSpec {
@@ -56,7 +60,7 @@ export interface StageSpec {
 }
 
 /** A role with names, as shown to administrators. */
-export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'candidateGroupIds' | 'approverIds' | 'stages'> {
+export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'candidateGroupIds' | 'approverIds' | 'stages' | 'autoApprove'> {
   readonly groups: string[];
   readonly candidates: string[];
   readonly candidateGroups: string[];
@@ -64,6 +68,7 @@ export interface RoleView extends Omit<Role, 'groupIds' | 'candidateIds' | 'cand
   /** The role's own stages (null when it uses the shorthand or needs no approval). */
   readonly approval: { readonly stages: { approvers: string[]; approverGroups: string[]; required: number }[] } | null;
   readonly notify: RoleNotify;
+  readonly autoApprove: RuleView[];
 }
 
 function parseTimeOfDay(s: string, what: string): number {
@@ -84,10 +89,11 @@ export async function viewRole(tx: StoreTx, r: Role): Promise<RoleView> {
       const x = await get(id);
       return x?.name ?? x?.login ?? id;
     }));
-  const { groupIds, candidateIds, candidateGroupIds, approverIds, stages, ...rest } = r;
+  const { groupIds, candidateIds, candidateGroupIds, approverIds, stages, autoApprove, ...rest } = r;
   return {
     ...rest,
     notify: r.notify ?? NO_ROLE_NOTIFY,
+    autoApprove: await viewRules(tx, autoApprove),
     groups: (await names(groupIds, (id) => tx.groups.byId(id))).sort(),
     candidates: (await names(candidateIds, (id) => tx.accounts.byId(id))).sort(),
     candidateGroups: (await names(candidateGroupIds ?? [], (id) => tx.groups.byId(id))).sort(),
@@ -187,6 +193,8 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     breakGlass: spec.breakGlass ?? existing?.breakGlass ?? false,
     window,
     notify: resolveNotify(spec, existing, teamsChannels),
+    // Present only when there are rules, as the store reads a role back (the no-change check compares both).
+    ...(await withRules(resolveRules(tx, spec.name, spec.autoApprove, existing?.autoApprove))),
     groupIds: await ids(spec.groups, existing?.groupIds ?? [], (n) => groupByName(tx, n)),
     candidateIds: await ids(spec.candidates, existing?.candidateIds ?? [], (n) => accountByLogin(tx, n)),
     candidateGroupIds: await ids(spec.candidateGroups, existing?.candidateGroupIds ?? [], (n) => groupByName(tx, n)),
@@ -194,6 +202,11 @@ async function resolve(tx: StoreTx, spec: RoleSpec, existing: Role | undefined, 
     stages,
   };
 }
+
+const withRules = async (rules: Promise<readonly AutoApproveRule[]>) => {
+  const r = await rules;
+  return r.length > 0 ? { autoApprove: r } : {};
+};
 
 export async function upsertRole(
   deps: Deps,
@@ -223,6 +236,8 @@ export async function upsertRole(
     const candidacy = candidateGroupProblem(next, (id) => names.get(id) ?? id);
     if (candidacy) throw new DomainError('BadRequest', `Role '${spec.name}': ${candidacy}.`);
     await refuseStandingGroups(tx, next, existing);
+    const rules = rulesProblem(next);
+    if (rules) throw new DomainError('BadRequest', `The auto-approval rules of role '${spec.name}' are not valid: ${rules}.`);
     if (existing && JSON.stringify(existing) === JSON.stringify(next)) return { role: await viewRole(tx, existing), changed: false };
     if (existing) await tx.roles.update(next);
     else await tx.roles.insert(next);

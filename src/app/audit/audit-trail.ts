@@ -50,6 +50,8 @@ export function transitionEntry(
       expiresAt: after.expiresAt,
       endReason: after.endReason,
       ...(event === 'Created' && after.ticketId !== null && { ticketId: after.ticketId }),
+      // The rule that approved it stands in for an approver's decision: named where the request begins.
+      ...(event === 'Created' && after.autoApprovedBy != null && { autoApprovedBy: after.autoApprovedBy }),
       // Break-glass is loud: every entry of such a request says so, not only its creation.
       ...(after.breakGlass && { breakGlass: true }),
     },

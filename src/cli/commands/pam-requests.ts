@@ -130,6 +130,17 @@ const NEXT: Partial<Record<string, string>> = {
   Scheduled: 'will be activated at the requested time',
 };
 
+/**
+ * The auto-approval rule that approved a request of an approval role (GET /api/me/requests/{id}/approval),
+ * or null: none did, the role needs no approval, or the server has no such extension.
+ */
+async function approvingRule(api: PamClient, role: WireRole, r: WireRequest): Promise<string | null> {
+  if (!role.ApprovalEnabled || r.RequestedTTL === '0' || r.RequestStatus === 'PendingApproval') return null;
+  // The request is made already: a failure to say why it was approved must not read as a failed request.
+  const body = (await api.getIfPresent(`/api/me/requests/${encodeURIComponent(r.RequestId)}/approval`).catch(() => undefined)) as { autoApprovedBy?: unknown } | undefined;
+  return typeof body?.autoApprovedBy === 'string' ? body.autoApprovedBy : null;
+}
+
 export function registerPamRequestCommands(program: Command): void {
   clientCommand(program, 'request <role>', 'request a role by name or id (New-PAMRequest); a request while active extends it')
     .option('--ttl <duration>', "how long: seconds or e.g. 30m, 2h (default: the role's longest); 0 deactivates: a request of its own that ends your active elevation for the role", ttlArg)
@@ -151,11 +162,12 @@ export function registerPamRequestCommands(program: Command): void {
         const verified = await withOtp(f.otp, `MFA code for ${r.DisplayName}: `, async (code) => (await api.post(`pamrequests(guid'${id}')/VerifyMFA`, { Code: code })) as WireRequest);
         if (verified) created = verified;
       }
+      const rule = await approvingRule(api, r, created);
       emit(f, created, () => {
         // The answer to a deactivation is the deactivation itself, Closed at once; the elevation it
         // ended is listed by `elevate requests`.
         const next = created.RequestedTTL === '0' ? `your elevation of ${r.DisplayName} has ended; its groups are being removed` : NEXT[created.RequestStatus];
-        return describe(created, r.DisplayName) + (next ? `\n\n${next}` : '');
+        return describe(created, r.DisplayName) + (rule ? `\n\napproved by rule '${rule}' (nobody was asked)` : '') + (next ? `\n\n${next}` : '');
       });
     });
 

@@ -32,8 +32,14 @@ export function approvalLine(p: ApprovalPath): string {
     p.approverMfaRequired ? 'approvers use MFA' : '',
     p.justificationRequired ? `justification required${p.justificationMinLength > 0 ? ` (at least ${p.justificationMinLength} characters)` : ''}` : '',
     p.ticketPattern === null ? '' : `ticket matching ${p.ticketPattern}`,
+    rulesLine(p),
   ].filter((e) => e !== '');
   return `${stages.join(' -> ')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
+}
+
+/** `auto-approved when: in group On-call, Mon-Fri 08:00-18:00 (rule 'on-call') or ...`, or '' without rules. */
+function rulesLine(p: ApprovalPath): string {
+  return p.autoApprove.length === 0 ? '' : `auto-approved when: ${p.autoApprove.map((r) => `${r.when} (rule '${r.name}')`).join(' or ')}`;
 }
 
 export function registerPamRolesCommand(program: Command): void {
@@ -46,7 +52,13 @@ export function registerPamRolesCommand(program: Command): void {
       const until = new Map<string, string>();
       for (const r of active) if ((until.get(r.RoleId) ?? '') < r.ExpirationTime) until.set(r.RoleId, r.ExpirationTime);
       const paths = await Promise.all(roles.map((r) => approvalPathOf(api, r)));
-      const approvalLines = roles.flatMap((r, i) => (paths[i] ? [`${r.DisplayName}: approval: ${approvalLine(paths[i])}`] : []));
+      // The forecast is the server's sentence (which rule would approve you now, and why it is only a forecast).
+      const approvalLines = roles.flatMap((r, i) => {
+        const p = paths[i];
+        if (!p) return [];
+        const forecast = p.autoApproveForecast ? [`${r.DisplayName}: ${p.autoApproveForecast.note}`] : [];
+        return [`${r.DisplayName}: approval: ${approvalLine(p)}`, ...forecast];
+      });
       emit(
         f,
         roles.map((r, i) => ({ ...r, ActiveUntil: until.get(r.RoleId) ?? null, approvalPath: paths[i] ?? null })),

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import type { GroupMembers } from '../role/approval-stage.js';
+import { matchingRule } from '../role/auto-approve.js';
 import { checkWindow } from '../role/availability.js';
 import { MAX_TTL_SECONDS, type Role, isCandidate } from '../role/role.js';
 import type { Instant, Seconds } from '../time.js';
@@ -25,6 +26,8 @@ export interface NewRequest {
   /** The start asked for; null means now. */
   readonly requestedAt: Instant | null;
   readonly creationMethod: string;
+  /** The requester's membership of the groups the role's auto-approval rules name (ruleGroupIdsOf), read at creation. */
+  readonly ruleMembers?: GroupMembers | undefined;
 }
 
 export interface CreatePolicy {
@@ -85,6 +88,11 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
   const ticketId = checkRequiredContext(n.role, n.justification, n.ticketId ?? null);
   const requestedAt = n.requestedAt !== null && n.requestedAt > now ? n.requestedAt : now;
   checkWindow(n.role.window, requestedAt, serverTimeZone);
+  const asksApproval = n.role.approvalRequired && !n.role.breakGlass;
+  // Rules judge the request as made: who asks, for how long, with what ticket, for when access starts.
+  const rule = asksApproval
+    ? matchingRule(n.role.autoApprove, { requesterId: n.creatorId, at: requestedAt, ttlSeconds: n.ttlSeconds, ticketId, members: n.ruleMembers ?? new Map() }, serverTimeZone)
+    : null;
   return Object.freeze({
     id: n.id,
     creatorId: n.creatorId,
@@ -93,6 +101,8 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
     justification: n.justification === null || n.justification.trim() === '' ? null : n.justification,
     ticketId,
     breakGlass: n.role.breakGlass,
+    // Only when a rule approved it, as the store reads it back.
+    ...(rule && { autoApprovedBy: rule.name }),
     creationMethod: n.creationMethod,
     createdAt: now,
     requestedTtlSeconds: n.ttlSeconds,
@@ -104,8 +114,9 @@ export function draftRequest(n: NewRequest, now: Instant, serverTimeZone: string
     endReason: null,
     endedAt: null,
     endNote: null,
-    // A break-glass request asks nobody: it is reviewed afterwards instead.
-    approvalId: n.role.approvalRequired && !n.role.breakGlass ? n.approvalId : null,
+    // A break-glass request asks nobody: it is reviewed afterwards instead. One a rule approved
+    // asks nobody either: the rule is its approval, recorded on the request.
+    approvalId: asksApproval && rule === null ? n.approvalId : null,
     version: 0,
   });
 }

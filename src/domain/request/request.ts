@@ -51,6 +51,8 @@ export interface PamRequest {
   readonly ticketId: string | null;
   /** Made under a break-glass role: no approval asked, reviewed afterwards (break-glass.ts). */
   readonly breakGlass: boolean;
+  /** The name of the auto-approval rule that approved it when it was made (auto-approve.ts); absent or null: none did. */
+  readonly autoApprovedBy?: string | null;
   readonly creationMethod: string;
   readonly createdAt: Instant;
   readonly requestedTtlSeconds: Seconds;

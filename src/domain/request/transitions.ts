@@ -89,12 +89,12 @@ function notify(r: Subject, event: NotificationKind, notBefore?: Instant): Effec
 }
 
 /**
- * Whether `r` waits for approvers: its role asks for approval and the request was not made under
- * break-glass (which is reviewed afterwards instead). Read from the request, so a role edited while
- * it waits does not change how it was made.
+ * Whether `r` waits for approvers: its role asks for approval, the request was not made under
+ * break-glass (which is reviewed afterwards instead) and no auto-approval rule approved it when it
+ * was made. Read from the request, so a role edited while it waits does not change how it was made.
  */
 function needsApproval(r: Subject, ctx: TransitionContext): boolean {
-  return ctx.role.approvalRequired && !r.breakGlass;
+  return ctx.role.approvalRequired && !r.breakGlass && (r.autoApprovedBy ?? null) === null;
 }
 
 function waitForApproval(r: Subject, ctx: TransitionContext, effects: readonly Effect[] = []): TransitionResult {

@@ -1,5 +1,6 @@
 import type { MinuteOfDay, Seconds } from '../time.js';
 import { type ApprovalStage, type GroupMembers, NO_MEMBERS, inStage, stagesOf } from './approval-stage.js';
+import type { AutoApproveRule } from './auto-approve.js';
 import type { RoleNotify } from './role-notify.js';
 
 /** When activations may start: a daily window of local time in the role's zone. */
@@ -38,6 +39,8 @@ export interface Role {
   readonly window: AvailabilityWindow | null;
   /** Its own notification settings; absent: the server's (see role-notify.ts). */
   readonly notify?: RoleNotify;
+  /** Auto-approval rules, tried in order (auto-approve.ts); absent or empty: none. */
+  readonly autoApprove?: readonly AutoApproveRule[];
   /** Ids of the groups an activation grants. */
   readonly groupIds: readonly string[];
   /** Ids of the accounts allowed to request the role. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roleNotifyBody } from '../../config/role-notify-body.js';
+import { autoApproveBody } from '../../config/auto-approve-body.js';
 import { DomainError } from '../../domain/errors.js';
 import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js';
 import { adminRequest, adminRole, auditEntry, dashboard, group, groupMembers, groupMembersChange, holding, lockOutcome, requestTimeline, user, userWithLockout } from '../../wire/admin.js';
@@ -59,6 +60,7 @@ export const roleBody = z
     approvers: z.array(z.string()).max(10_000).optional(),
     approval: approval.optional(),
     notify: roleNotifyBody.optional(),
+    autoApprove: autoApproveBody.optional(),
   })
   .strict();
 

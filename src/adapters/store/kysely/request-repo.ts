@@ -53,6 +53,7 @@ const COLUMN_TYPES: Readonly<Record<keyof RequestTable, 'text' | 'bigint' | 'int
   end_note: 'text',
   ticket_id: 'text',
   break_glass: 'integer',
+  auto_approved_by: 'text',
   approval_id: 'text',
   version: 'integer',
   due_at: 'bigint',
@@ -80,6 +81,7 @@ const toRow = (r: PamRequest): RequestTable => ({
   end_note: r.endNote,
   ticket_id: r.ticketId,
   break_glass: r.breakGlass ? 1 : 0,
+  auto_approved_by: r.autoApprovedBy ?? null,
   approval_id: r.approvalId,
   version: r.version,
   // The instant the scheduler claims the request at (claimDue): when time alone next moves it.

@@ -15,6 +15,8 @@ export const toRequest = (r: Selectable<RequestTable>): PamRequest =>
     justification: r.justification,
     ticketId: r.ticket_id ?? null,
     breakGlass: Number(r.break_glass) === 1,
+    // Only when a rule approved it: the field is optional, absent meaning none (as before rules existed).
+    ...(r.auto_approved_by != null && { autoApprovedBy: r.auto_approved_by }),
     creationMethod: r.creation_method,
     createdAt: Number(r.created_at),
     requestedTtlSeconds: Number(r.requested_ttl_seconds),

@@ -8,6 +8,7 @@ import { CompiledOnce } from './compiled-once.js';
 import { type ColumnMap, applyListQuery, boolColumn, isPlain } from './filter-sql.js';
 import type { Database, RoleTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
+import { rulesFromJson, rulesToJson } from './role-rules-json.js';
 
 const COLUMNS: ColumnMap<RoleField> = {
   id: { expr: sql.ref('roles.id') },
@@ -206,6 +207,8 @@ function toSummary(r: Selectable<RoleTable>): RoleSummary {
       slackChannel: r.notify_slack_channel,
       teamsChannel: r.notify_teams_channel,
     }),
+    // Only when it has rules: absent means none, so roles without rules read as they always did.
+    ...(r.auto_approve !== null && { autoApprove: rulesFromJson(r.auto_approve) }),
   });
 }
 
@@ -229,5 +232,6 @@ function toRow(r: Role): RoleTable {
     notify_expiry_warning_minutes: r.notify?.expiryWarningMinutes ?? null,
     notify_slack_channel: r.notify?.slackChannel ?? null,
     notify_teams_channel: r.notify?.teamsChannel ?? null,
+    auto_approve: rulesToJson(r.autoApprove),
   };
 }

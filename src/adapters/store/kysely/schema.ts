@@ -126,6 +126,8 @@ export interface RoleTable {
   notify_slack_channel: string | null;
   notify_teams_channel: string | null;
   break_glass: number;
+  /** The auto-approval rules as JSON (role-rules-json.ts); null: none. */
+  auto_approve: string | null;
 }
 
 export interface RequestTable {
@@ -148,6 +150,8 @@ export interface RequestTable {
   end_note: string | null;
   ticket_id: string | null;
   break_glass: number;
+  /** The name of the rule that approved the request when it was made; null: none. */
+  auto_approved_by: string | null;
   approval_id: string | null;
   version: number;
   /** The next time-driven step; null when none. Indexed: it is the scheduler's queue. */

@@ -21,6 +21,7 @@ import * as m0018 from './0018-role-changes.js';
 import * as m0019 from './0019-break-glass.js';
 import * as m0020 from './0020-role-notify.js';
 import * as m0021 from './0021-audit-export.js';
+import * as m0022 from './0022-auto-approve.js';
 import * as m0023 from './0023-candidate-groups.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '0019-break-glass': m0019,
   '0020-role-notify': m0020,
   '0021-audit-export': m0021,
+  '0022-auto-approve': m0022,
   '0023-candidate-groups': m0023,
 };
 
