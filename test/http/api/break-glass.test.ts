@@ -75,7 +75,7 @@ test('until an approver reviews the last use, the same person cannot use the rol
   assertODataError(await review('ann', first.RequestId, { comment: 'x'.repeat(2001) }), 400);
   const done = await review('ann', first.RequestId, { comment: 'restored the replica; warranted' });
   assert.equal(done.statusCode, 201, done.body);
-  assert.deepEqual({ ...(done.json() as object), reviewedAt: 0 }, { requestId: first.RequestId, reviewer: 'ann', reviewedAt: 0, comment: 'restored the replica; warranted' });
+  assert.deepEqual({ ...(done.json() as object), reviewedAt: 0 }, { requestId: first.RequestId, reviewer: 'ann', reviewedAt: 0, comment: 'restored the replica; warranted', factor: null });
   assertODataError(await review('ann', first.RequestId, { comment: 'twice' }), 409);
   const audit = (await t().app.inject({ method: 'GET', url: `/api/admin/audit?action=request.break-glass-reviewed`, headers: basic('admin') })).json().value as { actorId: string; requestId: string }[];
   assert.equal(audit.length, 1);
