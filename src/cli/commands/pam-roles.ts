@@ -36,6 +36,23 @@ export function approvalLine(p: ApprovalPath): string {
   return `${stages.join(' -> ')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
 }
 
+/**
+ * A break-glass role asks nobody before; its path's approvers review each use after. Said as such,
+ * so nobody waits for an approval that will not be asked.
+ */
+export function breakGlassLine(p: ApprovalPath & { breakGlass: NonNullable<ApprovalPath['breakGlass']> }): string {
+  const reviewers = p.stages.flatMap((s) => [...s.approvers.map((a) => a.login), ...s.approverGroups.map((g) => `${g} (group)`)]);
+  return [
+    'no approval asked',
+    `at most ${formatDuration(p.breakGlass.maxTtlSeconds)}`,
+    p.breakGlass.mfaRequired ? 'MFA still required' : '',
+    'audited as break-glass',
+    `each use reviewed afterwards by one of ${[...new Set(reviewers)].join(', ')}${p.approverMfaRequired ? ' (with MFA)' : ''}`,
+  ]
+    .filter((e) => e !== '')
+    .join('; ');
+}
+
 export function registerPamRolesCommand(program: Command): void {
   clientCommand(program, 'roles', 'the roles you may request, and until when each is active for you (Get-PAMRoleForRequest)')
     .action(async (f: ClientOptions) => {
@@ -46,7 +63,11 @@ export function registerPamRolesCommand(program: Command): void {
       const until = new Map<string, string>();
       for (const r of active) if ((until.get(r.RoleId) ?? '') < r.ExpirationTime) until.set(r.RoleId, r.ExpirationTime);
       const paths = await Promise.all(roles.map((r) => approvalPathOf(api, r)));
-      const approvalLines = roles.flatMap((r, i) => (paths[i] ? [`${r.DisplayName}: approval: ${approvalLine(paths[i])}`] : []));
+      const approvalLines = roles.flatMap((r, i) => {
+        const p = paths[i];
+        if (!p) return [];
+        return [p.breakGlass ? `${r.DisplayName}: break-glass: ${breakGlassLine({ ...p, breakGlass: p.breakGlass })}` : `${r.DisplayName}: approval: ${approvalLine(p)}`];
+      });
       emit(
         f,
         roles.map((r, i) => ({ ...r, ActiveUntil: until.get(r.RoleId) ?? null, approvalPath: paths[i] ?? null })),

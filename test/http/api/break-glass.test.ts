@@ -94,3 +94,32 @@ test('a request of a role that is not break-glass cannot be reviewed (404); a br
   assert.equal(res.statusCode, 400);
   assert.match(res.body, /needs approvers/);
 });
+
+test('the approval path of a break-glass role says so: no approval, the TTL cap, MFA, a review after', async () => {
+  const rid = await breakGlass({ mfaRequired: true });
+  const path = (id: string) => t().app.inject({ method: 'GET', url: `/api/me/roles/${id}/approval-path`, headers: basic('jen') });
+  const glass = await path(rid);
+  assert.equal(glass.statusCode, 200, glass.body);
+  assert.deepEqual(glass.json().breakGlass, { maxTtlSeconds: 900, mfaRequired: true, reviewRequired: true });
+  assert.deepEqual(glass.json().stages[0].approvers.map((a: { login: string }) => a.login), ['ann'], 'the stages name who reviews');
+  assert.equal((await path(await roleId(t().app, 'Allow AD Access'))).json().breakGlass, null);
+});
+
+test('administrators list every use with ?all=true: unreviewed and reviewed, with who reviewed and the comment', async () => {
+  const rid = await breakGlass();
+  const first = assertElement(await createForm(t().app, 'jen', { RoleId: rid, RequestedTTL: 600, Justification: 'outage' }));
+  assert.equal((await close(t().app, 'jen', first.RequestId)).statusCode < 300, true);
+  assert.equal((await review('ann', first.RequestId, { comment: 'warranted' })).statusCode, 201);
+  const second = assertElement(await createForm(t().app, 'jen', { RoleId: rid, RequestedTTL: 600, Justification: 'again' }));
+  const all = (await uses('/api/admin/break-glass?all=true', 'admin')) as unknown as { requestId: string; status: string; review: { reviewer: string; comment: string } | null }[];
+  assert.deepEqual(
+    all.map((u) => [u.requestId, u.status, u.review && [u.review.reviewer, u.review.comment]]),
+    [
+      [second.RequestId, 'Active', null],
+      [first.RequestId, 'Closed', ['ann', 'warranted']],
+    ],
+  );
+  assert.deepEqual((await uses('/api/admin/break-glass', 'admin')).map((u) => u.requestId), [second.RequestId], 'without all: the unreviewed only');
+  assertODataError(await t().app.inject({ method: 'GET', url: '/api/admin/break-glass?all=yes', headers: basic('admin') }), 400);
+  assertODataError(await t().app.inject({ method: 'GET', url: '/api/admin/break-glass?all=true', headers: basic('ann') }), 403);
+});
