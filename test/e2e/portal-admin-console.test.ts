@@ -134,6 +134,7 @@ test('at 390 px no page scrolls sideways; screenshots of the console at phone wi
     ['roles', 'My roles'],
     ['requests', 'My requests'],
     ['approvals', 'Approvals'],
+    ['reviews', 'Break-glass reviews'],
     ['security', 'Security'],
     ['admin', 'Overview'],
     ['admin/users', 'Users'],
@@ -141,6 +142,7 @@ test('at 390 px no page scrolls sideways; screenshots of the console at phone wi
     ['admin/roles', 'Roles'],
     ['admin/holdings', 'Active now'],
     ['admin/audit', 'Audit trail'],
+    ['admin/break-glass', 'Break-glass uses'],
   ];
   for (const [hash, title] of pages) {
     await people.go(phone, hash, title);
