@@ -148,7 +148,26 @@ export const pam = {
 export type FactorChange = { change: 'totp' } | { change: 'add-passkey' } | { change: 'remove-passkey'; passkeyId: string };
 export type ChangeProof = { Code?: string; Passkey?: PublicKeyCredentialJSON; EnrolmentCode?: string };
 
+/** A break-glass use (docs/approvals.md); `review` is null until one of the role's approvers reviews it. */
+export interface BreakGlassUse {
+  requestId: string;
+  roleId: string;
+  roleName: string;
+  requester: { login: string; displayName: string };
+  status: RequestStatus;
+  createdAt: number;
+  startedAt: number | null;
+  expiresAt: number | null;
+  justification: string | null;
+  ticketId: string | null;
+  review?: { reviewer: string; reviewedAt: number; comment: string; factor: string | null } | null;
+}
+
 export const me = {
+  breakGlassToReview: () => list<BreakGlassUse>('/api/me/break-glass'),
+  /** `code`: the reviewer's step-up, when the role asks approvers for MFA. */
+  reviewBreakGlass: (requestId: string, comment: string, code: string | null) =>
+    call('POST', `/api/me/break-glass/${encodeURIComponent(requestId)}/review`, { comment, ...(code ? { code } : {}) }),
   approvalPath: (roleId: string) => call<ApprovalPath>('GET', `/api/me/roles/${encodeURIComponent(roleId)}/approval-path`),
   approvalProgress: (requestId: string) => call<ApprovalProgress>('GET', `/api/me/requests/${encodeURIComponent(requestId)}/approval`),
   /** Empty from a server without the extension: the history then simply shows no reasons. */
@@ -298,6 +317,8 @@ export const admin = {
   holdingsPage: (p: PageAsk) => paged<Holding>('/api/admin/holdings', p),
   timeline: (requestId: string) => call<Timeline>('GET', `/api/admin/requests/${enc(requestId)}/timeline`),
   dashboard: () => call<Dashboard>('GET', '/api/admin/dashboard'),
+  /** Every break-glass use, reviewed or not, newest first (the banner and its page). */
+  breakGlassUses: () => list<BreakGlassUse>('/api/admin/break-glass?all=true'),
   auditPage: (q: Record<string, string>) => call<{ value: AuditEntry[]; nextBefore: number | null }>('GET', `/api/admin/audit?${new URLSearchParams(q).toString()}`),
   audit: (q: Record<string, string>) => list<AuditEntry>(`/api/admin/audit?${new URLSearchParams(q).toString()}`),
 };

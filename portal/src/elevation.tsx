@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type PamRequest, type Role, me, mfa, pam } from './api.js';
 import { PathRules, PathStages } from './approval-path.js';
+import { BreakGlassNotice, breakGlassRefusal } from './break-glass-notice.js';
 import { clock, duration, localInputToIso, when } from './format.js';
 import { passkeysSupported, usePasskey } from './passkey.js';
 import { CodeInput, ErrorBox, SubmitRow, Field, announce, input, useAction, useLoad, useNow } from './ui.js';
@@ -110,8 +111,13 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
   const path = useLoad(() => me.approvalPath(role.RoleId), [role.RoleId]);
   const ctx = path.data;
   const [ticket, setTicket] = useState('');
-  const maxMinutes = Math.max(1, Math.floor(Number(role.TTL) / 60));
+  // A break-glass role is capped shorter than its TTL by the server (its path says how short).
+  const maxSeconds = ctx?.breakGlass ? Math.min(Number(role.TTL), ctx.breakGlass.maxTtlSeconds) : Number(role.TTL);
+  const maxMinutes = Math.max(1, Math.floor(maxSeconds / 60));
   const [minutes, setMinutes] = useState(String(Math.min(60, maxMinutes)));
+  useEffect(() => {
+    if (Number(minutes) > maxMinutes) setMinutes(String(maxMinutes));
+  }, [maxMinutes]);
   const [justification, setJustification] = useState('');
   const [later, setLater] = useState(false);
   const [start, setStart] = useState('');
@@ -123,14 +129,19 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
     if (badMinutes) return;
     let answer: PamRequest | null = null;
     await action.run(async () => {
-      answer = await pam.create(role.RoleId, n * 60, justification.trim(), later && start ? localInputToIso(start) : null, ticket.trim() || null);
+      try {
+        answer = await pam.create(role.RoleId, n * 60, justification.trim(), later && start ? localInputToIso(start) : null, ticket.trim() || null);
+      } catch (err) {
+        throw breakGlassRefusal(err, role.DisplayName, ctx);
+      }
     });
     if (answer) onDone(answer);
   };
   return (
     <form class="activate" onSubmit={submit} aria-label={`${extending ? 'Extend' : 'Activate'} ${role.DisplayName}`}>
+      {ctx?.breakGlass && <BreakGlassNotice path={{ ...ctx, breakGlass: ctx.breakGlass }} />}
       <div class="row">
-        <Field label="Duration (minutes)" hint={`From 1 to ${maxMinutes} minutes (${duration(Number(role.TTL))}).`}>
+        <Field label="Duration (minutes)" hint={`From 1 to ${maxMinutes} minutes (${duration(maxSeconds)}${ctx?.breakGlass ? ', the break-glass limit' : ''}).`}>
           {(id, hint) => (
             <input
               id={id}
@@ -158,7 +169,7 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
           </Field>
         )}
       </div>
-      <Field label="Justification" hint={justificationHint(role, ctx?.justificationRequired ?? false, ctx?.justificationMinLength ?? 0)}>
+      <Field label="Justification" hint={justificationHint(role, ctx?.justificationRequired ?? false, ctx?.justificationMinLength ?? 0, !!ctx?.breakGlass)}>
         {(id, hint) => (
           <textarea
             id={id}
@@ -177,7 +188,7 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
           {(id, hint) => <input id={id} name="ticket" class="mono" required maxLength={200} aria-describedby={hint} value={ticket} onInput={input(setTicket)} />}
         </Field>
       )}
-      {ctx && ctx.approvalRequired && (
+      {ctx && ctx.approvalRequired && !ctx.breakGlass && (
         <div class="path-box">
           <p>Who approves:</p>
           <PathStages path={ctx} label={`Who approves ${role.DisplayName}`} />
@@ -191,13 +202,17 @@ export function ActivateForm({ role, extending, onDone, onCancel }: { role: Role
         </p>
       )}
       <ErrorBox error={action.error} />
-      <SubmitRow label={extending ? 'Extend' : role.ApprovalEnabled ? 'Request approval' : 'Activate'} disabled={action.busy || badMinutes} onCancel={onCancel} />
+      <SubmitRow label={extending ? 'Extend' : ctx?.breakGlass ? 'Break the glass' : role.ApprovalEnabled ? 'Request approval' : 'Activate'} disabled={action.busy || badMinutes} onCancel={onCancel} />
     </form>
   );
 }
 
-function justificationHint(role: Role, required: boolean, minLength: number): string {
-  const base = role.ApprovalEnabled ? 'The approver reads this: say what you will do and why.' : 'Kept in the audit trail.';
+function justificationHint(role: Role, required: boolean, minLength: number, breakGlass: boolean): string {
+  const base = breakGlass
+    ? 'The reviewer reads this afterwards: say what is broken and what you will do.'
+    : role.ApprovalEnabled
+      ? 'The approver reads this: say what you will do and why.'
+      : 'Kept in the audit trail.';
   if (minLength > 0) return `${required ? 'Required' : 'Optional'}, at least ${minLength} characters. ${base}`;
   return required ? `Required. ${base}` : base;
 }

@@ -1,7 +1,9 @@
 import { type ComponentChildren, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type Me, currentSession, pam, signOut, whenSessionEnds } from './api.js';
+import { BreakGlassBanner } from './break-glass-banner.js';
 import { AdminAudit } from './pages/admin-audit.js';
+import { AdminBreakGlass } from './pages/admin-break-glass.js';
 import { AdminDashboard } from './pages/admin-dashboard.js';
 import { AdminRequest } from './pages/admin-request.js';
 import { AdminGroups } from './pages/admin-groups.js';
@@ -11,12 +13,13 @@ import { AdminUsers } from './pages/admin-users.js';
 import { Approvals } from './pages/approvals.js';
 import { MyRequests } from './pages/my-requests.js';
 import { MyRoles } from './pages/my-roles.js';
+import { Reviews } from './pages/reviews.js';
 import { Security } from './pages/security.js';
 import { SignIn } from './pages/sign-in.js';
 import { ErrorBox, errorText, setAnnouncer } from './ui.js';
 
 // Hash routes: the server serves one page at /, and every address still works after a reload.
-const ROUTES = ['roles', 'requests', 'approvals', 'security', 'admin', 'admin/users', 'admin/groups', 'admin/roles', 'admin/holdings', 'admin/audit', 'admin/requests'] as const;
+const ROUTES = ['roles', 'requests', 'approvals', 'reviews', 'security', 'admin', 'admin/break-glass', 'admin/users', 'admin/groups', 'admin/roles', 'admin/holdings', 'admin/audit', 'admin/requests'] as const;
 type Route = (typeof ROUTES)[number];
 
 /** The page, and what follows it: a request's id (`#/admin/requests/<id>`) or a query (`#/admin/audit?requestId=`). */
@@ -146,6 +149,7 @@ function App() {
                 </>
               ) : null,
             )}
+            {link('reviews', 'Reviews')}
             {link('security', 'Security')}
           </ul>
           {me.isAdmin && (
@@ -156,11 +160,14 @@ function App() {
               {link('admin/roles', 'Roles')}
               {link('admin/holdings', 'Active now')}
               {link('admin/audit', 'Audit')}
+              {link('admin/break-glass', 'Break-glass')}
             </ul>
           )}
         </nav>
       </header>
       <main id="main">
+        {/* Read afresh on each admin page (keyed by the address), and every 30 s while one stays open. */}
+        {me.isAdmin && route.startsWith('admin') && <BreakGlassBanner key={location.hash} />}
         <Routed route={route} isAdmin={me.isAdmin} onApprovalsChange={() => void refreshBadge()} onSignOutEverywhere={() => out(true)} />
       </main>
       <div class="sr-only" aria-live="polite" aria-atomic="true">
@@ -179,6 +186,10 @@ function Routed({ route, isAdmin, onApprovalsChange, onSignOutEverywhere }: { ro
       return <MyRequests />;
     case 'approvals':
       return <Approvals onChange={onApprovalsChange} />;
+    case 'reviews':
+      return <Reviews />;
+    case 'admin/break-glass':
+      return <AdminBreakGlass />;
     case 'security':
       return <Security onSignOutEverywhere={onSignOutEverywhere} />;
     case 'admin/users':

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import { ttlBound } from '../domain/request/create.js';
 import { approverGroupIdsOf, stagesOf } from '../domain/role/approval-stage.js';
 import { type Role, isApprover } from '../domain/role/role.js';
 import type { Instant } from '../domain/time.js';
@@ -17,6 +18,11 @@ export interface ApprovalPathView {
   readonly justificationRequired: boolean;
   readonly justificationMinLength: number;
   readonly ticketPattern: string | null;
+  /**
+   * Set for a break-glass role: no approval is asked (the stages name who reviews each use
+   * afterwards), the activation is capped at `maxTtlSeconds`, and MFA applies if the role asks it.
+   */
+  readonly breakGlass: { readonly maxTtlSeconds: number; readonly mfaRequired: boolean; readonly reviewRequired: true } | null;
   readonly stages: readonly {
     readonly stage: number;
     readonly required: number;
@@ -40,7 +46,7 @@ export interface ApprovalProgressView extends ApprovalPathView {
   readonly votes: readonly { readonly stage: number; readonly approver: string; readonly decision: string; readonly at: Instant; readonly comment: string | null }[];
 }
 
-async function pathOf(tx: StoreTx, role: Role): Promise<ApprovalPathView> {
+async function pathOf(deps: Deps, tx: StoreTx, role: Role): Promise<ApprovalPathView> {
   const stages = await Promise.all(
     stagesOf(role).map(async (s, i) => ({
       stage: i + 1,
@@ -57,6 +63,9 @@ async function pathOf(tx: StoreTx, role: Role): Promise<ApprovalPathView> {
     justificationRequired: role.justificationRequired,
     justificationMinLength: role.justificationMinLength,
     ticketPattern: role.ticketPattern,
+    breakGlass: role.breakGlass
+      ? { maxTtlSeconds: ttlBound(role, deps.policy.maxTtlSeconds, deps.policy.breakGlassMaxTtlSeconds).max, mfaRequired: role.mfaRequired, reviewRequired: true }
+      : null,
     stages,
     autoApprove: await rulesInWords(tx, role),
     autoApproveForecast: null,
@@ -68,7 +77,7 @@ export function approvalPathForRole(deps: Deps, caller: Caller, roleId: string):
   return deps.store.read(async (tx) => {
     const role = await tx.roles.byId(roleId);
     if (!role || !(await isCandidateNow(deps, tx, role, caller.accountId))) throw new DomainError('RoleNotFound', `There is no role with id ${roleId}.`);
-    return { ...(await pathOf(tx, role)), autoApproveForecast: await forecastFor(deps, tx, role, caller.accountId) };
+    return { ...(await pathOf(deps, tx, role)), autoApproveForecast: await forecastFor(deps, tx, role, caller.accountId) };
   });
 }
 
@@ -84,7 +93,7 @@ export function approvalProgress(deps: Deps, caller: Caller, requestId: string):
     const approval = request.approvalId === null ? undefined : await tx.approvals.byId(request.approvalId);
     const voters = new Map((await tx.accounts.byIds([...new Set(approval?.votes.map((v) => v.approverId) ?? [])])).map((a) => [a.id, a.login]));
     return {
-      ...(await pathOf(tx, role)),
+      ...(await pathOf(deps, tx, role)),
       requestId: request.id,
       status: approval?.status ?? null,
       openStage: approval?.status === 'Pending' ? approval.stage + 1 : null,

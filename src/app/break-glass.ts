@@ -9,6 +9,8 @@ import { requireAdmin } from './admin/require-admin.js';
 import { readGroupMembers } from './approver-groups.js';
 import type { Caller, Deps } from './deps.js';
 import { roleOf } from './lifecycle.js';
+import type { MfaKit, MfaProof } from './mfa/mfa-kit.js';
+import { checkReviewStepUp } from './mfa/step-up.js';
 
 /** At most this many uses in one listing: a banner, not a report (the audit trail has them all). */
 export const BREAK_GLASS_LIST_LIMIT = 500;
@@ -32,6 +34,13 @@ export interface BreakGlassReviewView {
   readonly reviewer: string;
   readonly reviewedAt: Instant;
   readonly comment: string;
+  /** The step-up the reviewer passed ('totp'), or null when the role asks for none. */
+  readonly factor: 'totp' | 'passkey' | null;
+}
+
+/** One use, reviewed or not, for the administrators' page of uses. */
+export interface BreakGlassUseWithReview extends BreakGlassUseView {
+  readonly review: Omit<BreakGlassReviewView, 'requestId'> | null;
 }
 
 async function viewUses(tx: StoreTx, uses: readonly PamRequest[], roles: ReadonlyMap<string, Role>): Promise<BreakGlassUseView[]> {
@@ -68,6 +77,21 @@ export function listUnreviewedBreakGlass(deps: Deps, caller: Caller): Promise<Br
   });
 }
 
+/** Administrators: every use, reviewed or not, newest first, each with its review (who, when, what). */
+export function listBreakGlassUses(deps: Deps, caller: Caller): Promise<BreakGlassUseWithReview[]> {
+  requireAdmin(caller);
+  return deps.store.read(async (tx) => {
+    const rows = await tx.breakGlass.uses({ limit: BREAK_GLASS_LIST_LIMIT });
+    const uses = rows.map((r) => r.request);
+    const views = await viewUses(tx, uses, await rolesOf(tx, uses));
+    const reviewers = new Map((await tx.accounts.byIds([...new Set(rows.flatMap((r) => (r.review ? [r.review.reviewerId] : [])))])).map((a) => [a.id, a.login]));
+    return views.map((v, i) => {
+      const r = rows[i]!.review;
+      return { ...v, review: r ? { reviewer: reviewers.get(r.reviewerId) ?? r.reviewerId, reviewedAt: r.reviewedAt, comment: r.comment, factor: r.factor } : null };
+    });
+  });
+}
+
 /** An approver: the unreviewed uses of roles they approve, other than their own, newest first. */
 export function listBreakGlassToReview(deps: Deps, caller: Caller): Promise<BreakGlassUseView[]> {
   return deps.store.read(async (tx) => {
@@ -82,15 +106,26 @@ export function listBreakGlassToReview(deps: Deps, caller: Caller): Promise<Brea
   });
 }
 
-/** One of the role's approvers reviews a use; the requester may then use the role again. */
-export async function reviewBreakGlass(deps: Deps, caller: Caller, requestId: string, comment: string): Promise<BreakGlassReviewView> {
-  return deps.store.transaction(async (tx) => {
+type Outcome = { readonly ok: true; readonly view: BreakGlassReviewView } | { readonly ok: false; readonly refused: DomainError };
+
+/**
+ * One of the role's approvers reviews a use; the requester may then use the role again. A role
+ * with approverMfaRequired asks the reviewer for the same step-up as an approval (`proof`).
+ */
+export async function reviewBreakGlass(deps: Deps, kit: MfaKit, caller: Caller, requestId: string, comment: string, proof: MfaProof | null = null): Promise<BreakGlassReviewView> {
+  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
     const r = await tx.requests.byId(requestId);
     if (!r) throw new DomainError('RequestNotFound', `There is no break-glass use ${requestId} for you to review.`);
     const role = await roleOf(tx, r);
+    const now = deps.clock.now();
     // Membership read again now, as for every decision (never the listing's cache).
     const members = await readGroupMembers(deps, tx, approverGroupIdsOf(role), [caller.accountId]);
-    const done: BreakGlassReview = review(role, r, caller.accountId, comment, deps.clock.now(), members, await tx.breakGlass.reviewOf(r.id));
+    const checked: BreakGlassReview = review(role, r, caller.accountId, comment, now, members, await tx.breakGlass.reviewOf(r.id));
+    // After the checks above, so someone who may not review spends none of the approver's codes.
+    const stepUp = await checkReviewStepUp(deps, kit, tx, role, r.id, caller, proof, now);
+    // Returned, not thrown: the transaction commits the failed attempt's count and audit.
+    if (!stepUp.ok) return { ok: false, refused: stepUp.refused };
+    const done: BreakGlassReview = { ...checked, factor: stepUp.factor };
     await tx.breakGlass.addReview(done);
     await tx.audit.append({
       at: done.reviewedAt,
@@ -100,8 +135,10 @@ export async function reviewBreakGlass(deps: Deps, caller: Caller, requestId: st
       targetId: r.id,
       requestId: r.id,
       before: null,
-      after: { role: role.name, requester: r.creatorId, comment: done.comment },
+      after: { role: role.name, requester: r.creatorId, comment: done.comment, factor: done.factor },
     });
-    return { requestId: r.id, reviewer: caller.login, reviewedAt: done.reviewedAt, comment: done.comment };
+    return { ok: true, view: { requestId: r.id, reviewer: caller.login, reviewedAt: done.reviewedAt, comment: done.comment, factor: done.factor } };
   });
+  if (!outcome.ok) throw outcome.refused;
+  return outcome.view;
 }

@@ -193,7 +193,7 @@ export async function buildApp({ core, config, logger, metrics, portalDir = DEFA
       me.addHook('onRequest', requireCaller(auth));
       const n = config.notifications;
       const notify = { email: n.email !== undefined, slackChannel: n.slack?.channel ?? null, teams: n.teams !== undefined, expiryWarningMinutes: n.expiryWarningMinutes };
-      await me.register(meRoutes, { deps, notify });
+      await me.register(meRoutes, { deps, mfa: core.mfa, notify });
       await me.register(myTokenRoutes, { deps });
     },
     { prefix: '/api/me' },

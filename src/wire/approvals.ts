@@ -13,6 +13,11 @@ export const approvalPath = z
     justificationRequired: z.boolean(),
     justificationMinLength: z.number(),
     ticketPattern: z.string().nullable(),
+    breakGlass: z
+      .object({ maxTtlSeconds: z.number(), mfaRequired: z.boolean(), reviewRequired: z.literal(true) })
+      .nullable()
+      .optional()
+      .meta({ description: 'Set for a break-glass role: activated without approval (the stages name who reviews each use afterwards), capped at maxTtlSeconds; MFA applies when mfaRequired.' }),
     stages: z
       .array(z.object({ stage: z.number(), required: z.number(), approvers: z.array(z.object({ login: z.string(), displayName: z.string() })).readonly(), approverGroups: z.array(z.string()).readonly() }))
       .readonly(),

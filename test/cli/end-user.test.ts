@@ -252,6 +252,7 @@ test('roles shows each role\'s approval path (--json and plain), and a server wi
     justificationRequired: true,
     justificationMinLength: 10,
     ticketPattern: '^CHG[0-9]{6}$',
+    breakGlass: null,
     stages: [
       { stage: 1, required: 2, approvers: [{ login: 'bob', displayName: 'BOB' }, { login: 'carol', displayName: 'CAROL' }], approverGroups: ['DBA Leads'] },
       { stage: 2, required: 1, approvers: [{ login: 'dave', displayName: 'DAVE' }], approverGroups: [] },

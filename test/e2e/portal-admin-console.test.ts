@@ -130,12 +130,15 @@ test('at 390 px no page scrolls sideways; screenshots of the console at phone wi
     ['roles', 'My roles'],
     ['requests', 'My requests'],
     ['approvals', 'Approvals'],
+    ['reviews', 'Break-glass reviews'],
     ['security', 'Security'],
     ['admin', 'Overview'],
     ['admin/users', 'Users'],
     ['admin/groups', 'Groups'],
     ['admin/roles', 'Roles'],
     ['admin/holdings', 'Active now'],
+    ['admin/break-glass', 'Break-glass uses'],
+    // Last: the audit page's filter is used below.
     ['admin/audit', 'Audit trail'],
   ];
   for (const [hash, title] of pages) {

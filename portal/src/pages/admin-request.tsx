@@ -17,6 +17,7 @@ const SAYS: Record<string, string> = {
   'request.revoke-confirmed': 'Access removed (directory confirmed)',
   'request.timed-out': 'Timed out waiting',
   'request.revoked': 'Revoked by an administrator',
+  'request.break-glass-reviewed': 'Break-glass use reviewed',
   'approval.voted': 'Vote cast',
   'approval.approved': 'Approval given',
   'approval.rejected': 'Approval refused',

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { usageError } from '../cli-error.js';
+import { CliError, usageError } from '../cli-error.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
 import { formatLocalTime } from '../format-time.js';
 import { emit } from '../output.js';
+import { withOtp } from '../otp-input.js';
 import { isGuid } from '../pam-client.js';
 import { formatTable } from '../table.js';
 
@@ -38,10 +39,20 @@ export function registerBreakGlassCommands(program: Command): void {
 
   clientCommand(group, 'review <requestId>', 'record your review of a break-glass use; its requester may then use the role again')
     .requiredOption('--comment <text>', 'what was done with the access, and whether it was warranted')
-    .action(async (id: string, f: ClientOptions & { comment: string }) => {
+    .option('--otp <code>', 'your authenticator code, for a role whose approvers must pass MFA (asked on a terminal otherwise)')
+    .action(async (id: string, f: ClientOptions & { comment: string; otp?: string }) => {
       if (!isGuid(id)) throw usageError(`'${id}' is not a request id (a GUID)`);
       const api = await connect(f);
-      const done = await api.post(`/api/me/break-glass/${id.toLowerCase()}/review`, { comment: f.comment });
+      const url = `/api/me/break-glass/${id.toLowerCase()}/review`;
+      let done: unknown;
+      try {
+        done = await api.post(url, { comment: f.comment, ...(f.otp !== undefined && { code: f.otp }) });
+      } catch (e) {
+        // A role whose approvers pass MFA asks the same of its reviewers: ask for a code on a terminal.
+        if (!(e instanceof CliError) || e.serverCode !== 'MfaRequired' || f.otp !== undefined) throw e;
+        done = await withOtp(undefined, 'This role asks its reviewers for MFA; code from your authenticator: ', (code) => api.post(url, { comment: f.comment, code }));
+        if (done === null) throw new CliError(`${e.message}\nPass --otp <code> to review it.`);
+      }
       emit(f, done, () => `reviewed break-glass use ${id.toLowerCase()}`);
     });
 }

@@ -42,6 +42,23 @@ function rulesLine(p: ApprovalPath): string {
   return p.autoApprove.length === 0 ? '' : `auto-approved when: ${p.autoApprove.map((r) => `${r.when} (rule '${r.name}')`).join(' or ')}`;
 }
 
+/**
+ * A break-glass role asks nobody before; its path's approvers review each use after. Said as such,
+ * so nobody waits for an approval that will not be asked.
+ */
+export function breakGlassLine(p: ApprovalPath & { breakGlass: NonNullable<ApprovalPath['breakGlass']> }): string {
+  const reviewers = p.stages.flatMap((s) => [...s.approvers.map((a) => a.login), ...s.approverGroups.map((g) => `${g} (group)`)]);
+  return [
+    'no approval asked',
+    `at most ${formatDuration(p.breakGlass.maxTtlSeconds)}`,
+    p.breakGlass.mfaRequired ? 'MFA still required' : '',
+    'audited as break-glass',
+    `each use reviewed afterwards by one of ${[...new Set(reviewers)].join(', ')}${p.approverMfaRequired ? ' (with MFA)' : ''}`,
+  ]
+    .filter((e) => e !== '')
+    .join('; ');
+}
+
 export function registerPamRolesCommand(program: Command): void {
   clientCommand(program, 'roles', 'the roles you may request, and until when each is active for you (Get-PAMRoleForRequest)')
     .action(async (f: ClientOptions) => {
@@ -52,10 +69,10 @@ export function registerPamRolesCommand(program: Command): void {
       const until = new Map<string, string>();
       for (const r of active) if ((until.get(r.RoleId) ?? '') < r.ExpirationTime) until.set(r.RoleId, r.ExpirationTime);
       const paths = await Promise.all(roles.map((r) => approvalPathOf(api, r)));
-      // The forecast is the server's sentence (which rule would approve you now, and why it is only a forecast).
       const approvalLines = roles.flatMap((r, i) => {
         const p = paths[i];
         if (!p) return [];
+        if (p.breakGlass) return [`${r.DisplayName}: break-glass: ${breakGlassLine({ ...p, breakGlass: p.breakGlass })}`];
         const forecast = p.autoApproveForecast ? [`${r.DisplayName}: ${p.autoApproveForecast.note}`] : [];
         return [`${r.DisplayName}: approval: ${approvalLine(p)}`, ...forecast];
       });

@@ -16,6 +16,8 @@ export interface BreakGlassReview {
   readonly reviewerId: string;
   readonly reviewedAt: Instant;
   readonly comment: string;
+  /** The step-up the reviewer passed, when the role asks approvers for one (approverMfaRequired). */
+  readonly factor: 'totp' | 'passkey' | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export function review(
   now: Instant,
   members: GroupMembers,
   existing: BreakGlassReview | undefined,
+  factor: BreakGlassReview['factor'] = null,
 ): BreakGlassReview {
   // Anyone but the role's approvers learns nothing of the request, not even that it exists.
   const approver = isApprover(role, reviewerId, members);
@@ -63,5 +66,5 @@ export function review(
   const text = comment.trim();
   if (text === '') throw new DomainError('BadRequest', 'A review needs a comment: what was done with the access, and whether it was warranted.');
   if (text.length > MAX_REVIEW_COMMENT) throw new DomainError('BadRequest', `A review comment has at most ${MAX_REVIEW_COMMENT} characters.`);
-  return Object.freeze({ requestId: r.id, reviewerId, reviewedAt: now, comment: text });
+  return Object.freeze({ requestId: r.id, reviewerId, reviewedAt: now, comment: text, factor });
 }

@@ -6,7 +6,7 @@ import { MEMBER_ATTRIBUTES, RECONCILE_MODES } from '../../domain/group/group.js'
 import { adminRequest, adminRole, auditEntry, dashboard, group, groupMembers, groupMembersChange, holding, lockOutcome, requestTimeline, user, userWithLockout } from '../../wire/admin.js';
 import { enrolmentCode, factors, totpEnrolment } from '../../wire/mfa.js';
 import { valueList } from '../../wire/odata.js';
-import { breakGlassUseList } from './break-glass-schemas.js';
+import { breakGlassListQuery, breakGlassUseWithReviewList } from './break-glass-schemas.js';
 import { listQuery, pageWire } from './admin-list-query.js';
 import { answers, firstIssue, noContent, routeSchema } from '../plugins/zod-schemas.js';
 
@@ -97,7 +97,12 @@ const byName = z.object({ name: z.string() });
 
 /** Every /api/admin route: what it takes and what it answers (the OpenAPI document is built from these). */
 export const ADMIN_ROUTES = {
-  listBreakGlass: routeSchema({ tags: ['admin'], summary: 'Break-glass uses not yet reviewed, newest first', response: answers({ 200: breakGlassUseList }) }),
+  listBreakGlass: routeSchema({
+    tags: ['admin'],
+    summary: 'Break-glass uses not yet reviewed (all=true: every use, with its review), newest first',
+    querystring: breakGlassListQuery,
+    response: answers({ 200: breakGlassUseWithReviewList }),
+  }),
   listUsers: routeSchema({ tags: ['admin'], summary: 'List users (optionally those matching a search)', querystring: listQuery, response: answers({ 200: pageWire(userWithLockout) }) }),
   createUser: routeSchema({ tags: ['admin'], summary: 'Create a user', body: userBody, response: answers({ 201: user }) }),
   showUser: routeSchema({ tags: ['admin'], summary: 'Show a user', params: byName, response: answers({ 200: userWithLockout }) }),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
-import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
+import { listBreakGlassUses, listUnreviewedBreakGlass } from '../../app/break-glass.js';
 import { changeGroupMembers } from '../../app/admin/group-members.js';
 import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { matchesSearch, searchText } from '../../app/admin/name-search.js';
@@ -133,8 +133,11 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     return pageOf(held, pageRequestOf(req.query));
   });
 
-  // Break-glass uses no approver has reviewed yet, newest first (the portal's banner; docs/approvals.md).
-  app.get('/break-glass', { schema: s.listBreakGlass }, async (req) => ({ value: await listUnreviewedBreakGlass(deps, req.caller!) }));
+  // Break-glass uses no approver has reviewed yet, newest first (docs/approvals.md); all=true:
+  // every use with its review (the portal's banner and its page of uses).
+  app.get('/break-glass', { schema: s.listBreakGlass }, async (req) => ({
+    value: req.query.all === 'true' ? await listBreakGlassUses(deps, req.caller!) : (await listUnreviewedBreakGlass(deps, req.caller!)).map((u) => ({ ...u, review: null })),
+  }));
 
   app.get('/audit', { schema: s.readAudit }, async (req) => {
     const q = req.query;

@@ -6,6 +6,7 @@ import { wireEnding } from '../../wire/mim.js';
 import { valueList } from '../../wire/odata.js';
 import { answers, routeSchema } from '../plugins/zod-schemas.js';
 import type { Deps } from '../../app/deps.js';
+import type { MfaKit } from '../../app/mfa/mfa-kit.js';
 import { approvalPathForRole, approvalProgress } from '../../app/approval-path.js';
 import { listBreakGlassToReview, reviewBreakGlass } from '../../app/break-glass.js';
 import { listMyDecisions } from '../../app/decisions.js';
@@ -21,6 +22,8 @@ import { endingToWire } from '../odata/wire-shapes.js';
 
 export interface MeOptions {
   readonly deps: Deps;
+  /** The factor engines a break-glass review's step-up needs (approverMfaRequired). */
+  readonly mfa: MfaKit;
   /** What notifications the configuration turns on; absent: none. */
   readonly notify?: NotifySetup;
 }
@@ -78,7 +81,11 @@ export async function meRoutes(root: FastifyInstance, opts: MeOptions): Promise<
   app.get('/break-glass', { schema: ME_ROUTES.breakGlassToReview }, async (req) => ({ value: await listBreakGlassToReview(opts.deps, req.caller!) }));
   methodNotAllowed(app, '/break-glass', ['GET']);
   app.post('/break-glass/:requestId/review', { schema: ME_ROUTES.reviewBreakGlass }, async (req, reply) =>
-    reply.code(201).send(await reviewBreakGlass(opts.deps, req.caller!, requireGuid('The request id', req.params.requestId), req.body.comment)),
+    reply
+      .code(201)
+      .send(
+        await reviewBreakGlass(opts.deps, opts.mfa, req.caller!, requireGuid('The request id', req.params.requestId), req.body.comment, req.body.code === undefined ? null : { kind: 'totp', code: req.body.code }),
+      ),
   );
   methodNotAllowed(app, '/break-glass/:requestId/review', ['POST']);
 

@@ -16,6 +16,8 @@ export interface BreakGlassRepo {
    * first, at most `limit`: of one person, of some roles, or all of them.
    */
   unreviewed(by: { readonly creatorId?: string; readonly roleIds?: readonly string[]; readonly limit: number }): Promise<PamRequest[]>;
+  /** Every use, reviewed or not, newest first, at most `limit`, each with its review if it has one. */
+  uses(by: { readonly limit: number }): Promise<{ readonly request: PamRequest; readonly review: BreakGlassReview | undefined }[]>;
   /** The review of `requestId`, if it has one. */
   reviewOf(requestId: string): Promise<BreakGlassReview | undefined>;
   /** Records a review; a second review of the same request is refused by the store ('Conflict'). */

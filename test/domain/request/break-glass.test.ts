@@ -52,7 +52,7 @@ test('only an approver other than the requester reviews, once, with a comment', 
   assert.throws(() => review(GLASS, request({ startedAt: T0, status: 'Expired' }), 'carol', 'fine', T0, none, undefined), domainError('RequestNotFound'));
   assert.throws(() => review(GLASS, use, 'carol', '   ', T0, none, undefined), domainError('BadRequest', /comment/));
   const done = review(GLASS, use, 'carol', ' restored the DB ', T0, none, undefined);
-  assert.deepEqual(done, { requestId: use.id, reviewerId: 'carol', reviewedAt: T0, comment: 'restored the DB' });
+  assert.deepEqual(done, { requestId: use.id, reviewerId: 'carol', reviewedAt: T0, comment: 'restored the DB', factor: null });
   assert.throws(() => review(GLASS, use, 'carol', 'again', T0, none, done), domainError('Conflict'));
   // A member of an approver group reviews too.
   const grouped = role({ ...GLASS, stages: [{ approverIds: [], approverGroupIds: ['g-leads'], required: 1 }] });

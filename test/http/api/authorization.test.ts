@@ -474,6 +474,7 @@ const ROWS: Row[] = [
   { name: 'GET /api/me/decisions (own decisions only)', call: () => ({ method: 'GET', url: '/api/me/decisions' }), expect: ANY_USER(200), check: (_w, res) => assert.deepEqual(value(res), []) },
   // Break-glass (docs/approvals.md): administrators list unreviewed uses; approvers list and review theirs.
   { name: 'GET /api/admin/break-glass', call: () => ({ method: 'GET', url: '/api/admin/break-glass' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /api/admin/break-glass?all=true (every use, with reviews)', call: () => ({ method: 'GET', url: '/api/admin/break-glass?all=true' }), expect: ADMIN_ONLY(200) },
   { name: 'GET /api/me/break-glass (uses the caller reviews)', call: () => ({ method: 'GET', url: '/api/me/break-glass' }), expect: ANY_USER(200), check: (_w, res) => assert.deepEqual(value(res), []) },
   {
     name: 'POST /api/me/break-glass/{id}/review (not a break-glass use)',

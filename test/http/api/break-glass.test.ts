@@ -75,7 +75,7 @@ test('until an approver reviews the last use, the same person cannot use the rol
   assertODataError(await review('ann', first.RequestId, { comment: 'x'.repeat(2001) }), 400);
   const done = await review('ann', first.RequestId, { comment: 'restored the replica; warranted' });
   assert.equal(done.statusCode, 201, done.body);
-  assert.deepEqual({ ...(done.json() as object), reviewedAt: 0 }, { requestId: first.RequestId, reviewer: 'ann', reviewedAt: 0, comment: 'restored the replica; warranted' });
+  assert.deepEqual({ ...(done.json() as object), reviewedAt: 0 }, { requestId: first.RequestId, reviewer: 'ann', reviewedAt: 0, comment: 'restored the replica; warranted', factor: null });
   assertODataError(await review('ann', first.RequestId, { comment: 'twice' }), 409);
   const audit = (await t().app.inject({ method: 'GET', url: `/api/admin/audit?action=request.break-glass-reviewed`, headers: basic('admin') })).json().value as { actorId: string; requestId: string }[];
   assert.equal(audit.length, 1);
@@ -93,4 +93,33 @@ test('a request of a role that is not break-glass cannot be reviewed (404); a br
   const res = await t().app.inject({ method: 'PATCH', url: '/api/admin/roles/Allow%20AD%20Access', headers: basic('admin'), payload: { name: 'Allow AD Access', breakGlass: true } });
   assert.equal(res.statusCode, 400);
   assert.match(res.body, /needs approvers/);
+});
+
+test('the approval path of a break-glass role says so: no approval, the TTL cap, MFA, a review after', async () => {
+  const rid = await breakGlass({ mfaRequired: true });
+  const path = (id: string) => t().app.inject({ method: 'GET', url: `/api/me/roles/${id}/approval-path`, headers: basic('jen') });
+  const glass = await path(rid);
+  assert.equal(glass.statusCode, 200, glass.body);
+  assert.deepEqual(glass.json().breakGlass, { maxTtlSeconds: 900, mfaRequired: true, reviewRequired: true });
+  assert.deepEqual(glass.json().stages[0].approvers.map((a: { login: string }) => a.login), ['ann'], 'the stages name who reviews');
+  assert.equal((await path(await roleId(t().app, 'Allow AD Access'))).json().breakGlass, null);
+});
+
+test('administrators list every use with ?all=true: unreviewed and reviewed, with who reviewed and the comment', async () => {
+  const rid = await breakGlass();
+  const first = assertElement(await createForm(t().app, 'jen', { RoleId: rid, RequestedTTL: 600, Justification: 'outage' }));
+  assert.equal((await close(t().app, 'jen', first.RequestId)).statusCode < 300, true);
+  assert.equal((await review('ann', first.RequestId, { comment: 'warranted' })).statusCode, 201);
+  const second = assertElement(await createForm(t().app, 'jen', { RoleId: rid, RequestedTTL: 600, Justification: 'again' }));
+  const all = (await uses('/api/admin/break-glass?all=true', 'admin')) as unknown as { requestId: string; status: string; review: { reviewer: string; comment: string } | null }[];
+  assert.deepEqual(
+    all.map((u) => [u.requestId, u.status, u.review && [u.review.reviewer, u.review.comment]]),
+    [
+      [second.RequestId, 'Active', null],
+      [first.RequestId, 'Closed', ['ann', 'warranted']],
+    ],
+  );
+  assert.deepEqual((await uses('/api/admin/break-glass', 'admin')).map((u) => u.requestId), [second.RequestId], 'without all: the unreviewed only');
+  assertODataError(await t().app.inject({ method: 'GET', url: '/api/admin/break-glass?all=yes', headers: basic('admin') }), 400);
+  assertODataError(await t().app.inject({ method: 'GET', url: '/api/admin/break-glass?all=true', headers: basic('ann') }), 403);
 });

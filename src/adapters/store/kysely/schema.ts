@@ -19,7 +19,7 @@ export interface Database {
   requests: RequestTable;
   approvals: ApprovalTable;
   approval_votes: ApprovalVoteTable;
-  break_glass_reviews: { request_id: string; reviewer_id: string; reviewed_at: number; comment: string };
+  break_glass_reviews: { request_id: string; reviewer_id: string; reviewed_at: number; comment: string; factor: string | null };
   audit: AuditTable;
   audit_checkpoints: { seq: number; key_id: string; hash: string; at: number; signature: string };
   /** How far each audit export sink has been sent, and which node sends it (migration 0021). */
