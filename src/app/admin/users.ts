@@ -129,14 +129,28 @@ export async function showUser(deps: Deps, caller: Caller, login: string): Promi
  * disable or lock it instead, which ends everything it holds. Anyone who holds or waits for access
  * has history, so removing an account can never leave a membership behind.
  */
+/** Refuses (Conflict) to remove someone the audit trail refers to, naming what to do instead. */
+async function refuseUserRemoval(tx: StoreTx, a: Account): Promise<void> {
+  const history = await tx.requests.listByCreator(a.id, { filter: null, orderBy: [], top: 1, skip: 0 });
+  if (history.length > 0) {
+    throw new DomainError('Conflict', `User '${a.login}' has request history, which the audit trail refers to; disable the user instead (elevate user set ${a.login} --disabled).`);
+  }
+}
+
+/**
+ * Whether removeUser would refuse, asked before any confirmation so a front end does not ask
+ * "remove alice?" only to be told no; removeUser checks again in its own transaction.
+ */
+export async function checkUserRemovable(deps: Deps, caller: Caller, login: string): Promise<void> {
+  requireAdmin(caller);
+  await deps.store.read(async (tx) => refuseUserRemoval(tx, await accountByLogin(tx, login)));
+}
+
 export async function removeUser(deps: Deps, caller: Caller, login: string): Promise<void> {
   requireAdmin(caller);
   await deps.store.transaction(async (tx) => {
     const a = await accountByLogin(tx, login);
-    const history = await tx.requests.listByCreator(a.id, { filter: null, orderBy: [], top: 1, skip: 0 });
-    if (history.length > 0) {
-      throw new DomainError('Conflict', `User '${login}' has request history, which the audit trail refers to; disable the user instead.`);
-    }
+    await refuseUserRemoval(tx, a);
     await tx.accounts.remove(a.id);
     await tx.audit.append({
       at: deps.clock.now(),
