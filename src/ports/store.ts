@@ -18,6 +18,7 @@ import type { SettingsRepo } from './store/settings-repo.js';
 // One file per repository under store/; this file keeps the transaction boundary and the one
 // import path everything else uses.
 export type { AccountRepo, ChangeCounts } from './store/account-repo.js';
+export type { NamePageQuery, RowsPage } from './store/name-page.js';
 export type { ApiTokenRepo } from './store/api-token-repo.js';
 export type { ApprovalRepo, ApprovalView, DecisionView } from './store/approval-repo.js';
 export type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';

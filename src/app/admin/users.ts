@@ -7,6 +7,7 @@ import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
 import { inLifecycle } from '../lifecycle.js';
 import { matchesSearch } from './name-search.js';
+import type { Page, PageRequest } from './paging.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface UserSpec {
@@ -113,6 +114,21 @@ export async function listUsers(deps: Deps, caller: Caller, search: string | nul
     const now = deps.clock.now();
     const attempts = new Map((await tx.mfa.allAttempts()).map((a) => [a.accountId, a]));
     return (await tx.accounts.list()).filter((a) => matchesSearch(search, [a.login, a.displayName, a.email])).map((a) => ({ ...publicAccount(a), mfaLockout: lockoutView(attempts.get(a.id) ?? noAttempts(a.id), now) }));
+  });
+}
+
+/**
+ * One page of the users whose login, name or email contains `search` (any case), by login: searched,
+ * counted and sliced by the store, with the MFA lockout read for the page's users only.
+ */
+export async function listUsersPage(deps: Deps, caller: Caller, search: string | null, page: PageRequest): Promise<Page<UserView>> {
+  requireAdmin(caller);
+  return deps.store.read(async (tx) => {
+    const now = deps.clock.now();
+    const { rows, total } = await tx.accounts.page({ search, ...page });
+    const value = await Promise.all(rows.map(async (a) => ({ ...publicAccount(a), mfaLockout: lockoutView((await tx.mfa.attempts(a.id)) ?? noAttempts(a.id), now) })));
+    const end = page.skip + rows.length;
+    return { value, total, skip: page.skip, nextSkip: end < total ? end : null };
   });
 }
 

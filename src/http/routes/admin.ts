@@ -11,7 +11,7 @@ import { readDashboard } from '../../app/admin/dashboard.js';
 import { type AdminListQuery, pageRequestOf } from './admin-list-query.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
 import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
-import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { listUsersPage, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import type { Deps } from '../../app/deps.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
@@ -44,7 +44,8 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
 
   app.get('/users', { schema: s.listUsers }, async (req) => {
     const q = req.query;
-    return pageOf((await listUsers(deps, req.caller!, searchText(q.search))).map(userToWire), pageRequestOf(q));
+    const page = await listUsersPage(deps, req.caller!, searchText(q.search), pageRequestOf(q));
+    return { ...page, value: page.value.map(userToWire) };
   });
   app.post('/users', { schema: s.createUser }, async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, req.body, 'create')).account));
   app.get('/users/:name', { schema: s.showUser }, async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));

@@ -46,6 +46,8 @@ export interface RequestRepo {
    * Requests not yet ended nor ending (pending, scheduled, Processing or Active) of one account, of
    * one role, or of both; oldest first. What an administrator's revoke or lock ends.
    */
+  /** How many requests are in each open status (PendingMFA ... Active), counted by the store, not loaded. */
+  countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>>;
   listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]>;
 }
 

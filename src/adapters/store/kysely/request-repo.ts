@@ -28,6 +28,8 @@ const COLUMNS: ColumnMap<RequestField> = {
 
 /** Statuses an administrator's revoke can still end: everything neither ended nor already ending. */
 const OPEN: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active'];
+/** The open statuses before access: the partial index requests_waiting (migration 0027) holds exactly these. */
+export const WAITING: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled'];
 
 
 /**
@@ -257,6 +259,20 @@ export class KyselyRequestRepo implements RequestRepo {
       for (const r of rows) held.push({ groupId: r.group_id, accountId: r.account_id });
     }
     return held;
+  }
+
+  async countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>> {
+    // Two counts, each over a partial index that holds exactly its statuses (literals, so SQLite's
+    // planner can match them): requests_holding (0016) and requests_waiting (0027). Neither loads a row.
+    const count = (statuses: readonly RequestStatus[]) =>
+      this.db
+        .selectFrom('requests')
+        .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('status', 'in', statuses.map((s) => sql.lit(s)))
+        .groupBy('status')
+        .execute();
+    const rows = [...(await count(HOLDING)), ...(await count(WAITING))];
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   async listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]> {

@@ -21,6 +21,7 @@ import * as m0018 from './0018-role-changes.js';
 import * as m0019 from './0019-break-glass.js';
 import * as m0020 from './0020-role-notify.js';
 import * as m0021 from './0021-audit-export.js';
+import * as m0027 from './0027-admin-counts.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0019-break-glass': m0019,
   '0020-role-notify': m0020,
   '0021-audit-export': m0021,
+  '0027-admin-counts': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {
