@@ -30,7 +30,7 @@ export type { GroupAccount, GroupRepo } from './store/group-repo.js';
 export type { ChallengePurpose, EnrolmentCode, MfaChallenge, MfaRepo, Passkey, TotpFactor } from './store/mfa-repo.js';
 export type { Notification, NotificationBacklog, NotificationDelivery, NotificationDetail, NotificationRepo } from './store/notification-repo.js';
 export type { OutboxJob, OutboxRepo } from './store/outbox-repo.js';
-export type { RequestRepo, RequestWrite } from './store/request-repo.js';
+export type { HoldingRow, RequestRepo, RequestWrite } from './store/request-repo.js';
 export type { RoleRepo, RoleWithGroups } from './store/role-repo.js';
 export type { Session, SessionRepo } from './store/session-repo.js';
 export type { SettingsRepo } from './store/settings-repo.js';

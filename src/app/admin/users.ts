@@ -7,7 +7,7 @@ import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
 import { inLifecycle } from '../lifecycle.js';
 import { matchesSearch } from './name-search.js';
-import type { Page, PageRequest } from './paging.js';
+import { type Page, type PageRequest, pageFrom } from './paging.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface UserSpec {
@@ -127,8 +127,7 @@ export async function listUsersPage(deps: Deps, caller: Caller, search: string |
     const now = deps.clock.now();
     const { rows, total } = await tx.accounts.page({ search, ...page });
     const value = await Promise.all(rows.map(async (a) => ({ ...publicAccount(a), mfaLockout: lockoutView((await tx.mfa.attempts(a.id)) ?? noAttempts(a.id), now) })));
-    const end = page.skip + rows.length;
-    return { value, total, skip: page.skip, nextSkip: end < total ? end : null };
+    return pageFrom(value, total, page);
   });
 }
 

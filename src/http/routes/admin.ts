@@ -122,9 +122,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
 
   // Who holds which role right now, across all roles (the portal's "Active now" page).
   app.get('/holdings', { schema: s.listHoldings }, async (req) => {
-    const search = searchText(req.query.search);
-    const held = (await listHoldings(deps, req.caller!)).filter((h) => matchesSearch(search, [h.roleName, h.login, h.displayName]));
-    return pageOf(held, pageRequestOf(req.query));
+    return listHoldings(deps, req.caller!, searchText(req.query.search), pageRequestOf(req.query));
   });
 
   // Break-glass uses no approver has reviewed yet, newest first (the portal's banner; docs/approvals.md).

@@ -151,6 +151,32 @@ test('a page of users is read through the login index, not sorted from the whole
   }
 });
 
+test('who holds what: 1,000 held elevations joined, paged disjoint and complete, searched, through requests_holding', async () => {
+  const pageOf = (search: string | null, skip: number, top: number | null) => store.read((tx) => tx.requests.holdingsPage({ search, skip, top }));
+  const all = (await pageOf(null, 0, null)).rows;
+  assert.equal(all.length, 1000, '500 Active and 500 Processing');
+  assert.ok(all.every((h) => h.roleName === 'R' && (h.status === 'Active' || h.status === 'Processing') && h.login === `u${h.accountId.slice(3)}`));
+  const logins = all.map((h) => h.login!);
+  assert.deepEqual(logins, [...logins].sort(), 'by login within the role');
+  const ids: string[] = [];
+  for (let skip = 0; skip < 1000; skip += 300) {
+    const p = await pageOf(null, skip, 300);
+    assert.equal(p.total, 1000);
+    ids.push(...p.rows.map((h) => h.requestId));
+  }
+  assert.deepEqual(ids, all.map((h) => h.requestId), 'pages of 300 make the whole list, each row once');
+  const found = await pageOf('u12', 0, 5);
+  const want = all.filter((h) => h.login!.includes('u12'));
+  assert.equal(found.total, want.length);
+  assert.deepEqual(found.rows.map((h) => h.requestId), want.slice(0, 5).map((h) => h.requestId));
+  assert.equal((await pageOf('person 1', 0, 1)).total, all.filter((h) => h.displayName!.toLowerCase().includes('person 1')).length);
+
+  const { q } = await traced(() => pageOf(null, 0, 25), /order by/);
+  const plan = await explain(q.sql, q.params);
+  if (TEST_STORE === 'postgres') assert.match(plan, /requests_holding/, plan);
+  else assert.match(plan, /USING (COVERING )?INDEX requests_holding/, plan);
+});
+
 test('the dashboard counts open requests by status without loading them, through the partial indexes', async () => {
   const { out } = await traced(() => store.read((tx) => tx.requests.countOpenByStatus()), /group by "status"/);
   assert.deepEqual(out, { Active: 500, Processing: 500, PendingApproval: 500, PendingMFA: 500, Scheduled: 500 });

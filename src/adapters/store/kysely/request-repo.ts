@@ -4,7 +4,8 @@ import { nextTimedEvent } from '../../../domain/request/next-timed-event.js';
 import { HOLDING, type PamRequest, type RequestStatus } from '../../../domain/request/request.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
-import type { GroupAccount, RequestRepo, RequestWrite } from '../../../ports/store.js';
+import type { GroupAccount, HoldingRow, NamePageQuery, RequestRepo, RequestWrite, RowsPage } from '../../../ports/store.js';
+import { containsPattern, likes, slicePage } from './name-like.js';
 import { chunks } from './chunks.js';
 import { groupAccountRows } from './json-rows.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
@@ -259,6 +260,44 @@ export class KyselyRequestRepo implements RequestRepo {
       for (const r of rows) held.push({ groupId: r.group_id, accountId: r.account_id });
     }
     return held;
+  }
+
+  async holdingsPage(q: NamePageQuery): Promise<RowsPage<HoldingRow>> {
+    let base = this.db
+      .selectFrom('requests as r')
+      .innerJoin('roles as ro', 'ro.id', 'r.role_id')
+      .leftJoin('accounts as a', 'a.id', 'r.creator_id')
+      // Literals, as in the partial index requests_holding, so a planner reads only held rows.
+      .where('r.status', 'in', HOLDING.map((s) => sql.lit(s)));
+    if (q.search !== null) {
+      const p = containsPattern(q.search);
+      base = base.where((eb) => eb.or([likes(eb.fn('lower', ['ro.name']), p), likes(eb.ref('a.login_key'), p), likes(eb.fn('lower', ['a.display_name']), p)]));
+    }
+    const counted = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const rows = await slicePage(
+      base
+        .select(['r.id', 'r.status', 'r.started_at', 'r.expires_at', 'r.role_id', 'ro.name as role_name', 'r.creator_id', 'a.login', 'a.display_name'])
+        // Role name any case first, then login, then the request: a total order, so pages are stable.
+        .orderBy((eb) => eb.fn('lower', ['ro.name']))
+        .orderBy('ro.name')
+        .orderBy('a.login_key')
+        .orderBy('r.id'),
+      q,
+    ).execute();
+    return {
+      total: Number(counted.n),
+      rows: rows.map((r) => ({
+        requestId: r.id,
+        status: r.status as RequestStatus,
+        startedAt: r.started_at === null ? null : Number(r.started_at),
+        expiresAt: Number(r.expires_at) === MIN_INSTANT ? null : Number(r.expires_at),
+        roleId: r.role_id,
+        roleName: r.role_name,
+        accountId: r.creator_id,
+        login: r.login,
+        displayName: r.display_name,
+      })),
+    };
   }
 
   async countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>> {
