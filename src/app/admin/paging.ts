@@ -20,9 +20,3 @@ export function pageFrom<T>(value: T[], total: number, p: PageRequest): Page<T> 
   const end = p.skip + value.length;
   return { value, total, skip: p.skip, nextSkip: end < total ? end : null };
 }
-
-export function pageOf<T>(items: readonly T[], p: PageRequest): Page<T> {
-  const end = p.top === null ? items.length : Math.min(items.length, p.skip + p.top);
-  const value = items.slice(p.skip, end);
-  return { value, total: items.length, skip: p.skip, nextSkip: end < items.length ? end : null };
-}

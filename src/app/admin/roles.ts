@@ -11,6 +11,7 @@ import { requireAdmin } from './require-admin.js';
 import { inLifecycle } from '../lifecycle.js';
 import { settleRoleChange } from './role-change.js';
 import { accountByLogin } from './users.js';
+import { type Page, type PageRequest, pageFrom } from './paging.js';
 
 /** A role as administrators write it: names instead of ids, "HH:MM" instead of minutes. */
 export interface RoleSpec {
@@ -235,6 +236,15 @@ export async function upsertRole(
 export async function listRoles(deps: Deps, caller: Caller): Promise<RoleView[]> {
   requireAdmin(caller);
   return deps.store.transaction(async (tx) => Promise.all((await tx.roles.list()).map((r) => viewRole(tx, r))));
+}
+
+/** One page of the roles whose name or description contains `search` (any case), by name; only the page's roles are read in full. */
+export async function listRolesPage(deps: Deps, caller: Caller, search: string | null, page: PageRequest): Promise<Page<RoleView>> {
+  requireAdmin(caller);
+  return deps.store.read(async (tx) => {
+    const { rows, total } = await tx.roles.page({ search, ...page });
+    return pageFrom(await Promise.all(rows.map((r) => viewRole(tx, r))), total, page);
+  });
 }
 
 export async function showRole(deps: Deps, caller: Caller, name: string): Promise<RoleView> {

@@ -3,14 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
 import { listUnreviewedBreakGlass } from '../../app/break-glass.js';
-import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
-import { matchesSearch, searchText } from '../../app/admin/name-search.js';
-import { pageOf } from '../../app/admin/paging.js';
+import { groupMembers, listGroupsPage, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { searchText } from '../../app/admin/name-search.js';
 import { requestTimeline } from '../../app/admin/request-timeline.js';
 import { readDashboard } from '../../app/admin/dashboard.js';
 import { type AdminListQuery, pageRequestOf } from './admin-list-query.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
-import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
+import { listRolesPage, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
 import { listUsersPage, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import type { Deps } from '../../app/deps.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
@@ -87,7 +86,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     return reply.code(204).send();
   });
 
-  app.get('/groups', { schema: s.listGroups }, async (req) => pageOf(await listGroups(deps, req.caller!, searchText(req.query.search)), pageRequestOf(req.query)));
+  app.get('/groups', { schema: s.listGroups }, async (req) => listGroupsPage(deps, req.caller!, searchText(req.query.search), pageRequestOf(req.query)));
   app.post('/groups', { schema: s.createGroup }, async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, req.body, 'create')).group));
   app.get('/groups/:name', { schema: s.showGroup }, async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
   app.patch('/groups/:name', { schema: s.updateGroup }, async (req) => (await upsertGroup(deps, req.caller!, { ...req.body, name: req.params.name }, 'update')).group);
@@ -102,9 +101,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
   });
 
   app.get('/roles', { schema: s.listRoles }, async (req) => {
-    const search = searchText(req.query.search);
-    const roles = (await listRoles(deps, req.caller!)).filter((r) => matchesSearch(search, [r.name, r.description]));
-    return pageOf(roles, pageRequestOf(req.query));
+    return listRolesPage(deps, req.caller!, searchText(req.query.search), pageRequestOf(req.query));
   });
   app.post('/roles', { schema: s.createRole }, async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, req.body, 'create')).role));
   app.get('/roles/:name', { schema: s.showRole }, async (req) => showRole(deps, req.caller!, req.params.name));

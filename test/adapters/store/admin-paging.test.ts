@@ -12,7 +12,7 @@ import pg from 'pg';
 import { PostgresStore } from '../../../src/adapters/store/postgres/postgres-store.js';
 import { SqliteStore, loadSqliteDriver } from '../../../src/adapters/store/sqlite/sqlite-store.js';
 import type { Account } from '../../../src/domain/account/account.js';
-import type { Store } from '../../../src/ports/store.js';
+import type { NamePageQuery, RowsPage, Store } from '../../../src/ports/store.js';
 import { tempDir } from '../../support/harness.js';
 import { TEST_STORE, dropDatabase, freshDatabase } from '../../support/pg.js';
 
@@ -77,6 +77,16 @@ before(async () => {
   await store.transaction(async (tx) => {
     for (const [login, displayName] of [['sale', 'Half Price 50%'], ['sale2', 'Half Price 500'], ['under_score', 'x'], ['underscore', 'y']] as const) {
       await tx.accounts.insert({ id: `id-${login}`, login, displayName, email: null, passwordHash: null, isAdmin: false, disabled: false, lock: null });
+    }
+    // 250 groups and 250 more roles, for their pages.
+    for (let i = 0; i < 250; i++) {
+      const n = String(i).padStart(3, '0');
+      await tx.groups.insert({ id: `g-${n}`, name: `Group ${n}`, description: i % 10 === 0 ? 'Tier ZERO' : null, directory: 'embedded', dn: null, memberAttribute: null, reconcile: 'off' });
+      await tx.roles.insert({
+        id: `role-p${n}`, name: `Paged ${n}`, description: i % 25 === 0 ? 'On CALL' : null, ttlSeconds: 3600, mfaRequired: false, approvalRequired: false,
+        approverMfaRequired: false, breakGlass: false, justificationRequired: false, justificationMinLength: 0, ticketPattern: null,
+        window: null, groupIds: [`g-${n}`], candidateIds: [], approverIds: [], stages: [],
+      });
     }
   });
 });
@@ -175,6 +185,24 @@ test('who holds what: 1,000 held elevations joined, paged disjoint and complete,
   const plan = await explain(q.sql, q.params);
   if (TEST_STORE === 'postgres') assert.match(plan, /requests_holding/, plan);
   else assert.match(plan, /USING (COVERING )?INDEX requests_holding/, plan);
+});
+
+test('groups and roles are searched, counted and paged by the store, by name', async () => {
+  for (const kind of ['groups', 'roles'] as const) {
+    type Named = { list(): Promise<{ id: string }[]>; page(q: NamePageQuery): Promise<RowsPage<{ id: string }>> };
+    const all = await store.read((tx) => (tx[kind] as Named).list());
+    const got: string[] = [];
+    for (let skip = 0; skip < all.length; skip += 40) {
+      const p = await store.read((tx) => (tx[kind] as Named).page({ search: null, skip, top: 40 }));
+      assert.equal(p.total, all.length);
+      got.push(...p.rows.map((x) => x.id));
+    }
+    assert.deepEqual(got, all.map((x) => x.id), `${kind}: pages of 40 make the whole list, each once, by name`);
+  }
+  const tier = await store.read((tx) => tx.groups.page({ search: 'tier zero', skip: 0, top: 3 }));
+  assert.deepEqual([tier.total, tier.rows.map((g) => g.name)], [25, ['Group 000', 'Group 010', 'Group 020']]);
+  const oncall = await store.read((tx) => tx.roles.page({ search: 'on call', skip: 8, top: 5 }));
+  assert.deepEqual([oncall.total, oncall.rows.map((r) => [r.name, r.groupIds])], [10, [['Paged 200', ['g-200']], ['Paged 225', ['g-225']]]]);
 });
 
 test('the dashboard counts open requests by status without loading them, through the partial indexes', async () => {
