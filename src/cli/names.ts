@@ -24,13 +24,14 @@ export function closest(typed: string, names: readonly string[]): string | undef
 }
 
 /**
- * `typed` among `names`: exactly, else ignoring case, else a CliError that says what there is no
- * such `what` and which name was probably meant.
+ * `typed` among `names`: exactly, else ignoring case, else a CliError in the one shape every command
+ * uses: `no role 'prod db'; did you mean 'Prod DB'?`. Two names that differ only in case are both
+ * offered rather than one picked.
  */
 export function matchName(typed: string, names: readonly string[], what: string, hint = ''): string {
   if (names.includes(typed)) return typed;
   const folded = names.filter((n) => n.toLowerCase() === typed.toLowerCase());
   if (folded.length === 1) return folded[0]!;
-  const guess = closest(typed, names);
-  throw new CliError(`there is no ${what} '${typed}'${hint}${guess ? `; did you mean '${guess}'?` : ''}`);
+  const guesses = folded.length > 1 ? folded : [closest(typed, names)].filter((n) => n !== undefined);
+  throw new CliError(`no ${what} '${typed}'${hint}${guesses.length > 0 ? `; did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''}`);
 }

@@ -18,6 +18,7 @@ import type { SettingsRepo } from './store/settings-repo.js';
 // One file per repository under store/; this file keeps the transaction boundary and the one
 // import path everything else uses.
 export type { AccountRepo, ChangeCounts } from './store/account-repo.js';
+export type { NamePageQuery, RowsPage } from './store/name-page.js';
 export type { ApiTokenRepo } from './store/api-token-repo.js';
 export type { ApprovalRepo, ApprovalView, DecisionView } from './store/approval-repo.js';
 export type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
@@ -30,7 +31,7 @@ export type { ChallengePurpose, EnrolmentCode, MfaChallenge, MfaRepo, Passkey, T
 export type { Notification, NotificationBacklog, NotificationDelivery, NotificationDetail, NotificationRepo } from './store/notification-repo.js';
 export type { OutboxJob, OutboxRepo } from './store/outbox-repo.js';
 export type { RetryState } from './store/retry-state.js';
-export type { RequestRepo, RequestWrite } from './store/request-repo.js';
+export type { HoldingRow, RequestRepo, RequestWrite } from './store/request-repo.js';
 export type { RoleRepo, RoleWithGroups } from './store/role-repo.js';
 export type { Session, SessionRepo } from './store/session-repo.js';
 export type { SettingsRepo } from './store/settings-repo.js';

@@ -142,8 +142,8 @@ test('end-user failures: server messages, exit 1; misuse, exit 2', async (t) => 
 
   failed(await runCli(['whoami'], { env: { ...as('jen'), ELEVATE_PASSWORD: 'wrong' } }), 1, /^elevate: .+\(HTTP 401/);
   failed(await runCli(['request', 'Allow AD Access', '--ttl', '3h'], jen), 1, /^elevate: --ttl 3h is too long: at most 1h for this role$/m);
-  failed(await runCli(['request', 'Alow AD Access'], jen), 1, /^elevate: there is no role 'Alow AD Access' that you may request \(see: elevate roles\); did you mean 'Allow AD Access'\?$/m);
-  failed(await runCli(['request', 'No Such Role', '--ttl', '1h'], jen), 1, /^elevate: there is no role 'No Such Role' that you may request/);
+  failed(await runCli(['request', 'Alow AD Access'], jen), 1, /^elevate: no role 'Alow AD Access' that you may request \(see: elevate roles\); did you mean 'Allow AD Access'\?$/m);
+  failed(await runCli(['request', 'No Such Role', '--ttl', '1h'], jen), 1, /^elevate: no role 'No Such Role' that you may request/);
   failed(await runCli(['roles'], { env: { ...as('jen'), ELEVATE_SERVER: 'http://127.0.0.1:1' } }), 1, /^elevate: cannot reach the server/);
 
   // No --ttl: the role's longest; a name in other case is the same role.

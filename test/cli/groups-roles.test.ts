@@ -24,7 +24,7 @@ test('group add, list, show, set, members and remove round-trip', async (t) => {
   assert.deepEqual(await cliJson(['group', 'remove', 'Ops', '--yes', ...d]), { removed: { group: 'Ops' } });
   const gone = await runCli(['group', 'show', 'Ops', ...d]);
   assert.equal(gone.code, 1);
-  assert.equal(gone.stderr, "elevate: There is no group 'Ops'.\n");
+  assert.equal(gone.stderr, "elevate: no group 'Ops'\n");
 });
 
 test('role add, list, show, set and remove round-trip', async (t) => {
@@ -103,7 +103,7 @@ test('role commands refuse bad input with a clear message', async (t) => {
 
   const unknownGroup = await runCli(['role', 'add', 'R', '--ttl', '60', '--group', 'Nope', ...d]);
   assert.equal(unknownGroup.code, 1);
-  assert.equal(unknownGroup.stderr, "elevate: There is no group 'Nope'.\n");
+  assert.equal(unknownGroup.stderr, "elevate: no group 'Nope'\n");
 
   const noApprover = await runCli(['role', 'add', 'R', '--ttl', '60', '--approval', ...d]);
   assert.equal(noApprover.code, 1);

@@ -93,12 +93,61 @@ test('export writes an apply file that round-trips, without secrets; --prune rem
   assert.equal(again.stdout, 'No changes: the store already matches the file.\n');
 
   const prune = await runCli(['apply', '-f', join(dir, 'a.yaml'), '--prune', '--dry-run', ...d]);
-  assert.equal(prune.stdout, '- user old\n- group Old\n- role Old Role\nPlan: 0 to create, 0 to change, 3 to delete.\n');
+  assert.equal(
+    prune.stdout,
+    [
+      '- user old',
+      '    nothing else: no role names it',
+      '- group Old',
+      '    nothing else: no role names it',
+      '- role Old Role',
+      '    nothing else: it has no candidates, approvers or groups',
+      'Plan: 0 to create, 0 to change, 3 to delete.\n',
+    ].join('\n'),
+  );
   const withoutPrune = await runCli(['apply', '-f', join(dir, 'a.yaml'), '--dry-run', ...d]);
   assert.match(withoutPrune.stdout, /^No changes/, 'without --prune nothing is deleted');
   await cliJson(['apply', '-f', join(dir, 'a.yaml'), '--prune', '--yes', ...d]);
   assert.deepEqual((await cliJson<{ login: string }[]>(['user', 'list', ...d])).map((u) => u.login).sort(), ['ann', 'jen']);
   assert.deepEqual((await cliJson<{ name: string }[]>(['role', 'list', ...d])).map((r) => r.name), ['Ops Role']);
+});
+
+test('the prune plan says what each deletion takes with it, in the dry run and in the confirmation', async (t) => {
+  const { dir, d, file } = setup(t);
+  await cliJson(['apply', '-f', file('a.yaml', GOOD), '--init', ...d]);
+  const tied = `users: [{ login: old }]
+groups: [{ name: Old }]
+roles:
+  - { name: Old Role, ttl: 60, candidates: [old, jen], approvalRequired: true, approvers: [ann], groups: [Old, Ops] }
+  - { name: Old Stages, ttl: 60, approval: { stages: [{ approvers: [old], required: 1 }] } }
+`;
+  await cliJson(['apply', '-f', file('b.yaml', tied), ...d]);
+  const expected = [
+    '- user old',
+    '    leaves role: Old Role',
+    '    no longer approves role: Old Stages',
+    '- group Old',
+    '    no longer granted by role: Old Role',
+    '- role Old Role',
+    '    can no longer be requested by: jen, old',
+    '    can no longer be approved by: ann',
+    '    no longer grants group: Old, Ops',
+    '- role Old Stages',
+    '    can no longer be approved by: old',
+    'Plan: 0 to create, 0 to change, 4 to delete.',
+  ].join('\n');
+  const plan = await runCli(['apply', '-f', join(dir, 'a.yaml'), '--prune', '--dry-run', ...d]);
+  assert.equal(plan.stdout, `${expected}\n`);
+  // Without a terminal or --yes: the same summary on stderr, then the refusal; nothing changed.
+  const asked = await runCli(['apply', '-f', join(dir, 'a.yaml'), '--prune', ...d]);
+  assert.equal(asked.code, 2);
+  assert.equal(asked.stderr, `This will apply the plan:\n${expected}\nelevate: refusing to apply a plan that deletes 4 item(s) without confirmation: pass --yes\n`);
+  const json = await cliJson(['apply', '-f', join(dir, 'a.yaml'), '--prune', '--dry-run', ...d]);
+  assert.deepEqual(json.steps[0].takes, [
+    { kind: 'role', name: 'Old Role', relation: 'candidate' },
+    { kind: 'role', name: 'Old Stages', relation: 'approver' },
+  ]);
+  assert.deepEqual((await cliJson<{ name: string }[]>(['role', 'list', ...d])).map((r) => r.name).sort(), ['Old Role', 'Old Stages', 'Ops Role'], 'nothing was pruned');
 });
 
 test('usage errors share the format: elevate: <message> on stderr, JSON on stdout with --json', async () => {

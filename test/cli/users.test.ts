@@ -66,7 +66,7 @@ test('expected failures print one line without a stack; misuse exits 2', async (
 
   const missing = await runCli(['user', 'show', 'nobody', ...d]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^elevate: There is no user 'nobody'\.\n$/);
+  assert.match(missing.stderr, /^elevate: no user 'nobody'\n$/);
 
   const badLogin = await runCli(['user', 'add', 'no spaces', ...d]);
   assert.equal(badLogin.code, 1);

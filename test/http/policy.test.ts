@@ -95,6 +95,11 @@ describe('policy plan, apply and export', () => {
 
     const forced = await t().app.inject(post('apply', { ...withoutJen, force: true }));
     assert.equal(forced.statusCode, 200, forced.body);
+    // The plan says what the forced prune ends, and what a deletion takes with it.
+    const jenStep = forced.json().steps.find((s: { name: string }) => s.name === 'jen');
+    assert.deepEqual([jenStep.action, jenStep.ends], ['change', [{ role: 'Allow AD Access', status: 'Active' }]]);
+    const carolPlan = plan.json().steps.find((s: { name: string }) => s.name === 'carol');
+    assert.deepEqual(carolPlan.takes, []);
     const after = await state();
     assert.equal(after.users.find((u) => u.login === 'jen')!.disabled, true);
     assert.deepEqual(after.roles.map((r) => r.name).sort(), doc.roles.map((r) => r.name).sort());

@@ -3,6 +3,7 @@ import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, t
 import type { StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
 import { matchesSearch } from './name-search.js';
+import { type Page, type PageRequest, pageFrom } from './paging.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface GroupSpec {
@@ -96,6 +97,13 @@ async function whyGroupIsInUse(tx: StoreTx, g: Group): Promise<string | null> {
 export async function listGroups(deps: Deps, caller: Caller, search: string | null = null): Promise<Group[]> {
   requireAdmin(caller);
   return (await deps.store.transaction((tx) => tx.groups.list())).filter((g) => matchesSearch(search, [g.name, g.description, g.dn]));
+}
+
+/** One page of the groups whose name, description or DN contains `search` (any case), by name: searched, counted and sliced by the store. */
+export async function listGroupsPage(deps: Deps, caller: Caller, search: string | null, page: PageRequest): Promise<Page<Group>> {
+  requireAdmin(caller);
+  const { rows, total } = await deps.store.read((tx) => tx.groups.page({ search, ...page }));
+  return pageFrom(rows, total, page);
 }
 
 export async function removeGroup(deps: Deps, caller: Caller, name: string): Promise<void> {

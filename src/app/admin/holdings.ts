@@ -1,6 +1,7 @@
-import { HOLDING, type RequestStatus } from '../../domain/request/request.js';
+import type { RequestStatus } from '../../domain/request/request.js';
 import type { Instant } from '../../domain/time.js';
 import type { Caller, Deps } from '../deps.js';
+import { type Page, type PageRequest, pageFrom } from './paging.js';
 import { requireAdmin } from './require-admin.js';
 
 /** One person holding one role right now, through one elevation. */
@@ -17,31 +18,13 @@ export interface Holding {
 }
 
 /**
- * Who holds which role right now: every Processing or Active elevation, by role then login.
- * Processing ones are included because their grants may already be in the directory.
+ * Who holds which role right now: one page of the Processing or Active elevations whose role name,
+ * login or display name contains `search` (any case), by role then login. Processing ones are
+ * included because their grants may already be in the directory. One joined query and a COUNT,
+ * however many hold access.
  */
-export async function listHoldings(deps: Deps, caller: Caller): Promise<Holding[]> {
+export async function listHoldings(deps: Deps, caller: Caller, search: string | null, page: PageRequest): Promise<Page<Holding>> {
   requireAdmin(caller);
-  return deps.store.read(async (tx) => {
-    const out: Holding[] = [];
-    for (const role of await tx.roles.list()) {
-      for (const accountId of new Set(await tx.requests.holdersOf(role.id))) {
-        const account = await tx.accounts.byId(accountId);
-        for (const r of await tx.requests.findByCreatorRole(accountId, role.id, HOLDING)) {
-          out.push({
-            roleId: role.id,
-            roleName: role.name,
-            accountId,
-            login: account?.login ?? accountId,
-            displayName: account?.displayName ?? accountId,
-            requestId: r.id,
-            status: r.status,
-            startedAt: r.startedAt,
-            expiresAt: r.expiresAt,
-          });
-        }
-      }
-    }
-    return out.sort((a, b) => a.roleName.localeCompare(b.roleName) || a.login.localeCompare(b.login));
-  });
+  const { rows, total } = await deps.store.read((tx) => tx.requests.holdingsPage({ search, ...page }));
+  return pageFrom(rows.map(({ login, displayName, ...r }) => ({ ...r, login: login ?? r.accountId, displayName: displayName ?? r.accountId })), total, page);
 }

@@ -15,8 +15,8 @@ export interface Page<T> {
 
 export const ALL: PageRequest = { skip: 0, top: null };
 
-export function pageOf<T>(items: readonly T[], p: PageRequest): Page<T> {
-  const end = p.top === null ? items.length : Math.min(items.length, p.skip + p.top);
-  const value = items.slice(p.skip, end);
-  return { value, total: items.length, skip: p.skip, nextSkip: end < items.length ? end : null };
+/** The page of rows the store sliced at `p.skip`, of `total` matches in all. */
+export function pageFrom<T>(value: T[], total: number, p: PageRequest): Page<T> {
+  const end = p.skip + value.length;
+  return { value, total, skip: p.skip, nextSkip: end < total ? end : null };
 }

@@ -1,5 +1,5 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { type PlanStep, type PolicyDocument, diffPolicy, undeclared, withoutSecrets } from '../../domain/policy/plan.js';
+import { type EndedAccess, type PlanStep, type PolicyDocument, diffPolicy, undeclared, withoutSecrets } from '../../domain/policy/plan.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { Store, StoreTx } from '../../ports/store.js';
 import type { Caller, Deps } from '../deps.js';
@@ -79,11 +79,13 @@ async function run(deps: Deps, hasher: PasswordHasher, caller: Caller, decl: Dec
         });
       }
       for (const [i, r] of (decl.roles ?? []).entries()) await step(label('roles', i, r?.name), () => upsertRole(inner, caller, r, 'upsert'));
-      if (opts.prune) await prune(inner, hasher, tx, caller, decl, before, opts, step);
+      // Per login, the open requests a forced prune ends by disabling the account: the plan says so.
+      const ended = new Map<string, EndedAccess[]>();
+      if (opts.prune) await prune(inner, hasher, tx, caller, decl, before, opts, step, ended);
       if (errors.length > 0) {
         throw new DomainError('BadRequest', `Nothing was changed; ${errors.length} problem(s):\n${errors.map((e) => `  ${e}`).join('\n')}`, { problems: errors });
       }
-      const plan = diffPolicy(before, await readPolicy(tx));
+      const plan = diffPolicy(before, await readPolicy(tx)).map((s) => (s.kind === 'user' && ended.has(s.name) ? { ...s, ends: ended.get(s.name)! } : s));
       if (!commit) throw new DryRun(plan);
       return plan;
     });
@@ -110,6 +112,7 @@ async function prune(
   before: PolicyDocument,
   opts: PolicyOptions,
   step: (where: string, fn: () => Promise<unknown>) => Promise<void>,
+  ended: Map<string, EndedAccess[]>,
 ): Promise<void> {
   const names = (xs: readonly { name?: string; login?: string }[] | undefined) => new Set((xs ?? []).map((x) => x.name ?? x.login ?? ''));
   for (const name of undeclared(before, names(decl.roles), 'role')) await step(`prune role '${name}'`, () => removeRole(inner, caller, name));
@@ -121,6 +124,10 @@ async function prune(
       const open = await tx.requests.listOpen({ creatorId: a.id });
       if (open.length > 0 && !opts.force) {
         throw new DomainError('Conflict', `'${login}' holds or waits for access (${open.length} request(s)); revoke it first, or prune with force to disable the account, which ends it.`);
+      }
+      if (open.length > 0) {
+        const roleName = new Map((await tx.roles.list()).map((r) => [r.id, r.name]));
+        ended.set(login, open.map((r) => ({ role: roleName.get(r.roleId) ?? r.roleId, status: r.status })));
       }
       const history = await tx.requests.listByCreator(a.id, { filter: null, orderBy: [], top: 1, skip: 0 });
       if (history.length > 0) await upsertUser(inner, hasher, caller, { login, disabled: true }, 'update');

@@ -14,6 +14,7 @@ import { requireAdmin } from './require-admin.js';
 import { inLifecycle } from '../lifecycle.js';
 import { settleRoleChange } from './role-change.js';
 import { accountByLogin } from './users.js';
+import { type Page, type PageRequest, pageFrom } from './paging.js';
 
 /** A role as administrators write it: names instead of ids, "HH:MM" instead of minutes. */
 export interface RoleSpec {
@@ -262,9 +263,35 @@ export async function listRoles(deps: Deps, caller: Caller): Promise<RoleView[]>
   return deps.store.transaction(async (tx) => Promise.all((await tx.roles.list()).map((r) => viewRole(tx, r))));
 }
 
+/** One page of the roles whose name or description contains `search` (any case), by name; only the page's roles are read in full. */
+export async function listRolesPage(deps: Deps, caller: Caller, search: string | null, page: PageRequest): Promise<Page<RoleView>> {
+  requireAdmin(caller);
+  return deps.store.read(async (tx) => {
+    const { rows, total } = await tx.roles.page({ search, ...page });
+    return pageFrom(await Promise.all(rows.map((r) => viewRole(tx, r))), total, page);
+  });
+}
+
 export async function showRole(deps: Deps, caller: Caller, name: string): Promise<RoleView> {
   requireAdmin(caller);
   return deps.store.transaction(async (tx) => viewRole(tx, await roleByName(tx, name)));
+}
+
+/** Refuses (Conflict) to remove a role someone holds or ever requested, naming what to do instead. */
+async function refuseRoleRemoval(tx: StoreTx, r: Role): Promise<void> {
+  const holders = await tx.requests.holdersOf(r.id);
+  if (holders.length > 0) {
+    throw new DomainError('Conflict', `Role '${r.name}' is active for ${holders.length} ${holders.length === 1 ? 'person' : 'people'} now; end it first (elevate revoke --all --role '${r.name}' --reason …).`);
+  }
+  if (await tx.requests.existsForRole(r.id)) {
+    throw new DomainError('Conflict', `Role '${r.name}' has request history; remove its candidates instead so nobody can request it (elevate role set '${r.name}' --no-candidate).`);
+  }
+}
+
+/** Whether removeRole would refuse, asked before any confirmation (removeRole checks again). */
+export async function checkRoleRemovable(deps: Deps, caller: Caller, name: string): Promise<void> {
+  requireAdmin(caller);
+  await deps.store.read(async (tx) => refuseRoleRemoval(tx, await roleByName(tx, name)));
 }
 
 /** Removes a role nobody ever requested; one with history is kept so the history stays readable. */
@@ -272,12 +299,7 @@ export async function removeRole(deps: Deps, caller: Caller, name: string): Prom
   requireAdmin(caller);
   await deps.store.transaction(async (tx) => {
     const r = await roleByName(tx, name);
-    if ((await tx.requests.holdersOf(r.id)).length > 0) {
-      throw new DomainError('Conflict', `Role '${name}' is active for someone now; end it first (elevate revoke --all --role '${name}' --reason …).`);
-    }
-    if (await tx.requests.existsForRole(r.id)) {
-      throw new DomainError('Conflict', `Role '${name}' has request history; remove its candidates instead so nobody can request it.`);
-    }
+    await refuseRoleRemoval(tx, r);
     const before = await viewRole(tx, r);
     await tx.roles.remove(r.id);
     await tx.audit.append({

@@ -7,6 +7,7 @@ import type { Caller, Deps } from '../deps.js';
 import { endOpenRequests } from '../end-access.js';
 import { inLifecycle } from '../lifecycle.js';
 import { matchesSearch } from './name-search.js';
+import { type Page, type PageRequest, pageFrom } from './paging.js';
 import { requireAdmin } from './require-admin.js';
 
 export interface UserSpec {
@@ -116,6 +117,20 @@ export async function listUsers(deps: Deps, caller: Caller, search: string | nul
   });
 }
 
+/**
+ * One page of the users whose login, name or email contains `search` (any case), by login: searched,
+ * counted and sliced by the store, with the MFA lockout read for the page's users only.
+ */
+export async function listUsersPage(deps: Deps, caller: Caller, search: string | null, page: PageRequest): Promise<Page<UserView>> {
+  requireAdmin(caller);
+  return deps.store.read(async (tx) => {
+    const now = deps.clock.now();
+    const { rows, total } = await tx.accounts.page({ search, ...page });
+    const value = await Promise.all(rows.map(async (a) => ({ ...publicAccount(a), mfaLockout: lockoutView((await tx.mfa.attempts(a.id)) ?? noAttempts(a.id), now) })));
+    return pageFrom(value, total, page);
+  });
+}
+
 export async function showUser(deps: Deps, caller: Caller, login: string): Promise<UserView> {
   requireAdmin(caller);
   return deps.store.read(async (tx) => {
@@ -129,14 +144,28 @@ export async function showUser(deps: Deps, caller: Caller, login: string): Promi
  * disable or lock it instead, which ends everything it holds. Anyone who holds or waits for access
  * has history, so removing an account can never leave a membership behind.
  */
+/** Refuses (Conflict) to remove someone the audit trail refers to, naming what to do instead. */
+async function refuseUserRemoval(tx: StoreTx, a: Account): Promise<void> {
+  const history = await tx.requests.listByCreator(a.id, { filter: null, orderBy: [], top: 1, skip: 0 });
+  if (history.length > 0) {
+    throw new DomainError('Conflict', `User '${a.login}' has request history, which the audit trail refers to; disable the user instead (elevate user set ${a.login} --disabled).`);
+  }
+}
+
+/**
+ * Whether removeUser would refuse, asked before any confirmation so a front end does not ask
+ * "remove alice?" only to be told no; removeUser checks again in its own transaction.
+ */
+export async function checkUserRemovable(deps: Deps, caller: Caller, login: string): Promise<void> {
+  requireAdmin(caller);
+  await deps.store.read(async (tx) => refuseUserRemoval(tx, await accountByLogin(tx, login)));
+}
+
 export async function removeUser(deps: Deps, caller: Caller, login: string): Promise<void> {
   requireAdmin(caller);
   await deps.store.transaction(async (tx) => {
     const a = await accountByLogin(tx, login);
-    const history = await tx.requests.listByCreator(a.id, { filter: null, orderBy: [], top: 1, skip: 0 });
-    if (history.length > 0) {
-      throw new DomainError('Conflict', `User '${login}' has request history, which the audit trail refers to; disable the user instead.`);
-    }
+    await refuseUserRemoval(tx, a);
     await tx.accounts.remove(a.id);
     await tx.audit.append({
       at: deps.clock.now(),

@@ -2,11 +2,11 @@ import { type Command, Option } from 'commander';
 import { type GroupSpec, groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
 import { type MembersChange, changeGroupMembers } from '../../app/admin/group-members.js';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
-import { DomainError } from '../../domain/errors.js';
 import { type Group, MEMBER_ATTRIBUTES, type MemberAttribute, RECONCILE_MODES, type ReconcileMode } from '../../domain/group/group.js';
 import { listRoles } from '../../app/admin/roles.js';
 import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { emit, formatFields, yesNo } from '../output.js';
+import { resolveName } from '../resolve-name.js';
 import { formatTable } from '../table.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
@@ -65,9 +65,8 @@ export function registerGroupCommands(program: Command): void {
 
   adminCommand(group, 'show <name>', 'show one group').action(async (name: string, f: AdminOptions) => {
     const g = await withCore(f, async (core) => {
-      const found = (await listGroups(core.deps, LOCAL_OPERATOR)).find((x) => x.name === name);
-      if (!found) throw new DomainError('NotFound', `There is no group '${name}'.`);
-      return found;
+      const exact = await resolveName(core, 'group', name);
+      return (await listGroups(core.deps, LOCAL_OPERATOR)).find((x) => x.name === exact)!;
     });
     emit(f, g, () => describe(g));
   });
@@ -75,13 +74,14 @@ export function registerGroupCommands(program: Command): void {
   withDirectoryFlags(adminCommand(group, 'set <name>', 'change a group; only the flags given change'))
     .option('--description <text>', 'what the group is for (empty to clear)')
     .action(async (name: string, f: GroupFlags) => {
-      report(f, 'updated', await withCore(f, (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(name, f), 'update')));
+      report(f, 'updated', await withCore(f, async (core) => upsertGroup(core.deps, LOCAL_OPERATOR, specFrom(await resolveName(core, 'group', name), f), 'update')));
     });
 
   adminCommand(group, 'remove <name>', 'remove a group no role grants and nobody holds (asks first; --yes skips)')
     .option(...YES_FLAG)
-    .action(async (name: string, f: AdminOptions & ConfirmOptions) => {
-      await withCore(f, async (core) => {
+    .action(async (typed: string, f: AdminOptions & ConfirmOptions) => {
+      const name = await withCore(f, async (core) => {
+        const name = await resolveName(core, 'group', typed);
         const g = (await listGroups(core.deps, LOCAL_OPERATOR)).find((x) => x.name === name);
         // A group that is missing, or that a role still grants, is refused by removeGroup: nothing to ask.
         const granting = (await listRoles(core.deps, LOCAL_OPERATOR)).filter((r) => r.groups.includes(name));
@@ -89,13 +89,14 @@ export function registerGroupCommands(program: Command): void {
           await confirmChange(f, `remove group ${name}`, `This will remove group ${name} (directory ${g.directory}).\n  no role grants it, so no role and no elevation changes`);
         }
         await removeGroup(core.deps, LOCAL_OPERATOR, name);
+        return name;
       });
       emit(f, { removed: { group: name } }, () => `removed: group ${name}`);
     });
 
   adminCommand(group, 'members <name>', "who holds the group now, beside who Elevate's active grants say should")
     .action(async (name: string, f: AdminOptions) => {
-      const r = await withCore(f, (core) => groupMembers(core.deps, LOCAL_OPERATOR, name));
+      const r = await withCore(f, async (core) => groupMembers(core.deps, LOCAL_OPERATOR, await resolveName(core, 'group', name)));
       emit(f, r, () => {
         if (r.grantedBy.length === 0) {
           // A standing group: its members are set by administrators (or its LDAP directory), not by grants.

@@ -7,6 +7,7 @@ import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { formatLocalTime } from '../format-time.js';
 import { emit } from '../output.js';
 import { isGuid } from '../pam-client.js';
+import { resolveName } from '../resolve-name.js';
 import { formatTable } from '../table.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
@@ -50,9 +51,13 @@ export function registerRevokeCommand(program: Command): void {
         if (requestId !== undefined) throw usageError('give either a request id or --all, not both');
         if (f.role === undefined && f.user === undefined) throw usageError('--all needs --role NAME, --user LOGIN or both');
         const ended = await withCore(f, async (core) => {
-          const open = await revokePreview(core.deps, LOCAL_OPERATOR, { role: f.role, user: f.user });
+          const scope = {
+            role: f.role === undefined ? undefined : await resolveName(core, 'role', f.role),
+            user: f.user === undefined ? undefined : await resolveName(core, 'user', f.user),
+          };
+          const open = await revokePreview(core.deps, LOCAL_OPERATOR, scope);
           if (open.length > 0) await confirmChange(f, `revoke ${open.length} open request(s)`, revokeSummary(open));
-          return revokeAll(core.deps, LOCAL_OPERATOR, { role: f.role, user: f.user }, f.reason);
+          return revokeAll(core.deps, LOCAL_OPERATOR, scope, f.reason);
         });
         emit(f, ended, () => endedTable(ended));
         return;

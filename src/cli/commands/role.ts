@@ -1,12 +1,15 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
-import { type RoleSpec, type RoleView, listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
+import type { NameKind } from '../../app/admin/known-names.js';
+import { type RoleSpec, type RoleView, checkRoleRemovable, listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
+import type { Core } from '../../app/core.js';
 import type { AvailabilityWindow } from '../../domain/role/role.js';
 import { CliError, usageError } from '../cli-error.js';
 import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { formatDuration } from '../format-time.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { parseDuration } from '../parse-duration.js';
+import { resolveName, resolveNames } from '../resolve-name.js';
 import { formatTable } from '../table.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
 
@@ -60,6 +63,32 @@ function editLists(name: string, f: RoleFlags & ListEdits, current: RoleView): P
     out[key] = [...list];
   }
   return out;
+}
+
+/** What each list flag names: users (logins) or groups. */
+const FLAG_KINDS: Record<string, NameKind> = {
+  candidate: 'user',
+  approver: 'user',
+  group: 'group',
+  addCandidate: 'user',
+  removeCandidate: 'user',
+  addApprover: 'user',
+  removeApprover: 'user',
+  addGroup: 'group',
+  removeGroup: 'group',
+  candidateGroup: 'group',
+  addCandidateGroup: 'group',
+  removeCandidateGroup: 'group',
+};
+
+/** `f` with every login and group name in its list flags resolved to the stored name (any case, or a "did you mean"). */
+async function resolvedFlags<T extends RoleFlags & ListEdits>(core: Core, f: T): Promise<T> {
+  const out = { ...f } as Record<string, unknown>;
+  for (const [flag, kind] of Object.entries(FLAG_KINDS)) {
+    const given = out[flag];
+    if (Array.isArray(given)) out[flag] = await resolveNames(core, kind, given as string[]);
+  }
+  return out as T;
 }
 
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -159,8 +188,8 @@ export function registerRoleCommands(program: Command): void {
   withRoleFlags(adminCommand(role, 'add <name>', 'create a role'))
     .requiredOption('--ttl <seconds>', 'longest activation: seconds, or e.g. 30m, 2h', ttlArg)
     .action(async (name: string, f: RoleFlags) => {
-      const spec = specFrom(name, f, undefined);
-      report(f, 'created', await withCore(f, (core) => upsertRole(core.deps, LOCAL_OPERATOR, spec, 'create')));
+      specFrom(name, f, undefined); // misuse is refused before the store is opened
+      report(f, 'created', await withCore(f, async (core) => upsertRole(core.deps, LOCAL_OPERATOR, specFrom(name, await resolvedFlags(core, f), undefined), 'create')));
     });
 
   adminCommand(role, 'list', 'list roles').action(async (f: AdminOptions) => {
@@ -183,7 +212,7 @@ export function registerRoleCommands(program: Command): void {
   });
 
   adminCommand(role, 'show <name>', 'show one role').action(async (name: string, f: AdminOptions) => {
-    const r = await withCore(f, (core) => showRole(core.deps, LOCAL_OPERATOR, name));
+    const r = await withCore(f, async (core) => showRole(core.deps, LOCAL_OPERATOR, await resolveName(core, 'role', name)));
     emit(f, roleJson(r), () => describe(r));
   });
 
@@ -201,25 +230,30 @@ export function registerRoleCommands(program: Command): void {
     set.option(`--add-${flag} <name>`, `add one ${what}, keeping the others (repeatable)`, collect);
     set.option(`--remove-${flag} <name>`, `remove one ${what}, keeping the others (repeatable)`, collect);
   }
-  set.action(async (name: string, f: RoleFlags & ListEdits) => {
-      const edits = LIST_EDITS.some(([, , , add, remove]) => f[add] !== undefined || f[remove] !== undefined);
-      const r = await withCore(f, async (core) => {
+  set.action(async (typed: string, given: RoleFlags & ListEdits) => {
+      const edits = LIST_EDITS.some(([, , , add, remove]) => given[add] !== undefined || given[remove] !== undefined);
+      const r = await withCore(given, async (core) => {
+        const name = await resolveName(core, 'role', typed);
+        const f = await resolvedFlags(core, given);
         const current = f.timeZone !== undefined || f.window !== undefined || edits ? await showRole(core.deps, LOCAL_OPERATOR, name) : undefined;
         const spec = specFrom(name, f, current);
         return upsertRole(core.deps, LOCAL_OPERATOR, current && edits ? { ...spec, ...editLists(name, f, current) } : spec, 'update');
       });
-      report(f, 'updated', r);
+      report(given, 'updated', r);
     });
 
   adminCommand(role, 'remove <name>', 'remove a role nobody ever requested (asks first; --yes skips)')
     .option(...YES_FLAG)
     .action(async (name: string, f: AdminOptions & ConfirmOptions) => {
-      await withCore(f, async (core) => {
-        const r = await showRole(core.deps, LOCAL_OPERATOR, name);
+      const removed = await withCore(f, async (core) => {
+        const r = await showRole(core.deps, LOCAL_OPERATOR, await resolveName(core, 'role', name));
+        // A refusal (holders, history) is said at once, with what to do instead, before any prompt.
+        await checkRoleRemovable(core.deps, LOCAL_OPERATOR, r.name);
         await confirmChange(f, `remove role ${r.name}`, roleRemovalSummary(r));
         await removeRole(core.deps, LOCAL_OPERATOR, r.name);
+        return r.name;
       });
-      emit(f, { removed: { role: name } }, () => `removed: role ${name}`);
+      emit(f, { removed: { role: removed } }, () => `removed: role ${removed}`);
     });
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../app/admin/require-admin.js';
-import { type PublicAccount, type UserSpec, type UserView, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { type PublicAccount, type UserSpec, type UserView, checkUserRemovable, listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import { lockUser, unlockUser } from '../../app/admin/lock.js';
 import { type RoleView, listRoles } from '../../app/admin/roles.js';
 import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
@@ -13,6 +13,7 @@ import { usageError } from '../cli-error.js';
 import { type ConfirmOptions, YES_FLAG, confirmChange } from '../confirm.js';
 import { emit, formatFields, yesNo } from '../output.js';
 import { passwordFromFlags } from '../password-input.js';
+import { resolveName } from '../resolve-name.js';
 import { formatTable } from '../table.js';
 import { terminalQr } from '../terminal-qr.js';
 import { type AdminOptions, adminCommand, withCore } from '../with-core.js';
@@ -107,7 +108,7 @@ export function registerUserCommands(program: Command): void {
   });
 
   adminCommand(user, 'show <login>', 'show one user').action(async (login: string, f: AdminOptions) => {
-    const a = await withCore(f, (core) => showUser(core.deps, LOCAL_OPERATOR, login));
+    const a = await withCore(f, async (core) => showUser(core.deps, LOCAL_OPERATOR, await resolveName(core, 'user', login)));
     emit(f, a, () => describe(a, a));
   });
 
@@ -118,8 +119,7 @@ export function registerUserCommands(program: Command): void {
     .option('--disabled', 'refuse sign-in; ends the user\'s sessions and every elevation, pending and scheduled request')
     .option('--enabled', 'allow sign-in again')
     .action(async (login: string, f: UserFlags) => {
-      const spec = await specFrom(login, f);
-      const r = await withCore(f, (core) => upsertUser(core.deps, core.hasher, LOCAL_OPERATOR, spec, 'update'));
+      const r = await withCore(f, async (core) => upsertUser(core.deps, core.hasher, LOCAL_OPERATOR, await specFrom(await resolveName(core, 'user', login), f), 'update'));
       report(f, 'updated', r);
     });
 
@@ -127,30 +127,33 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why: audited, and shown to the person in their history')
     .option('--until <time>', 'the lock lapses then (your local time unless it carries Z or an offset); default: until unlocked', timeArg)
     .action(async (login: string, f: AdminOptions & { reason: string; until?: number }) => {
-      const r = await withCore(f, (core) => lockUser(core.deps, LOCAL_OPERATOR, login, f.reason, f.until ?? null));
-      emit(f, r, () => `locked: user ${login}\n${describe(r.user)}\n\n${endedTable(r.ended)}`);
+      const r = await withCore(f, async (core) => lockUser(core.deps, LOCAL_OPERATOR, await resolveName(core, 'user', login), f.reason, f.until ?? null));
+      emit(f, r, () => `locked: user ${r.user.login}\n${describe(r.user)}\n\n${endedTable(r.ended)}`);
     });
 
   adminCommand(user, 'unlock <login>', 'lift a lock: sign-in works again; nothing the lock ended comes back').action(async (login: string, f: AdminOptions) => {
-    const a = await withCore(f, (core) => unlockUser(core.deps, LOCAL_OPERATOR, login));
-    emit(f, a, () => `unlocked: user ${login}\n${describe(a)}`);
+    const a = await withCore(f, async (core) => unlockUser(core.deps, LOCAL_OPERATOR, await resolveName(core, 'user', login)));
+    emit(f, a, () => `unlocked: user ${a.login}\n${describe(a)}`);
   });
 
   adminCommand(user, 'remove <login>', 'remove a user who never made a request (asks first; --yes skips)')
     .option(...YES_FLAG)
     .action(async (login: string, f: AdminOptions & ConfirmOptions) => {
-      await withCore(f, async (core) => {
-        const a = await showUser(core.deps, LOCAL_OPERATOR, login);
+      const removed = await withCore(f, async (core) => {
+        const a = await showUser(core.deps, LOCAL_OPERATOR, await resolveName(core, 'user', login));
+        // A refusal is said at once, with what to do instead, not after a "remove alice?" prompt.
+        await checkUserRemovable(core.deps, LOCAL_OPERATOR, a.login);
         const roles = await listRoles(core.deps, LOCAL_OPERATOR);
         await confirmChange(f, `remove user ${a.login}`, removalSummary(a, roles));
         await removeUser(core.deps, LOCAL_OPERATOR, a.login);
+        return a.login;
       });
-      emit(f, { removed: { user: login } }, () => `removed: user ${login}`);
+      emit(f, { removed: { user: removed } }, () => `removed: user ${removed}`);
     });
 
   adminCommand(user, 'totp <login>', 'give the user a new TOTP authenticator (replaces any); prints its secret once').action(
     async (login: string, f: AdminOptions) => {
-      const e = await withCore(f, (core) => provisionTotp(core.deps, core.mfa, LOCAL_OPERATOR, login));
+      const e = await withCore(f, async (core) => provisionTotp(core.deps, core.mfa, LOCAL_OPERATOR, (login = await resolveName(core, 'user', login))));
       const qr = f.json ? '' : await terminalQr(e.uri);
       emit(f, { user: login, secret: e.secret, uri: e.uri }, () =>
         (qr ? `${qr}\n` : '') + formatFields([
@@ -166,7 +169,7 @@ export function registerUserCommands(program: Command): void {
   adminCommand(user, 'mfa-reset <login>', 'remove every MFA factor of the user (and lift any MFA lockout)')
     .option('--enrolment-code', 'also issue a one-time enrolment code so the user can enrol again')
     .action(async (login: string, f: AdminOptions & { enrolmentCode?: boolean }) => {
-      const issued = await withCore(f, (core) => resetMfa(core.deps, LOCAL_OPERATOR, login, { issueCode: f.enrolmentCode === true }));
+      const issued = await withCore(f, async (core) => resetMfa(core.deps, LOCAL_OPERATOR, (login = await resolveName(core, 'user', login)), { issueCode: f.enrolmentCode === true }));
       emit(f, { reset: { user: login }, ...(issued && { enrolmentCode: codeJson(issued) }) }, () =>
         [`removed every MFA factor of ${login}`, ...(issued ? ['', codeText(login, issued)] : [])].join('\n'),
       );
@@ -174,13 +177,13 @@ export function registerUserCommands(program: Command): void {
 
   adminCommand(user, 'mfa-enrolment-code <login>', 'issue a one-time code (24 hours) with which a user without MFA enrols a first factor').action(
     async (login: string, f: AdminOptions) => {
-      const issued = await withCore(f, (core) => issueEnrolmentCode(core.deps, LOCAL_OPERATOR, login));
+      const issued = await withCore(f, async (core) => issueEnrolmentCode(core.deps, LOCAL_OPERATOR, (login = await resolveName(core, 'user', login))));
       emit(f, { user: login, ...codeJson(issued) }, () => codeText(login, issued));
     },
   );
 
   adminCommand(user, 'mfa-unlock <login>', 'lift the MFA lockout that failed attempts put on the user').action(async (login: string, f: AdminOptions) => {
-    await withCore(f, (core) => liftMfaLockout(core.deps, LOCAL_OPERATOR, login));
+    await withCore(f, async (core) => liftMfaLockout(core.deps, LOCAL_OPERATOR, (login = await resolveName(core, 'user', login))));
     emit(f, { unlocked: { user: login } }, () => `lifted the MFA lockout of ${login}`);
   });
 }

@@ -33,11 +33,33 @@ export interface FieldChange {
   readonly to?: unknown;
 }
 
+/**
+ * Something a deletion takes with it: an entry tied to the deleted one, and how. A deleted user
+ * leaves the roles it was a candidate or approver of; a deleted group is no longer granted (or
+ * approving) in the roles that named it; a deleted role loses its candidates, approvers and the
+ * groups it granted.
+ */
+export interface PlanEffect {
+  readonly kind: PolicyKind;
+  readonly name: string;
+  readonly relation: 'candidate' | 'approver' | 'grants' | 'approver-group';
+}
+
+/** A request a step ends (a user pruned with force is disabled, which ends what they hold or wait for). */
+export interface EndedAccess {
+  readonly role: string;
+  readonly status: string;
+}
+
 export interface PlanStep {
   readonly action: 'create' | 'change' | 'delete';
   readonly kind: PolicyKind;
   readonly name: string;
   readonly changes: readonly FieldChange[];
+  /** On a delete: what it takes with it (empty when nothing). */
+  readonly takes?: readonly PlanEffect[];
+  /** The open requests the step ends, when it ends any. */
+  readonly ends?: readonly EndedAccess[];
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -69,9 +91,41 @@ export function diffPolicy(before: PolicyDocument, after: PolicyDocument): PlanS
       const changes = fieldChanges(old.get(name), e).filter((c) => old.has(name) || c.field !== key);
       if (changes.length > 0) steps.push({ action: old.has(name) ? 'change' : 'create', kind, name, changes });
     }
-    for (const [name, e] of old) if (!now.has(name)) steps.push({ action: 'delete', kind, name, changes: fieldChanges(e, undefined) });
+    for (const [name, e] of old) if (!now.has(name)) steps.push({ action: 'delete', kind, name, changes: fieldChanges(e, undefined), takes: deletionEffects(before, kind, e) });
   }
   return steps;
+}
+
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** A role entry's approval stages as export writes them (null: the shorthand). */
+const stagesOf = (role: PolicyEntry): { approvers?: unknown; approverGroups?: unknown }[] => {
+  const a = role['approval'] as { stages?: unknown } | null | undefined;
+  return Array.isArray(a?.stages) ? (a.stages as { approvers?: unknown; approverGroups?: unknown }[]) : [];
+};
+
+/** What deleting `e` (of `kind`) from `before` takes with it; see PlanEffect. */
+export function deletionEffects(before: PolicyDocument, kind: PolicyKind, e: PolicyEntry): PlanEffect[] {
+  const out: PlanEffect[] = [];
+  if (kind === 'role') {
+    for (const n of names(e['candidates'])) out.push({ kind: 'user', name: n, relation: 'candidate' });
+    const approvers = new Set([...names(e['approvers']), ...stagesOf(e).flatMap((st) => names(st.approvers))]);
+    for (const n of approvers) out.push({ kind: 'user', name: n, relation: 'approver' });
+    for (const n of names(e['groups'])) out.push({ kind: 'group', name: n, relation: 'grants' });
+    return out;
+  }
+  const name = String(e[KEY_OF[kind]]);
+  for (const role of before.roles) {
+    const r = String(role['name']);
+    const stages = stagesOf(role);
+    if (kind === 'user') {
+      if (names(role['candidates']).includes(name)) out.push({ kind: 'role', name: r, relation: 'candidate' });
+      if (names(role['approvers']).includes(name) || stages.some((st) => names(st.approvers).includes(name))) out.push({ kind: 'role', name: r, relation: 'approver' });
+    } else {
+      if (names(role['groups']).includes(name)) out.push({ kind: 'role', name: r, relation: 'grants' });
+      if (stages.some((st) => names(st.approverGroups).includes(name))) out.push({ kind: 'role', name: r, relation: 'approver-group' });
+    }
+  }
+  return out;
 }
 
 /** The declared names of one kind that `doc` does not declare (what `--prune` would remove). */

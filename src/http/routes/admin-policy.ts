@@ -18,11 +18,23 @@ export const policyBody = z.strictObject({
   force: z.boolean().optional(),
 });
 
+const policyKind = z.enum(['user', 'group', 'role']);
 const fieldChange = z.object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
 /** What plan and apply answer: the steps, field by field, and whether they were carried out. */
 export const policyResult = z.object({
   applied: z.boolean(),
-  steps: z.array(z.object({ action: z.enum(['create', 'change', 'delete']), kind: z.enum(['user', 'group', 'role']), name: z.string(), changes: z.array(fieldChange) })),
+  steps: z.array(
+    z.object({
+      action: z.enum(['create', 'change', 'delete']),
+      kind: policyKind,
+      name: z.string(),
+      changes: z.array(fieldChange),
+      /** On a delete: the entries tied to it, which lose that tie (docs/policy.md). */
+      takes: z.array(z.object({ kind: policyKind, name: z.string(), relation: z.enum(['candidate', 'approver', 'grants', 'approver-group']) })).optional(),
+      /** The open requests the step ends (a user pruned with force). */
+      ends: z.array(z.object({ role: z.string(), status: z.string() })).optional(),
+    }),
+  ),
 });
 
 // The body is read by parse() below, which lists the declaration's problems in the API's own words.

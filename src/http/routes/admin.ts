@@ -4,15 +4,14 @@ import { readAudit } from '../../app/admin/audit.js';
 import { listHoldings } from '../../app/admin/holdings.js';
 import { listBreakGlassUses, listUnreviewedBreakGlass } from '../../app/break-glass.js';
 import { changeGroupMembers } from '../../app/admin/group-members.js';
-import { groupMembers, listGroups, removeGroup, upsertGroup } from '../../app/admin/groups.js';
-import { matchesSearch, searchText } from '../../app/admin/name-search.js';
-import { pageOf } from '../../app/admin/paging.js';
+import { groupMembers, listGroupsPage, removeGroup, upsertGroup } from '../../app/admin/groups.js';
+import { searchText } from '../../app/admin/name-search.js';
 import { requestTimeline } from '../../app/admin/request-timeline.js';
 import { readDashboard } from '../../app/admin/dashboard.js';
 import { type AdminListQuery, pageRequestOf } from './admin-list-query.js';
 import { requireAdmin } from '../../app/admin/require-admin.js';
-import { listRoles, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
-import { listUsers, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
+import { listRolesPage, removeRole, showRole, upsertRole } from '../../app/admin/roles.js';
+import { listUsersPage, removeUser, showUser, upsertUser } from '../../app/admin/users.js';
 import type { Deps } from '../../app/deps.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import { provisionTotp, resetMfa } from '../../app/mfa/enrol-totp.js';
@@ -45,7 +44,8 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
 
   app.get('/users', { schema: s.listUsers }, async (req) => {
     const q = req.query;
-    return pageOf((await listUsers(deps, req.caller!, searchText(q.search))).map(userToWire), pageRequestOf(q));
+    const page = await listUsersPage(deps, req.caller!, searchText(q.search), pageRequestOf(q));
+    return { ...page, value: page.value.map(userToWire) };
   });
   app.post('/users', { schema: s.createUser }, async (req, reply) => reply.code(201).send((await upsertUser(deps, hasher, req.caller!, req.body, 'create')).account));
   app.get('/users/:name', { schema: s.showUser }, async (req) => userToWire(await showUser(deps, req.caller!, req.params.name)));
@@ -87,7 +87,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
     return reply.code(204).send();
   });
 
-  app.get('/groups', { schema: s.listGroups }, async (req) => pageOf(await listGroups(deps, req.caller!, searchText(req.query.search)), pageRequestOf(req.query)));
+  app.get('/groups', { schema: s.listGroups }, async (req) => listGroupsPage(deps, req.caller!, searchText(req.query.search), pageRequestOf(req.query)));
   app.post('/groups', { schema: s.createGroup }, async (req, reply) => reply.code(201).send((await upsertGroup(deps, req.caller!, req.body, 'create')).group));
   app.get('/groups/:name', { schema: s.showGroup }, async (req) => (await groupMembers(deps, req.caller!, req.params.name)).group);
   app.patch('/groups/:name', { schema: s.updateGroup }, async (req) => (await upsertGroup(deps, req.caller!, { ...req.body, name: req.params.name }, 'update')).group);
@@ -108,9 +108,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
   );
 
   app.get('/roles', { schema: s.listRoles }, async (req) => {
-    const search = searchText(req.query.search);
-    const roles = (await listRoles(deps, req.caller!)).filter((r) => matchesSearch(search, [r.name, r.description]));
-    return pageOf(roles, pageRequestOf(req.query));
+    return listRolesPage(deps, req.caller!, searchText(req.query.search), pageRequestOf(req.query));
   });
   app.post('/roles', { schema: s.createRole }, async (req, reply) => reply.code(201).send((await upsertRole(deps, req.caller!, req.body, 'create')).role));
   app.get('/roles/:name', { schema: s.showRole }, async (req) => showRole(deps, req.caller!, req.params.name));
@@ -128,9 +126,7 @@ export async function adminRoutes(root: FastifyInstance, opts: AdminOptions): Pr
 
   // Who holds which role right now, across all roles (the portal's "Active now" page).
   app.get('/holdings', { schema: s.listHoldings }, async (req) => {
-    const search = searchText(req.query.search);
-    const held = (await listHoldings(deps, req.caller!)).filter((h) => matchesSearch(search, [h.roleName, h.login, h.displayName]));
-    return pageOf(held, pageRequestOf(req.query));
+    return listHoldings(deps, req.caller!, searchText(req.query.search), pageRequestOf(req.query));
   });
 
   // Break-glass uses no approver has reviewed yet, newest first (docs/approvals.md); all=true:

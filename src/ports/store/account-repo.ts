@@ -1,4 +1,5 @@
 import type { Account } from '../../domain/account/account.js';
+import type { NamePageQuery, RowsPage } from './name-page.js';
 
 /** See AccountRepo.changeCounts. */
 export interface ChangeCounts {
@@ -31,6 +32,8 @@ export interface AccountRepo {
   withEmail(email: string): Promise<Account[]>;
   /** Every account. */
   list(): Promise<Account[]>;
+  /** One page of the accounts whose login, display name or email contains the search, by login. */
+  page(q: NamePageQuery): Promise<RowsPage<Account>>;
   /** Adds a new account. */
   insert(a: Account): Promise<void>;
   /** Overwrites the stored account of the same id. */

@@ -1,4 +1,5 @@
 import type { Group } from '../../domain/group/group.js';
+import type { NamePageQuery, RowsPage } from './name-page.js';
 
 /** Groups a role grants, and the embedded directory's memberships of them. */
 export interface GroupRepo {
@@ -10,6 +11,8 @@ export interface GroupRepo {
   byIds(ids: readonly string[]): Promise<Group[]>;
   /** Every group. */
   list(): Promise<Group[]>;
+  /** One page of the groups whose name, description or DN contains the search, by name. */
+  page(q: NamePageQuery): Promise<RowsPage<Group>>;
   /** Adds a new group. */
   insert(g: Group): Promise<void>;
   /** Overwrites the stored group of the same id. */

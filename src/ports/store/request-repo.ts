@@ -2,6 +2,21 @@ import type { PamRequest, RequestStatus } from '../../domain/request/request.js'
 import type { Instant } from '../../domain/time.js';
 import type { ListQuery, RequestField } from '../filter.js';
 import type { GroupAccount } from './group-repo.js';
+import type { NamePageQuery, RowsPage } from './name-page.js';
+
+/** One Processing or Active elevation with its role's and holder's names (the admin "Active now" list). */
+export interface HoldingRow {
+  readonly requestId: string;
+  readonly status: RequestStatus;
+  readonly startedAt: Instant | null;
+  readonly expiresAt: Instant | null;
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly accountId: string;
+  /** null when the account is gone. */
+  readonly login: string | null;
+  readonly displayName: string | null;
+}
 
 /** Elevation requests, and the time-driven queue their `due_at` forms. */
 export interface RequestRepo {
@@ -46,6 +61,13 @@ export interface RequestRepo {
    * Requests not yet ended nor ending (pending, scheduled, Processing or Active) of one account, of
    * one role, or of both; oldest first. What an administrator's revoke or lock ends.
    */
+  /**
+   * One page of who holds which role now (Processing or Active), by role name then login; the search
+   * (lower-case) matches the role name, login or display name. Joined, counted and sliced in SQL.
+   */
+  holdingsPage(q: NamePageQuery): Promise<RowsPage<HoldingRow>>;
+  /** How many requests are in each open status (PendingMFA ... Active), counted by the store, not loaded. */
+  countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>>;
   listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]>;
 }
 

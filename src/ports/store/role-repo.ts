@@ -1,5 +1,6 @@
 import type { Role, RoleSummary } from '../../domain/role/role.js';
 import type { ListQuery, RoleField } from '../filter.js';
+import type { NamePageQuery, RowsPage } from './name-page.js';
 
 /** PAM roles: who may request which groups, for how long, with which checks. */
 export interface RoleRepo {
@@ -9,6 +10,8 @@ export interface RoleRepo {
   byName(name: string): Promise<Role | undefined>;
   /** Every role, with its candidates and approvers. */
   list(): Promise<Role[]>;
+  /** One page of the roles whose name or description contains the search, by name. */
+  page(q: NamePageQuery): Promise<RowsPage<Role>>;
   /**
    * Roles `accountId` is a candidate for, by name or through one of `viaGroups` (candidate groups
    * the caller is in, as the directories say), filtered and ordered in the database, without member lists.

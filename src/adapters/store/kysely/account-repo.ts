@@ -1,8 +1,9 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Account } from '../../../domain/account/account.js';
-import type { AccountRepo, ChangeCounts } from '../../../ports/store.js';
+import type { AccountRepo, ChangeCounts, NamePageQuery, RowsPage } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
 import { CompiledOnce } from './compiled-once.js';
+import { containsPattern, likes, slicePage } from './name-like.js';
 import type { AccountTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -95,6 +96,20 @@ export class KyselyAccountRepo implements AccountRepo {
 
   async list(): Promise<Account[]> {
     return (await this.db.selectFrom('accounts').selectAll().orderBy('login_key').execute()).map(toAccount);
+  }
+
+  async page(q: NamePageQuery): Promise<RowsPage<Account>> {
+    let base = this.db.selectFrom('accounts');
+    if (q.search !== null) {
+      const p = containsPattern(q.search);
+      // login_key is stored lower-case; the other two are folded here. A contains-search reads
+      // every row (no B-tree serves '%x%'), but only the page's rows leave the database.
+      base = base.where((eb) => eb.or([likes(eb.ref('login_key'), p), likes(eb.fn('lower', ['display_name']), p), likes(eb.fn('lower', ['email']), p)]));
+    }
+    const counted = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    // By the unique login_key: a total order, so consecutive pages neither overlap nor skip a row.
+    const rows = await slicePage(base.selectAll().orderBy('login_key'), q).execute();
+    return { rows: rows.map(toAccount), total: Number(counted.n) };
   }
 
   async insert(a: Account): Promise<void> {

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Group, MemberAttribute, ReconcileMode } from '../../../domain/group/group.js';
-import type { GroupAccount, GroupRepo } from '../../../ports/store.js';
+import type { GroupAccount, GroupRepo, NamePageQuery, RowsPage } from '../../../ports/store.js';
+import { containsPattern, likes, slicePage } from './name-like.js';
 import { MAX_BOUND, chunks } from './chunks.js';
 import { groupAccountRows } from './json-rows.js';
 import type { Database, GroupTable } from './schema.js';
@@ -53,6 +54,16 @@ export class KyselyGroupRepo implements GroupRepo {
 
   async list(): Promise<Group[]> {
     return (await this.db.selectFrom('groups').selectAll().orderBy('name').execute()).map(toGroup);
+  }
+
+  async page(q: NamePageQuery): Promise<RowsPage<Group>> {
+    const p = q.search === null ? null : containsPattern(q.search);
+    const base = this.db
+      .selectFrom('groups')
+      .$if(p !== null, (qb) => qb.where((eb) => eb.or([likes(eb.fn('lower', ['name']), p!), likes(eb.fn('lower', ['description']), p!), likes(eb.fn('lower', ['dn']), p!)])));
+    const counted = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const rows = await slicePage(base.selectAll().orderBy('name'), q).execute();
+    return { rows: rows.map(toGroup), total: Number(counted.n) };
   }
 
   async insert(g: Group): Promise<void> {

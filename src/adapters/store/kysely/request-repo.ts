@@ -4,7 +4,8 @@ import { nextTimedEvent } from '../../../domain/request/next-timed-event.js';
 import { HOLDING, type PamRequest, type RequestStatus } from '../../../domain/request/request.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ListQuery, RequestField } from '../../../ports/filter.js';
-import type { GroupAccount, RequestRepo, RequestWrite } from '../../../ports/store.js';
+import type { GroupAccount, HoldingRow, NamePageQuery, RequestRepo, RequestWrite, RowsPage } from '../../../ports/store.js';
+import { containsPattern, likes, slicePage } from './name-like.js';
 import { chunks } from './chunks.js';
 import { groupAccountRows } from './json-rows.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
@@ -28,6 +29,8 @@ const COLUMNS: ColumnMap<RequestField> = {
 
 /** Statuses an administrator's revoke can still end: everything neither ended nor already ending. */
 const OPEN: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active'];
+/** The open statuses before access: the partial index requests_waiting (migration 0027) holds exactly these. */
+export const WAITING: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled'];
 
 
 /**
@@ -259,6 +262,58 @@ export class KyselyRequestRepo implements RequestRepo {
       for (const r of rows) held.push({ groupId: r.group_id, accountId: r.account_id });
     }
     return held;
+  }
+
+  async holdingsPage(q: NamePageQuery): Promise<RowsPage<HoldingRow>> {
+    let base = this.db
+      .selectFrom('requests as r')
+      .innerJoin('roles as ro', 'ro.id', 'r.role_id')
+      .leftJoin('accounts as a', 'a.id', 'r.creator_id')
+      // Literals, as in the partial index requests_holding, so a planner reads only held rows.
+      .where('r.status', 'in', HOLDING.map((s) => sql.lit(s)));
+    if (q.search !== null) {
+      const p = containsPattern(q.search);
+      base = base.where((eb) => eb.or([likes(eb.fn('lower', ['ro.name']), p), likes(eb.ref('a.login_key'), p), likes(eb.fn('lower', ['a.display_name']), p)]));
+    }
+    const counted = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const rows = await slicePage(
+      base
+        .select(['r.id', 'r.status', 'r.started_at', 'r.expires_at', 'r.role_id', 'ro.name as role_name', 'r.creator_id', 'a.login', 'a.display_name'])
+        // Role name any case first, then login, then the request: a total order, so pages are stable.
+        .orderBy((eb) => eb.fn('lower', ['ro.name']))
+        .orderBy('ro.name')
+        .orderBy('a.login_key')
+        .orderBy('r.id'),
+      q,
+    ).execute();
+    return {
+      total: Number(counted.n),
+      rows: rows.map((r) => ({
+        requestId: r.id,
+        status: r.status as RequestStatus,
+        startedAt: r.started_at === null ? null : Number(r.started_at),
+        expiresAt: Number(r.expires_at) === MIN_INSTANT ? null : Number(r.expires_at),
+        roleId: r.role_id,
+        roleName: r.role_name,
+        accountId: r.creator_id,
+        login: r.login,
+        displayName: r.display_name,
+      })),
+    };
+  }
+
+  async countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>> {
+    // Two counts, each over a partial index that holds exactly its statuses (literals, so SQLite's
+    // planner can match them): requests_holding (0016) and requests_waiting (0027). Neither loads a row.
+    const count = (statuses: readonly RequestStatus[]) =>
+      this.db
+        .selectFrom('requests')
+        .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('status', 'in', statuses.map((s) => sql.lit(s)))
+        .groupBy('status')
+        .execute();
+    const rows = [...(await count(HOLDING)), ...(await count(WAITING))];
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   async listOpen(by: { readonly creatorId?: string; readonly roleId?: string }): Promise<PamRequest[]> {

@@ -2,7 +2,8 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ApprovalStage } from '../../../domain/role/approval-stage.js';
 import type { Role, RoleSummary } from '../../../domain/role/role.js';
 import { EMPTY_QUERY, type ListQuery, type RoleField } from '../../../ports/filter.js';
-import type { RoleRepo, RoleWithGroups } from '../../../ports/store.js';
+import type { NamePageQuery, RoleRepo, RoleWithGroups, RowsPage } from '../../../ports/store.js';
+import { containsPattern, likes, slicePage } from './name-like.js';
 import { MAX_BOUND, chunks } from './chunks.js';
 import { CompiledOnce } from './compiled-once.js';
 import { type ColumnMap, applyListQuery, boolColumn, isPlain } from './filter-sql.js';
@@ -59,6 +60,17 @@ export class KyselyRoleRepo implements RoleRepo {
 
   async list(): Promise<Role[]> {
     return this.#hydrate(await this.db.selectFrom('roles').selectAll().orderBy('name').execute());
+  }
+
+  async page(q: NamePageQuery): Promise<RowsPage<Role>> {
+    const p = q.search === null ? null : containsPattern(q.search);
+    const base = this.db
+      .selectFrom('roles')
+      .$if(p !== null, (qb) => qb.where((eb) => eb.or([likes(eb.fn('lower', ['name']), p!), likes(eb.fn('lower', ['description']), p!)])));
+    const counted = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    // Only the page's roles are hydrated (groups, candidates, approvers, stages).
+    const rows = await slicePage(base.selectAll().orderBy('name'), q).execute();
+    return { rows: await this.#hydrate(rows), total: Number(counted.n) };
   }
 
   async listForCandidate(accountId: string, q: ListQuery<RoleField>, viaGroups: readonly string[] = []): Promise<RoleSummary[]> {
