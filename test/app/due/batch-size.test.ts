@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIRST_BATCH, MAX_BATCH, TARGET_MS, nextBatchSize } from '../../../src/app/due/batch-size.js';
+import { FIRST_BATCH, MAX_BATCH, MIN_BATCH, TARGET_MS, nextBatchSize } from '../../../src/app/due/batch-size.js';
 
 test('batches grow from a small first one while they finish under the target, at most fourfold a step', () => {
   assert.equal(nextBatchSize(FIRST_BATCH, TARGET_MS / 10), FIRST_BATCH * 4);
@@ -10,7 +10,8 @@ test('batches grow from a small first one while they finish under the target, at
   assert.equal(nextBatchSize(8000, 1), MAX_BATCH);
 });
 
-test('a batch slower than the target makes the next smaller, never below the first size', () => {
+test('a batch slower than the target makes the next smaller, never below 1,000 (a slow first batch still grows to it)', () => {
   assert.equal(nextBatchSize(4000, TARGET_MS * 2), 2000);
-  assert.equal(nextBatchSize(1000, TARGET_MS * 100), FIRST_BATCH);
+  assert.equal(nextBatchSize(1000, TARGET_MS * 100), MIN_BATCH);
+  assert.equal(nextBatchSize(FIRST_BATCH, TARGET_MS * 100), MIN_BATCH);
 });
