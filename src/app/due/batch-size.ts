@@ -8,7 +8,7 @@
 export const FIRST_BATCH = 250;
 /**
  * Never smaller after the first: a loaded machine makes every batch slow, and shrinking them then
- * only adds commits (measured: 10,000 expiries 8.3 s in fixed batches of 1,000, 12.2 s shrinking).
+ * only adds commits (docs/benchmarks.md, third session: batches of 600-850 under load).
  */
 export const MIN_BATCH = 1000;
 export const MAX_BATCH = 10_000;
