@@ -4,7 +4,7 @@
 // one instant, runs the scheduler's due work once and prints how long it took, the scheduler's
 // own lateness figures, and where the time went per SQL statement.
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -64,6 +64,19 @@ function timePg(): void {
   };
 }
 
+/**
+ * Figures a loaded machine barely moves, to compare runs by: the bytes this process wrote (SQLite's
+ * WAL and checkpoints; Linux only), its CPU time, and PostgreSQL's WAL volume.
+ */
+const bytesWritten = () => Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+async function walLsn(database: string): Promise<bigint> {
+  const c = new pg.Client({ connectionString: database });
+  await c.connect();
+  const { rows } = await c.query<{ b: string }>("select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as b");
+  await c.end();
+  return BigInt(rows[0]!.b);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'elevate-expiry-'));
 try {
   const now = Date.now();
@@ -108,15 +121,24 @@ try {
   if (database) timePg();
   else timeSqlite();
   while (Date.now() < due) await new Promise((r) => setTimeout(r, 5));
+  const wal0 = database ? await walLsn(database) : 0n;
+  const written0 = bytesWritten();
+  const cpu0 = process.cpuUsage();
   timing = true;
   const t0 = performance.now();
   const report = await runDueWork(core.deps, batchSize ? { batchSize } : {});
   const seconds = (performance.now() - t0) / 1000;
   timing = false;
+  const cpu = process.cpuUsage(cpu0);
+  const written = bytesWritten() - written0;
+  const wal = database ? await walLsn(database) - wal0 : 0n;
   const late = summarize(report.expiryLatenessMs);
   process.stdout.write(
     `${database ? 'postgres' : 'sqlite'}: ${expiries} expiries (users ${users}, history ${history}) processed ${report.processed}, failed ${report.failed} in ${seconds.toFixed(2)} s;` +
       ` lateness p50 ${late.p50.toFixed(0)} / p99 ${late.p99.toFixed(0)} / max ${late.max.toFixed(0)} ms\n`,
+  );
+  process.stdout.write(
+    `written by this process ${(written / 1e6).toFixed(1)} MB${database ? `, PostgreSQL WAL ${(Number(wal) / 1e6).toFixed(1)} MB` : ''}; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`,
   );
   const total = [...statements.values()].reduce((a, s) => a + s.ms, 0);
   process.stdout.write(`time in SQL statements: ${(total / 1000).toFixed(2)} s of ${seconds.toFixed(2)} s\n`);

@@ -3,6 +3,7 @@ import { nextTimedEvent } from '../domain/request/next-timed-event.js';
 import type { PamRequest } from '../domain/request/request.js';
 import type { Instant } from '../domain/time.js';
 import type { Deps } from './deps.js';
+import { FIRST_BATCH, nextBatchSize } from './due/batch-size.js';
 import { expireBatch } from './due/expire-batch.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -56,14 +57,15 @@ async function inTransaction(deps: Deps, report: DueWorkReport, steps: (lc: Life
  * cannot hold back the others.
  */
 export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItems?: number } = {}): Promise<DueWorkReport> {
-  // A batch is one transaction and one commit: 1,000 expiries share it (a few statements each way,
-  // one fsync), while the accounts it holds stay locked for well under a second.
-  const batchSize = opts.batchSize ?? 1000;
+  // A batch is one transaction and one commit. Unless told a fixed size, the first is small and the
+  // next sized from how long the last took (batch-size.ts).
+  let batchSize = opts.batchSize ?? FIRST_BATCH;
   const maxItems = opts.maxItems ?? 100_000;
   const report: DueWorkReport = { processed: 0, failed: 0, expiryLatenessMs: [], errors: [] };
   const skip = new Set<string>();
   while (report.processed + report.failed < maxItems) {
     let batch: PamRequest[] = [];
+    const startedAt = deps.clock.now();
     try {
       await inTransaction(deps, report, async (lc, tally) => {
         const due = await lc.tx.requests.claimDue(lc.now, batchSize + skip.size);
@@ -93,6 +95,7 @@ export async function runDueWork(deps: Deps, opts: { batchSize?: number; maxItem
       }
     }
     if (batch.length === 0) break;
+    if (opts.batchSize === undefined && batch.length === batchSize) batchSize = nextBatchSize(batchSize, deps.clock.now() - startedAt);
   }
   return report;
 }

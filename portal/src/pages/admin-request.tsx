@@ -16,6 +16,7 @@ const SAYS: Record<string, string> = {
   'request.expiry-reached': 'Time ran out',
   'request.revoke-confirmed': 'Access removed (directory confirmed)',
   'request.timed-out': 'Timed out waiting',
+  'request.expired': 'Time ran out; access removed',
   'request.revoked': 'Revoked by an administrator',
   'request.break-glass-reviewed': 'Break-glass use reviewed',
   'approval.voted': 'Vote cast',
@@ -66,7 +67,8 @@ export function AdminRequest({ id }: { id: string }) {
               <li key={e.seq} class={isWarning(e) ? 'warn' : undefined}>
                 <time dateTime={new Date(e.at).toISOString()}>{when(e.at)}</time>{' '}
                 <strong>{SAYS[e.actionName] ?? e.actionName}</strong>
-                {e.targetType === 'membership' ? ` ${e.targetName}` : ''} <span class="muted">by {e.actorName}</span>
+                {e.targetType === 'membership' ? ` ${e.targetName}` : ''}
+                {expiryGroups(e)} <span class="muted">by {e.actorName}</span>
               </li>
             ))}
           </ol>
@@ -77,6 +79,16 @@ export function AdminRequest({ id }: { id: string }) {
       )}
     </Page>
   );
+}
+
+/**
+ * The groups a batched expiry removed and kept: its one record says what the engine's row-by-row
+ * path says in several (`request.expired` in docs/benchmarks.md).
+ */
+function expiryGroups(e: AuditEntry): string {
+  if (e.actionName !== 'request.expired') return '';
+  const { removed = [], kept = [] } = (e.after ?? {}) as { removed?: string[]; kept?: string[] };
+  return (removed.length > 0 ? ` from ${removed.join(', ')}` : '') + (kept.length > 0 ? ` (kept, still granted by another elevation: ${kept.join(', ')})` : '');
 }
 
 /** A term and its value, kept together so the facts grid lays them out as pairs. */

@@ -71,3 +71,38 @@ export function membershipEntry(requestId: string, kind: 'grant' | 'revoke', gro
     after: { group, account: login },
   };
 }
+
+/** What an elevation's end at its expiry did to its groups, by name. */
+export interface ExpiryGroups {
+  /** Removed from the account. */
+  readonly removed: readonly string[];
+  /** Left in place: another Processing or Active elevation of the same account still grants them. */
+  readonly kept: readonly string[];
+}
+
+/**
+ * An elevation ended at its expiry by the set-based expiry, in one record: the row-by-row engine
+ * tells the same story in three or more (`request.expiry-reached`, a `membership.removed` per
+ * group, `request.revoke-confirmed`), which at 100,000 expiries was a third of the batch's writes.
+ * Its lateness is measured when the end is written (the scheduler's figure runs to the commit).
+ */
+export function expiryEntry(before: PamRequest, after: PamRequest, login: string, groups: ExpiryGroups, now: Instant): AuditEntry {
+  return {
+    at: now,
+    actorId: null,
+    action: 'request.expired',
+    targetType: 'request',
+    targetId: after.id,
+    requestId: after.id,
+    before: { status: before.status, expiresAt: before.expiresAt },
+    after: {
+      status: after.status,
+      endReason: after.endReason,
+      account: login,
+      removed: groups.removed,
+      ...(groups.kept.length > 0 && { kept: groups.kept }),
+      latenessMs: before.expiresAt === null ? 0 : Math.max(0, now - before.expiresAt),
+      ...(after.breakGlass && { breakGlass: true }),
+    },
+  };
+}

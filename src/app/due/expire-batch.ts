@@ -3,7 +3,7 @@ import type { PamRequest } from '../../domain/request/request.js';
 import { type RequestEvent, type TransitionContext, type TransitionResult, apply } from '../../domain/request/transitions.js';
 import type { Instant } from '../../domain/time.js';
 import type { GroupAccount, RequestWrite, RoleWithGroups, StoreTx } from '../../ports/store.js';
-import { membershipEntry, transitionEntry } from '../audit/audit-trail.js';
+import { expiryEntry } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { type NotifyEffect, isNotify, notificationOf } from '../notify/notification-of.js';
@@ -19,10 +19,9 @@ export interface ExpiryBatch {
 const EXPIRY: RequestEvent = { kind: 'ExpiryDue' };
 const CONFIRMED: RequestEvent = { kind: 'RevokeConfirmed' };
 
-/** One elevation the batch ends: its state before, while closing, and at the end. */
+/** One elevation the batch ends: its state before and at the end. */
 interface Ending {
   readonly before: PamRequest;
-  readonly closing: PamRequest;
   readonly ended: PamRequest;
   readonly login: string;
   readonly groups: readonly Group[];
@@ -35,9 +34,9 @@ interface Ending {
  * role's groups are all in the embedded directory: the mass expiry of a shift's access at the end of
  * its window. Each request's new state still comes from the domain's transition table (`apply`:
  * ExpiryDue, then RevokeConfirmed once its revoke is done, as the engine does row by row), and the
- * batch writes what the engine would: the request rows (version-checked), the memberships no other
- * Processing or Active elevation of the same account still grants, and the same audit records in
- * the same order. Everything else claimed (starts, timeouts, roles with a group in another
+ * batch writes what the engine would: the request rows (version-checked) and the memberships no other
+ * Processing or Active elevation of the same account still grants; its audit trail says the same in
+ * one `request.expired` record per elevation (expiryEntry) where the engine writes three or more. Everything else claimed (starts, timeouts, roles with a group in another
  * directory, which go through the outbox) is returned for the engine, as is any request whose
  * transition is not the plain revoke this path knows how to carry out.
  */
@@ -83,14 +82,13 @@ export async function expireBatch(lc: Lifecycle, claimed: readonly PamRequest[])
   }
   await tx.groups.removeMembers([...removedBy.values()].map((r) => r.pair));
 
+  // One record per elevation (issue 13): its end, the groups it removed and those it left.
   await tx.audit.appendMany(
-    endings.flatMap((e) => [
-      transitionEntry(e.before, e.closing, EXPIRY.kind, null, now),
-      ...e.groups
-        .filter((g) => removedBy.get(key(pair(e, g)))?.requestId === e.before.id)
-        .map((g) => membershipEntry(e.closing.id, 'revoke', g.name, e.login, now)),
-      transitionEntry(e.closing, e.ended, CONFIRMED.kind, null, now),
-    ]),
+    endings.map((e) => {
+      const removed = e.groups.filter((g) => removedBy.get(key(pair(e, g)))?.requestId === e.before.id).map((g) => g.name);
+      const kept = e.groups.map((g) => g.name).filter((n) => !removed.includes(n));
+      return expiryEntry(e.before, e.ended, e.login, { removed, kept }, now);
+    }),
   );
   await notifyEnded(deps, tx, endings, now);
   return {
@@ -114,7 +112,7 @@ function endOf(r: PamRequest, role: RoleWithGroups, deps: Deps, now: Instant): O
   const ended = apply(closing.request, CONFIRMED, ctx);
   // Notifications are the one effect an end has here; the batch writes them in bulk (notifyEnded).
   if (!ended.effects.every(isNotify)) return null;
-  return { before: r, closing: closing.request, ended: ended.request, notices: ended.effects.filter(isNotify) };
+  return { before: r, ended: ended.request, notices: ended.effects.filter(isNotify) };
 }
 
 function isOwnRevoke(t: TransitionResult, r: PamRequest): boolean {

@@ -22,7 +22,7 @@ export function notificationOf(
   by: { readonly actorId: string | null; readonly comment?: string | null } = { actorId: null },
 ): Notification {
   return {
-    id: ids.newId(),
+    id: ids.newTimeOrderedId(),
     kind: effect.event,
     requestId: r.id,
     createdAt: now,

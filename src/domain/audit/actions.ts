@@ -18,6 +18,9 @@ export const AUDIT_ACTIONS = [
   'request.expiry-reached',
   'request.revoke-confirmed',
   'request.timed-out',
+  // An elevation ended at its expiry by the set-based expiry (issue 13): one compact record in place
+  // of expiry-reached, a membership.removed per group and revoke-confirmed (see expiryEntry).
+  'request.expired',
   // An administrator took access away.
   'request.revoked',
   'request.revoked-all',

@@ -74,6 +74,25 @@ describe('admin console API', () => {
     assertODataError(missing, 404);
   });
 
+  test("an elevation ended by the scheduler's batch: one request.expired record in its timeline, with the groups it removed", async () => {
+    const ann = assertElement(await createForm(t().app, 'ann', { RoleId: await roleId(t().app, 'Allow AD Access', 'ann'), RequestedTTL: '600', Justification: 'Patch night' }));
+    assert.equal(ann.RequestStatus, 'Active');
+    t().clock.advance(601_000);
+    assert.equal((await t().tick()).processed, 1);
+    const tl = await getJson<{ request: { endReason: string | null }; events: { actionName: string; after: { status: string; removed: string[]; latenessMs: number } }[] }>(
+      t(),
+      `/api/admin/requests/${ann.RequestId}/timeline`,
+    );
+    assert.equal(tl.request.endReason, 'expired');
+    const actions = tl.events.map((e) => e.actionName);
+    assert.equal(actions.at(-1), 'request.expired', actions.join(', '));
+    assert.ok(!actions.includes('request.expiry-reached') && !actions.includes('request.revoke-confirmed'), 'the engine\'s records are not written besides');
+    const end = tl.events.at(-1)!.after;
+    assert.equal(end.status, 'Expired');
+    assert.ok(end.removed.length > 0, `the groups removed: ${JSON.stringify(end)}`);
+    assert.equal(end.latenessMs, 1000);
+  });
+
   test('the audit trail names actors and targets, and pages back with before=', async () => {
     await approved(t());
     const page = await getJson<{ value: { seq: number; actorName: string; targetName: string; actionName: string }[]; nextBefore: number | null }>(t(), '/api/admin/audit?limit=2');
