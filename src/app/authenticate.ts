@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { type Account, mayAct } from '../domain/account/account.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 import type { PasswordVerifier } from '../ports/password-verifier.js';
@@ -43,7 +43,9 @@ interface CacheEntry {
  */
 export class Authenticator {
   readonly #cache = new Map<string, CacheEntry>();
-  readonly #key = randomBytes(32);
+  // A KeyObject, not a Buffer: Node prepares a Buffer key anew on each createHmac, through an
+  // exception inside isKeyObject that cost ~60 µs a call under load (docs/benchmarks.md).
+  readonly #key = createSecretKey(randomBytes(32));
   // Verifying against this for unknown logins makes "no such user" cost the same as a wrong password.
   #dummyHash: Promise<string> | null = null;
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 
 /**
  * Slows password guessing without ever locking the right person out (issue 11, findings 3 and 6).
@@ -69,7 +69,7 @@ interface Bucket {
 
 export class LoginThrottle {
   /** Fingerprints credentials in memory only; never leaves the process. */
-  readonly #key = randomBytes(32);
+  readonly #key = createSecretKey(randomBytes(32)); // a KeyObject: see Authenticator's #key
   readonly #pairs = new Map<string, Pair>();
   readonly #accounts = new Map<string, Bucket>();
   readonly #familiar = new Map<string, number>();

@@ -16,7 +16,8 @@ import { METADATA_XML } from '../odata/metadata.js';
 import { optionalText, parseEntityKey, readParams, requireGuid, requireSeconds } from '../odata/request-params.js';
 import { APPROVAL_PROPERTIES, REQUEST_PROPERTIES, ROLE_PROPERTIES } from '../odata/resource-properties.js';
 import { parseRequestedTime } from '../odata/wire-time.js';
-import { approvalToWire, requestToWire, roleToWire } from '../odata/wire-shapes.js';
+import { roleCollectionJson } from '../odata/role-listing-json.js';
+import { approvalToWire, requestToWire } from '../odata/wire-shapes.js';
 import { relyingParty } from '../webauthn-rp.js';
 import { passkeyProof, totpProof } from './mfa-proof.js';
 import { PAM_ROUTES as s } from './pam-resources-schemas.js';
@@ -73,9 +74,10 @@ export async function pamResources(app: FastifyInstance, opts: PamResourcesOptio
 
   app.get('/$metadata', { schema: s.metadata }, async (_req, reply) => reply.type('application/xml; charset=utf-8').send(METADATA_XML));
 
-  app.get('/pamroles', { schema: s.roles }, async (req) => {
+  app.get('/pamroles', { schema: s.roles }, async (req, reply) => {
     const q = parseListQuery(req.query as Record<string, unknown>, ROLE_PROPERTIES);
-    return collection(req, 'pamroles', (await listMyRoles(deps, caller(req), q)).map(roleToWire));
+    // Sent as text: Fastify leaves a string with a JSON content type as it is (no second stringify).
+    return reply.type('application/json; charset=utf-8').send(roleCollectionJson(req, await listMyRoles(deps, caller(req), q)));
   });
 
   app.get('/pamrequests', { schema: s.requests }, async (req) => {
