@@ -226,10 +226,8 @@ export class Lifecycle {
       this.#unstored.delete(id);
     }
     for (const r of inserts) await this.tx.requests.insert(r);
-    // One transition since the stored row: the plain versioned update; more: the bulk one, from the stored version.
-    for (const u of updates) if (u.after.version === u.before.version + 1) await this.tx.requests.update(u.after);
-    const several = updates.filter((u) => u.after.version !== u.before.version + 1);
-    if (several.length > 0) await this.tx.requests.updateMany(several);
+    // Checked against the version stored, however many transitions the row went through since.
+    for (const u of updates) await this.tx.requests.update(u.after, u.before.version);
     if (exceptId === undefined && this.#notices.length > 0) await this.tx.notifications.addMany(this.#notices.splice(0));
   }
 
