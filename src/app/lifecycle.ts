@@ -12,6 +12,7 @@ import type { Instant } from '../domain/time.js';
 import type { StoreTx } from '../ports/store.js';
 import { auditApproval, membershipEntry, transitionEntry } from './audit/audit-trail.js';
 import type { Deps } from './deps.js';
+import type { Notification } from '../ports/store/notification-repo.js';
 import { notificationOf } from './notify/notification-of.js';
 
 export async function roleOf(tx: StoreTx, r: { readonly id: string; readonly roleId: string }): Promise<Role> {
@@ -50,6 +51,14 @@ export class Lifecycle {
   readonly #holdings = new Map<string, PamRequest[]>();
   /** Every request this transaction wrote, as it is now. */
   readonly #written = new Map<string, PamRequest>();
+  /**
+   * Requests changed in memory and not yet stored: `stored` is the row as the store holds it (null:
+   * not inserted yet). A create that goes straight to Active, superseding the elevation it extends,
+   * then writes each request's row once rather than once per transition (see `#flush`).
+   */
+  readonly #unstored = new Map<string, { readonly stored: PamRequest | null; readonly now: PamRequest }>();
+  /** Notifications of the current run, written together when it ends. */
+  readonly #notices: Notification[] = [];
   /** Accounts whose row this transaction holds (see `#changeGroups`). */
   readonly #lockedAccounts = new Set<string>();
   #wroteWork = false;
@@ -105,6 +114,7 @@ export class Lifecycle {
     const key = holdingKey(creatorId, roleId);
     let list = this.#holdings.get(key);
     if (!list) {
+      await this.#flush();
       list = await this.tx.requests.findByCreatorRole(creatorId, roleId, HOLDING);
       this.#holdings.set(key, list);
     }
@@ -137,6 +147,8 @@ export class Lifecycle {
       // Reversed onto the stack, so they run in the order given, each with its own follow-ups first.
       for (let i = next.length - 1; i >= 0; i--) agenda.push(next[i]!);
     }
+    // Whoever reads the store after the run (the caller, the next run) sees it all.
+    await this.#flush();
     return this.#written.get(r.id)!;
   }
 
@@ -188,14 +200,35 @@ export class Lifecycle {
     };
   }
 
-  /** Writes a request's new state (checked against its version) and its audit record. */
+  /** Records a request's new state (stored by `#flush`) and its audit record. */
   async #persist(before: Subject, after: PamRequest, event: RequestEvent, actorId: string | null): Promise<void> {
     const created = before.status === 'New';
-    if (created) await this.tx.requests.insert(after);
-    else await this.tx.requests.update(after);
+    const pending = this.#unstored.get(after.id);
+    const stored = pending ? pending.stored : created ? null : (before as PamRequest);
+    this.#unstored.set(after.id, { stored, now: after });
     this.#remember(after);
     if (nextTimedEvent(after) !== null) this.#wroteWork = true;
     await this.tx.audit.append(transitionEntry(created ? null : before, after, event.kind, actorId, this.now));
+  }
+
+  /**
+   * Stores the requests changed in memory (but `exceptId`'s), and the run's notifications: before
+   * anything reads the requests table or writes a row that refers to a request, and when a run
+   * ends. Each update is checked against the version the store holds, as one update per transition was.
+   */
+  async #flush(exceptId?: string): Promise<void> {
+    const inserts: PamRequest[] = [];
+    const updates: { before: PamRequest; after: PamRequest }[] = [];
+    for (const [id, w] of this.#unstored) {
+      if (id === exceptId) continue;
+      if (w.stored === null) inserts.push(w.now);
+      else updates.push({ before: w.stored, after: w.now });
+      this.#unstored.delete(id);
+    }
+    for (const r of inserts) await this.tx.requests.insert(r);
+    // Checked against the version stored, however many transitions the row went through since.
+    for (const u of updates) await this.tx.requests.update(u.after, u.before.version);
+    if (exceptId === undefined && this.#notices.length > 0) await this.tx.notifications.addMany(this.#notices.splice(0));
   }
 
   /** Keeps the holdings read earlier in this transaction true to what it wrote. */
@@ -222,6 +255,7 @@ export class Lifecycle {
         return event ? [[r, event]] : [];
       }
       case 'open-approval':
+        await this.#flush(); // the approval refers to its request
         await this.tx.approvals.insert(openApproval(effect.approvalId, effect.requestId));
         return [];
       case 'settle-approval':
@@ -252,7 +286,11 @@ export class Lifecycle {
     for (const groupId of role.groupIds) {
       const group = await this.#group(groupId);
       if (!group) continue; // a group deleted from the role's definition grants nothing
-      if (kind === 'revoke' && (await this.tx.requests.isGroupHeldBy(groupId, account.id, r.id))) continue;
+      if (kind === 'revoke') {
+        // The query leaves `r` out, so its own unstored change may wait.
+        await this.#flush(r.id);
+        if (await this.tx.requests.isGroupHeldBy(groupId, account.id, r.id)) continue;
+      }
       if (await this.changeMembership(r, kind, group, account)) queued++;
     }
     return queued;
@@ -265,6 +303,7 @@ export class Lifecycle {
   async changeMembership(r: PamRequest, kind: 'grant' | 'revoke', group: Group, account: Account): Promise<boolean> {
     const { deps, tx, now } = this;
     if (group.directory !== 'embedded') {
+      await this.#flush(); // the job refers to its request
       await tx.outbox.enqueue({ requestId: r.id, kind, groupId: group.id, accountId: account.id, createdAt: now });
       this.#wroteWork = true;
       return true;
@@ -284,7 +323,7 @@ export class Lifecycle {
     const r = this.#written.get(effect.requestId)!;
     let comment: string | null = null;
     if (effect.event === 'decision-made' && r.approvalId !== null) comment = (await this.tx.approvals.byId(r.approvalId))?.comment ?? null;
-    await this.tx.notifications.addMany([notificationOf(this.deps.ids, effect, r, this.now, { actorId: actorId ?? this.#runActor, comment })]);
+    this.#notices.push(notificationOf(this.deps.ids, effect, r, this.now, { actorId: actorId ?? this.#runActor, comment }));
     this.#wroteWork = true;
   }
 

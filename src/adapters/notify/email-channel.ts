@@ -1,4 +1,5 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { NotificationKind } from '../../domain/notify/notification.js';
 import type { NotificationChannel, NotificationMessage, NotifiedPerson } from '../../ports/notification-channel.js';
 import { details, headline, linkText } from './wording.js';
@@ -22,18 +23,27 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export class EmailChannel implements NotificationChannel {
   readonly name = 'email';
   readonly reach = 'personal' as const;
-  readonly #transport: Transporter;
+  readonly #settings: SMTPTransport.Options;
+  /**
+   * Made on the first message: nodemailer is loaded then, not at start (it adds some 20 MB to the
+   * resident memory of a server that may never send mail). createTransport does not connect anyway.
+   */
+  #transport?: Promise<Transporter>;
 
   constructor(private readonly opts: EmailOptions) {
     const u = new URL(opts.url);
     const user = decodeURIComponent(u.username);
-    this.#transport = nodemailer.createTransport({
+    this.#settings = {
       host: u.hostname,
       port: Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587),
       secure: u.protocol === 'smtps:',
       requireTLS: u.protocol === 'smtp:' && opts.requireTls,
       ...(user ? { auth: { user, pass: opts.password ?? '' } } : {}),
-    });
+    };
+  }
+
+  #connect(): Promise<Transporter> {
+    return (this.#transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(this.#settings)));
   }
 
   accepts(_kind: NotificationKind): boolean {
@@ -52,7 +62,7 @@ export class EmailChannel implements NotificationChannel {
       `<p>${escapeHtml(headline(m))}</p><table>` +
       rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('') +
       `</table><p><a href="${escapeHtml(m.link)}">${escapeHtml(linkText(m))}</a></p>`;
-    const sending = this.#transport.sendMail({
+    const sending = (await this.#connect()).sendMail({
       from: this.opts.from,
       to: { name: m.to.displayName, address: m.to.email },
       subject: headline(m),
@@ -68,6 +78,6 @@ export class EmailChannel implements NotificationChannel {
   }
 
   close(): void {
-    this.#transport.close();
+    void this.#transport?.then((t) => t.close(), () => {});
   }
 }

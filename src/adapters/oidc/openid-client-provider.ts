@@ -1,4 +1,4 @@
-import * as client from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import type { Instant } from '../../domain/time.js';
 import { type AuthorizationFlow, OidcRefusal, type OpenIdProvider } from '../../ports/openid-provider.js';
 
@@ -18,13 +18,22 @@ const TOLERANCE_SECONDS = 30;
  * provider's JWKS, its issuer, audience, nonce and times). Discovery happens on first use, so
  * Elevate starts while the provider is down, and is retried after a failure.
  */
+type Client = typeof OpenIdClient;
+let library: Promise<Client> | null = null;
+/**
+ * openid-client (with oauth4webapi and Node's fetch) is loaded by the first sign-in that needs it,
+ * not at start: a server without single sign-on never pays its memory.
+ */
+const openIdClient = (): Promise<Client> => (library ??= import('openid-client'));
+
 export class OpenIdClientProvider implements OpenIdProvider {
-  #discovered: Promise<client.Configuration> | null = null;
+  #discovered: Promise<OpenIdClient.Configuration> | null = null;
 
   constructor(private readonly opts: OpenIdClientOptions) {}
 
   async begin(redirectUri: string): Promise<{ url: string; flow: AuthorizationFlow }> {
     const config = await this.#config();
+    const client = await openIdClient();
     const codeVerifier = client.randomPKCECodeVerifier();
     const flow: AuthorizationFlow = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier, redirectUri };
     const url = client.buildAuthorizationUrl(config, {
@@ -41,6 +50,7 @@ export class OpenIdClientProvider implements OpenIdProvider {
 
   async finish(callbackUrl: URL, flow: AuthorizationFlow, now: Instant): Promise<Readonly<Record<string, unknown>>> {
     const discovered = await this.#config();
+    const client = await openIdClient();
     // The times in the ID token are checked against Elevate's clock (a test's fake one included).
     const skew = Math.round((now - Date.now()) / 1000);
     const config = new client.Configuration(discovered.serverMetadata(), this.opts.clientId, {
@@ -64,14 +74,14 @@ export class OpenIdClientProvider implements OpenIdProvider {
         idTokenExpected: true,
       });
     } catch (e) {
-      throw refusal(e);
+      throw refusal(client, e);
     }
     const claims = tokens.claims();
     if (!claims) throw new OidcRefusal('token', 'the provider returned no ID token');
     return claims as Readonly<Record<string, unknown>>;
   }
 
-  #config(): Promise<client.Configuration> {
+  #config(): Promise<OpenIdClient.Configuration> {
     this.#discovered ??= this.#discover().catch((e: unknown) => {
       this.#discovered = null;
       throw new OidcRefusal('unreachable', `cannot read the provider's discovery document: ${(e as Error).message}`);
@@ -79,7 +89,8 @@ export class OpenIdClientProvider implements OpenIdProvider {
     return this.#discovered;
   }
 
-  async #discover(): Promise<client.Configuration> {
+  async #discover(): Promise<OpenIdClient.Configuration> {
+    const client = await openIdClient();
     const issuer = new URL(this.opts.issuer);
     const secret = this.opts.clientSecret;
     return client.discovery(issuer, this.opts.clientId, secret ?? undefined, secret === null ? client.None() : undefined, {
@@ -90,7 +101,7 @@ export class OpenIdClientProvider implements OpenIdProvider {
 }
 
 /** The library's errors, sorted into what the sign-in page tells the person. */
-function refusal(e: unknown): OidcRefusal {
+function refusal(client: Client, e: unknown): OidcRefusal {
   if (e instanceof client.AuthorizationResponseError) return new OidcRefusal('provider-error', `the provider answered ${e.error}${e.error_description ? `: ${e.error_description}` : ''}`);
   if (e instanceof client.ResponseBodyError) return new OidcRefusal('provider-error', `the token endpoint refused the code: ${e.error}${e.error_description ? `: ${e.error_description}` : ''}`);
   const err = e as Error & { code?: string };

@@ -25,10 +25,11 @@ export interface RequestRepo {
   /** Adds a new request (version 1). */
   insert(r: PamRequest): Promise<void>;
   /**
-   * Writes `r` if the stored version is `r.version - 1`; otherwise throws a DomainError 'Conflict'.
+   * Writes `r` if the stored version is `fromVersion` (`r.version - 1` unless given: several
+   * transitions of one transaction are written at once); otherwise throws a DomainError 'Conflict'.
    * This is the optimistic concurrency check every transition goes through.
    */
-  update(r: PamRequest): Promise<void>;
+  update(r: PamRequest, fromVersion?: number): Promise<void>;
   /**
    * Writes each `after` over its `before` if the stored version is still `before.version`, in a few
    * statements; when any is not, throws a DomainError 'Conflict' (the caller's transaction then

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type SQLite from 'better-sqlite3';
 import { SQLITE_FILE, SqliteStore, type SqliteStoreOptions, loadSqliteDriver, sqliteDriverPath } from '../../../src/adapters/store/sqlite/sqlite-store.js';
-import { GroupCommit, type GroupSession } from '../../../src/adapters/store/sqlite/group-commit.js';
+import { GroupCommit, type GroupSession } from '../../../src/adapters/store/group-commit.js';
 import { DomainError } from '../../../src/domain/errors.js';
-import type { Group } from '../../../src/domain/group/group.js';
 import type { StoreTx } from '../../../src/ports/store.js';
 import { tempDir } from '../../support/harness.js';
+import { aFailingMemberFailsAlone, group } from './group-commit-contract.js';
 
 // The driver the store uses (loaded the way the store loads it, so a child process can load the same one).
 const Driver = loadSqliteDriver();
@@ -48,7 +48,6 @@ async function rig(t: TestContext, opts: Partial<SqliteStoreOptions> = {}): Prom
   };
 }
 
-const group = (name: string): Group => ({ id: `id-${name}`, name, description: null, directory: 'embedded', dn: null, memberAttribute: null, reconcile: 'off' });
 
 test('transactions that arrive together share one COMMIT, run serially, and each settles only once its writes are committed', async (t) => {
   const r = await rig(t);
@@ -96,32 +95,7 @@ test('a group stops taking members after maxMs, however many are queued', async 
 
 test('a failing transaction inside a group fails alone and leaves nothing behind; its neighbours commit', async (t) => {
   const r = await rig(t);
-  const seen: Record<string, string[]> = {};
-  const outcomes = await Promise.allSettled([
-    r.store.transaction((tx) => tx.groups.insert(group('a'))),
-    r.store.transaction(async (tx) => {
-      await tx.groups.insert(group('b-thrown'));
-      throw new DomainError('RoleNotFound', 'the callback gives up after writing');
-    }),
-    r.store.transaction(async (tx) => {
-      seen.c = (await tx.groups.list()).map((g) => g.name);
-      await tx.groups.insert(group('c'));
-    }),
-    r.store.transaction(async (tx) => {
-      await tx.groups.insert(group('d-written'));
-      await tx.groups.insert({ ...group('a'), id: 'another-id' }); // name taken: SQLite refuses the statement
-    }),
-    r.store.transaction(async (tx) => {
-      seen.e = (await tx.groups.list()).map((g) => g.name);
-      await tx.groups.insert(group('e'));
-    }),
-  ]);
-  assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
-  assert.equal(((outcomes[1] as PromiseRejectedResult).reason as DomainError).code, 'RoleNotFound');
-  assert.equal(((outcomes[3] as PromiseRejectedResult).reason as DomainError).code, 'Conflict');
-  assert.deepEqual(seen, { c: ['a'], e: ['a', 'c'] }, 'a neighbour never sees a failed transaction’s writes');
-  assert.deepEqual(r.committedNames(), ['a', 'c', 'e']);
-  assert.equal(r.log.filter((s) => s === 'rollback to member').length, 2);
+  await aFailingMemberFailsAlone(r.store, r.committedNames, () => r.log.filter((s) => s === 'rollback to member').length);
 });
 
 test('a failed COMMIT rejects every member of the group, and the store carries on', async (t) => {

@@ -106,13 +106,13 @@ export class KyselyRequestRepo implements RequestRepo {
     await this.db.insertInto('requests').values(toRow(r)).execute();
   }
 
-  async update(r: PamRequest): Promise<void> {
+  async update(r: PamRequest, fromVersion: number = r.version - 1): Promise<void> {
     const { id, ...rest } = toRow(r);
     const res = await this.db
       .updateTable('requests')
       .set(rest)
       .where('id', '=', id)
-      .where('version', '=', r.version - 1)
+      .where('version', '=', fromVersion)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) {
       const now = await this.byId(id);

@@ -6,6 +6,14 @@ export function isRetryable(e: unknown): boolean {
   return code === '40001' || code === '40P01'; // serialization_failure, deadlock_detected
 }
 
+/**
+ * Errors on which a member of a group commit runs again alone: those above, and a lock timeout
+ * (lock_not_available), which in a group means a lock held outside it (see PostgresStore).
+ */
+export function runsAgainAlone(e: unknown): boolean {
+  return isRetryable(e) || codeOf(e) === '55P03';
+}
+
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 // pg raises these without a code when the socket goes or the pool cannot connect in time.

@@ -6,7 +6,8 @@ import { postgresJsonRows } from '../kysely/json-rows.js';
 import type { Database } from '../kysely/schema.js';
 import type { SqlTraits } from '../kysely/sql-traits.js';
 import { type StoreOptions, inOneStatement, inReadTx, inWriteTx } from '../kysely/store-tx.js';
-import { isRetryable, translatePgError } from './pg-errors.js';
+import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits, type GroupStatement } from '../group-commit.js';
+import { isRetryable, runsAgainAlone, translatePgError } from './pg-errors.js';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** Connections this node keeps open at most. */
@@ -17,7 +18,23 @@ export interface PostgresStoreOptions extends StoreOptions {
   readonly onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** An idle connection failed (the server went away); the pool replaces it by itself. */
   readonly onConnectionError?: (e: Error) => void;
+  /** How large a group commit may grow (tests lower it). */
+  readonly groupLimits?: GroupLimits;
+  /**
+   * Longest a member of a group waits for a lock held outside its group (another node, the CLI)
+   * before it is rolled back to its savepoint and runs again alone, so the group is not held up.
+   */
+  readonly groupLockTimeoutMs?: number;
 }
+
+/** What each statement of a group is on PostgreSQL ('begin' is two: see the lock timeout above). */
+const GROUP_SQL: Readonly<Record<Exclude<GroupStatement, 'begin'>, string>> = {
+  'savepoint member': 'savepoint member',
+  'release member': 'release savepoint member',
+  'rollback to member': 'rollback to savepoint member',
+  commit: 'commit',
+  rollback: 'rollback',
+};
 
 const INT8_OID = 20;
 /** Any constant works; it only has to be the same on every node. 'Elevat' in ASCII. */
@@ -44,6 +61,7 @@ export class PostgresStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #pool: pg.Pool;
   readonly #opts: PostgresStoreOptions;
+  readonly #groups: GroupCommit<Kysely<Database>>;
 
   constructor(url: string, opts: PostgresStoreOptions) {
     this.#opts = opts;
@@ -69,9 +87,47 @@ export class PostgresStore implements Store {
       dialect: new PostgresDialect({ pool: this.#pool }),
       ...(onQuery && { log: (e) => onQuery(e.query.sql, e.query.parameters) }),
     });
+    const lockTimeout = sql.raw(`set local lock_timeout = ${Math.max(1, Math.trunc(opts.groupLockTimeoutMs ?? 250))}`);
+    // A group holds one pooled connection from BEGIN to COMMIT; reads use the others meanwhile.
+    this.#groups = new GroupCommit(
+      (body) =>
+        this.#db.connection().execute((conn) =>
+          body({
+            conn,
+            exec: async (statement) => {
+              if (statement !== 'begin') return void (await sql.raw(GROUP_SQL[statement]).execute(conn));
+              await sql`begin isolation level read committed`.execute(conn);
+              await lockTimeout.execute(conn);
+            },
+            // PostgreSQL keeps the transaction open after a member's error (the savepoint undoes it);
+            // a connection that went away fails the next statement, which loses the group.
+            inTransaction: () => true,
+          }),
+        ),
+      opts.groupLimits ?? DEFAULT_GROUP_LIMITS,
+    );
   }
 
+  /**
+   * Runs in a group commit (../group-commit.ts), as on SQLite: write transactions that arrive
+   * together run one after the other on one connection, each in its own savepoint of one READ
+   * COMMITTED transaction, and share its COMMIT: one WAL flush, and one hold of the audit chain's
+   * lock, which every audited write takes until its commit (so without a group, commits queue
+   * behind each other's fsync). None settles before the COMMIT has returned. A member that lost a
+   * deadlock or serialisation race, or waited longer than the lock timeout for a lock held outside
+   * the group, was rolled back to its savepoint alone; it runs again on its own, as before groups.
+   */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.#groups.run((conn) => inWriteTx(conn, this.#opts, POSTGRES_TRAITS, fn));
+    } catch (e) {
+      if (!runsAgainAlone(e)) throw translatePgError(e);
+    }
+    return this.#alone(fn);
+  }
+
+  /** One transaction of its own, rerun a bounded number of times on a deadlock or serialisation failure. */
+  async #alone<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#db

@@ -10,7 +10,7 @@ import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrati
 import type { Database } from '../kysely/schema.js';
 import { SQLITE_TRAITS } from '../kysely/sql-traits.js';
 import { type StoreOptions, inOneStatement, inReadTx, inWriteTx } from '../kysely/store-tx.js';
-import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits } from './group-commit.js';
+import { DEFAULT_GROUP_LIMITS, GroupCommit, type GroupLimits } from '../group-commit.js';
 import { AUTO_CHECKPOINT_PAGES, IdleCheckpoint } from './idle-checkpoint.js';
 
 export const SQLITE_FILE = 'elevate.db';
@@ -61,7 +61,7 @@ export class SqliteStore implements Store {
     this.#groups = new GroupCommit(
       (body) =>
         this.#db.connection().execute((conn) =>
-          body({ conn, exec: async (statement) => void (await sql.raw(statement).execute(conn)), inTransaction: () => raw.inTransaction }),
+          body({ conn, exec: async (statement) => void (await sql.raw(statement === 'begin' ? 'begin immediate' : statement).execute(conn)), inTransaction: () => raw.inTransaction }),
         ),
       opts.groupLimits ?? DEFAULT_GROUP_LIMITS,
     );
@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs in a group commit (group-commit.ts): transactions that arrive together run one after the
+   * Runs in a group commit (../group-commit.ts): transactions that arrive together run one after the
    * other under one BEGIN IMMEDIATE, each in its own savepoint, and share the COMMIT's fsync; each
    * settles only after that COMMIT. BEGIN IMMEDIATE takes the write lock up front, which avoids the
    * deadlock two deferred transactions in different processes can hit when both upgrade.

@@ -1,13 +1,19 @@
 import { performance } from 'node:perf_hooks';
 
-/** The statements a group issues on the one connection it holds, with fixed text (nothing bound). */
-export type GroupStatement = 'begin immediate' | 'savepoint member' | 'release member' | 'rollback to member' | 'commit' | 'rollback';
+/**
+ * The statements a group issues on the one connection it holds, with fixed text (nothing bound).
+ * Each store says what 'begin' is (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED with a lock timeout).
+ */
+export type GroupStatement = 'begin' | 'savepoint member' | 'release member' | 'rollback to member' | 'commit' | 'rollback';
 
 /** The connection a group runs on, held (so no other transaction or read interleaves) until the group ends. */
 export interface GroupSession<C> {
   readonly conn: C;
   exec(statement: GroupStatement): Promise<void>;
-  /** Whether a transaction is still open: SQLite rolls the whole one back on some errors (SQLITE_FULL, IOERR, NOMEM). */
+  /**
+   * Whether a transaction is still open: SQLite rolls the whole one back on some errors (SQLITE_FULL,
+   * IOERR, NOMEM). PostgreSQL never does that to a savepoint's error; a lost connection fails the next statement instead.
+   */
   inTransaction(): boolean;
 }
 
@@ -33,9 +39,10 @@ type Outcome<C> =
   | { readonly member: Member<C>; readonly kind: 'lost'; readonly error: unknown };
 
 /**
- * Group commit over one connection: with synchronous=FULL every COMMIT costs an fsync, so logical
+ * Group commit over one connection, for both stores: every durable COMMIT costs an fsync (SQLite
+ * synchronous=FULL; PostgreSQL synchronous_commit, and the audit chain's lock held until it), so logical
  * transactions that arrive together share one. Each runs alone and in turn, inside its own
- * SAVEPOINT of one BEGIN IMMEDIATE ... COMMIT, so it sees its predecessors' writes exactly as in
+ * SAVEPOINT of one BEGIN ... COMMIT, so it sees its predecessors' writes exactly as in
  * serial execution. A member that throws is rolled back to its savepoint and fails alone. Nobody's
  * promise settles before the COMMIT has returned, so nothing is reported that is not durable; a
  * failed COMMIT (or an error that made SQLite roll the whole transaction back) rejects everyone.
@@ -80,8 +87,8 @@ export class GroupCommit<C> {
   async #group(s: GroupSession<C>): Promise<void> {
     const started = performance.now();
     try {
-      // busy_timeout applies here as before: another process (the CLI) holding the write lock is waited for.
-      await s.exec('begin immediate');
+      // SQLite's busy_timeout applies here as before: another process (the CLI) holding the write lock is waited for.
+      await s.exec('begin');
     } catch (e) {
       // Each of these would have waited as long for the lock, one after the other.
       for (const m of this.#queue.splice(0, this.#limits.maxMembers)) m.reject(e);
