@@ -29,7 +29,7 @@ const COLUMNS: ColumnMap<RequestField> = {
 
 /** Statuses an administrator's revoke can still end: everything neither ended nor already ending. */
 const OPEN: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled', 'Processing', 'Active'];
-/** The open statuses before access: the partial index requests_waiting (migration 0027) holds exactly these. */
+/** The open statuses before access: the partial index requests_waiting (migration 0025) holds exactly these. */
 export const WAITING: readonly RequestStatus[] = ['PendingMFA', 'PendingApproval', 'Scheduled'];
 
 
@@ -304,7 +304,7 @@ export class KyselyRequestRepo implements RequestRepo {
 
   async countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>> {
     // Two counts, each over a partial index that holds exactly its statuses (literals, so SQLite's
-    // planner can match them): requests_holding (0016) and requests_waiting (0027). Neither loads a row.
+    // planner can match them): requests_holding (0016) and requests_waiting (0025). Neither loads a row.
     const count = (statuses: readonly RequestStatus[]) =>
       this.db
         .selectFrom('requests')

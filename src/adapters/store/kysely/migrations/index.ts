@@ -24,7 +24,7 @@ import * as m0021 from './0021-audit-export.js';
 import * as m0022 from './0022-auto-approve.js';
 import * as m0023 from './0023-candidate-groups.js';
 import * as m0024 from './0024-break-glass-review-factor.js';
-import * as m0027 from './0027-admin-counts.js';
+import * as m0025 from './0025-admin-counts.js';
 
 /** Versioned migrations, in order. Names sort lexically, which is the order Kysely applies them. */
 export const migrations: Record<string, Migration> = {
@@ -51,7 +51,7 @@ export const migrations: Record<string, Migration> = {
   '0022-auto-approve': m0022,
   '0023-candidate-groups': m0023,
   '0024-break-glass-review-factor': m0024,
-  '0027-admin-counts': m0027,
+  '0025-admin-counts': m0025,
 };
 
 export const migrationProvider: MigrationProvider = {
