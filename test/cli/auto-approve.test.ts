@@ -94,4 +94,13 @@ test('roles shows the rules in words and the forecast (plain and --json); a requ
   assert.match(asked.stdout, /^approved by rule 'on-call' \(nobody was asked\)$/m);
   const said = await runCli(['request', 'ApprovalRole', '--ttl', '31m', '--justification', 'pager'], jen);
   assert.match(said.stdout, /waiting for an approver/);
+
+  // The history names the rule beside the MIM entries (--json: AutoApprovedBy) and in a column of its own.
+  const history = await cliJson(['requests'], jen);
+  const [byRule, byPeople] = history.filter((r: { RequestedTTL: string }) => r.RequestedTTL === '1800' || r.RequestedTTL === '1860');
+  assert.deepEqual([byRule.RequestStatus, byRule.AutoApprovedBy, byPeople.RequestStatus, 'AutoApprovedBy' in byPeople], ['Active', 'on-call', 'PendingApproval', false]);
+  const table = (await runCli(['requests'], jen)).stdout;
+  assert.match(table, /^REQUEST ID\s+ROLE\s+STATUS\s+CREATED\s+EXPIRES\s+TTL\s+JUSTIFICATION\s+WHY IT ENDED\s+APPROVED BY RULE$/m);
+  assert.match(table, new RegExp(`^${byRule.RequestId}\\s+ApprovalRole\\s+Active\\s.*\\s30m\\s+pager\\s+on-call$`, 'm'));
+  assert.match(table, new RegExp(`^${byPeople.RequestId}\\s+ApprovalRole\\s+PendingApproval\\s.*\\s31m\\s+pager$`, 'm'));
 });

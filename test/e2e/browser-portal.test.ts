@@ -2,19 +2,18 @@
 // process: the calls of the Microsoft PAM sample portal (test/e2e/portal-fixture/portal.js), with
 // credentials answered by the browser, CORS enforced by the browser, and jQuery parsing the answers.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { type ChromiumSession, launchChromium } from '../support/chromium.js';
+import type { ChromiumSession } from '../support/chromium.js';
+import { type Approval, type Collection, type PamRequest, type Role, history, ok, openSamplePortal, portal, serveSamplePortal } from '../support/sample-portal.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
-// Compiled to dist/test/e2e; the fixture (not compiled) and jQuery are read from the source tree.
 const ROOT = new URL('../../../', import.meta.url);
-const FIXTURE = new URL('test/e2e/portal-fixture/', ROOT);
 const SCREENSHOT = fileURLToPath(new URL('test-artifacts/browser-portal.png', ROOT));
 
 const DEMO_ROLES = ['Allow AD Access', 'ApprovalRole', 'Business Hours', 'MFA Role'];
@@ -22,41 +21,6 @@ const DEMO_ROLES = ['Allow AD Access', 'ApprovalRole', 'Business Hours', 'MFA Ro
 const ROLE_PROPS = ['RoleId', 'DisplayName', 'Description', 'TTL', 'AvailableFrom', 'AvailableTo', 'AvailabilityWindowEnabled', 'MFAEnabled', 'ApprovalEnabled'];
 const REQUEST_PROPS = ['RequestId', 'RoleId', 'CreationTime', 'RequestedTTL', 'RequestedTime', 'ExpirationTime', 'Justification', 'RequestStatus'];
 const APPROVAL_PROPS = ['RoleName', 'Requestor', 'Justification', 'RequestedTTL', 'RequestedTime', 'CreationTime', 'RequestorID', 'FIMRequestID', 'ApprovalObjectID'];
-
-interface Role { RoleId: string; DisplayName: string; TTL: string; ExpirationTime?: string }
-interface PamRequest { RequestId: string; RoleId: string; RequestStatus: string; RequestedTTL: string; ExpirationTime: string; Justification: string | null }
-interface Approval { RoleName: string; Requestor: string; FIMRequestID: { Value: string }; ApprovalObjectID: { Value: string } }
-interface Collection<T> { value: T[] }
-
-/** What portal.js hands back: the arguments of jQuery's success or error callback. */
-type Outcome<T> =
-  | { ok: true; status: number; data: T; contentType: string | null }
-  | { ok: false; status: number; textStatus: string; thrown: string; message: string | null };
-
-function readFixture(url: URL): Buffer {
-  try {
-    return readFileSync(url);
-  } catch (err) {
-    throw new Error(`portal fixture file missing: ${fileURLToPath(url)} (run npm ci for jQuery)`, { cause: err });
-  }
-}
-
-const FILES = new Map<string, { body: Buffer; type: string }>([
-  ['/index.html', { body: readFixture(new URL('index.html', FIXTURE)), type: 'text/html; charset=utf-8' }],
-  ['/portal.js', { body: readFixture(new URL('portal.js', FIXTURE)), type: 'text/javascript; charset=utf-8' }],
-  ['/jquery.min.js', { body: readFixture(new URL('node_modules/jquery/dist/jquery.min.js', ROOT)), type: 'text/javascript; charset=utf-8' }],
-]);
-
-/** A static file server for the fixture on 127.0.0.1 and a free port: the portal's own origin. */
-async function serveFixture(): Promise<{ server: http.Server; origin: string }> {
-  const server = http.createServer((req, res) => {
-    const file = FILES.get(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
-}
 
 const statics: http.Server[] = [];
 const sessions: ChromiumSession[] = [];
@@ -71,26 +35,9 @@ interface Wire { method: string; path: string; authorization: boolean; status?: 
 const foreignWire = new Map<string, Wire>();
 
 async function openPortal(origin: string, credentials: { username: string; password: string }): Promise<Page> {
-  const session = await launchChromium({ httpCredentials: { ...credentials, origin: elevate!.url } });
+  const { page, session } = await openSamplePortal(origin, elevate!.url, credentials);
   sessions.push(session);
-  const page = session.context.pages()[0] ?? (await session.context.newPage());
-  const res = await page.goto(`${origin}/index.html?api=${encodeURIComponent(`${api}/`)}`);
-  assert.equal(res?.status(), 200);
-  await page.waitForFunction(() => 'portal' in globalThis);
   return page;
-}
-
-/** Calls one of portal.js's functions inside the page. */
-function portal<T = unknown>(page: Page, fn: string, ...args: unknown[]): Promise<Outcome<T>> {
-  return page.evaluate(
-    ({ fn, args }) => (globalThis as unknown as { portal: Record<string, (...a: unknown[]) => unknown> }).portal[fn]!(...args),
-    { fn, args },
-  ) as Promise<Outcome<T>>;
-}
-
-function ok<T>(o: Outcome<T>, what: string): T {
-  assert.ok(o.ok, `${what} reached jQuery's error callback: ${JSON.stringify(o)}`);
-  return o.data;
 }
 
 /** jen's requests as the node side sees them (Basic auth, no browser). */
@@ -100,17 +47,12 @@ async function jensRequests(): Promise<PamRequest[]> {
   return ((await res.json()) as Collection<PamRequest>).value;
 }
 
-async function history(page: Page): Promise<PamRequest[]> {
-  const month = 31 * 24 * 3600_000;
-  return ok(await portal<Collection<PamRequest>>(page, 'history', Date.now() - month, Date.now() + 24 * 3600_000), 'history').value;
-}
-
 let roleIds: Record<string, string> = {};
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'elevate-browser-'));
-  const allowed = await serveFixture();
-  const other = await serveFixture();
+  const allowed = await serveSamplePortal();
+  const other = await serveSamplePortal();
   statics.push(allowed.server, other.server);
   portalOrigin = allowed.origin;
   foreignOrigin = other.origin;

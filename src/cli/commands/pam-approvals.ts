@@ -4,6 +4,7 @@ import { type ClientOptions, clientCommand, connect } from '../client-command.js
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit } from '../output.js';
 import { withOtp } from '../otp-input.js';
+import { pickApproval } from '../pick-approval.js';
 import { type PamClient, isGuid } from '../pam-client.js';
 import { formatTable } from '../table.js';
 import type { WireApproval, WireRequest } from '../wire-types.js';
@@ -18,15 +19,23 @@ async function whyNotWaiting(api: PamClient, id: string, e: CliError): Promise<C
   return new CliError(`${e.message} It may have been decided already, or it is not yours to decide (see: elevate approvals).`, 1, e.serverCode);
 }
 
+/** The caller's account domain, from the session (`PRIV\\jen`): the wire's Requestor joins it with a dot. */
+async function accountDomain(api: PamClient): Promise<string> {
+  const [session] = await api.list<{ Username: string }>('sessioninfo');
+  return session?.Username.split('\\')[0] ?? '';
+}
+
 function decide(program: Command, action: 'Approve' | 'Reject', description: string): Command {
-  return clientCommand(program, `${action.toLowerCase()} <id>`, description).action(async (id: string, f: ClientOptions & { otp?: string }) => {
-    if (!isGuid(id)) throw usageError(`'${id}' is not an approval or request id (a GUID)`);
+  const cmd = clientCommand(program, `${action.toLowerCase()} <id-or-login>`, description);
+  cmd.option('--role <name>', 'with a requester\'s login: the role of their request (any case), when they have several waiting');
+  return cmd.action(async (id: string, f: ClientOptions & { otp?: string; role?: string }) => {
+    if (isGuid(id) && f.role !== undefined) throw usageError('--role goes with a requester\'s login, not an id');
     const api = await connect(f);
     // The API keys decisions by the approval's own id, but people are often handed the request id,
-    // so accept either: a pending request id maps to its approval.
+    // or know only who asked: accept either id, or a requester's login (with --role when needed).
     const pending = await api.list<WireApproval>('pamrequeststoapprove');
     const wanted = id.toLowerCase();
-    const match = pending.find((a) => a.FIMRequestID.Value.toLowerCase() === wanted);
+    const match = isGuid(id) ? pending.find((a) => a.FIMRequestID.Value.toLowerCase() === wanted) : pickApproval(pending, await accountDomain(api), id, f.role);
     const approvalId = (match?.ApprovalObjectID.Value ?? wanted).toLowerCase();
     const url = `pamrequeststoapprove(guid'${approvalId}')/${action}`;
     try {
@@ -64,9 +73,9 @@ export function registerPamApprovalCommands(program: Command): void {
           ),
     );
   });
-  decide(program, 'Approve', 'approve a pending request, by approval id or request id (Set-PAMRequestToApprove -Approve)').option(
+  decide(program, 'Approve', 'approve a pending request, by approval id, request id or requester login (Set-PAMRequestToApprove -Approve)').option(
     '--otp <code>',
     'your authenticator code, for roles whose approvers must pass MFA (asked for on a terminal when needed)',
   );
-  decide(program, 'Reject', 'reject a pending request, by approval id or request id (Set-PAMRequestToApprove -Reject)');
+  decide(program, 'Reject', 'reject a pending request, by approval id, request id or requester login (Set-PAMRequestToApprove -Reject)');
 }

@@ -3,6 +3,7 @@ import { CliError, usageError } from '../cli-error.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit, formatFields } from '../output.js';
+import { ruleThatApproved, rulesThatApproved } from '../approval-reads.js';
 import { withOtp } from '../otp-input.js';
 import { type PamClient, isGuid, odataString } from '../pam-client.js';
 import { matchName } from '../names.js';
@@ -130,17 +131,6 @@ const NEXT: Partial<Record<string, string>> = {
   Scheduled: 'will be activated at the requested time',
 };
 
-/**
- * The auto-approval rule that approved a request of an approval role (GET /api/me/requests/{id}/approval),
- * or null: none did, the role needs no approval, or the server has no such extension.
- */
-async function approvingRule(api: PamClient, role: WireRole, r: WireRequest): Promise<string | null> {
-  if (!role.ApprovalEnabled || r.RequestedTTL === '0' || r.RequestStatus === 'PendingApproval') return null;
-  // The request is made already: a failure to say why it was approved must not read as a failed request.
-  const body = (await api.getIfPresent(`/api/me/requests/${encodeURIComponent(r.RequestId)}/approval`).catch(() => undefined)) as { autoApprovedBy?: unknown } | undefined;
-  return typeof body?.autoApprovedBy === 'string' ? body.autoApprovedBy : null;
-}
-
 export function registerPamRequestCommands(program: Command): void {
   clientCommand(program, 'request <role>', 'request a role by name or id (New-PAMRequest); a request while active extends it')
     .option('--ttl <duration>', "how long: seconds or e.g. 30m, 2h (default: the role's longest); 0 deactivates: a request of its own that ends your active elevation for the role", ttlArg)
@@ -162,7 +152,7 @@ export function registerPamRequestCommands(program: Command): void {
         const verified = await withOtp(f.otp, `MFA code for ${r.DisplayName}: `, async (code) => (await api.post(`pamrequests(guid'${id}')/VerifyMFA`, { Code: code })) as WireRequest);
         if (verified) created = verified;
       }
-      const rule = await approvingRule(api, r, created);
+      const rule = r.ApprovalEnabled ? await ruleThatApproved(api, created) : null;
       emit(f, created, () => {
         // The answer to a deactivation is the deactivation itself, Closed at once; the elevation it
         // ended is listed by `elevate requests`.
@@ -182,18 +172,24 @@ export function registerPamRequestCommands(program: Command): void {
       const requests = await api.list<WireRequest>('pamrequests', clauses.length ? clauses.join(' and ') : undefined);
       requests.sort((a, b) => Date.parse(a.CreationTime) - Date.parse(b.CreationTime));
       // Roles no longer requestable are shown by id: the API names only the caller's current roles.
-      const names = new Map((await api.list<WireRole>('pamroles')).map((r) => [r.RoleId, r.DisplayName]));
+      const roles = await api.list<WireRole>('pamroles');
+      const names = new Map(roles.map((r) => [r.RoleId, r.DisplayName]));
       const endings = await endingsOf(api, requests.map((r) => r.RequestId));
-      // --json: the wire entries, with EndReason and EndNote beside them once a request has ended.
-      const withEndings = requests.map((r) => {
+      const byRule = await rulesThatApproved(api, requests, roles);
+      // --json: the wire entries, with EndReason and EndNote beside them once a request has ended,
+      // and AutoApprovedBy when a rule approved it (the MIM shape itself is unchanged).
+      const withExtras = requests.map((r) => {
         const e = endings.get(r.RequestId);
-        return e ? { ...r, EndReason: e.EndReason, EndNote: e.EndNote } : r;
+        const rule = byRule.get(r.RequestId);
+        return { ...r, ...(e && { EndReason: e.EndReason, EndNote: e.EndNote }), ...(rule && { AutoApprovedBy: rule }) };
       });
-      emit(f, withEndings, () =>
+      // The column appears only when some request was approved by a rule: most histories have none.
+      const ruleColumn = byRule.size > 0;
+      emit(f, withExtras, () =>
         requests.length === 0
           ? 'no requests match'
           : formatTable(
-              ['REQUEST ID', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'TTL', 'JUSTIFICATION', 'WHY IT ENDED'],
+              ['REQUEST ID', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'TTL', 'JUSTIFICATION', 'WHY IT ENDED', ...(ruleColumn ? ['APPROVED BY RULE'] : [])],
               requests.map((r) => [
                 r.RequestId,
                 names.get(r.RoleId) ?? r.RoleId,
@@ -203,6 +199,7 @@ export function registerPamRequestCommands(program: Command): void {
                 requestedTtl(r),
                 r.Justification ?? '',
                 whyEnded(endings.get(r.RequestId)),
+                ...(ruleColumn ? [byRule.get(r.RequestId) ?? ''] : []),
               ]),
             ),
       );

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { type ApprovalPath, approvalPath as approvalPathSchema } from '../../wire/approvals.js';
-import { CliError } from '../cli-error.js';
+import type { ApprovalPath } from '../../wire/approvals.js';
+import { approvalPathOf } from '../approval-reads.js';
 import { type ClientOptions, clientCommand, connect } from '../client-command.js';
-import type { PamClient } from '../pam-client.js';
 import { formatDuration, formatLocalTime } from '../format-time.js';
 import { emit, yesNo } from '../output.js';
 import { formatTable, printable } from '../table.js';
@@ -10,20 +9,6 @@ import { type WireRequest, type WireRole, odataDateTime } from '../wire-types.js
 
 /** `08:00-18:00` from the wire's times of day on 0001-01-01. */
 export const wireWindow = (r: WireRole) => (r.AvailabilityWindowEnabled ? `${r.AvailableFrom.slice(11, 16)}-${r.AvailableTo.slice(11, 16)}` : 'any time');
-
-/**
- * A role's approval path (GET /api/me/roles/{id}/approval-path), or null when the role needs no
- * approval or the server has no such route (an older Elevate, or another MIM server: 404).
- */
-async function approvalPathOf(api: PamClient, r: WireRole): Promise<ApprovalPath | null> {
-  if (!r.ApprovalEnabled) return null;
-  const path = `/api/me/roles/${encodeURIComponent(r.RoleId)}/approval-path` as const;
-  const body = await api.getIfPresent(path);
-  if (body === undefined) return null;
-  const parsed = approvalPathSchema.safeParse(body);
-  if (!parsed.success) throw new CliError(`the server's answer to GET ${path} is not an approval path`);
-  return parsed.data.approvalRequired && parsed.data.stages.length > 0 ? parsed.data : null;
-}
 
 /** `2 of bob, carol, DBA Leads (group) -> 1 of dave`, and what else the role asks of whom. */
 export function approvalLine(p: ApprovalPath): string {
