@@ -55,6 +55,7 @@ test('role add, list, show, set and remove round-trip', async (t) => {
     candidateGroups: [],
     approvers: ['ann'],
     approval: null,
+    autoApprove: [],
     notify: { expiryWarningMinutes: null, slackChannel: null, teamsChannel: null },
   });
   await cliJson(['role', 'add', 'Plain', '--ttl', '600', ...d]);

@@ -110,6 +110,8 @@ test('administrators list every use with ?all=true: unreviewed and reviewed, wit
   const first = assertElement(await createForm(t().app, 'jen', { RoleId: rid, RequestedTTL: 600, Justification: 'outage' }));
   assert.equal((await close(t().app, 'jen', first.RequestId)).statusCode < 300, true);
   assert.equal((await review('ann', first.RequestId, { comment: 'warranted' })).statusCode, 201);
+  // Newest first: the second use is made a minute later (on one instant the order would fall to the ids).
+  t().clock.advance(60_000);
   const second = assertElement(await createForm(t().app, 'jen', { RoleId: rid, RequestedTTL: 600, Justification: 'again' }));
   const all = (await uses('/api/admin/break-glass?all=true', 'admin')) as unknown as { requestId: string; status: string; review: { reviewer: string; comment: string } | null }[];
   assert.deepEqual(
