@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -95,11 +95,23 @@ test("the container recipe's build steps give a tree that runs as an unprivilege
   const containerfile = readFileSync(CONTAINERFILE, 'utf8');
   const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(containerfile)![1]!) as string[];
   const env = { PATH: process.env.PATH!, NODE_ENV: 'production', ELEVATE_DATA: data, ELEVATE_PORT: String(port), HOME: '/nonexistent' };
-  const server = spawn(process.execPath, [...entry.slice(1).map((a) => a.replace(/^\/app\//, `${app}/`)), 'serve', '--demo'], { uid: nobody, gid: nobody, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The image brings its own Node; a copy beside the tree stands for it, so the unprivileged user
+  // can run it wherever the checkout lives (a clone under a 0700 directory is out of its reach).
+  const node = join(dir, 'node');
+  copyFileSync(process.execPath, node);
+  chmodSync(node, 0o755);
+  const server = spawn(node, [...entry.slice(1).map((a) => a.replace(/^\/app\//, `${app}/`)), 'serve', '--demo'], { uid: nobody, gid: nobody, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   server.stdout.on('data', (d) => (out += d));
   server.stderr.on('data', (d) => (out += d));
-  const exited = new Promise((r) => server.once('exit', r));
+  // A process that could not start emits 'error' and never 'exit': either ends the wait.
+  const exited = new Promise((r) => {
+    server.once('exit', r);
+    server.once('error', (e) => {
+      out += `spawn failed: ${e.message}\n`;
+      r(null);
+    });
+  });
   t.after(async () => {
     server.kill('SIGTERM');
     await exited;
@@ -110,6 +122,7 @@ test("the container recipe's build steps give a tree that runs as an unprivilege
   const deadline = Date.now() + 60_000;
   for (;;) {
     assert.equal(server.exitCode, null, `serve exited:\n${out}`);
+    assert.ok(server.pid !== undefined, `serve did not start:\n${out}`);
     const probe = await run(process.execPath, ['-e', script]).then(
       () => 0,
       (e: { code?: number }) => e.code ?? 1,
