@@ -11,13 +11,13 @@ import { after, before, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
+import { apiCall } from '../support/admin-api.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { PHONE, shotBoth as shotIn } from '../support/portal-shots.js';
 import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 
 let elevate: ServerProcess;
 let dataDir: string;
@@ -25,34 +25,14 @@ let browser: Browser;
 let people: PortalPeople;
 let adminPage: Page, jen: Page, bob: Page, carol: Page, dave: Page;
 
-async function adminCall(method: string, url: string, body?: unknown, login = 'admin'): Promise<unknown> {
-  const res = await fetch(`${elevate.url}${url}`, {
-    method,
-    headers: { authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const adminCall = (method: string, url: string, body?: unknown, login = 'admin'): Promise<unknown> => apiCall(elevate.url, method, url, body, login);
 
 function card(page: Page, name: string): Locator {
   return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
 }
 
 /** The same screen at desktop width and on a 390 px phone; on the phone nothing may need sideways scrolling. */
-async function shotBoth(page: Page, name: string): Promise<void> {
-  const size = page.viewportSize() ?? DESKTOP;
-  for (const [tag, vp] of [['desktop', DESKTOP], ['390', PHONE]] as const) {
-    await page.setViewportSize(vp);
-    await page.screenshot({ path: join(SHOTS, `${name}-${tag}.png`), fullPage: true });
-    if (tag === '390') {
-      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
-      assert.ok(overflow <= 0, `${name} at 390 px scrolls sideways by ${overflow} px`);
-    }
-  }
-  await page.setViewportSize(size);
-}
+const shotBoth = (page: Page, name: string) => shotIn(page, SHOTS, name);
 
 /** Picks one match in a picker by typing part of it; `keyboard` uses the arrow keys and Enter, else a click. */
 async function pick(scope: Locator, picker: string, typed: string, option: string, keyboard: boolean): Promise<void> {

@@ -4,14 +4,16 @@
 // and added again), the server's refusal shown in the form; jen, on a 390 px phone, reads the rule
 // in words before asking with the server's forecast, and her request is active at once.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
+import { apiCall } from '../support/admin-api.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { PHONE, shotBoth as shotIn } from '../support/portal-shots.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
@@ -23,16 +25,7 @@ let browser: Browser;
 let people: PortalPeople;
 let adminPage: Page, jen: Page;
 
-async function call(method: string, url: string, body?: unknown, login = 'admin'): Promise<any> {
-  const res = await fetch(`${elevate.url}${url}`, {
-    method,
-    headers: { authorization: `Basic ${Buffer.from(`${login}:${login}`).toString('base64')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = (method: string, url: string, body?: unknown, login = 'admin') => apiCall(elevate.url, method, url, body, login);
 
 const shotBoth = (page: Page, name: string) => shotIn(page, SHOTS, name);
 const card = (page: Page, name: string): Locator => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
@@ -60,12 +53,7 @@ before(async () => {
   await Promise.all([people.signIn(adminPage, 'admin'), people.signIn(jen, 'jen')]);
 }, { timeout: 60_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 async function pickGroup(scope: Locator, picker: string, typed: string, option: string): Promise<void> {
   await scope.getByRole('combobox', { name: picker, exact: true }).fill(typed);

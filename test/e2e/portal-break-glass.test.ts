@@ -4,7 +4,7 @@
 // timeline; the approver reviews with a required comment and their own MFA step-up, and is told it
 // is done. Desktop and 390 px (no sideways scrolling). Screenshots go to test-artifacts/portal/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
@@ -41,12 +42,7 @@ before(async () => {
   await Promise.all([people.signIn(jen, 'jen'), people.signIn(adminDesk, 'admin'), people.signIn(adminPhone, 'admin'), people.signIn(annPhone, 'ann')]);
 }, { timeout: 60_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 const widths = (page: Page) => page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]') as Promise<[number, number]>;
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

@@ -3,7 +3,7 @@
 // role grants offers no editor. At desktop width and at 390 px, where the page may not scroll
 // sideways. Screenshots go to test-artifacts/portal/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
 import { PortalPeople } from '../support/portal-people.js';
+import { closePortalStand } from '../support/portal-teardown.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const SHOTS = fileURLToPath(new URL('../../../test-artifacts/portal/', import.meta.url));
@@ -36,12 +37,7 @@ before(async () => {
   await Promise.all([people.signIn(desk, 'admin'), people.signIn(phone, 'admin')]);
 }, { timeout: 60_000 });
 
-after(async () => {
-  await people?.closeAll();
-  await browser?.close();
-  await elevate?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closePortalStand({ people, browser, elevate, dataDir }));
 
 const membersOf = async (group: string) => {
   const res = await fetch(`${elevate.url}/api/admin/groups/${encodeURIComponent(group)}/members`, { headers: ADMIN });
