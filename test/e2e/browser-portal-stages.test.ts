@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { apiCall } from '../support/admin-api.js';
 import type { ChromiumSession } from '../support/chromium.js';
 import { type Approval, type Collection, type PamRequest, type Role, history, ok, openSamplePortal, portal, serveSamplePortal } from '../support/sample-portal.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
@@ -20,16 +21,7 @@ let dataDir: string | undefined;
 const sessions: ChromiumSession[] = [];
 let jen: Page, ann: Page, bob: Page;
 
-async function adminCall(method: string, url: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${elevate!.url}${url}`, {
-    method,
-    headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const adminCall = (method: string, url: string, body?: unknown): Promise<unknown> => apiCall(elevate!.url, method, url, body);
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'elevate-browser-stages-'));
