@@ -131,7 +131,7 @@ export class Authenticator {
    * kept in memory needs no read of its own (listMyRoles).
    */
   async #revalidate(key: string, hit: CacheEntry, login: string, now: number): Promise<Caller | null> {
-    const counts = await this.deps.store.readOne((tx) => tx.accounts.changeCounts());
+    const counts = await this.deps.store.changeCounts();
     if (counts.accounts === hit.accountChanges) return mayAct(hit.account, now) ? callerOf(hit.account, counts) : null;
     const fresh = await this.deps.store.read(async (tx) => ({
       account: await tx.accounts.byId(hit.account.id),

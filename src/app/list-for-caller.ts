@@ -19,7 +19,7 @@ export async function listMyRoles(deps: Deps, caller: Caller, q: ListQuery<RoleF
   if (!isPlain(q)) return deps.store.read(async (tx) => tx.roles.listForCandidate(caller.accountId, q, await candidateGroupsOf(deps, tx, caller.accountId)));
   let cache = roleListings.get(deps.store);
   if (!cache) roleListings.set(deps.store, (cache = new RoleListingCache()));
-  const counts = caller.changeCounts ?? (await deps.store.readOne((tx) => tx.accounts.changeCounts()));
+  const counts = caller.changeCounts ?? (await deps.store.changeCounts());
   // A directory's membership is no store change: the candidate groups the caller is in (cached for
   // MEMBERSHIP_CACHE_MS) are part of the version, so a listing never outlives what it was built from.
   const groups = await candidateGroupsAt(deps, caller, String(counts.roles));

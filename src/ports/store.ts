@@ -1,4 +1,4 @@
-import type { AccountRepo } from './store/account-repo.js';
+import type { AccountRepo, ChangeCounts } from './store/account-repo.js';
 import type { ApiTokenRepo } from './store/api-token-repo.js';
 import type { ApprovalRepo } from './store/approval-repo.js';
 import type { AuditCheckpointRepo } from './store/audit-checkpoint-repo.js';
@@ -58,6 +58,12 @@ export interface Store {
    * three round trips of a read on PostgreSQL). Two statements here could see two snapshots.
    */
   readOne<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * What `tx.accounts.changeCounts()` reads now. A store that can tell no transaction committed
+   * since its last reading (in any process) answers from memory: most calls ask it only to learn
+   * that nothing changed.
+   */
+  changeCounts(): Promise<ChangeCounts>;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Applies pending schema migrations (idempotent) and returns the names it applied; refuses a newer schema. */

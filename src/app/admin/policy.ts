@@ -41,6 +41,7 @@ function insideOne(deps: Deps, tx: StoreTx, held: { work: boolean }): Deps {
     transaction: (fn) => fn(tx),
     read: (fn) => fn(tx),
     readOne: (fn) => fn(tx),
+    changeCounts: () => tx.accounts.changeCounts(),
   };
   const workWritten = new WorkSignal();
   workWritten.listen(() => (held.work = true));

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type { SchemaState, Store, StoreTx } from '../../../ports/store.js';
+import type { ChangeCounts, SchemaState, Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrations/index.js';
 import { postgresJsonRows } from '../kysely/json-rows.js';
 import type { Database } from '../kysely/schema.js';
@@ -156,6 +156,11 @@ export class PostgresStore implements Store {
   }
 
   /** One round trip instead of three: the statement runs on a pooled connection in autocommit. */
+  /** Read each time: another node's commit leaves no trace this process could check more cheaply. */
+  changeCounts(): Promise<ChangeCounts> {
+    return this.readOne((tx) => tx.accounts.changeCounts());
+  }
+
   async readOne<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     try {
       return await inOneStatement(this.#db, this.#opts, POSTGRES_TRAITS, fn);

@@ -5,7 +5,7 @@ import type SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { DomainError } from '../../../domain/errors.js';
 import { fsyncDirectory, mkdirDurably } from '../../fs/durable-file.js';
-import type { SchemaState, Store, StoreTx } from '../../../ports/store.js';
+import type { ChangeCounts, SchemaState, Store, StoreTx } from '../../../ports/store.js';
 import { isFullyMigrated, migrateToLatest, schemaState } from '../kysely/migrations/index.js';
 import type { Database } from '../kysely/schema.js';
 import { SQLITE_TRAITS } from '../kysely/sql-traits.js';
@@ -47,9 +47,14 @@ export class SqliteStore implements Store {
   readonly #opts: SqliteStoreOptions;
   readonly #groups: GroupCommit<Kysely<Database>>;
   readonly #checkpoint: IdleCheckpoint;
+  /** Moves after every write transaction of this process (SQLite's data_version counts only the others'). */
+  #localWrites = 0;
+  readonly #dataVersion: SQLite.Statement<[], number>;
+  #counts: { readonly at: string; readonly counts: ChangeCounts } | null = null;
 
   private constructor(raw: SQLite.Database, opts: SqliteStoreOptions) {
     this.#raw = raw;
+    this.#dataVersion = raw.prepare<[], number>('pragma data_version').pluck();
     this.#opts = opts;
     const onQuery = opts.onQuery;
     this.#db = new Kysely<Database>({
@@ -99,8 +104,25 @@ export class SqliteStore implements Store {
     } catch (e) {
       throw translate(e);
     } finally {
+      this.#localWrites++;
       this.#checkpoint.wrote();
     }
+  }
+
+  /**
+   * From memory while no transaction has committed since the last reading: this process's own
+   * count that, and `pragma data_version` moves whenever another connection (the CLI, another
+   * process) commits. Taken outside any open transaction only, where it sees the latest commit, and
+   * before the read, so a commit in between leaves an entry read again next time, never a stale one.
+   */
+  async changeCounts(): Promise<ChangeCounts> {
+    const read = () => this.readOne((tx) => tx.accounts.changeCounts());
+    if (this.#raw.inTransaction) return read();
+    const at = `${this.#dataVersion.get()}.${this.#localWrites}`;
+    if (this.#counts?.at === at) return this.#counts.counts;
+    const counts = await read();
+    this.#counts = { at, counts };
+    return counts;
   }
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -131,6 +153,7 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<readonly string[]> {
     const applied = await migrateToLatest(this.#db);
+    this.#localWrites++;
     // Fresh statistics let the planner pick the narrow indexes; bounded so it stays quick on big stores.
     this.#raw.pragma('analysis_limit = 1000');
     this.#raw.pragma('optimize = 0x10002');
