@@ -135,6 +135,8 @@ function figures({ api, scale }: StoreRun) {
       getRolesP99Ms: n(api.getRoles.latency.p99),
       // CPU per answer, server process only: the load-independent view of the same ratio.
       nodeHttpCpuUsPerRequest: n(api.nodeHttp.cpuUsPerRequest),
+      fastifyLoggedRps: n(api.fastifyLogged.rps),
+      fastifyLoggedCpuUsPerRequest: n(api.fastifyLogged.cpuUsPerRequest),
       getRolesCpuUsPerRequest: n(api.getRoles.cpuUsPerRequest),
       activeFilterRps: n(api.activeFilter.rps),
       activeFilterP50Ms: n(api.activeFilter.latency.p50),
@@ -220,6 +222,7 @@ function table({ api, scale }: StoreRun): { rows: Row[]; targets: Record<string,
     };
     rows.push(['1 API', `bare node:http, ${api.bodyBytes} B JSON`, rps(base.rps), '(ceiling)', '', '', '']);
     rows.push(['1 API', 'GET pamroles req/s', rps(api.getRoles.rps), `${rps(base.rps)} node:http`, pct(api.getRoles.rps, base.rps), '>= 60%', met('getRolesRps', api.getRoles.rps >= 0.6 * base.rps)]);
+    rows.push(['', 'Fastify + access log line, same body, req/s', rps(api.fastifyLogged.rps), `${rps(base.rps)} node:http`, pct(api.fastifyLogged.rps, base.rps), '', '']);
     rows.push(['', 'GET pamroles server CPU per request', `${Math.round(api.getRoles.cpuUsPerRequest)} µs`, `${Math.round(base.cpuUsPerRequest)} µs node:http`, pct(base.cpuUsPerRequest, api.getRoles.cpuUsPerRequest), '', '']);
     rows.push(['', 'GET pamroles p50 / p99', `${ms(api.getRoles.latency.p50)} / ${ms(api.getRoles.latency.p99)}`, `${ms(base.latency.p50)} / ${ms(base.latency.p99)}`, '', 'p99 < 20 ms', met('getRolesP99', api.getRoles.latency.p99 < 20)]);
     load(`GET pamrequests active filter (${api.activeFilterRows} rows)`, api.activeFilter);

@@ -107,6 +107,14 @@ export async function startElevate(opts: {
   return startProc(args, { ELEVATE_TIME_ZONE: 'UTC', ...opts.env }, opts.logFile, port, '/healthz');
 }
 
+export const FASTIFY_LOGGED_SERVER = fileURLToPath(new URL('../fastify-logged-server.js', import.meta.url));
+
+/** The framework's floor: Fastify with Elevate's logger and access log line, answering `bodyFile`. */
+export async function startFastifyLogged(opts: { bodyFile: string; logFile: string }): Promise<Proc> {
+  const port = await freePort();
+  return startProc([FASTIFY_LOGGED_SERVER, String(port), opts.bodyFile], {}, opts.logFile, port, '/');
+}
+
 /** The ceiling: a bare node:http server in its own process returning `bodyFile` as JSON. */
 export async function startNodeHttp(opts: { bodyFile: string; logFile: string }): Promise<Proc> {
   const port = await freePort();

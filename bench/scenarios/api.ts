@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQLITE_FILE } from '../../src/adapters/store/sqlite/sqlite-store.js';
 import { type LoadResult, type LoadSpec, basicAuth, load } from '../lib/load.js';
-import { type Proc, startElevate, startNodeHttp } from '../lib/proc.js';
+import { type Proc, startElevate, startFastifyLogged, startNodeHttp } from '../lib/proc.js';
 import { openForSeeding, seedUserHistory } from '../lib/seed.js';
 import type { StoreTarget } from '../lib/store-target.js';
 import type { Context } from '../lib/context.js';
@@ -15,6 +15,8 @@ const FORM = 'application/x-www-form-urlencoded';
 export interface ApiFigures {
   readonly bodyBytes: number;
   readonly nodeHttp: LoadResult;
+  /** Fastify with Elevate's logger and access log line, same body, no other hook: the framework's own floor. */
+  readonly fastifyLogged: LoadResult;
   readonly getRoles: LoadResult;
   readonly activeFilter: LoadResult;
   readonly activeFilterRows: number;
@@ -73,6 +75,11 @@ export async function apiScenarios(ctx: Context, target: StoreTarget): Promise<A
     const nodeHttpR = await phase('scenario 1: bare node:http, same body', { url: nodeHttp.url, path: '/', connections: c, durationS: ctx.loadS, pids: [nodeHttp.pid] });
     await nodeHttp.stop();
     procs.pop();
+    const fastifyLogged = await startFastifyLogged({ bodyFile, logFile: join(dir, 'fastify-logged.log') });
+    procs.push(fastifyLogged);
+    const fastifyLoggedR = await phase('scenario 1: Fastify with Elevate\'s logger and access log line, same body', { url: fastifyLogged.url, path: '/', connections: c, durationS: ctx.loadS, pids: [fastifyLogged.pid] });
+    await fastifyLogged.stop();
+    procs.pop();
 
     const getRoles = await phase('scenario 1: GET pamroles (jen, Basic)', {
       url: server.url, path: `${API}/pamroles`, headers: { authorization: JEN }, connections: c, durationS: ctx.loadS, pids: [server.pid],
@@ -127,6 +134,7 @@ export async function apiScenarios(ctx: Context, target: StoreTarget): Promise<A
     return {
       bodyBytes: Buffer.byteLength(rolesBody),
       nodeHttp: nodeHttpR,
+      fastifyLogged: fastifyLoggedR,
       getRoles,
       activeFilter,
       activeFilterRows,
