@@ -81,3 +81,21 @@ test('the scheduler queue is read through its partial index', async () => {
   const q = seen.find((s) => /"due_at"/.test(s.sql))!;
   assert.match(store.explain(q.sql, q.params).join('\n'), /USING INDEX requests_due/);
 });
+
+test("whether a group is still held is probed in requests_holding, never by reading the person's history", async () => {
+  const plans: string[] = [];
+  const planOf = (pattern: RegExp) => {
+    const q = seen.find((s) => pattern.test(s.sql))!;
+    plans.push(store.explain(q.sql, q.params).join('\n'));
+  };
+  seen.length = 0;
+  await store.read((tx) => tx.requests.isGroupHeldBy('g-1', 'jen', 'none'));
+  planOf(/"role_groups"/);
+  seen.length = 0;
+  await store.read((tx) => tx.requests.heldGroups([{ groupId: 'g-1', accountId: 'jen' }]));
+  planOf(/role_groups/);
+  for (const plan of plans) {
+    assert.match(plan, /INDEX requests_holding/, plan);
+    assert.doesNotMatch(plan, /requests_by_creator/, plan);
+  }
+});
