@@ -233,12 +233,15 @@ export class KyselyRequestRepo implements RequestRepo {
   }
 
   async isGroupHeldBy(groupId: string, accountId: string, exceptRequestId: string): Promise<boolean> {
-    // The roles granting the group as a list, each probed in requests_holding by role and account: as
-    // a join, planners walked the person's whole history by creator instead (test/adapters/store).
+    // The roles granting the group first, each probed in requests_holding by role and account. A
+    // CROSS JOIN is how SQLite is told the order (PostgreSQL plans it as any join): left to choose,
+    // SQLite walked the person's whole history by creator (test/adapters/store/sqlite-queries).
     const r = await this.db
-      .selectFrom('requests')
+      .selectFrom('role_groups as rg')
+      .crossJoin('requests')
       .select('requests.id')
-      .where('requests.role_id', 'in', (eb) => eb.selectFrom('role_groups').select('role_id').where('group_id', '=', groupId))
+      .whereRef('requests.role_id', '=', 'rg.role_id')
+      .where('rg.group_id', '=', groupId)
       .where('requests.creator_id', '=', accountId)
       .where('requests.status', 'in', HOLDING.map((s) => sql.lit(s)))
       .where('requests.id', '<>', exceptRequestId)
@@ -256,9 +259,9 @@ export class KyselyRequestRepo implements RequestRepo {
       const { rows } = await sql<{ group_id: string; account_id: string }>`
         select distinct p.group_id, p.account_id from ${groupAccountRows(this.traits.jsonRows, part)} as p
         where exists (
-          select 1 from requests r
-          where r.creator_id = p.account_id
-            and r.role_id in (select rg.role_id from role_groups rg where rg.group_id = p.group_id)
+          -- CROSS JOIN fixes the order for SQLite, as in isGroupHeldBy; PostgreSQL plans it freely.
+          select 1 from role_groups rg cross join requests r
+          where rg.group_id = p.group_id and r.role_id = rg.role_id and r.creator_id = p.account_id
             -- Literals, as in the partial index: a planner uses it only where it can prove this implies its condition.
             and r.status in (${sql.join(HOLDING.map((s) => sql.lit(s)))}))`.execute(this.db);
       for (const r of rows) held.push({ groupId: r.group_id, accountId: r.account_id });
