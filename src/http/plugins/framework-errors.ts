@@ -1,7 +1,11 @@
-import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { odataError } from '../odata/error-map.js';
+
+// Through require: importing node:http as an ES module reads every one of its exports, and one of
+// them loads Node's bundled fetch (undici), a few MB resident in a server that never calls it.
+const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /**
  * The OData code for each status Elevate answers without a domain refusal behind it. The sample
