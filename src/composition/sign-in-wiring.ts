@@ -51,8 +51,3 @@ async function openKerberos(config: Config, core: Core): Promise<KerberosSignIn 
   return new KerberosSignIn(acceptor, new IdentitySignIn(core.deps, { createAccounts: false, adminGroups: [] }), k.realm);
 }
 
-/** Null when Negotiate could be configured here, else why not (for the start-up log). */
-export async function negotiateUnavailable(): Promise<string | null> {
-  const loaded = await loadKerberos();
-  return 'unavailable' in loaded ? loaded.unavailable : null;
-}

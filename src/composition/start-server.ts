@@ -16,7 +16,7 @@ import { dueWorkLoop, notificationSender, startReconciler } from './background-w
 import { firstAdministrator } from './first-administrator.js';
 import { createLogger } from './logger.js';
 import { type CoreOptions, openCore } from './open-core.js';
-import { negotiateUnavailable, openSignIn } from './sign-in-wiring.js';
+import { openSignIn } from './sign-in-wiring.js';
 
 function logMfaKey(logger: Logger, core: Core): void {
   const k = core.mfaKey;
@@ -80,10 +80,9 @@ export async function startServer(config: Config, opts: CoreOptions & { logger?:
     core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'could not purge expired sessions'));
   }, 10 * 60_000);
   purge.unref();
-  if (!signIn.kerberos) {
-    const why = await negotiateUnavailable();
-    if (why !== null) logger.info({ component: 'kerberos' }, `Negotiate (Kerberos) is unavailable on this server: ${why}`);
-  } else logger.info({ component: 'kerberos', service: config.kerberos?.service, realm: config.kerberos?.realm }, 'accepting Kerberos (Negotiate) on the API');
+  // Not configured, the addon is not loaded at all (its GSS-API libraries are 4 MB resident); a
+  // configuration that needs it and cannot load it stops the start in openSignIn.
+  if (signIn.kerberos) logger.info({ component: 'kerberos', service: config.kerberos?.service, realm: config.kerberos?.realm }, 'accepting Kerberos (Negotiate) on the API');
   if (signIn.oidc) logger.info({ component: 'oidc', issuer: config.oidc?.issuer, clientId: config.oidc?.clientId }, 'single sign-on through OpenID Connect');
   if (!config.passwordSignIn) logger.info({ component: 'auth' }, 'password sign-in is switched off');
   const checkpoints = startCheckpoints(core, config, logger);
