@@ -155,12 +155,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** One round trip instead of three: the statement runs on a pooled connection in autocommit. */
   /** Read each time: another node's commit leaves no trace this process could check more cheaply. */
   changeCounts(): Promise<ChangeCounts> {
     return this.readOne((tx) => tx.accounts.changeCounts());
   }
 
+  /** One round trip instead of three: the statement runs on a pooled connection in autocommit. */
   async readOne<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     try {
       return await inOneStatement(this.#db, this.#opts, POSTGRES_TRAITS, fn);
