@@ -94,11 +94,13 @@ export async function scaleScenarios(ctx: Context, target: StoreTarget): Promise
     now,
     passwordHash,
   });
+  // The status list as in the partial index requests_holding, so each probe is one index lookup:
+  // with status = 'Active' SQLite scanned a role's whole history per person (minutes at full size).
   const creators = seedDb
     .prepare(
       `select a.login, min(r.id) as roleId from accounts a join role_candidates c on c.account_id = a.id join roles r on r.id = c.role_id
        where r.approval_required = 0 and r.mfa_required = 0 and r.window_enabled = 0
-         and not exists (select 1 from requests q where q.creator_id = a.id and q.role_id = r.id and q.status = 'Active')
+         and not exists (select 1 from requests q where q.role_id = r.id and q.creator_id = a.id and q.status in ('Processing', 'Active'))
        group by a.login order by a.login limit 400`,
     )
     .all() as Creator[];
