@@ -137,3 +137,18 @@ test('audit appends of none, one and many entries chain and read back exactly', 
   }
   assert.equal((await s.read((tx) => tx.audit.verifyChain())).brokenAtSeq, null);
 });
+
+test('notifications added in bulk read back exactly and fan out in the order given: none, one and many', async () => {
+  const s = t.core.deps.store;
+  const n = (i: number) => ({
+    // Ids out of order on purpose: the order given, not the ids, decides `seq`.
+    id: `n-${String((i * 7919) % 1000).padStart(4, '0')}-${i}`, kind: 'elevation-ended' as const, requestId: `r${i}`, createdAt: T0 + i, notBefore: T0 + (i % 3),
+    detail: { status: 'Expired' as const, expiresAt: i % 2 ? T0 + i : null, endReason: null, endNote: i % 5 ? null : ODD, actorId: null, comment: null },
+  });
+  await s.transaction((tx) => tx.notifications.addMany([]));
+  await s.transaction((tx) => tx.notifications.addMany([n(0)]));
+  await s.transaction((tx) => tx.notifications.addMany(Array.from({ length: 600 }, (_, i) => n(i + 1))));
+  // In a write transaction: on PostgreSQL the fan-out claims its rows (FOR UPDATE SKIP LOCKED).
+  const due = await s.transaction((tx) => tx.notifications.toFanOut(T0 + 10, 1000));
+  assert.deepEqual(due, Array.from({ length: 601 }, (_, i) => n(i)));
+});

@@ -1,11 +1,23 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { NotificationKind } from '../../../domain/notify/notification.js';
 import type { Instant } from '../../../domain/time.js';
 import type { Notification, NotificationBacklog, NotificationDelivery, NotificationRepo } from '../../../ports/store.js';
 import { MAX_BOUND, chunks } from './chunks.js';
 import { toRetryState } from './retry-row.js';
 import type { Database, NotificationDeliveryTable, NotificationTable } from './schema.js';
+import type { JsonColumn } from './json-rows.js';
 import type { SqlTraits } from './sql-traits.js';
+
+/** A notification as a JSON-passed row: its position first, then the columns written. */
+const NOTIFICATION_COLUMNS: readonly JsonColumn[] = [
+  { name: 'ord', type: 'integer' },
+  { name: 'id', type: 'text' },
+  { name: 'kind', type: 'text' },
+  { name: 'request_id', type: 'text' },
+  { name: 'created_at', type: 'bigint' },
+  { name: 'not_before', type: 'bigint' },
+  { name: 'detail', type: 'text' },
+];
 
 const toNotification = (r: Selectable<NotificationTable>): Notification =>
   Object.freeze({
@@ -31,13 +43,16 @@ export class KyselyNotificationRepo implements NotificationRepo {
   ) {}
 
   async addMany(ns: readonly Notification[]): Promise<void> {
-    // Seven columns a row.
-    for (const part of chunks(ns, Math.floor(MAX_BOUND / 7))) {
+    // One JSON parameter per slice (json-rows.ts), not seven bound values a row: a mass expiry writes
+    // tens of thousands. Ordered by position, so `seq` numbers them in the order they are given.
+    for (const part of chunks(ns, 5000)) {
       if (part.length === 0) continue;
-      await this.db
-        .insertInto('notifications')
-        .values(part.map((n) => ({ id: n.id, kind: n.kind, request_id: n.requestId, created_at: n.createdAt, not_before: n.notBefore, fanned_out_at: null, detail: JSON.stringify(n.detail) })))
-        .execute();
+      const table = this.traits.jsonRows(
+        part.map((n, i) => [i, n.id, n.kind, n.requestId, n.createdAt, n.notBefore, JSON.stringify(n.detail)]),
+        NOTIFICATION_COLUMNS,
+      );
+      const columns = sql.join(NOTIFICATION_COLUMNS.slice(1).map((c) => sql.ref(c.name)));
+      await sql`insert into ${sql.table('notifications')} (${columns}) select ${columns} from ${table} as n order by n.ord`.execute(this.db);
     }
   }
 
