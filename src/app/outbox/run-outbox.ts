@@ -39,14 +39,15 @@ interface Prepared {
 }
 
 /**
- * Applies due outbox jobs to their directories. Each job is read in one transaction, applied with no
- * transaction open (a slow directory must not hold the store), then recorded in another: done
+ * Applies due outbox jobs to their directories, up to `concurrency` at once (see lanesOf). Each job
+ * is read in one transaction, applied with no transaction open (a slow directory must not hold the
+ * store), then recorded in another: done
  * (and the request confirmed once all its jobs are), or failed with its next attempt backed off.
  * Directories are idempotent by contract, so a job applied twice after a crash is harmless.
  */
 export async function runOutbox(
   deps: Deps,
-  opts: { limit?: number; leaseMs?: number; directoryFor: (name: string) => Directory | undefined },
+  opts: { limit?: number; leaseMs?: number; concurrency?: number; directoryFor: (name: string) => Directory | undefined },
 ): Promise<OutboxReport> {
   const report: OutboxReport = { applied: 0, failed: [], expiryLatenessMs: [] };
   // Claimed for a lease, not a transaction: the directory calls below must not hold the store. A
@@ -55,7 +56,14 @@ export async function runOutbox(
     const now = deps.clock.now();
     return tx.outbox.claim(now, now + (opts.leaseMs ?? DEFAULT_LEASE_MS), opts.limit ?? 100);
   });
-  for (const job of jobs) {
+  // Jobs that share a request or a membership run in claim order, one after another; the others run
+  // side by side, so a mass expiry's directory calls and commits overlap instead of queueing.
+  await eachConcurrently(lanesOf(jobs), opts.concurrency ?? DEFAULT_CONCURRENCY, async (lane) => {
+    for (const job of lane) await runJob(job);
+  });
+  return report;
+
+  async function runJob(job: OutboxJob): Promise<void> {
     const p: Prepared = await deps.store.read(async (tx) => {
       const group = await tx.groups.byId(job.groupId);
       const request = await tx.requests.byId(job.requestId);
@@ -100,5 +108,54 @@ export async function runOutbox(
     if (outcome.failed) report.failed.push(outcome.failed);
     if (outcome.expiryLatenessMs !== undefined) report.expiryLatenessMs.push(outcome.expiryLatenessMs);
   }
-  return report;
+}
+
+/** Directory calls in flight at once per batch: enough to hide a directory's round trips. */
+export const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * The jobs split into lanes, each in claim order: two jobs share a lane when they share a request
+ * (its last job confirms it, counting the others as done) or a group and account (a grant and a
+ * revoke of one membership must reach the directory in order), directly or through other jobs.
+ */
+export function lanesOf(jobs: readonly OutboxJob[]): OutboxJob[][] {
+  const parent = jobs.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const firstWith = new Map<string, number>();
+  jobs.forEach((job, i) => {
+    for (const key of [`request ${job.requestId}`, `member ${job.groupId} ${job.accountId}`]) {
+      const j = firstWith.get(key);
+      if (j === undefined) firstWith.set(key, i);
+      else parent[root(i)] = root(j);
+    }
+  });
+  const lanes = new Map<number, OutboxJob[]>();
+  jobs.forEach((job, i) => {
+    const r = root(i);
+    const lane = lanes.get(r) ?? lanes.set(r, []).get(r)!;
+    lane.push(job);
+  });
+  return [...lanes.values()];
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` at a time. A failure stops the worker it happened in;
+ * the others finish their current item and stop too, and the first failure is thrown once all have.
+ */
+async function eachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
