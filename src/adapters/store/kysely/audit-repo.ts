@@ -4,7 +4,7 @@ import type { AuditEntry, StoredAuditEntry } from '../../../domain/audit/audit-e
 import { GENESIS_HASH, chainText, chainTextOfStored } from '../../../domain/audit/hash-chain.js';
 import type { AuditQuery, AuditRepo } from '../../../ports/store.js';
 import { chunks } from './chunks.js';
-import type { CellType } from './json-rows.js';
+import { type CellType, JSON_ROWS_PER_STATEMENT } from './json-rows.js';
 import type { AuditTable, Database } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -75,7 +75,7 @@ export class KyselyAuditRepo implements AuditRepo {
     await this.traits.lockAuditChain(this.db);
     const rows = chained(await this.#readHead(), entries);
     // Each slice's rows as one JSON parameter (json-rows.ts): one short statement, whatever its size.
-    for (const part of chunks(rows, 5000)) {
+    for (const part of chunks(rows, JSON_ROWS_PER_STATEMENT)) {
       const table = this.traits.jsonRows(part.map((r) => AUDIT_COLUMNS.map((c) => r[c.name])), AUDIT_COLUMNS);
       await sql`insert into ${sql.table('audit')} (${sql.join(AUDIT_COLUMNS.map((c) => sql.ref(c.name)))}) select * from ${table} as a`.execute(this.db);
     }

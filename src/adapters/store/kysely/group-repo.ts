@@ -3,7 +3,7 @@ import type { Group, MemberAttribute, ReconcileMode } from '../../../domain/grou
 import type { GroupAccount, GroupRepo, NamePageQuery, RowsPage } from '../../../ports/store.js';
 import { containsPattern, likes, slicePage } from './name-like.js';
 import { MAX_BOUND, chunks } from './chunks.js';
-import { groupAccountRows } from './json-rows.js';
+import { JSON_ROWS_PER_STATEMENT, groupAccountRows } from './json-rows.js';
 import type { Database, GroupTable } from './schema.js';
 import type { SqlTraits } from './sql-traits.js';
 
@@ -106,7 +106,7 @@ export class KyselyGroupRepo implements GroupRepo {
 
   async removeMembers(pairs: readonly GroupAccount[]): Promise<void> {
     // The pairs as one JSON parameter (json-rows.ts), each deleted by the primary key.
-    for (const part of chunks(pairs, 5000)) {
+    for (const part of chunks(pairs, JSON_ROWS_PER_STATEMENT)) {
       const rows = groupAccountRows(this.traits.jsonRows, part);
       await sql`delete from group_members where (group_id, account_id) in (select p.group_id, p.account_id from ${rows} as p)`.execute(this.db);
     }

@@ -21,6 +21,9 @@ export type JsonRow = readonly (string | number | null)[];
  */
 export type JsonRowsSql = (rows: readonly JsonRow[], columns: readonly JsonColumn[]) => RawBuilder<unknown>;
 
+/** Rows per JSON-passed statement: one parameter whatever the count, so only memory bounds it. */
+export const JSON_ROWS_PER_STATEMENT = 5000;
+
 const cellsJson = (rows: readonly JsonRow[]) => JSON.stringify(rows);
 
 /**

@@ -5,7 +5,7 @@ import type { Notification, NotificationBacklog, NotificationDelivery, Notificat
 import { MAX_BOUND, chunks } from './chunks.js';
 import { toRetryState } from './retry-row.js';
 import type { Database, NotificationDeliveryTable, NotificationTable } from './schema.js';
-import type { JsonColumn } from './json-rows.js';
+import { type JsonColumn, JSON_ROWS_PER_STATEMENT } from './json-rows.js';
 import type { SqlTraits } from './sql-traits.js';
 
 /** A notification as a JSON-passed row: its position first, then the columns written. */
@@ -45,7 +45,7 @@ export class KyselyNotificationRepo implements NotificationRepo {
   async addMany(ns: readonly Notification[]): Promise<void> {
     // One JSON parameter per slice (json-rows.ts), not seven bound values a row: a mass expiry writes
     // tens of thousands. Ordered by position, so `seq` numbers them in the order they are given.
-    for (const part of chunks(ns, 5000)) {
+    for (const part of chunks(ns, JSON_ROWS_PER_STATEMENT)) {
       if (part.length === 0) continue;
       const table = this.traits.jsonRows(
         part.map((n, i) => [i, n.id, n.kind, n.requestId, n.createdAt, n.notBefore, JSON.stringify(n.detail)]),

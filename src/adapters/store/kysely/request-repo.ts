@@ -7,7 +7,7 @@ import type { ListQuery, RequestField } from '../../../ports/filter.js';
 import type { GroupAccount, HoldingRow, NamePageQuery, RequestRepo, RequestWrite, RowsPage } from '../../../ports/store.js';
 import { containsPattern, likes, slicePage } from './name-like.js';
 import { chunks } from './chunks.js';
-import { groupAccountRows } from './json-rows.js';
+import { JSON_ROWS_PER_STATEMENT, groupAccountRows } from './json-rows.js';
 import { type ColumnMap, applyListQuery } from './filter-sql.js';
 import { n, toRequest } from './request-row.js';
 import { type Database, MIN_INSTANT, type RequestTable } from './schema.js';
@@ -62,8 +62,6 @@ const COLUMN_TYPES: Readonly<Record<keyof RequestTable, 'text' | 'bigint' | 'int
   due_at: 'bigint',
 };
 const SET_COLUMNS = (Object.keys(COLUMN_TYPES) as (keyof RequestTable)[]).filter((c) => c !== 'id');
-/** Rows per bulk statement: one JSON parameter whatever the count, so only memory bounds it. */
-const BULK_ROWS = 5000;
 
 const toRow = (r: PamRequest): RequestTable => ({
   id: r.id,
@@ -127,7 +125,7 @@ export class KyselyRequestRepo implements RequestRepo {
     // the table by id, each written only where the stored version is still the one its new state
     // was computed from. Only columns some write changes are set: an assigned indexed column costs
     // its index an update even when its value stays the same.
-    for (const part of chunks(writes, BULK_ROWS)) {
+    for (const part of chunks(writes, JSON_ROWS_PER_STATEMENT)) {
       const rows = part.map((w) => ({ before: toRow(w.before), after: toRow(w.after), fromVersion: w.before.version }));
       const changed = SET_COLUMNS.filter((c) => rows.some((r) => r.before[c] !== r.after[c]));
       const columns = [...changed.map((c) => ({ name: c, type: COLUMN_TYPES[c] })), { name: 'row_id', type: 'text' as const }, { name: 'from_version', type: 'integer' as const }];
@@ -255,7 +253,7 @@ export class KyselyRequestRepo implements RequestRepo {
     // Each pair asked about, as one JSON parameter: per pair, the roles granting the group
     // (role_groups by group), each probed in the partial index requests_holding (migration 0016)
     // by role and account; nobody's history is read.
-    for (const part of chunks(pairs, BULK_ROWS)) {
+    for (const part of chunks(pairs, JSON_ROWS_PER_STATEMENT)) {
       const { rows } = await sql<{ group_id: string; account_id: string }>`
         select distinct p.group_id, p.account_id from ${groupAccountRows(this.traits.jsonRows, part)} as p
         where exists (
