@@ -41,8 +41,8 @@ interface Prepared {
 /**
  * Applies due outbox jobs to their directories, up to `concurrency` at once (see lanesOf). Each job
  * is read in one transaction, applied with no transaction open (a slow directory must not hold the
- * store), then recorded in another: done
- * (and the request confirmed once all its jobs are), or failed with its next attempt backed off.
+ * store), then recorded in another: done (and the request confirmed once all its jobs are), or
+ * failed with its next attempt backed off.
  * Directories are idempotent by contract, so a job applied twice after a crash is harmless.
  */
 export async function runOutbox(
@@ -56,14 +56,7 @@ export async function runOutbox(
     const now = deps.clock.now();
     return tx.outbox.claim(now, now + (opts.leaseMs ?? DEFAULT_LEASE_MS), opts.limit ?? 100);
   });
-  // Jobs that share a request or a membership run in claim order, one after another; the others run
-  // side by side, so a mass expiry's directory calls and commits overlap instead of queueing.
-  await eachConcurrently(lanesOf(jobs), opts.concurrency ?? DEFAULT_CONCURRENCY, async (lane) => {
-    for (const job of lane) await runJob(job);
-  });
-  return report;
-
-  async function runJob(job: OutboxJob): Promise<void> {
+  const runJob = async (job: OutboxJob): Promise<void> => {
     const p: Prepared = await deps.store.read(async (tx) => {
       const group = await tx.groups.byId(job.groupId);
       const request = await tx.requests.byId(job.requestId);
@@ -107,7 +100,13 @@ export async function runOutbox(
     if (outcome.applied) report.applied++;
     if (outcome.failed) report.failed.push(outcome.failed);
     if (outcome.expiryLatenessMs !== undefined) report.expiryLatenessMs.push(outcome.expiryLatenessMs);
-  }
+  };
+  // Jobs that share a request or a membership run in claim order, one after another; the others run
+  // side by side, so a mass expiry's directory calls and commits overlap instead of queueing.
+  await eachConcurrently(lanesOf(jobs), opts.concurrency ?? DEFAULT_CONCURRENCY, async (lane) => {
+    for (const job of lane) await runJob(job);
+  });
+  return report;
 }
 
 /** Directory calls in flight at once per batch: enough to hide a directory's round trips. */

@@ -110,10 +110,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * From memory while no transaction has committed since the last reading: this process's own
-   * count that, and `pragma data_version` moves whenever another connection (the CLI, another
-   * process) commits. Taken outside any open transaction only, where it sees the latest commit, and
-   * before the read, so a commit in between leaves an entry read again next time, never a stale one.
+   * From memory while no transaction has committed since the last reading: the store counts its
+   * own write transactions, and `pragma data_version` moves whenever another connection (the CLI,
+   * another process) commits. Both are taken outside any open transaction only, where they see the
+   * latest commit, and before the read, so a commit in between leaves an entry that is read again
+   * next time, never a stale one.
    */
   async changeCounts(): Promise<ChangeCounts> {
     const read = () => this.readOne((tx) => tx.accounts.changeCounts());
